@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { CloudTrailRecordSchema } from './cloudtrail.js';
+
+/** detail-types through which CloudTrail reaches EventBridge and that AISAWS consumes. */
+const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'] as const;
+
+/** The EventBridge envelope of a CloudTrail event (lenient: unknown fields kept). */
+const CloudTrailEventBridgeEventSchema = z.looseObject({
+  version: z.string(),
+  id: z.string().min(1),
+  'detail-type': z.enum(CLOUDTRAIL_DETAIL_TYPES, {
+    error: (issue) => `detail-type ${JSON.stringify(issue.input)} is not a CloudTrail event AISAWS consumes`,
+  }),
+  source: z.string().regex(/^aws\./, 'source must be an aws.* service'),
+  account: z.string(),
+  time: z.string(),
+  region: z.string(),
+  resources: z.array(z.string()).default([]),
+  detail: CloudTrailRecordSchema,
+});
+
+type CloudTrailEventBridgeEvent = z.infer<typeof CloudTrailEventBridgeEventSchema>;
+
+export { CLOUDTRAIL_DETAIL_TYPES, CloudTrailEventBridgeEventSchema };
+export type { CloudTrailEventBridgeEvent };

@@ -1,0 +1,3 @@
+export * from './cloudtrail.js';
+export * from './eventbridge.js';
+export * from './stages.js';

@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { CloudTrailRecordSchema } from './cloudtrail.js';
+
+/**
+ * The versioned stage messages of DESIGN.md §3. Each stage accepts exactly the previous stage's output; they are
+ * parsed strictly (unknown keys are an error) except the embedded CloudTrail record, which stays lenient.
+ */
+
+const SCHEMA_VERSION = 1 as const;
+const SchemaVersionSchema = z.literal(SCHEMA_VERSION);
+const UnitIntervalSchema = z.number().min(0).max(1);
+
+const DetectionCategorySchema = z.enum([
+  'LOG', // logging tampering
+  'DEF', // defense evasion
+  'EXP', // exposure
+  'EXF', // exfiltration
+  'IDN', // identity
+  'PER', // persistence
+  'PRV', // privilege escalation
+  'CRD', // credential access
+  'EXE', // execution
+  'LAT', // lateral movement
+  'HIJ', // resource hijacking
+  'IMP', // impact
+  'HRD', // hardening regression
+  'DIS', // discovery
+]);
+
+/** The AWS resource a detection is about, as far as the event tells. */
+const ResourceRefSchema = z.strictObject({
+  /** CloudFormation-style type, e.g. `AWS::S3::Bucket`, `AWS::EC2::SecurityGroup`, `AWS::::Account`. */
+  type: z.string().min(1),
+  /** The identifier the remediation API takes (bucket name, group id, trail name or ARN, key id …). */
+  id: z.string().min(1),
+  arn: z.string().optional(),
+  account: z.string(),
+  region: z.string(),
+  /** Exact targets taken from the event (rule ids, statement ids, account ids …) that a playbook needs. */
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+
+const DetectionHitSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  category: DetectionCategorySchema,
+  mitre: z.array(z.string()),
+  severity: UnitIntervalSchema,
+  /** One sentence a person reads: what happened to what. */
+  summary: z.string(),
+  resource: ResourceRefSchema.nullable(),
+  playbook: z.string().nullable(),
+  /** false for a failed attempt (errorCode set): scored as a signal, never acted on. */
+  actionable: z.boolean(),
+  evidence: z.record(z.string(), z.unknown()).default({}),
+});
+
+const ActorSchema = z.strictObject({
+  type: z.string(),
+  arn: z.string().optional(),
+  principalId: z.string().optional(),
+  userName: z.string().optional(),
+  accountId: z.string().optional(),
+  mfa: z.boolean().optional(),
+});
+
+/** What a person needs to know about the event at a glance; derived from the record. */
+const EventSummarySchema = z.strictObject({
+  eventId: z.string(),
+  eventName: z.string(),
+  eventSource: z.string(),
+  eventTime: z.string().optional(),
+  account: z.string(),
+  region: z.string(),
+  actor: ActorSchema,
+  sourceIp: z.string().optional(),
+  userAgent: z.string().optional(),
+  errorCode: z.string().optional(),
+  readOnly: z.boolean().optional(),
+});
+
+const ArchiveRefSchema = z.strictObject({ bucket: z.string(), key: z.string() });
+
+/** Output of Ingest, input of Score. */
+const IngestedEventSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  eventId: z.string().min(1),
+  receivedAt: z.string(),
+  summary: EventSummarySchema,
+  record: CloudTrailRecordSchema,
+  detections: z.array(DetectionHitSchema),
+  archive: ArchiveRefSchema.nullable(),
+});
+
+const FeatureContributionSchema = z.strictObject({
+  feature: z.string(),
+  /** The feature's value for this event (1/0 for flags). */
+  value: z.number(),
+  /** Its additive contribution to the logit (or the model's own unit); the explanation sorts by |contribution|. */
+  contribution: z.number(),
+  description: z.string().optional(),
+});
+
+const RiskAssessmentSchema = z.strictObject({
+  score: UnitIntervalSchema,
+  model: z.strictObject({ id: z.string(), version: z.string() }),
+  explanation: z.array(FeatureContributionSchema),
+});
+
+/** Output of Score, input of Decide. */
+const ScoredEventSchema = IngestedEventSchema.extend({ risk: RiskAssessmentSchema });
+
+const RiskLevelSchema = z.enum(['LOW', 'MEDIUM', 'HIGH']);
+const DecisionActionSchema = z.enum(['LOG_ONLY', 'AUTO_REMEDIATE', 'HUMAN_APPROVAL']);
+
+const DecisionSchema = z.strictObject({
+  action: DecisionActionSchema,
+  level: RiskLevelSchema,
+  /** Why, in one or two sentences; every decision has one. */
+  reason: z.string().min(1),
+  /** The detection the remediation is for (the most severe actionable one with a playbook), if any. */
+  detectionId: z.string().nullable(),
+  playbook: z.string().nullable(),
+  dryRun: z.boolean(),
+  exempt: z.boolean(),
+  approvalTimeoutSeconds: z.number().int().positive(),
+  decidedAt: z.string(),
+});
+
+/** Output of Decide, input of the remediation workflow. */
+const DecidedEventSchema = ScoredEventSchema.extend({ decision: DecisionSchema });
+
+/** The state a playbook read before changing anything: what rollback restores. */
+const SnapshotSchema = z.strictObject({
+  playbook: z.string(),
+  resource: ResourceRefSchema,
+  takenAt: z.string(),
+  state: z.record(z.string(), z.unknown()),
+});
+
+const RemediationActionSchema = z.enum(['snapshot', 'apply', 'rollback']);
+
+const RemediationRequestSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  action: RemediationActionSchema,
+  event: DecidedEventSchema,
+  snapshot: SnapshotSchema.optional(),
+});
+
+const RemediationResultSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  eventId: z.string(),
+  action: RemediationActionSchema,
+  playbook: z.string(),
+  status: z.enum(['snapshot-taken', 'applied', 'already-compliant', 'rolled-back', 'dry-run']),
+  snapshot: SnapshotSchema.optional(),
+  /** Human-readable list of what was changed, e.g. "PutPublicAccessBlock my-bucket: all four settings true". */
+  changes: z.array(z.string()),
+  at: z.string(),
+});
+
+const VerificationRequestSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  event: DecidedEventSchema,
+  remediation: RemediationResultSchema,
+});
+
+const VerificationResultSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  eventId: z.string(),
+  playbook: z.string(),
+  status: z.enum(['converged', 'not-yet', 'failed']),
+  /** What was read back from the real resource. */
+  observed: z.record(z.string(), z.unknown()),
+  details: z.string(),
+  checkedAt: z.string(),
+});
+
+const AlertKindSchema = z.enum(['remediated', 'remediation-failed', 'approval-request', 'rejected', 'logged']);
+
+const AlertRequestSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  kind: AlertKindSchema,
+  event: DecidedEventSchema,
+  remediation: RemediationResultSchema.optional(),
+  verification: VerificationResultSchema.optional(),
+  /** For remediation-failed: the error name and message the workflow caught. */
+  error: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
+  /** For approval-request: the Step Functions task token to sign into the links. */
+  taskToken: z.string().optional(),
+});
+
+const AlertResultSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  eventId: z.string(),
+  kind: AlertKindSchema,
+  messageId: z.string(),
+  subject: z.string().max(100),
+});
+
+/** Status of the DynamoDB `events` item; the order is enforced by conditional writes. */
+const EventStatusSchema = z.enum(['RECEIVED', 'SCORED', 'DECIDED', 'REMEDIATING', 'VERIFIED', 'FAILED', 'REJECTED']);
+
+type DetectionCategory = z.infer<typeof DetectionCategorySchema>;
+type ResourceRef = z.infer<typeof ResourceRefSchema>;
+type DetectionHit = z.infer<typeof DetectionHitSchema>;
+type Actor = z.infer<typeof ActorSchema>;
+type EventSummary = z.infer<typeof EventSummarySchema>;
+type IngestedEvent = z.infer<typeof IngestedEventSchema>;
+type FeatureContribution = z.infer<typeof FeatureContributionSchema>;
+type RiskAssessment = z.infer<typeof RiskAssessmentSchema>;
+type ScoredEvent = z.infer<typeof ScoredEventSchema>;
+type RiskLevel = z.infer<typeof RiskLevelSchema>;
+type DecisionAction = z.infer<typeof DecisionActionSchema>;
+type Decision = z.infer<typeof DecisionSchema>;
+type DecidedEvent = z.infer<typeof DecidedEventSchema>;
+type Snapshot = z.infer<typeof SnapshotSchema>;
+type RemediationAction = z.infer<typeof RemediationActionSchema>;
+type RemediationRequest = z.infer<typeof RemediationRequestSchema>;
+type RemediationResult = z.infer<typeof RemediationResultSchema>;
+type VerificationRequest = z.infer<typeof VerificationRequestSchema>;
+type VerificationResult = z.infer<typeof VerificationResultSchema>;
+type AlertKind = z.infer<typeof AlertKindSchema>;
+type AlertRequest = z.infer<typeof AlertRequestSchema>;
+type AlertResult = z.infer<typeof AlertResultSchema>;
+type EventStatus = z.infer<typeof EventStatusSchema>;
+
+export {
+  ActorSchema,
+  AlertKindSchema,
+  AlertRequestSchema,
+  AlertResultSchema,
+  DecidedEventSchema,
+  DecisionActionSchema,
+  DecisionSchema,
+  DetectionCategorySchema,
+  DetectionHitSchema,
+  EventStatusSchema,
+  EventSummarySchema,
+  FeatureContributionSchema,
+  IngestedEventSchema,
+  RemediationActionSchema,
+  RemediationRequestSchema,
+  RemediationResultSchema,
+  ResourceRefSchema,
+  RiskAssessmentSchema,
+  RiskLevelSchema,
+  SCHEMA_VERSION,
+  ScoredEventSchema,
+  SnapshotSchema,
+  UnitIntervalSchema,
+  VerificationRequestSchema,
+  VerificationResultSchema,
+};
+export type {
+  Actor,
+  AlertKind,
+  AlertRequest,
+  AlertResult,
+  DecidedEvent,
+  Decision,
+  DecisionAction,
+  DetectionCategory,
+  DetectionHit,
+  EventStatus,
+  EventSummary,
+  FeatureContribution,
+  IngestedEvent,
+  RemediationAction,
+  RemediationRequest,
+  RemediationResult,
+  ResourceRef,
+  RiskAssessment,
+  RiskLevel,
+  ScoredEvent,
+  Snapshot,
+  VerificationRequest,
+  VerificationResult,
+};

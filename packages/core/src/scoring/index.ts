@@ -1,0 +1,2 @@
+export { createScoringHandler } from './scorer.js';
+export type { Scorer, ScoringContext } from './scorer.js';

@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+
+// One self-contained ESM file for the nodejs22.x arm64 runtime; the SDK is bundled so the version tested is the one deployed.
+export default defineConfig({
+  entry: { index: 'src/handler.ts' },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node22',
+  bundle: true,
+  noExternal: [/.*/],
+  minify: true,
+  sourcemap: true,
+  clean: true,
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+});
