@@ -1,0 +1,175 @@
+import { decide, type Policy, primaryDetection } from '@aisaws/core/policy';
+import type { Clock } from '@aisaws/core/ports';
+import {
+  type DecidedEvent,
+  DecidedEventSchema,
+  type Decision,
+  DecisionSchema,
+  type ScoredEvent,
+  ScoredEventSchema,
+} from '@aisaws/core/schemas';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { EventNotFoundError, InvalidEventStatusError } from './errors.js';
+import { discardMetrics, type StageLogger, type StageMetrics, silentLogger } from './observability.js';
+import { rateLimitWindow, tryConsumeSlot } from './rate-limit.js';
+import { readResourceTags } from './resource-tags.js';
+
+/** Everything the Decision stage needs, injected (real clients in Lambda, dynalite or mocks in tests). */
+interface DecisionDeps {
+  readonly dynamo: DynamoDBClient;
+  readonly tagging: ResourceGroupsTaggingAPIClient;
+  readonly eventsTable: string;
+  readonly stateTable: string;
+  readonly policy: Policy;
+  readonly clock: Clock;
+  readonly logger?: StageLogger;
+  readonly metrics?: StageMetrics;
+}
+
+const METRIC = Object.freeze({
+  LOG_ONLY: 'DecisionsLogOnly',
+  AUTO_REMEDIATE: 'DecisionsAutoRemediate',
+  HUMAN_APPROVAL: 'DecisionsHumanApproval',
+  circuitBreaker: 'CircuitBreakerTripped',
+  duplicate: 'DuplicateDecisions',
+});
+
+const DECIDABLE = new Set(['RECEIVED', 'SCORED']);
+
+/** The decision already recorded on the item (a redelivery), or undefined. */
+function recordedDecision(item: Record<string, unknown> | undefined): Decision | undefined {
+  if (!item || typeof item.status !== 'string' || DECIDABLE.has(item.status)) return undefined;
+  const parsed = DecisionSchema.safeParse(item.decision);
+  return parsed.success ? parsed.data : undefined;
+}
+
+async function readItem(eventId: string, deps: DecisionDeps, documents: DynamoDBDocumentClient) {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: deps.eventsTable, Key: { eventId }, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+/**
+ * Decides with the resource's tags. Only a decision that wants AUTO_REMEDIATE touches the rate limit: it takes a
+ * slot of the window atomically (conditional ADD), and when the window is full it is decided again as if the
+ * limit were reached, which the policy turns into HUMAN_APPROVAL (circuit breaker). Nothing else consumes a slot.
+ */
+async function decideWithContext(
+  event: ScoredEvent,
+  deps: DecisionDeps,
+  documents: DynamoDBDocumentClient,
+): Promise<Decision> {
+  const logger = deps.logger ?? silentLogger;
+  const now = deps.clock.now();
+  const arn = primaryDetection(event.detections)?.resource?.arn;
+  const resourceTags = arn ? await readResourceTags(arn, deps.tagging, logger) : {};
+
+  const decision = decide(event, deps.policy, { resourceTags, autoRemediationsInWindow: 0, now });
+  if (decision.action !== 'AUTO_REMEDIATE') return decision;
+
+  const { maxAutoRemediations, windowMinutes } = deps.policy.rateLimit;
+  const window = rateLimitWindow(now, windowMinutes);
+  if (await tryConsumeSlot(window, maxAutoRemediations, deps.stateTable, documents)) return decision;
+
+  (deps.metrics ?? discardMetrics).addMetric(METRIC.circuitBreaker, 'Count', 1);
+  logger.warn('rate limit of automatic remediations reached: approval required', { window: window.key });
+  return decide(event, deps.policy, { resourceTags, autoRemediationsInWindow: maxAutoRemediations, now });
+}
+
+/** Records the decision: status DECIDED, decision, risk, timeline.decided; only from RECEIVED or SCORED. */
+async function recordDecision(
+  event: ScoredEvent,
+  decision: Decision,
+  deps: DecisionDeps,
+  documents: DynamoDBDocumentClient,
+): Promise<Decision> {
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: deps.eventsTable,
+        Key: { eventId: event.eventId },
+        UpdateExpression:
+          'SET #status = :decided, #decision = :decision, #risk = :risk, #timeline.#stage = :now',
+        ConditionExpression: '#status IN (:received, :scored)',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#decision': 'decision',
+          '#risk': 'risk',
+          '#timeline': 'timeline',
+          '#stage': 'decided',
+        },
+        ExpressionAttributeValues: {
+          ':decided': 'DECIDED',
+          ':received': 'RECEIVED',
+          ':scored': 'SCORED',
+          ':decision': decision,
+          ':risk': event.risk,
+          ':now': deps.clock.now().toISOString(),
+        },
+      }),
+    );
+    return decision;
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+    // A concurrent delivery recorded its decision first: answer that one.
+    const item = await readItem(event.eventId, deps, documents);
+    const recorded = recordedDecision(item);
+    if (recorded) return recorded;
+    if (!item) throw new EventNotFoundError(event.eventId, deps.eventsTable);
+    throw new InvalidEventStatusError(event.eventId, String(item.status));
+  }
+}
+
+/**
+ * The Decide stage: a ScoredEvent → the DecidedEvent. Idempotent on the eventID: when the item already holds a
+ * decision (status DECIDED or later), that decision is returned and nothing is consumed or written again.
+ */
+async function decideEvent(
+  input: unknown,
+  deps: DecisionDeps,
+  documents: DynamoDBDocumentClient,
+): Promise<DecidedEvent> {
+  const logger = deps.logger ?? silentLogger;
+  const metrics = deps.metrics ?? discardMetrics;
+  const event = ScoredEventSchema.parse(input);
+
+  const item = await readItem(event.eventId, deps, documents);
+  if (!item) throw new EventNotFoundError(event.eventId, deps.eventsTable);
+  const earlier = recordedDecision(item);
+  if (earlier) {
+    metrics.addMetric(METRIC.duplicate, 'Count', 1);
+    logger.info('already decided: returning the recorded decision', { action: earlier.action });
+    return DecidedEventSchema.parse({ ...event, decision: earlier });
+  }
+  if (typeof item.status !== 'string' || !DECIDABLE.has(item.status))
+    throw new InvalidEventStatusError(event.eventId, String(item.status));
+
+  const decision = await recordDecision(
+    event,
+    await decideWithContext(event, deps, documents),
+    deps,
+    documents,
+  );
+  metrics.addMetric(METRIC[decision.action], 'Count', 1);
+  logger.info('event decided', {
+    action: decision.action,
+    level: decision.level,
+    detectionId: decision.detectionId,
+    reason: decision.reason,
+  });
+  return DecidedEventSchema.parse({ ...event, decision });
+}
+
+/** The factory the Lambda handler, the workflow harness and the demo share: no Powertools, no environment. */
+function createDecisionHandler(deps: DecisionDeps): (event: unknown) => Promise<DecidedEvent> {
+  const documents = DynamoDBDocumentClient.from(deps.dynamo, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return (event) => decideEvent(event, deps, documents);
+}
+
+export type { DecisionDeps };
+export { createDecisionHandler, METRIC };

@@ -1,0 +1,9 @@
+/** A missing or invalid environment variable, named in the message. Fails the cold start. */
+class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export { ConfigurationError };

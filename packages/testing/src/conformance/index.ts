@@ -1,0 +1,3 @@
+export { eventForDetection, namedSampleEvents, syntheticHitFor } from './sample-events.js';
+export type { ScorerConformanceOptions } from './scorer-conformance.js';
+export { describeScorerConformance } from './scorer-conformance.js';

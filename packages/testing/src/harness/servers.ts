@@ -1,0 +1,19 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** `http://127.0.0.1:<port>` of a listening server. */
+function loopbackEndpoint(server: Server): string {
+  const address = server.address() as AddressInfo | null;
+  if (!address || typeof address !== 'object') throw new Error('server is not listening on a TCP port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** Closes a server now, dropping the SDK's kept-alive sockets instead of waiting for them to time out. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+export { closeServer, loopbackEndpoint };
