@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { catalog, createDetectionRegistry, DETECTIONS } from '../src/detections/index.js';
+import type { DetectionDefinition } from '../src/detections/index.js';
+import { catalog, createDetectionRegistry, DETECTIONS, defineDetection } from '../src/detections/index.js';
+import { PLAYBOOKS } from '../src/playbooks/index.js';
 import { CloudTrailRecordSchema } from '../src/schemas/index.js';
 
 const record = (overrides: Record<string, unknown>) =>
@@ -13,6 +15,19 @@ const record = (overrides: Record<string, unknown>) =>
     requestParameters: { bucketName: 'b1', 'x-amz-acl': ['public-read'] },
     ...overrides,
   });
+
+const minimal = (overrides: Partial<DetectionDefinition>): DetectionDefinition => ({
+  id: 'test.minimal',
+  title: 'Minimal',
+  category: 'DIS',
+  mitre: ['T1580'],
+  severity: 0.5,
+  description: 'A test definition.',
+  triggers: [{ eventSource: 'ec2.amazonaws.com', eventNames: ['DescribeRegions'] }],
+  playbook: null,
+  match: () => ({ resource: null, summary: 'matched' }),
+  ...overrides,
+});
 
 describe('detection registry', () => {
   it('refuses two definitions with the same id', () => {
@@ -32,7 +47,93 @@ describe('detection registry', () => {
       sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/aisaws-dev-remediation' } },
     };
     expect(catalog.detect(record({ userIdentity: aisaws }))).toEqual([]);
-    expect(catalog.detect(record({ userIdentity: { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' } }))).toEqual([]);
+    expect(
+      catalog.detect(
+        record({ userIdentity: { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' } }),
+      ),
+    ).toEqual([]);
     expect(catalog.detect(record({})).map((h) => h.id)).toEqual(['s3.bucket-acl-public']);
+  });
+
+  it("treats a change CloudFormation makes for a user as that user's change, but skips services doing their own work", () => {
+    // Prepare: the same public-ACL call, once provisioned by a stack, once made by AWS Config for itself.
+    const user = { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333' };
+    const viaStack = record({ userIdentity: { ...user, invokedBy: 'cloudformation.amazonaws.com' } });
+    const byConfig = record({ userIdentity: { ...user, invokedBy: 'config.amazonaws.com' } });
+    // Act & Assess
+    expect(catalog.detect(viaStack).map((h) => h.id)).toEqual(['s3.bucket-acl-public']);
+    expect(catalog.detect(byConfig)).toEqual([]);
+  });
+
+  it('runs principal-type definitions on any event of that principal, and only those', () => {
+    const watcher = defineDetection(
+      minimal({ id: 'test.root-watch', triggers: [], principalTypes: ['Root'] }),
+    );
+    const registry = createDetectionRegistry([watcher]);
+    const root = { type: 'Root', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333' };
+    expect(registry.detect(record({ userIdentity: root })).map((h) => h.id)).toEqual(['test.root-watch']);
+    expect(registry.detect(record({}))).toEqual([]);
+    expect(registry.principalTypes()).toEqual(['Root']);
+  });
+
+  it('sorts hits by severity and lets a match override the base severity', () => {
+    const low = defineDetection(
+      minimal({
+        id: 'test.low',
+        severity: 0.9,
+        match: () => ({ resource: null, summary: 'low', severity: 0.1 }),
+      }),
+    );
+    const high = defineDetection(minimal({ id: 'test.high', severity: 0.6 }));
+    const hits = createDetectionRegistry([low, high]).detect(
+      record({ eventSource: 'ec2.amazonaws.com', eventName: 'DescribeRegions' }),
+    );
+    expect(hits.map((h) => [h.id, h.severity])).toEqual([
+      ['test.high', 0.6],
+      ['test.low', 0.1],
+    ]);
+  });
+});
+
+describe('defineDetection validation', () => {
+  it.each([
+    [{ id: 'NoDots' }, /id must be dotted/],
+    [{ severity: 1.5 }, /severity must be in \[0, 1\]/],
+    [{ triggers: [] }, /at least one trigger or principal type/],
+    [{ mitre: ['TA0005'] }, /MITRE id TA0005/],
+    [{ triggers: [{ eventSource: 'ec2', eventNames: ['X'] }] }, /must end with .amazonaws.com/],
+  ])('rejects %j', (override, message) => {
+    expect(() => defineDetection(minimal(override as Partial<DetectionDefinition>))).toThrow(message);
+  });
+});
+
+describe('catalog invariants', () => {
+  const playbookIds = new Set(PLAYBOOKS.map((p) => p.id));
+
+  it('has at least 40 detections with unique ids', () => {
+    const ids = DETECTIONS.map((d) => d.id);
+    expect(ids.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it.each(DETECTIONS.map((d) => [d.id, d] as const))('%s is well-formed', (_id, detection) => {
+    expect(detection.playbook === null || playbookIds.has(detection.playbook)).toBe(true);
+    for (const technique of detection.mitre) expect(technique).toMatch(/^T\d{4}(\.\d{3})?$/);
+    expect(detection.severity).toBeGreaterThan(0);
+    expect(detection.severity).toBeLessThanOrEqual(1);
+    expect(detection.triggers.length + (detection.principalTypes?.length ?? 0)).toBeGreaterThan(0);
+    for (const trigger of detection.triggers) expect(trigger.eventNames.length).toBeGreaterThan(0);
+    expect(detection.title.length).toBeGreaterThan(5);
+    expect(detection.description.length).toBeGreaterThan(20);
+  });
+
+  it('uses matchesFailures only for detections that never name a playbook', () => {
+    const offenders = DETECTIONS.filter((d) => d.matchesFailures && d.playbook !== null).map((d) => d.id);
+    expect(offenders).toEqual([]);
+  });
+
+  it('uses every playbook descriptor from at least one detection', () => {
+    const used = new Set(DETECTIONS.map((d) => d.playbook));
+    expect(PLAYBOOKS.map((p) => p.id).filter((id) => !used.has(id))).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ interface DetectionTrigger {
 interface MatchContext {
   /** Accounts that count as "ours" (the organisation), for cross-account sharing checks. */
   readonly trustedAccounts?: ReadonlySet<string>;
+  /** Buckets that receive CloudTrail logs (from a trail inventory), for the short-retention check. */
+  readonly trailBuckets?: ReadonlySet<string>;
 }
 
 /** A matcher's answer when the record is the bad change. */
@@ -38,6 +40,11 @@ interface DetectionDefinition {
   readonly description: string;
   readonly triggers: readonly DetectionTrigger[];
   /**
+   * Also run on every event whose `userIdentity.type` is listed, whatever its source and name (e.g. `['Root']` for
+   * root activity). The EventBridge side needs a second pattern on `detail.userIdentity.type` for these.
+   */
+  readonly principalTypes?: readonly string[];
+  /**
    * Actor-behaviour detections (recon, bulk reads, leave-organization attempts) match failed calls too: a failed
    * attempt is the signal. Hits on failed calls are never actionable.
    */
@@ -48,26 +55,37 @@ interface DetectionDefinition {
   readonly match: (record: CloudTrailRecord, context: MatchContext) => DetectionMatch | null;
 }
 
+const MITRE_TECHNIQUE = /^T\d{4}(?:\.\d{3})?$/;
 const DETECTION_ID = /^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$/;
 
 /** Validates and freezes a detection definition; throws with the id and the field at fault. */
 function defineDetection(definition: DetectionDefinition): DetectionDefinition {
   const where = `detection ${JSON.stringify(definition.id)}`;
-  if (!DETECTION_ID.test(definition.id)) throw new Error(`${where}: id must be dotted lower-case, e.g. s3.bucket-acl-public`);
-  if (!(definition.severity >= 0 && definition.severity <= 1)) throw new Error(`${where}: severity must be in [0, 1]`);
-  if (definition.triggers.length === 0) throw new Error(`${where}: needs at least one trigger`);
+  if (!DETECTION_ID.test(definition.id))
+    throw new Error(`${where}: id must be dotted lower-case, e.g. s3.bucket-acl-public`);
+  if (!(definition.severity >= 0 && definition.severity <= 1))
+    throw new Error(`${where}: severity must be in [0, 1]`);
+  if (definition.triggers.length === 0 && (definition.principalTypes ?? []).length === 0)
+    throw new Error(`${where}: needs at least one trigger or principal type`);
   for (const trigger of definition.triggers) {
     if (!trigger.eventSource.endsWith('.amazonaws.com'))
       throw new Error(`${where}: eventSource ${trigger.eventSource} must end with .amazonaws.com`);
-    if (trigger.eventNames.length === 0) throw new Error(`${where}: trigger ${trigger.eventSource} lists no eventName`);
+    if (trigger.eventNames.length === 0)
+      throw new Error(`${where}: trigger ${trigger.eventSource} lists no eventName`);
   }
   if (definition.mitre.length === 0) throw new Error(`${where}: needs a MITRE ATT&CK technique`);
+  for (const technique of definition.mitre)
+    if (!MITRE_TECHNIQUE.test(technique))
+      throw new Error(`${where}: MITRE id ${technique} must look like T1234 or T1234.001`);
   return Object.freeze({
     ...definition,
     mitre: Object.freeze([...definition.mitre]),
-    triggers: Object.freeze(definition.triggers.map((t) => Object.freeze({ ...t, eventNames: Object.freeze([...t.eventNames]) }))),
+    ...(definition.principalTypes ? { principalTypes: Object.freeze([...definition.principalTypes]) } : {}),
+    triggers: Object.freeze(
+      definition.triggers.map((t) => Object.freeze({ ...t, eventNames: Object.freeze([...t.eventNames]) })),
+    ),
   });
 }
 
-export { defineDetection };
 export type { DetectionDefinition, DetectionMatch, DetectionTrigger, MatchContext };
+export { defineDetection };

@@ -15,6 +15,8 @@ interface DetectionRegistry {
   candidatesFor(eventSource: string, eventName: string): readonly DetectionDefinition[];
   /** Every trigger, merged per eventSource (for the EventBridge pattern and docs). */
   triggersBySource(): ReadonlyMap<string, readonly string[]>;
+  /** `userIdentity.type` values some definition runs on for every event (e.g. `Root`); sorted, deduplicated. */
+  principalTypes(): readonly string[];
   /** Runs the matching definitions with the shared guards (failed calls, AWS services, AISAWS itself). */
   detect(record: CloudTrailRecord, options?: DetectOptions): DetectionHit[];
 }
@@ -26,6 +28,7 @@ const key = (eventSource: string, eventName: string): string => `${eventSource}\
 function createDetectionRegistry(definitions: readonly DetectionDefinition[]): DetectionRegistry {
   const byId = new Map<string, DetectionDefinition>();
   const byTrigger = new Map<string, DetectionDefinition[]>();
+  const byPrincipalType = new Map<string, DetectionDefinition[]>();
   for (const definition of definitions) {
     if (byId.has(definition.id)) throw new Error(`duplicate detection id ${definition.id}`);
     byId.set(definition.id, definition);
@@ -37,9 +40,26 @@ function createDetectionRegistry(definitions: readonly DetectionDefinition[]): D
         byTrigger.set(k, list);
       }
     }
+    for (const principalType of definition.principalTypes ?? []) {
+      const list = byPrincipalType.get(principalType) ?? [];
+      list.push(definition);
+      byPrincipalType.set(principalType, list);
+    }
   }
 
-  const candidatesFor = (eventSource: string, eventName: string) => byTrigger.get(key(eventSource, eventName)) ?? NONE;
+  /** Trigger candidates plus the definitions that watch this principal type (usually none: no allocation). */
+  const candidatesForRecord = (record: CloudTrailRecord): readonly DetectionDefinition[] => {
+    const byEvent = candidatesFor(record.eventSource, record.eventName);
+    if (byPrincipalType.size === 0) return byEvent;
+    const type = record.userIdentity?.type;
+    const byType = type === undefined ? undefined : byPrincipalType.get(type);
+    if (!byType) return byEvent;
+    if (byEvent.length === 0) return byType;
+    return [...byEvent, ...byType.filter((definition) => !byEvent.includes(definition))];
+  };
+
+  const candidatesFor = (eventSource: string, eventName: string) =>
+    byTrigger.get(key(eventSource, eventName)) ?? NONE;
 
   return {
     all: Object.freeze([...definitions]),
@@ -55,8 +75,9 @@ function createDetectionRegistry(definitions: readonly DetectionDefinition[]): D
         }
       return new Map([...merged].map(([source, names]) => [source, [...names].sort()]));
     },
+    principalTypes: () => [...byPrincipalType.keys()].sort(),
     detect(record, options = {}) {
-      const candidates = candidatesFor(record.eventSource, record.eventName);
+      const candidates = candidatesForRecord(record);
       if (candidates.length === 0) return [];
       if (isAwsServiceActivity(record)) return [];
       if (isAisawsActivity(record, options.selfRolePattern ?? AISAWS_ROLE_PATTERN)) return [];
@@ -84,5 +105,5 @@ function createDetectionRegistry(definitions: readonly DetectionDefinition[]): D
   };
 }
 
-export { createDetectionRegistry };
 export type { DetectionRegistry, DetectOptions };
+export { createDetectionRegistry };
