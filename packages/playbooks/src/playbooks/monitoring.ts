@@ -1,0 +1,138 @@
+import {
+  ConfigServiceClient,
+  DescribeConfigurationRecorderStatusCommand,
+  StartConfigurationRecorderCommand,
+  StopConfigurationRecorderCommand,
+} from '@aws-sdk/client-config-service';
+import { GetDetectorCommand, GuardDutyClient, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
+import { z } from 'zod';
+import { definePlaybookImplementation } from '../define.js';
+import { firstDefined, resourceRefSchema } from '../shared.js';
+import type { PlaybookContext } from '../types.js';
+
+/** Recorder name: details.configurationRecorderName / details.recorderName / details.name, else the id. */
+const RecorderTargetSchema = resourceRefSchema(
+  ['AWS::Config::ConfigurationRecorder'],
+  z.object({
+    configurationRecorderName: z.string().min(1).optional(),
+    recorderName: z.string().min(1).optional(),
+    name: z.string().min(1).optional(),
+  }),
+).transform((ref) => ({
+  recorder:
+    firstDefined(ref.details.configurationRecorderName, ref.details.recorderName, ref.details.name) ?? ref.id,
+  region: ref.region,
+}));
+type RecorderTarget = z.infer<typeof RecorderTargetSchema>;
+
+const RecorderStatusSchema = z.object({ recording: z.boolean(), lastStatus: z.string().nullable() });
+type RecorderStatus = z.infer<typeof RecorderStatusSchema>;
+
+const config = (target: RecorderTarget, ctx: PlaybookContext) =>
+  ctx.clients(ConfigServiceClient, target.region);
+
+async function readRecorderStatus(target: RecorderTarget, ctx: PlaybookContext): Promise<RecorderStatus> {
+  const output = await config(target, ctx).send(
+    new DescribeConfigurationRecorderStatusCommand({ ConfigurationRecorderNames: [target.recorder] }),
+  );
+  const status = output.ConfigurationRecordersStatus?.find((entry) => entry.name === target.recorder);
+  if (!status) throw new Error(`AWS Config recorder ${target.recorder} not found in ${target.region}`);
+  return { recording: status.recording === true, lastStatus: status.lastStatus ?? null };
+}
+
+const startRecorder = definePlaybookImplementation({
+  id: 'config.start-recorder',
+  permissions: [
+    'config:DescribeConfigurationRecorderStatus',
+    'config:StartConfigurationRecorder',
+    'config:StopConfigurationRecorder',
+  ],
+  target: RecorderTargetSchema,
+  state: z.object({ recorder: z.string(), status: RecorderStatusSchema }),
+  async snapshot(target, ctx) {
+    return { recorder: target.recorder, status: await readRecorderStatus(target, ctx) };
+  },
+  async apply(target, _state, ctx) {
+    if ((await readRecorderStatus(target, ctx)).recording)
+      return { status: 'already-compliant', changes: [] };
+    await config(target, ctx).send(
+      new StartConfigurationRecorderCommand({ ConfigurationRecorderName: target.recorder }),
+    );
+    return {
+      status: 'applied',
+      changes: [`StartConfigurationRecorder ${target.recorder} in ${target.region}`],
+    };
+  },
+  async verify(target, ctx) {
+    const status = await readRecorderStatus(target, ctx);
+    // lastStatus FAILURE: recording is on but delivery fails (bucket or role broken): not converged.
+    const converged = status.recording && status.lastStatus?.toUpperCase() !== 'FAILURE';
+    return {
+      converged,
+      observed: { recorder: target.recorder, ...status },
+      details: converged
+        ? `AWS Config recorder ${target.recorder} is recording.`
+        : `AWS Config recorder ${target.recorder} is ${status.recording ? `recording but its last status is ${status.lastStatus}` : 'not recording'}.`,
+    };
+  },
+  async rollback(target, state, ctx) {
+    if (state.status.recording) return { changes: [] };
+    await config(target, ctx).send(
+      new StopConfigurationRecorderCommand({ ConfigurationRecorderName: target.recorder }),
+    );
+    return { changes: [`StopConfigurationRecorder ${target.recorder}: it was stopped before the fix`] };
+  },
+});
+
+/** Detector id: details.detectorId, else the id. */
+const DetectorTargetSchema = resourceRefSchema(
+  ['AWS::GuardDuty::Detector'],
+  z.object({ detectorId: z.string().min(1).optional() }),
+).transform((ref) => ({ detectorId: ref.details.detectorId ?? ref.id, region: ref.region }));
+type DetectorTarget = z.infer<typeof DetectorTargetSchema>;
+
+const guardduty = (target: DetectorTarget, ctx: PlaybookContext) =>
+  ctx.clients(GuardDutyClient, target.region);
+
+async function readDetectorStatus(target: DetectorTarget, ctx: PlaybookContext): Promise<string> {
+  const output = await guardduty(target, ctx).send(new GetDetectorCommand({ DetectorId: target.detectorId }));
+  return output.Status ?? 'UNKNOWN';
+}
+
+const enableDetector = definePlaybookImplementation({
+  id: 'guardduty.enable-detector',
+  permissions: ['guardduty:GetDetector', 'guardduty:UpdateDetector'],
+  target: DetectorTargetSchema,
+  state: z.object({ detectorId: z.string(), status: z.string() }),
+  async snapshot(target, ctx) {
+    return { detectorId: target.detectorId, status: await readDetectorStatus(target, ctx) };
+  },
+  async apply(target, _state, ctx) {
+    if ((await readDetectorStatus(target, ctx)) === 'ENABLED')
+      return { status: 'already-compliant', changes: [] };
+    await guardduty(target, ctx).send(
+      new UpdateDetectorCommand({ DetectorId: target.detectorId, Enable: true }),
+    );
+    return {
+      status: 'applied',
+      changes: [`UpdateDetector ${target.detectorId} in ${target.region}: Enable true`],
+    };
+  },
+  async verify(target, ctx) {
+    const status = await readDetectorStatus(target, ctx);
+    return {
+      converged: status === 'ENABLED',
+      observed: { detectorId: target.detectorId, status },
+      details: `GuardDuty detector ${target.detectorId} is ${status}.`,
+    };
+  },
+  async rollback(target, state, ctx) {
+    if (state.status !== 'DISABLED') return { changes: [] };
+    await guardduty(target, ctx).send(
+      new UpdateDetectorCommand({ DetectorId: target.detectorId, Enable: false }),
+    );
+    return { changes: [`UpdateDetector ${target.detectorId}: Enable false, as before the fix`] };
+  },
+});
+
+export { enableDetector, startRecorder };
