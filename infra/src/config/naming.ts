@@ -1,0 +1,76 @@
+import type { Environment, Stage } from './environment.js';
+
+/**
+ * Physical names and ARNs, computed from the environment alone (never read back from AWS), so IAM policies are
+ * readable in the synthesized JSON and the tests can assert exact resources. Names follow the runtime contract:
+ * `aisaws-<env>-<thing>`. Every role starts with `aisaws-`, which core's guard (AISAWS_ROLE_PATTERN) ignores, so
+ * AISAWS's own calls never trigger a new remediation (trap T7).
+ */
+interface Names {
+  readonly prefix: string;
+  readonly account: string;
+  readonly region: string;
+  functionName(stage: Stage): string;
+  functionArn(stage: Stage): string;
+  /** The `live` alias the workflows invoke. */
+  aliasArn(stage: Stage): string;
+  lambdaLogGroupName(stage: Stage): string;
+  logGroupArn(name: string): string;
+  tableName(logical: string): string;
+  tableArn(logical: string): string;
+  stateMachineName(kind: 'triage' | 'remediation'): string;
+  stateMachineArn(kind: 'triage' | 'remediation'): string;
+  archiveBucketName: string;
+  archiveBucketArn: string;
+  queueName(kind: 'quarantine' | 'events-dlq'): string;
+  queueArn(kind: 'quarantine' | 'events-dlq'): string;
+  topicName: string;
+  topicArn: string;
+  hmacParameterName: string;
+  hmacParameterArn: string;
+  /** The roles the member stacks create in each member account. */
+  memberRoleName(kind: 'remediation' | 'verification'): string;
+  memberRoleArn(kind: 'remediation' | 'verification', account: string): string;
+  roleName(owner: string): string;
+  roleArn(owner: string): string;
+}
+
+function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>): Names {
+  const prefix = `aisaws-${environment.name}`;
+  const { region } = environment;
+  const account = environment.accounts.security;
+  const arn = (service: string, resource: string, scopedRegion = region, scopedAccount = account) =>
+    `arn:aws:${service}:${scopedRegion}:${scopedAccount}:${resource}`;
+  const functionName = (stage: Stage) => `${prefix}-${stage}`;
+  const queueName = (kind: 'quarantine' | 'events-dlq') => `${prefix}-${kind}`;
+  const memberRoleName = (kind: 'remediation' | 'verification') => `${prefix}-member-${kind}`;
+  return {
+    prefix,
+    account,
+    region,
+    functionName,
+    functionArn: (stage) => arn('lambda', `function:${functionName(stage)}`),
+    aliasArn: (stage) => arn('lambda', `function:${functionName(stage)}:live`),
+    lambdaLogGroupName: (stage) => `/aws/lambda/${functionName(stage)}`,
+    logGroupArn: (name) => arn('logs', `log-group:${name}`),
+    tableName: (logical) => `${prefix}-${logical}`,
+    tableArn: (logical) => arn('dynamodb', `table/${prefix}-${logical}`),
+    stateMachineName: (kind) => `${prefix}-${kind}`,
+    stateMachineArn: (kind) => arn('states', `stateMachine:${prefix}-${kind}`),
+    archiveBucketName: `${prefix}-archive-${account}`,
+    archiveBucketArn: `arn:aws:s3:::${prefix}-archive-${account}`,
+    queueName,
+    queueArn: (kind) => arn('sqs', queueName(kind)),
+    topicName: `${prefix}-alerts`,
+    topicArn: arn('sns', `${prefix}-alerts`),
+    hmacParameterName: `/aisaws/${environment.name}/approval-hmac-key`,
+    hmacParameterArn: arn('ssm', `parameter/aisaws/${environment.name}/approval-hmac-key`),
+    memberRoleName,
+    memberRoleArn: (kind, memberAccount) => `arn:aws:iam::${memberAccount}:role/${memberRoleName(kind)}`,
+    roleName: (owner) => `${prefix}-${owner}`,
+    roleArn: (owner) => `arn:aws:iam::${account}:role/${prefix}-${owner}`,
+  };
+}
+
+export type { Names };
+export { namesFor };

@@ -1,0 +1,203 @@
+import type { Stage } from '../config/environment.js';
+import type { Names } from '../config/naming.js';
+import type { PolicyStatement } from './policy-document.js';
+
+/**
+ * Each Lambda's IAM statements: its own needs (from the runtime contract) plus, for remediation and verification,
+ * the actions the playbooks declare (`permissionsFor()` of @aisaws/playbooks). Resources are exact ARNs wherever
+ * the action supports resource-level permissions.
+ */
+
+interface StagePermissionInputs {
+  readonly names: Names;
+  /** The KMS key encrypting tables, queues, topic, logs, bucket and parameters (a Terraform reference). */
+  readonly keyArn: string;
+  readonly memberAccounts: readonly string[];
+  /** Every action the playbooks declare, sorted (`permissionsFor()` of @aisaws/playbooks). */
+  readonly playbookActions: readonly string[];
+}
+
+/** The playbooks' read actions: what verification needs to re-read the real state. */
+const isReadAction = (action: string): boolean =>
+  /^[a-z0-9-]+:(?:Get|Describe|List|Head)[A-Za-z0-9]*$/.test(action);
+
+/** Stages whose handler is wrapped in Powertools idempotency (the ones with side effects, per their handler.ts). */
+const IDEMPOTENT_STAGES: ReadonlySet<Stage> = new Set([
+  'ingest',
+  'scoring',
+  'decision',
+  'remediation',
+  'alert',
+]);
+
+/** What the Powertools DynamoDB persistence layer calls. */
+const IDEMPOTENCY_ACTIONS = [
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
+
+/**
+ * Actions the remediation Lambda must never use on AISAWS's own roles, even though the playbooks hold them for
+ * every other principal: without this, `iam:AttachRolePolicy` on `*` would let the role grant itself more.
+ */
+const SELF_PROTECTION_ACTIONS = [
+  'iam:AttachRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+];
+
+function commonStatements(stage: Stage, inputs: StagePermissionInputs): PolicyStatement[] {
+  const { names, keyArn } = inputs;
+  const statements: PolicyStatement[] = [
+    {
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${names.logGroupArn(names.lambdaLogGroupName(stage))}:*`],
+    },
+    {
+      // Tables, queues, topic and environment variables are encrypted with the AISAWS key.
+      sid: 'UseAisawsKey',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [keyArn],
+    },
+  ];
+  if (IDEMPOTENT_STAGES.has(stage))
+    statements.push({
+      sid: 'IdempotencyRecords',
+      actions: IDEMPOTENCY_ACTIONS,
+      resources: [names.tableArn('idempotency')],
+    });
+  return statements;
+}
+
+function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyStatement[] {
+  const { names, memberAccounts, playbookActions } = inputs;
+  switch (stage) {
+    case 'ingest':
+      return [
+        {
+          sid: 'ArchiveRawAndQuarantine',
+          actions: ['s3:PutObject'],
+          resources: [`${names.archiveBucketArn}/raw/*`, `${names.archiveBucketArn}/quarantine/*`],
+        },
+        {
+          sid: 'RecordEvent',
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          resources: [names.tableArn('events')],
+        },
+        { sid: 'QuarantineMessage', actions: ['sqs:SendMessage'], resources: [names.queueArn('quarantine')] },
+      ];
+    case 'scoring':
+      return [
+        {
+          sid: 'PrincipalBaseline',
+          actions: [
+            'dynamodb:BatchGetItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+            'dynamodb:UpdateItem',
+          ],
+          resources: [names.tableArn('baseline')],
+        },
+        {
+          sid: 'RecordScore',
+          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [names.tableArn('events')],
+        },
+      ];
+    case 'decision':
+      return [
+        // tag:GetResources supports no resource-level permission: `*` is the only valid resource.
+        { sid: 'ReadResourceTagsForExemptions', actions: ['tag:GetResources'], resources: ['*'] },
+        {
+          sid: 'RecordDecision',
+          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [names.tableArn('events')],
+        },
+        {
+          sid: 'CountAutomaticFixes',
+          actions: ['dynamodb:UpdateItem'],
+          resources: [names.tableArn('state')],
+        },
+      ];
+    case 'remediation':
+      return [
+        ...assumeMemberRole('remediation', names, memberAccounts),
+        {
+          sid: 'RecordSnapshotAndResult',
+          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [names.tableArn('events')],
+        },
+        // In its own account the Lambda applies the playbooks with this role (no assume); the targets are whatever
+        // resource an event names, so `*`, with AISAWS's own roles carved out below.
+        ...(playbookActions.length > 0
+          ? [
+              { sid: 'PlaybookActionsInSecurityAccount', actions: playbookActions, resources: ['*'] },
+              {
+                sid: 'NeverModifyAisawsRoles',
+                effect: 'Deny' as const,
+                actions: SELF_PROTECTION_ACTIONS,
+                resources: [`arn:aws:iam::${names.account}:role/aisaws-*`],
+              },
+            ]
+          : []),
+      ];
+    case 'verification': {
+      const reads = playbookActions.filter(isReadAction);
+      return [
+        ...assumeMemberRole('verification', names, memberAccounts),
+        ...(reads.length > 0
+          ? [{ sid: 'PlaybookReadsInSecurityAccount', actions: reads, resources: ['*'] }]
+          : []),
+      ];
+    }
+    case 'alert':
+      return [
+        { sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [names.topicArn] },
+        { sid: 'ReadApprovalSigningKey', actions: ['ssm:GetParameter'], resources: [names.hmacParameterArn] },
+      ];
+    case 'approval':
+      return [
+        // A rejection is a SendTaskSuccess too ({approved: false}); SendTaskFailure is never called.
+        {
+          sid: 'AnswerApprovalTask',
+          actions: ['states:SendTaskSuccess'],
+          resources: [names.stateMachineArn('remediation')],
+        },
+        {
+          sid: 'RecordApprovalOnce',
+          actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+          resources: [names.tableArn('state')],
+        },
+        { sid: 'ReadApprovalSigningKey', actions: ['ssm:GetParameter'], resources: [names.hmacParameterArn] },
+      ];
+  }
+}
+
+function assumeMemberRole(
+  kind: 'remediation' | 'verification',
+  names: Names,
+  members: readonly string[],
+): PolicyStatement[] {
+  if (members.length === 0) return [];
+  return [
+    {
+      sid: 'AssumeMemberRole',
+      actions: ['sts:AssumeRole'],
+      resources: members.map((account) => names.memberRoleArn(kind, account)),
+    },
+  ];
+}
+
+/** Every statement of one Lambda's role. */
+function stageStatements(stage: Stage, inputs: StagePermissionInputs): PolicyStatement[] {
+  return [...commonStatements(stage, inputs), ...ownStatements(stage, inputs)];
+}
+
+export type { StagePermissionInputs };
+export { IDEMPOTENT_STAGES, isReadAction, SELF_PROTECTION_ACTIONS, stageStatements };

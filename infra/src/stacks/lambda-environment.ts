@@ -1,0 +1,89 @@
+import type { Stage } from '../config/environment.js';
+import type { Names } from '../config/naming.js';
+
+/**
+ * The environment variables of each Lambda, named as each package's `src/env.ts` parses them (a test reads those
+ * files and fails when a required variable is missing here). Values are names, URLs and ARNs; nothing secret: the
+ * approval signing key stays in SSM and the Lambdas read it at run time.
+ */
+
+interface LambdaEnvironmentInputs {
+  readonly environmentName: string;
+  readonly names: Names;
+  /** The approval function URL (a Terraform reference). */
+  readonly approvalUrl: string;
+  /** The decision policy, validated with core's parsePolicy, as JSON. */
+  readonly policyJson: string;
+  readonly externalId: string;
+}
+
+/** Every Lambda: Powertools settings and the environment name. */
+function commonVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<string, string> {
+  return {
+    AISAWS_ENVIRONMENT: inputs.environmentName,
+    POWERTOOLS_SERVICE_NAME: `aisaws-${stage}`,
+    POWERTOOLS_METRICS_NAMESPACE: 'AISAWS',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
+function stageVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<string, string> {
+  const { names } = inputs;
+  const queueUrl = `https://sqs.${names.region}.amazonaws.com/${names.account}/${names.queueName('quarantine')}`;
+  switch (stage) {
+    case 'ingest':
+      return {
+        ARCHIVE_BUCKET: names.archiveBucketName,
+        EVENTS_TABLE: names.tableName('events'),
+        IDEMPOTENCY_TABLE: names.tableName('idempotency'),
+        QUARANTINE_QUEUE_URL: queueUrl,
+      };
+    case 'scoring':
+      return {
+        BASELINE_TABLE: names.tableName('baseline'),
+        EVENTS_TABLE: names.tableName('events'),
+        IDEMPOTENCY_TABLE: names.tableName('idempotency'),
+      };
+    case 'decision':
+      return {
+        EVENTS_TABLE: names.tableName('events'),
+        STATE_TABLE: names.tableName('state'),
+        IDEMPOTENCY_TABLE: names.tableName('idempotency'),
+        POLICY_JSON: inputs.policyJson,
+      };
+    case 'remediation':
+      return {
+        EVENTS_TABLE_NAME: names.tableName('events'),
+        IDEMPOTENCY_TABLE_NAME: names.tableName('idempotency'),
+        OWN_ACCOUNT_ID: names.account,
+        MEMBER_ROLE_NAME: names.memberRoleName('remediation'),
+        MEMBER_ROLE_EXTERNAL_ID: inputs.externalId,
+      };
+    case 'verification':
+      return {
+        OWN_ACCOUNT_ID: names.account,
+        MEMBER_ROLE_NAME: names.memberRoleName('verification'),
+        MEMBER_ROLE_EXTERNAL_ID: inputs.externalId,
+      };
+    case 'alert':
+      return {
+        ALERT_TOPIC_ARN: names.topicArn,
+        APPROVAL_BASE_URL: inputs.approvalUrl,
+        APPROVAL_SIGNING_KEY_PARAMETER: names.hmacParameterName,
+        IDEMPOTENCY_TABLE_NAME: names.tableName('idempotency'),
+      };
+    case 'approval':
+      return {
+        STATE_TABLE_NAME: names.tableName('state'),
+        APPROVAL_SIGNING_KEY_PARAMETER: names.hmacParameterName,
+      };
+  }
+}
+
+function lambdaEnvironment(stage: Stage, inputs: LambdaEnvironmentInputs): Record<string, string> {
+  return { ...commonVariables(stage, inputs), ...stageVariables(stage, inputs) };
+}
+
+export type { LambdaEnvironmentInputs };
+export { lambdaEnvironment };

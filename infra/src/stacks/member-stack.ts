@@ -1,0 +1,143 @@
+import { CloudwatchEventRule } from '@cdktn/provider-aws/lib/cloudwatch-event-rule/index.js';
+import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-target/index.js';
+import { IamRole } from '@cdktn/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy/index.js';
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
+import { S3Backend, TerraformStack } from 'cdktn';
+import type { Construct } from 'constructs';
+import type { Environment } from '../config/environment.js';
+import { type Names, namesFor } from '../config/naming.js';
+import type { EventRuleSpec } from '../events/rules.js';
+import { policyJson, serviceTrustPolicy } from '../iam/policy-document.js';
+import { isReadAction, SELF_PROTECTION_ACTIONS } from '../iam/stage-permissions.js';
+
+interface MemberStackProps {
+  readonly environment: Environment;
+  readonly account: string;
+  readonly eventRules: readonly EventRuleSpec[];
+  readonly playbookActions: readonly string[];
+}
+
+/** `aisaws/dev/security.tfstate` → `aisaws/dev/member-222222222222.tfstate`. */
+const memberStateKey = (securityKey: string, account: string): string => {
+  const slash = securityKey.lastIndexOf('/');
+  return `${slash >= 0 ? securityKey.slice(0, slash + 1) : ''}member-${account}.tfstate`;
+};
+
+/**
+ * The stack applied in each member account (`cdktf.out/stacks/<env>-member-<account>`): the roles the security
+ * account's remediation and verification Lambdas assume, and the rules forwarding the catalog's CloudTrail events
+ * to the security account's default bus. Apply it after the security stack (the trust policies name its roles).
+ */
+class MemberStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: MemberStackProps) {
+    super(scope, id);
+    const { environment, account } = props;
+    const names: Names = namesFor(environment);
+    const security = environment.accounts.security;
+
+    new S3Backend(this, {
+      bucket: environment.backend.bucket,
+      key: memberStateKey(environment.backend.key, account),
+      region: environment.backend.region,
+      dynamodbTable: environment.backend.lockTable,
+      encrypt: true,
+    });
+    const deployRole = environment.accounts.memberDeployRoleName;
+    new AwsProvider(this, 'aws', {
+      region: environment.region,
+      allowedAccountIds: [account],
+      ...(deployRole ? { assumeRole: [{ roleArn: `arn:aws:iam::${account}:role/${deployRole}` }] } : {}),
+      defaultTags: [{ tags: { 'aisaws:environment': environment.name, 'aisaws:managed-by': 'cdktn' } }],
+    });
+
+    const trustFrom = (stage: 'remediation' | 'verification'): string =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: `TrustAisaws${stage === 'remediation' ? 'Remediation' : 'Verification'}Lambda`,
+            Effect: 'Allow',
+            Principal: { AWS: names.roleArn(stage) },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: {
+                'sts:ExternalId': environment.externalId,
+                ...(environment.accounts.organizationId
+                  ? { 'aws:PrincipalOrgID': environment.accounts.organizationId }
+                  : {}),
+              },
+            },
+          },
+        ],
+      });
+
+    const remediationRole = new IamRole(this, 'remediation-role', {
+      name: names.memberRoleName('remediation'),
+      description: `Assumed by ${names.functionName('remediation')} in ${security}: the playbook actions only`,
+      assumeRolePolicy: trustFrom('remediation'),
+      maxSessionDuration: 3600,
+    });
+    const verificationRole = new IamRole(this, 'verification-role', {
+      name: names.memberRoleName('verification'),
+      description: `Assumed by ${names.functionName('verification')} in ${security}: the playbooks' reads only`,
+      assumeRolePolicy: trustFrom('verification'),
+      maxSessionDuration: 3600,
+    });
+    // The playbooks act on whatever resource the event names: resources cannot be known in advance.
+    if (props.playbookActions.length > 0)
+      new IamRolePolicy(this, 'remediation-policy', {
+        name: `${names.memberRoleName('remediation')}-playbooks`,
+        role: remediationRole.id,
+        policy: policyJson([
+          { sid: 'PlaybookActions', actions: props.playbookActions, resources: ['*'] },
+          {
+            sid: 'NeverModifyAisawsRoles',
+            effect: 'Deny',
+            actions: SELF_PROTECTION_ACTIONS,
+            resources: [`arn:aws:iam::${account}:role/aisaws-*`],
+          },
+        ]),
+      });
+    const reads = props.playbookActions.filter(isReadAction);
+    if (reads.length > 0)
+      new IamRolePolicy(this, 'verification-policy', {
+        name: `${names.memberRoleName('verification')}-playbook-reads`,
+        role: verificationRole.id,
+        policy: policyJson([{ sid: 'PlaybookReads', actions: reads, resources: ['*'] }]),
+      });
+
+    // Forward the catalog's events to the security account, where the same patterns start triage.
+    const securityBus = `arn:aws:events:${environment.region}:${security}:event-bus/default`;
+    const forwarder = new IamRole(this, 'forwarder-role', {
+      name: `${names.prefix}-member-event-forwarder`,
+      description: 'EventBridge forwarding AISAWS triggers to the security account',
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', account),
+    });
+    new IamRolePolicy(this, 'forwarder-policy', {
+      name: `${names.prefix}-member-event-forwarder`,
+      role: forwarder.id,
+      policy: policyJson([
+        { sid: 'PutEventsOnSecurityBus', actions: ['events:PutEvents'], resources: [securityBus] },
+      ]),
+    });
+    for (const spec of props.eventRules) {
+      const rule = new CloudwatchEventRule(this, `rule-${spec.id}`, {
+        name: `${names.prefix}-forward-${spec.id}`,
+        description: spec.description,
+        eventPattern: JSON.stringify(spec.pattern),
+        state: spec.state,
+      });
+      new CloudwatchEventTarget(this, `rule-${spec.id}-target`, {
+        rule: rule.name,
+        targetId: 'security-account-bus',
+        arn: securityBus,
+        roleArn: forwarder.arn,
+        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 20 },
+      });
+    }
+  }
+}
+
+export type { MemberStackProps };
+export { MemberStack, memberStateKey };

@@ -1,0 +1,630 @@
+import { TABLES, type TableDefinition } from '@aisaws/core/storage';
+import { CloudwatchEventBusPolicy } from '@cdktn/provider-aws/lib/cloudwatch-event-bus-policy/index.js';
+import { CloudwatchEventRule } from '@cdktn/provider-aws/lib/cloudwatch-event-rule/index.js';
+import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-target/index.js';
+import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
+import { CloudwatchMetricAlarm } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
+import { IamRole } from '@cdktn/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy/index.js';
+import { KmsAlias } from '@cdktn/provider-aws/lib/kms-alias/index.js';
+import { KmsKey } from '@cdktn/provider-aws/lib/kms-key/index.js';
+import { LambdaFunctionUrl } from '@cdktn/provider-aws/lib/lambda-function-url/index.js';
+import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission/index.js';
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
+import { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
+import { S3BucketLifecycleConfiguration } from '@cdktn/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js';
+import { S3BucketOwnershipControls } from '@cdktn/provider-aws/lib/s3-bucket-ownership-controls/index.js';
+import { S3BucketPolicy } from '@cdktn/provider-aws/lib/s3-bucket-policy/index.js';
+import { S3BucketPublicAccessBlock } from '@cdktn/provider-aws/lib/s3-bucket-public-access-block/index.js';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktn/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
+import { S3BucketVersioningA } from '@cdktn/provider-aws/lib/s3-bucket-versioning/index.js';
+import { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
+import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic/index.js';
+import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription/index.js';
+import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
+import { SqsQueuePolicy } from '@cdktn/provider-aws/lib/sqs-queue-policy/index.js';
+import { SsmParameter } from '@cdktn/provider-aws/lib/ssm-parameter/index.js';
+import { type ITerraformDependable, S3Backend, TerraformOutput, TerraformStack } from 'cdktn';
+import type { Construct } from 'constructs';
+import type { LambdaArtifact } from '../config/artifacts.js';
+import { type Environment, STAGES, type Stage } from '../config/environment.js';
+import { type Names, namesFor } from '../config/naming.js';
+import { AisawsFunction } from '../constructs/aisaws-function.js';
+import type { EventRuleSpec } from '../events/rules.js';
+import { type PolicyStatement, policyJson, serviceTrustPolicy } from '../iam/policy-document.js';
+import { stageStatements } from '../iam/stage-permissions.js';
+import { loadWorkflowDefinition } from '../workflows/definition.js';
+import { statementsForDefinition } from '../workflows/permissions.js';
+import { lambdaEnvironment } from './lambda-environment.js';
+
+interface SecurityStackProps {
+  readonly environment: Environment;
+  readonly artifacts: Readonly<Record<Stage, LambdaArtifact>>;
+  readonly eventRules: readonly EventRuleSpec[];
+  /** Every IAM action the playbooks declare (`permissionsFor()`). */
+  readonly playbookActions: readonly string[];
+  /** Folder of triage.asl.json and remediation.asl.json. */
+  readonly workflowsDir: string;
+}
+
+/** Memory and timeout per stage unless the environment overrides them. */
+const STAGE_DEFAULTS: Readonly<Record<Stage, { memoryMb: number; timeoutSeconds: number }>> = {
+  ingest: { memoryMb: 512, timeoutSeconds: 30 },
+  scoring: { memoryMb: 1024, timeoutSeconds: 30 },
+  decision: { memoryMb: 512, timeoutSeconds: 30 },
+  remediation: { memoryMb: 512, timeoutSeconds: 120 },
+  verification: { memoryMb: 512, timeoutSeconds: 60 },
+  alert: { memoryMb: 256, timeoutSeconds: 30 },
+  approval: { memoryMb: 256, timeoutSeconds: 15 },
+};
+
+/** Actions the account root keeps on the key (listed, not `kms:*`): administration and use through IAM. */
+const KEY_ADMIN_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListAliases',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+];
+
+/** Step Functions' vended-logs delivery: these actions support no resource-level permission (`*` required). */
+const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+];
+
+/**
+ * The security-account stack of one environment: everything AISAWS runs on. Output:
+ * `cdktf.out/stacks/<env>/cdk.tf.json`.
+ */
+class SecurityStack extends TerraformStack {
+  readonly names: Names;
+  readonly functions: Readonly<Record<Stage, AisawsFunction>>;
+
+  constructor(scope: Construct, id: string, props: SecurityStackProps) {
+    super(scope, id);
+    const { environment } = props;
+    const names = namesFor(environment);
+    this.names = names;
+    const account = environment.accounts.security;
+
+    new S3Backend(this, {
+      bucket: environment.backend.bucket,
+      key: environment.backend.key,
+      region: environment.backend.region,
+      dynamodbTable: environment.backend.lockTable,
+      encrypt: true,
+    });
+    new AwsProvider(this, 'aws', {
+      region: environment.region,
+      allowedAccountIds: [account],
+      defaultTags: [{ tags: { 'aisaws:environment': environment.name, 'aisaws:managed-by': 'cdktn' } }],
+    });
+
+    // --- Encryption: one customer-managed key, rotated yearly, for every store of this environment.
+    const key = new KmsKey(this, 'key', {
+      description: `AISAWS ${environment.name}: tables, archive, queues, topic, logs, parameters, Lambda environment`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyJson(keyPolicyStatements(names)),
+    });
+    new KmsAlias(this, 'key-alias', { name: `alias/${names.prefix}`, targetKeyId: key.keyId });
+
+    // --- Storage: the DynamoDB tables of the runtime contract (core/storage), PITR + SSE-KMS + TTL.
+    const tables = Object.fromEntries(
+      Object.values(TABLES).map((definition) => [
+        definition.logicalName,
+        createTable(this, names, definition, key.arn, environment.deletionProtection),
+      ]),
+    ) as Record<keyof typeof TABLES, DynamodbTable>;
+
+    const archive = createArchiveBucket(this, names, environment, key.arn);
+
+    // --- Messaging: alerts topic, quarantine queue, EventBridge dead-letter queue.
+    const topic = new SnsTopic(this, 'alerts', {
+      name: names.topicName,
+      displayName: `AISAWS ${environment.name}`,
+      kmsMasterKeyId: key.arn,
+    });
+    environment.alertEmails.forEach((email, index) => {
+      new SnsTopicSubscription(this, `alert-email-${index}`, {
+        topicArn: topic.arn,
+        protocol: 'email',
+        endpoint: email,
+      });
+    });
+    const quarantine = new SqsQueue(this, 'quarantine', {
+      name: names.queueName('quarantine'),
+      kmsMasterKeyId: key.arn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      messageRetentionSeconds: 1_209_600,
+    });
+    const eventsDlq = new SqsQueue(this, 'events-dlq', {
+      name: names.queueName('events-dlq'),
+      kmsMasterKeyId: key.arn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      messageRetentionSeconds: 1_209_600,
+    });
+
+    // --- Approval signing key: SecureString created with a placeholder, rotated out of band (README).
+    new SsmParameter(this, 'approval-hmac-key', {
+      name: names.hmacParameterName,
+      description:
+        'HMAC key signing the approve/reject links. Set the real value with the rotation step of infra/README.md.',
+      type: 'SecureString',
+      keyId: key.arn,
+      value: 'PLACEHOLDER-rotate-before-use',
+      lifecycle: { ignoreChanges: ['value'] },
+    });
+
+    // --- Lambdas. The approval URL is created first so Alert can sign links that point at it.
+    const artifactOf = (stage: Stage) => props.artifacts[stage];
+    const settingsOf = (stage: Stage) => ({
+      memoryMb: environment.lambdas[stage].memoryMb ?? STAGE_DEFAULTS[stage].memoryMb,
+      timeoutSeconds: environment.lambdas[stage].timeoutSeconds ?? STAGE_DEFAULTS[stage].timeoutSeconds,
+    });
+    const permissionInputs = {
+      names,
+      keyArn: key.arn,
+      playbookActions: props.playbookActions,
+      memberAccounts: environment.accounts.members,
+    };
+    const build = (stage: Stage, approvalUrl: string) =>
+      new AisawsFunction(this, stage, {
+        stage,
+        names,
+        artifact: artifactOf(stage),
+        statements: stageStatements(stage, permissionInputs),
+        environment: lambdaEnvironment(stage, {
+          environmentName: environment.name,
+          names,
+          approvalUrl,
+          policyJson: JSON.stringify(environment.policy),
+          externalId: environment.externalId,
+        }),
+        keyArn: key.arn,
+        logRetentionDays: environment.logRetentionDays,
+        ...settingsOf(stage),
+        ...(stage === 'remediation' ? { reservedConcurrency: environment.remediationConcurrency } : {}),
+        ...(stage === 'approval' ? { reservedConcurrency: environment.approvalConcurrency } : {}),
+      });
+
+    const approval = build('approval', '');
+    // Auth NONE on purpose: the link's HMAC signature (checked by the Approval Lambda) is the authentication,
+    // so an approver needs no AWS identity. Reserved concurrency caps what an anonymous caller can cost.
+    const approvalUrl = new LambdaFunctionUrl(this, 'approval-url', {
+      functionName: approval.function.functionName,
+      qualifier: approval.alias.name,
+      authorizationType: 'NONE',
+      invokeMode: 'BUFFERED',
+    });
+    new LambdaPermission(this, 'approval-url-invoke-url', {
+      statementId: 'PublicFunctionUrlSignedLinksOnly',
+      action: 'lambda:InvokeFunctionUrl',
+      functionName: approval.function.functionName,
+      qualifier: approval.alias.name,
+      principal: '*',
+      functionUrlAuthType: 'NONE',
+    });
+    new LambdaPermission(this, 'approval-url-invoke-function', {
+      statementId: 'PublicFunctionUrlInvokeViaUrlOnly',
+      action: 'lambda:InvokeFunction',
+      functionName: approval.function.functionName,
+      qualifier: approval.alias.name,
+      principal: '*',
+      invokedViaFunctionUrl: true,
+    });
+
+    const built: Partial<Record<Stage, AisawsFunction>> = { approval };
+    for (const stage of STAGES)
+      if (stage !== 'approval') built[stage] = build(stage, approvalUrl.functionUrl);
+    this.functions = built as Record<Stage, AisawsFunction>;
+
+    // --- Workflows: the ASL files with their placeholders replaced by this environment's ARNs and names.
+    const placeholders = {
+      IngestFunctionArn: names.aliasArn('ingest'),
+      ScoringFunctionArn: names.aliasArn('scoring'),
+      DecisionFunctionArn: names.aliasArn('decision'),
+      RemediationFunctionArn: names.aliasArn('remediation'),
+      VerificationFunctionArn: names.aliasArn('verification'),
+      AlertFunctionArn: names.aliasArn('alert'),
+      RemediationStateMachineArn: names.stateMachineArn('remediation'),
+      EventsTableName: names.tableName('events'),
+      QuarantineQueueUrl: `https://sqs.${environment.region}.amazonaws.com/${account}/${names.queueName('quarantine')}`,
+      ApprovalTimeoutSeconds: environment.policy.approvalTimeoutMinutes * 60,
+    };
+    const aliases = STAGES.map((stage) => this.functions[stage].alias);
+    const remediation = createStateMachine(this, 'remediation', {
+      names,
+      environment,
+      keyArn: key.arn,
+      type: 'STANDARD',
+      definition: loadWorkflowDefinition(`${props.workflowsDir}/remediation.asl.json`, placeholders),
+      dependsOn: [...aliases, tables.events],
+    });
+    const triage = createStateMachine(this, 'triage', {
+      names,
+      environment,
+      keyArn: key.arn,
+      type: 'EXPRESS',
+      definition: loadWorkflowDefinition(`${props.workflowsDir}/triage.asl.json`, placeholders),
+      dependsOn: [...aliases, remediation, quarantine],
+    });
+
+    // --- Event routing: the catalog's rules → triage (EXPRESS), retried, failures to the DLQ.
+    const targetRole = new IamRole(this, 'events-role', {
+      name: names.roleName('events'),
+      description: 'EventBridge starting the AISAWS triage workflow',
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', account),
+    });
+    new IamRolePolicy(this, 'events-role-policy', {
+      name: `${names.prefix}-events-least-privilege`,
+      role: targetRole.id,
+      policy: policyJson([
+        {
+          sid: 'StartTriage',
+          actions: ['states:StartExecution'],
+          resources: [names.stateMachineArn('triage')],
+        },
+      ]),
+    });
+    const rules = props.eventRules.map((spec) => {
+      const rule = new CloudwatchEventRule(this, `rule-${spec.id}`, {
+        name: `${names.prefix}-${spec.id}`,
+        description: spec.description,
+        eventPattern: JSON.stringify(spec.pattern),
+        state: spec.state,
+      });
+      new CloudwatchEventTarget(this, `rule-${spec.id}-target`, {
+        rule: rule.name,
+        targetId: 'triage',
+        arn: triage.arn,
+        roleArn: targetRole.arn,
+        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 20 },
+        deadLetterConfig: { arn: eventsDlq.arn },
+      });
+      return rule;
+    });
+    new SqsQueuePolicy(this, 'events-dlq-policy', {
+      queueUrl: eventsDlq.url,
+      policy: policyJson([
+        {
+          sid: 'EventBridgeDeadLetters',
+          principals: { Service: 'events.amazonaws.com' },
+          actions: ['sqs:SendMessage'],
+          resources: [names.queueArn('events-dlq')],
+          conditions: { ArnEquals: { 'aws:SourceArn': rules.map((rule) => rule.arn) } },
+        },
+      ]),
+    });
+    if (environment.accounts.members.length > 0)
+      new CloudwatchEventBusPolicy(this, 'bus-policy', {
+        eventBusName: 'default',
+        policy: policyJson([
+          {
+            sid: 'MemberAccountsForwardCloudTrail',
+            principals: { AWS: environment.accounts.members.map((member) => `arn:aws:iam::${member}:root`) },
+            actions: ['events:PutEvents'],
+            resources: [`arn:aws:events:${environment.region}:${account}:event-bus/default`],
+            ...(environment.accounts.organizationId
+              ? {
+                  conditions: { StringEquals: { 'aws:PrincipalOrgID': environment.accounts.organizationId } },
+                }
+              : {}),
+          },
+        ]),
+      });
+
+    createAlarms(this, names, topic.arn, [...STAGES], ['quarantine', 'events-dlq']);
+
+    new TerraformOutput(this, 'approval_url', { value: approvalUrl.functionUrl });
+    new TerraformOutput(this, 'archive_bucket', { value: archive.bucket });
+    new TerraformOutput(this, 'alerts_topic_arn', { value: topic.arn });
+    new TerraformOutput(this, 'triage_state_machine_arn', { value: triage.arn });
+  }
+}
+
+function keyPolicyStatements(names: Names): PolicyStatement[] {
+  const { account, region } = names;
+  return [
+    {
+      sid: 'AccountAdministersAndDelegatesThroughIam',
+      principals: { AWS: `arn:aws:iam::${account}:root` },
+      actions: KEY_ADMIN_ACTIONS,
+      resources: ['*'],
+    },
+    {
+      sid: 'CloudWatchLogsEncryptsAisawsLogGroups',
+      principals: { Service: `logs.${region}.amazonaws.com` },
+      actions: [
+        'kms:Decrypt',
+        'kms:DescribeKey',
+        'kms:Encrypt',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+      ],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` },
+      },
+    },
+    {
+      // EventBridge writing to the encrypted DLQ and CloudWatch alarms publishing to the encrypted topic.
+      sid: 'ServicesWriteToEncryptedQueueAndTopic',
+      principals: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
+    },
+  ];
+}
+
+function createTable(
+  scope: Construct,
+  names: Names,
+  definition: TableDefinition,
+  keyArn: string,
+  deletionProtection: boolean,
+): DynamodbTable {
+  const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
+  return new DynamodbTable(scope, `table-${definition.logicalName}`, {
+    name: names.tableName(definition.logicalName),
+    billingMode: 'PAY_PER_REQUEST',
+    hashKey: definition.partitionKey.name,
+    ...(definition.sortKey ? { rangeKey: definition.sortKey.name } : {}),
+    attribute: keys.map((key) => ({ name: key.name, type: key.type })),
+    // PITR on every table, whatever the core default: cheap at AISAWS volumes, and state/baseline loss would
+    // reset rate limits, approvals and behaviour baselines.
+    pointInTimeRecovery: { enabled: true },
+    serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
+    ttl: { attributeName: definition.ttlAttribute, enabled: true },
+    deletionProtectionEnabled: deletionProtection,
+    tags: { 'aisaws:table': definition.logicalName },
+  });
+}
+
+function createArchiveBucket(
+  scope: Construct,
+  names: Names,
+  environment: Environment,
+  keyArn: string,
+): S3Bucket {
+  const bucket = new S3Bucket(scope, 'archive', { bucket: names.archiveBucketName });
+  new S3BucketPublicAccessBlock(scope, 'archive-public-access-block', {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new S3BucketOwnershipControls(scope, 'archive-ownership', {
+    bucket: bucket.id,
+    rule: { objectOwnership: 'BucketOwnerEnforced' },
+  });
+  new S3BucketServerSideEncryptionConfigurationA(scope, 'archive-encryption', {
+    bucket: bucket.id,
+    rule: [
+      {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyArn },
+        bucketKeyEnabled: true,
+      },
+    ],
+  });
+  const versioning = new S3BucketVersioningA(scope, 'archive-versioning', {
+    bucket: bucket.id,
+    versioningConfiguration: { status: 'Enabled' },
+  });
+  new S3BucketLifecycleConfiguration(scope, 'archive-lifecycle', {
+    bucket: bucket.id,
+    dependsOn: [versioning],
+    rule: [
+      {
+        id: 'raw-events',
+        status: 'Enabled',
+        filter: [{ prefix: 'raw/' }],
+        transition: [{ days: environment.archive.transitionDays, storageClass: 'GLACIER_IR' }],
+        expiration: [{ days: environment.archive.expirationDays }],
+        noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+      },
+      {
+        id: 'quarantine',
+        status: 'Enabled',
+        filter: [{ prefix: 'quarantine/' }],
+        expiration: [{ days: environment.archive.expirationDays }],
+        noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+      },
+      {
+        id: 'abort-incomplete-uploads',
+        status: 'Enabled',
+        filter: [{ prefix: '' }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+      },
+    ],
+  });
+  new S3BucketPolicy(scope, 'archive-policy', {
+    bucket: bucket.id,
+    policy: policyJson([
+      {
+        sid: 'DenyInsecureTransport',
+        effect: 'Deny',
+        principals: { AWS: '*' },
+        actions: ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
+        resources: [names.archiveBucketArn, `${names.archiveBucketArn}/*`],
+        conditions: { Bool: { 'aws:SecureTransport': false } },
+      },
+      {
+        sid: 'DenyOldTls',
+        effect: 'Deny',
+        principals: { AWS: '*' },
+        actions: ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
+        resources: [names.archiveBucketArn, `${names.archiveBucketArn}/*`],
+        conditions: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
+      },
+    ]),
+  });
+  return bucket;
+}
+
+interface StateMachineProps {
+  readonly names: Names;
+  readonly environment: Environment;
+  readonly keyArn: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  readonly definition: string;
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+function createStateMachine(
+  scope: Construct,
+  kind: 'triage' | 'remediation',
+  props: StateMachineProps,
+): SfnStateMachine {
+  const { names } = props;
+  const logGroup = new CloudwatchLogGroup(scope, `${kind}-log-group`, {
+    name: `/aws/vendedlogs/states/${names.stateMachineName(kind)}`,
+    retentionInDays: props.environment.logRetentionDays,
+    kmsKeyId: props.keyArn,
+  });
+  const role = new IamRole(scope, `${kind}-role`, {
+    name: names.roleName(`${kind}-workflow`),
+    description: `Role of the ${names.stateMachineName(kind)} state machine`,
+    assumeRolePolicy: serviceTrustPolicy('states.amazonaws.com', names.account),
+  });
+  const statements: PolicyStatement[] = [
+    ...statementsForDefinition(props.definition, { region: names.region, account: names.account }),
+    // Queue and table are encrypted with the AISAWS key.
+    { sid: 'UseAisawsKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.keyArn] },
+    { sid: 'VendedLogsDeliveryNoResourceLevel', actions: LOG_DELIVERY_ACTIONS, resources: ['*'] },
+  ];
+  const policy = new IamRolePolicy(scope, `${kind}-role-policy`, {
+    name: `${names.stateMachineName(kind)}-workflow-least-privilege`,
+    role: role.id,
+    policy: policyJson(statements),
+  });
+  return new SfnStateMachine(scope, `${kind}-state-machine`, {
+    name: names.stateMachineName(kind),
+    type: props.type,
+    roleArn: role.arn,
+    definition: props.definition,
+    loggingConfiguration: {
+      logDestination: `${logGroup.arn}:*`,
+      // EXPRESS keeps no execution history: its logs are the only trace, so log every event with its data.
+      level: props.type === 'EXPRESS' ? 'ALL' : 'ERROR',
+      includeExecutionData: props.type === 'EXPRESS',
+    },
+    dependsOn: [...props.dependsOn, policy],
+  });
+}
+
+function createAlarms(
+  scope: Construct,
+  names: Names,
+  topicArn: string,
+  stages: readonly Stage[],
+  queues: readonly ('quarantine' | 'events-dlq')[],
+): void {
+  const alarm = (
+    id: string,
+    props: {
+      name: string;
+      description: string;
+      namespace: string;
+      metric: string;
+      dimensions: Record<string, string>;
+      statistic?: string;
+    },
+  ) =>
+    new CloudwatchMetricAlarm(scope, id, {
+      alarmName: props.name,
+      alarmDescription: props.description,
+      namespace: props.namespace,
+      metricName: props.metric,
+      dimensions: props.dimensions,
+      statistic: props.statistic ?? 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [topicArn],
+    });
+  for (const stage of stages) {
+    const functionName = names.functionName(stage);
+    // Verification throws NotConvergedError by design (the ASL retries it while the fix propagates): its Errors
+    // metric is not a failure signal. A verification that never converges fails the remediation execution, which
+    // the ExecutionsFailed alarm below reports.
+    if (stage !== 'verification')
+      alarm(`alarm-${stage}-errors`, {
+        name: `${functionName}-errors`,
+        description: `${functionName} returned errors`,
+        namespace: 'AWS/Lambda',
+        metric: 'Errors',
+        dimensions: { FunctionName: functionName },
+      });
+    alarm(`alarm-${stage}-throttles`, {
+      name: `${functionName}-throttles`,
+      description: `${functionName} was throttled (reserved concurrency or account limit)`,
+      namespace: 'AWS/Lambda',
+      metric: 'Throttles',
+      dimensions: { FunctionName: functionName },
+    });
+  }
+  for (const kind of ['triage', 'remediation'] as const) {
+    const arn = names.stateMachineArn(kind);
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled'])
+      alarm(`alarm-${kind}-${metric}`, {
+        name: `${names.stateMachineName(kind)}-${metric}`,
+        description: `${names.stateMachineName(kind)}: ${metric}`,
+        namespace: 'AWS/States',
+        metric,
+        dimensions: { StateMachineArn: arn },
+      });
+  }
+  for (const queue of queues)
+    alarm(`alarm-${queue}-depth`, {
+      name: `${names.queueName(queue)}-not-empty`,
+      description: `Messages wait in ${names.queueName(queue)}: events were not processed or were quarantined`,
+      namespace: 'AWS/SQS',
+      metric: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: names.queueName(queue) },
+      statistic: 'Maximum',
+    });
+}
+
+export type { SecurityStackProps };
+export { SecurityStack, STAGE_DEFAULTS };

@@ -1,0 +1,281 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { permissionsFor } from '@aisaws/playbooks';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { REPO_ROOT, WORKFLOWS_DIR } from '../../src/app.js';
+import { STAGES } from '../../src/config/environment.js';
+import { isReadAction } from '../../src/iam/stage-permissions.js';
+import { placeholdersIn } from '../../src/workflows/definition.js';
+import { testEnvironment } from '../support/environments.js';
+import { resourcesOf, type SynthesizedStack, synthStacks } from '../support/synth.js';
+
+interface Statement {
+  Sid: string;
+  Effect: string;
+  Action: string[] | string;
+  Resource?: string[] | string;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+const statementsOf = (policy: unknown): Statement[] => JSON.parse(String(policy)).Statement as Statement[];
+const actionsOf = (statements: Statement[]): string[] =>
+  [...new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
+
+describe('IAM least privilege', () => {
+  let stacks: Map<string, SynthesizedStack>;
+  let security: SynthesizedStack;
+  let member: SynthesizedStack;
+  const environment = testEnvironment({
+    name: 'iam',
+    accounts: { security: '111111111111', members: ['222222222222'], organizationId: 'o-a1b2c3d4e5' },
+  });
+
+  beforeAll(() => {
+    stacks = synthStacks([environment]);
+    security = stacks.get('iam') as SynthesizedStack;
+    member = stacks.get('iam-member-222222222222') as SynthesizedStack;
+  });
+
+  /** role name → its inline policy statements, for one stack. */
+  const policiesByRole = (stack: SynthesizedStack): Map<string, Statement[]> => {
+    const roles = stack.json.resource.aws_iam_role ?? {};
+    const byRole = new Map<string, Statement[]>();
+    for (const policy of resourcesOf(stack, 'aws_iam_role_policy')) {
+      const roleId = /^\$\{aws_iam_role\.([\w-]+)\.id\}$/.exec(String(policy.role))?.[1] as string;
+      const roleName = String(roles[roleId]?.name);
+      byRole.set(roleName, [...(byRole.get(roleName) ?? []), ...statementsOf(policy.policy)]);
+    }
+    return byRole;
+  };
+
+  it('never grants a wildcard action, in any policy of any stack (roles, key, bucket, queue, bus)', () => {
+    const policyTexts: string[] = [];
+    for (const stack of stacks.values())
+      for (const [type, byId] of Object.entries(stack.json.resource))
+        for (const resource of Object.values(byId))
+          for (const field of ['policy', 'assume_role_policy'])
+            if (typeof resource[field] === 'string') policyTexts.push(`${type}: ${resource[field]}`);
+
+    expect(policyTexts.length).toBeGreaterThan(20);
+    for (const text of policyTexts) {
+      const statements = statementsOf(text.slice(text.indexOf(': ') + 2));
+      for (const action of statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))
+        expect(action).not.toContain('*');
+    }
+  });
+
+  it('gives each of the seven Lambdas its own role', () => {
+    const roles = resourcesOf(security, 'aws_iam_role').map((role) => role.name);
+
+    for (const stage of STAGES) expect(roles).toContain(`aisaws-iam-${stage}`);
+    expect(new Set(roles).size).toBe(roles.length);
+  });
+
+  it('scopes each Lambda to its own stage needs, with exact ARNs', () => {
+    const byRole = policiesByRole(security);
+
+    expect(actionsOf(byRole.get('aisaws-iam-ingest') ?? [])).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:PutObject',
+      'sqs:SendMessage',
+    ]);
+    const archive = (byRole.get('aisaws-iam-ingest') ?? []).find((s) => s.Sid === 'ArchiveRawAndQuarantine');
+    expect(archive?.Resource).toEqual([
+      'arn:aws:s3:::aisaws-iam-archive-111111111111/quarantine/*',
+      'arn:aws:s3:::aisaws-iam-archive-111111111111/raw/*',
+    ]);
+    expect(actionsOf(byRole.get('aisaws-iam-alert') ?? [])).toEqual(
+      expect.arrayContaining(['sns:Publish', 'ssm:GetParameter', 'kms:Decrypt']),
+    );
+    const approval = byRole.get('aisaws-iam-approval') ?? [];
+    expect(approval.find((s) => s.Sid === 'AnswerApprovalTask')?.Resource).toEqual([
+      'arn:aws:states:eu-west-1:111111111111:stateMachine:aisaws-iam-remediation',
+    ]);
+  });
+
+  it('uses `*` as a resource only for the playbooks (any resource an event names) and actions without resource-level permission', () => {
+    const allowedStar = new Set([
+      ...permissionsFor(),
+      'tag:GetResources',
+      'logs:CreateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:DescribeLogGroups',
+      'logs:DescribeResourcePolicies',
+      'logs:GetLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:UpdateLogDelivery',
+    ]);
+
+    for (const statements of policiesByRole(security).values())
+      for (const statement of statements.filter((s) => (s.Resource ?? []).includes('*')))
+        for (const action of statement.Action) expect(allowedStar).toContain(action);
+  });
+
+  it('lets the remediation Lambda assume the member role, and act in its own account except on AISAWS roles', () => {
+    const statements = policiesByRole(security).get('aisaws-iam-remediation') ?? [];
+    const allowed = statements.filter((s) => s.Effect === 'Allow');
+    const deny = statements.find((s) => s.Effect === 'Deny');
+
+    expect(statements.find((s) => s.Sid === 'AssumeMemberRole')?.Resource).toEqual([
+      'arn:aws:iam::222222222222:role/aisaws-iam-member-remediation',
+    ]);
+    expect(actionsOf(allowed)).toEqual(expect.arrayContaining(permissionsFor()));
+    expect(deny?.Resource).toEqual(['arn:aws:iam::111111111111:role/aisaws-*']);
+    expect(deny?.Action).toEqual(expect.arrayContaining(['iam:AttachRolePolicy', 'iam:PutRolePolicy']));
+  });
+
+  it('gives the remediation Lambda every playbook action and, beyond them, only its own needs', () => {
+    const allowed = (policiesByRole(security).get('aisaws-iam-remediation') ?? []).filter(
+      (s) => s.Effect === 'Allow',
+    );
+    const ownNeeds = [
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sts:AssumeRole',
+    ];
+
+    expect(actionsOf(allowed)).toEqual([...new Set([...permissionsFor(), ...ownNeeds])].sort());
+  });
+
+  it('gives the member remediation role every playbook action and nothing else', () => {
+    const statements = policiesByRole(member).get('aisaws-iam-member-remediation') ?? [];
+    const deny = statements.find((s) => s.Effect === 'Deny');
+
+    expect(permissionsFor().length).toBeGreaterThan(0);
+    expect(actionsOf(statements.filter((s) => s.Effect === 'Allow'))).toEqual(permissionsFor());
+    expect(deny?.Resource).toEqual(['arn:aws:iam::222222222222:role/aisaws-*']);
+  });
+
+  it("gives the member verification role only the playbooks' read actions", () => {
+    const actions = actionsOf(policiesByRole(member).get('aisaws-iam-member-verification') ?? []);
+
+    expect(actions).toEqual(permissionsFor().filter(isReadAction));
+    expect(actions.every(isReadAction)).toBe(true);
+  });
+
+  it("trusts only the security account's Lambda role, with the ExternalId and the organisation id", () => {
+    const role = resourcesOf(member, 'aws_iam_role').find((r) => r.name === 'aisaws-iam-member-remediation');
+    const [trust] = statementsOf(role?.assume_role_policy);
+
+    expect(trust?.Principal).toEqual({ AWS: 'arn:aws:iam::111111111111:role/aisaws-iam-remediation' });
+    expect(trust?.Condition).toEqual({
+      StringEquals: { 'sts:ExternalId': environment.externalId, 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+    });
+  });
+
+  it('grants each state machine exactly the integrations its ASL file uses', () => {
+    const byRole = policiesByRole(security);
+    const triage = byRole.get('aisaws-iam-triage-workflow') ?? [];
+    const remediation = byRole.get('aisaws-iam-remediation-workflow') ?? [];
+    const lambdaTargets = (statements: Statement[]) =>
+      statements.find((s) => s.Action.includes('lambda:InvokeFunction'))?.Resource as string[];
+
+    expect(lambdaTargets(triage)).toEqual(
+      ['ingest', 'scoring', 'decision']
+        .sort()
+        .map((stage) => `arn:aws:lambda:eu-west-1:111111111111:function:aisaws-iam-${stage}:live`),
+    );
+    expect(actionsOf(triage)).toEqual(expect.arrayContaining(['states:StartExecution', 'sqs:SendMessage']));
+    expect(actionsOf(triage)).not.toContain('dynamodb:UpdateItem');
+    expect(actionsOf(remediation)).toEqual(
+      expect.arrayContaining(['dynamodb:UpdateItem', 'lambda:InvokeFunction']),
+    );
+    expect(actionsOf(remediation)).not.toContain('states:StartExecution');
+    // Every function placeholder of the remediation ASL is invocable, and only those.
+    const used = placeholdersIn(readFileSync(`${WORKFLOWS_DIR}/remediation.asl.json`, 'utf8'))
+      .filter((name) => name.endsWith('FunctionArn'))
+      .map((name) => name.replace('FunctionArn', '').toLowerCase())
+      .sort();
+    expect(lambdaTargets(remediation)).toEqual(
+      used.map((stage) => `arn:aws:lambda:eu-west-1:111111111111:function:aisaws-iam-${stage}:live`),
+    );
+  });
+});
+
+/**
+ * The SDK commands each Lambda package sends (read from its source), as IAM actions. The Lambda packages cannot be
+ * imported by the infra; reading their source keeps the two from drifting apart.
+ */
+const SERVICE_OF_MODULE: Readonly<Record<string, string>> = {
+  '@aws-sdk/client-s3': 's3',
+  '@aws-sdk/client-sqs': 'sqs',
+  '@aws-sdk/client-sns': 'sns',
+  '@aws-sdk/client-ssm': 'ssm',
+  '@aws-sdk/client-sfn': 'states',
+  '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
+  '@aws-sdk/client-resource-groups-tagging-api': 'tag',
+};
+/** lib-dynamodb's document commands and the DynamoDB action each one sends. */
+const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
+  GetCommand: 'dynamodb:GetItem',
+  PutCommand: 'dynamodb:PutItem',
+  UpdateCommand: 'dynamodb:UpdateItem',
+  DeleteCommand: 'dynamodb:DeleteItem',
+  QueryCommand: 'dynamodb:Query',
+  ScanCommand: 'dynamodb:Scan',
+  BatchGetCommand: 'dynamodb:BatchGetItem',
+  BatchWriteCommand: 'dynamodb:BatchWriteItem',
+};
+
+function actionsSentBy(stage: string): string[] {
+  const dir = `${REPO_ROOT}packages/lambda-${stage}/src`;
+  if (!existsSync(dir)) return [];
+  const actions = new Set<string>();
+  for (const file of readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((name) => name.endsWith('.ts'))) {
+    const source = readFileSync(`${dir}/${file}`, 'utf8');
+    for (const [, names, module] of source.matchAll(
+      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/[\w-]+)'/g,
+    ))
+      for (const name of (names ?? '').split(',').map((n) => n.replace(/^\s*type\s+/, '').trim())) {
+        if (!name.endsWith('Command') || !new RegExp(`new ${name}\\(`).test(source)) continue;
+        if (module === '@aws-sdk/lib-dynamodb') actions.add(DOCUMENT_COMMANDS[name] ?? `unknown:${name}`);
+        else if (module && SERVICE_OF_MODULE[module])
+          actions.add(`${SERVICE_OF_MODULE[module]}:${name.replace(/Command$/, '')}`);
+      }
+  }
+  return [...actions].sort();
+}
+
+describe('IAM matches the SDK calls of each Lambda package', () => {
+  let allowedByRole: Map<string, string[]>;
+
+  beforeAll(() => {
+    const stack = synthStacks([testEnvironment({ name: 'calls' })]).get('calls') as SynthesizedStack;
+    const roles = stack.json.resource.aws_iam_role ?? {};
+    allowedByRole = new Map();
+    for (const policy of resourcesOf(stack, 'aws_iam_role_policy')) {
+      const roleId = /^\$\{aws_iam_role\.([\w-]+)\.id\}$/.exec(String(policy.role))?.[1] as string;
+      const allowed = statementsOf(policy.policy).filter((s) => s.Effect === 'Allow');
+      allowedByRole.set(String(roles[roleId]?.name), actionsOf(allowed));
+    }
+  });
+
+  const stagesWithCode = STAGES.filter((stage) => actionsSentBy(stage).length > 0);
+
+  it('finds SDK calls in the Lambda packages', () => {
+    expect(stagesWithCode.length).toBeGreaterThan(3);
+  });
+
+  it.each(stagesWithCode)('%s: every action its code sends is granted', (stage) => {
+    const sent = actionsSentBy(stage);
+
+    expect(allowedByRole.get(`aisaws-calls-${stage}`)).toEqual(expect.arrayContaining(sent));
+  });
+});
