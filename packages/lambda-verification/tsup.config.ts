@@ -11,5 +11,7 @@ export default defineConfig({
   minify: true,
   sourcemap: true,
   clean: true,
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
 });

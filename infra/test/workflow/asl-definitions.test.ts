@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import { loadWorkflowDefinition, PLACEHOLDERS, workflowsDirectory } from '@aisaws/testing/workflow';
+import { describe, expect, it } from '@jest/globals';
+
+// asl-validator is CommonJS: `module.exports = function validator(definition, options)`.
+const require = createRequire(import.meta.url);
+const validateAsl = require('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errors: unknown[];
+};
+
+const VALUES = {
+  IngestFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-ingest',
+  ScoringFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-scoring',
+  DecisionFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-decision',
+  RemediationFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-remediation',
+  VerificationFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-verification',
+  AlertFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-alert',
+  RemediationStateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:aisaws-test-remediation',
+  EventsTableName: 'aisaws-test-events',
+  QuarantineQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/aisaws-test-quarantine',
+  ApprovalTimeoutSeconds: '3600',
+};
+
+type State = {
+  Type: string;
+  Resource?: string;
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+};
+
+const statesOf = (definition: Record<string, unknown>) =>
+  Object.entries(definition.States as Record<string, State>);
+
+describe.each(['triage', 'remediation'] as const)('infra/workflows/%s.asl.json', (name) => {
+  const definition = loadWorkflowDefinition(name, VALUES);
+
+  it('is valid Amazon States Language once its placeholders are substituted (asl-validator)', () => {
+    const result = validateAsl(definition);
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it('uses only the placeholders of the runtime contract', () => {
+    expect(() => loadWorkflowDefinition(name, {})).toThrow(/placeholder/);
+    expect(JSON.stringify(definition)).not.toContain('${');
+    expect(PLACEHOLDERS).toHaveLength(Object.keys(VALUES).length);
+  });
+
+  it('names every state in Title Case', () => {
+    for (const [stateName] of statesOf(definition)) expect(stateName).toMatch(/^[A-Z][a-z]*( [A-Z][a-z]*)*$/);
+  });
+
+  it('catches every Task and retries Lambda service errors with backoff on every Lambda Task', () => {
+    for (const [stateName, state] of statesOf(definition).filter(([, s]) => s.Type === 'Task')) {
+      expect({ stateName, catches: state.Catch?.some((c) => c.ErrorEquals.includes('States.ALL')) }).toEqual({
+        stateName,
+        catches: true,
+      });
+      if (!state.Resource?.startsWith('arn:aws:states:::lambda:invoke')) continue;
+      const lambdaRetry = state.Retry?.find((r) => r.ErrorEquals.includes('Lambda.TooManyRequestsException'));
+      expect(lambdaRetry?.ErrorEquals).toEqual(
+        expect.arrayContaining([
+          'Lambda.ServiceException',
+          'Lambda.AWSLambdaException',
+          'Lambda.SdkClientException',
+        ]),
+      );
+      expect(lambdaRetry?.BackoffRate).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('workflow specifics', () => {
+  it('retries NotConvergedError on Verify with backoff, a bounded number of times', () => {
+    const remediation = loadWorkflowDefinition('remediation', VALUES);
+    const verify = (remediation.States as Record<string, State>).Verify;
+    const retry = verify?.Retry?.find((r) => r.ErrorEquals.includes('NotConvergedError'));
+    expect(retry?.BackoffRate).toBeGreaterThan(1);
+    expect(retry?.MaxAttempts).toBeGreaterThan(0);
+    expect(retry?.MaxAttempts).toBeLessThanOrEqual(10);
+  });
+
+  it('lets the remediation execution outlive the longest approval the policy allows (7 days)', () => {
+    const remediation = loadWorkflowDefinition('remediation', VALUES);
+    expect(remediation.TimeoutSeconds).toBeGreaterThan(7 * 24 * 3600);
+  });
+
+  it('is found in the repository from the test kit', () => {
+    expect(workflowsDirectory().endsWith('infra/workflows')).toBe(true);
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * The local world of the workflow integration tests: dynalite (all four tables) and s3rver (the archive bucket)
+ * started for real, every stage bound to its real handler factory, and aws-sdk-client-mock only where no emulator
+ * exists: the member account's S3 control plane (ACL, Block Public Access, ownership controls — s3rver has none of
+ * them), SNS and the tagging API.
+ */
+import { type Policy, parsePolicy } from '@aisaws/core/policy';
+import { createAlertHandler } from '@aisaws/lambda-alert';
+import { createApprovalHandler } from '@aisaws/lambda-approval';
+import { createDecisionHandler } from '@aisaws/lambda-decision';
+import { createIngestHandler } from '@aisaws/lambda-ingest';
+import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
+import { createDefaultScoringHandler } from '@aisaws/lambda-scoring';
+import { createVerificationHandler } from '@aisaws/lambda-verification';
+import type { ClientFactory } from '@aisaws/playbooks';
+import {
+  createTables,
+  type RunningDynalite,
+  type RunningS3rver,
+  startDynalite,
+  startS3rver,
+  tableNamesWithPrefix,
+} from '@aisaws/testing/harness';
+import {
+  createLocalWorkflows,
+  type LocalWorkflows,
+  type StateEvent,
+  type WorkflowTasks,
+} from '@aisaws/testing/workflow';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  DeletePublicAccessBlockCommand,
+  GetBucketAclCommand,
+  GetBucketOwnershipControlsCommand,
+  GetPublicAccessBlockCommand,
+  PutBucketAclCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+
+const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+const OWNER = { ID: 'owner-canonical-id', DisplayName: 'owner' };
+const SIGNING_KEY = 'integration-test-signing-key';
+
+/** The member account's bucket as the mocked S3 control plane sees it. */
+interface BucketState {
+  grants: {
+    Grantee: { Type: 'CanonicalUser' | 'Group'; ID?: string; URI?: string };
+    Permission: 'FULL_CONTROL' | 'READ';
+  }[];
+  publicAccessBlock: Record<string, boolean> | null;
+}
+
+function publicBucketState(): BucketState {
+  return {
+    grants: [
+      { Grantee: { Type: 'CanonicalUser', ID: OWNER.ID }, Permission: 'FULL_CONTROL' },
+      { Grantee: { Type: 'Group', URI: ALL_USERS }, Permission: 'READ' },
+    ],
+    publicAccessBlock: null,
+  };
+}
+
+function s3Error(name: string, message: string, httpStatusCode = 404): S3ServiceException {
+  return new S3ServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode } });
+}
+
+/** What the SDK throws for a throttled S3 call (after its own retries). */
+function s3Throttling(): S3ServiceException {
+  const error = s3Error('SlowDown', 'Please reduce your request rate.', 503);
+  return Object.assign(error, { $retryable: { throttling: true } });
+}
+
+interface WorldOptions {
+  readonly policy?: Parameters<typeof parsePolicy>[0];
+  readonly verificationDeadlineSeconds?: number;
+  /** Replaces some stage handlers (to break one on purpose). */
+  readonly tasks?: Partial<WorkflowTasks>;
+}
+
+/** Member-account S3 operations whose next calls can be made to fail. */
+type S3Operation = 'GetBucketAcl' | 'PutBucketAcl' | 'GetPublicAccessBlock' | 'PutPublicAccessBlock';
+
+interface World {
+  readonly workflows: LocalWorkflows;
+  /** The stage handlers bound to the workflows (e.g. to invoke the Remediation Lambda for a rollback). */
+  readonly tasks: WorkflowTasks;
+  readonly dynalite: RunningDynalite;
+  readonly s3rver: RunningS3rver;
+  readonly tables: ReturnType<typeof tableNamesWithPrefix>;
+  readonly archiveBucket: string;
+  /** The member account's S3 control plane (aws-sdk-client-mock over one S3Client instance). */
+  readonly memberS3: AwsClientStub<S3Client>;
+  readonly sns: AwsClientStub<SNSClient>;
+  readonly bucket: BucketState;
+  /** The next `times` calls of the operation throw `error` (before touching the bucket state). */
+  failNext(operation: S3Operation, error: Error, times: number): void;
+  /** PutPublicAccessBlock answers OK but changes nothing (a fix that never shows up on read). */
+  ignorePublicAccessBlockWrites(): void;
+  readonly stateEvents: StateEvent[];
+  /** The Approval Lambda's handler, bound to the runner's SFN simulation. */
+  readonly approve: (event: unknown) => Promise<{ statusCode: number; body: string }>;
+  eventsItem(eventId: string): Promise<Record<string, unknown> | undefined>;
+  publishedInputs(): NonNullable<
+    ReturnType<AwsClientStub<SNSClient>['commandCalls']>[number]['args'][0]['input']
+  >[];
+  stop(): Promise<void>;
+}
+
+let worldCounter = 0;
+
+async function startWorld(options: WorldOptions = {}): Promise<World> {
+  worldCounter += 1;
+  const dynalite = await startDynalite();
+  const s3rver = await startS3rver();
+  const tables = tableNamesWithPrefix(`wf${worldCounter}`);
+  await createTables(dynalite.client, tables);
+  const archiveBucket = `aisaws-wf${worldCounter}-archive`;
+  await s3rver.createBucket(archiveBucket);
+
+  const bucket = publicBucketState();
+  const injected = new Map<S3Operation, Error[]>();
+  let publicAccessBlockWritesIgnored = false;
+  const throwInjected = (operation: S3Operation) => {
+    const error = injected.get(operation)?.shift();
+    if (error) throw error;
+  };
+  const memberS3Client = new S3Client({ region: 'eu-west-1' });
+  const memberS3 = mockClient(memberS3Client);
+  memberS3.on(GetBucketAclCommand).callsFake(async () => {
+    throwInjected('GetBucketAcl');
+    return { Owner: OWNER, Grants: structuredClone(bucket.grants) };
+  });
+  memberS3
+    .on(PutBucketAclCommand)
+    .callsFake(async (input: { ACL?: string; AccessControlPolicy?: { Grants?: BucketState['grants'] } }) => {
+      throwInjected('PutBucketAcl');
+      if (input.ACL === 'private')
+        bucket.grants = bucket.grants.filter((grant) => grant.Grantee.Type === 'CanonicalUser');
+      if (input.AccessControlPolicy?.Grants)
+        bucket.grants = structuredClone(input.AccessControlPolicy.Grants);
+      return {};
+    });
+  memberS3.on(DeletePublicAccessBlockCommand).callsFake(async () => {
+    bucket.publicAccessBlock = null;
+    return {};
+  });
+  memberS3.on(GetPublicAccessBlockCommand).callsFake(async () => {
+    throwInjected('GetPublicAccessBlock');
+    if (!bucket.publicAccessBlock)
+      throw s3Error(
+        'NoSuchPublicAccessBlockConfiguration',
+        'The public access block configuration was not found',
+      );
+    return { PublicAccessBlockConfiguration: { ...bucket.publicAccessBlock } };
+  });
+  memberS3
+    .on(PutPublicAccessBlockCommand)
+    .callsFake(async (input: { PublicAccessBlockConfiguration?: Record<string, boolean> }) => {
+      throwInjected('PutPublicAccessBlock');
+      if (!publicAccessBlockWritesIgnored)
+        bucket.publicAccessBlock = { ...input.PublicAccessBlockConfiguration };
+      return {};
+    });
+  memberS3
+    .on(GetBucketOwnershipControlsCommand)
+    .rejects(s3Error('OwnershipControlsNotFoundError', 'The bucket ownership controls were not found'));
+  const memberClients: ClientFactory = (ClientClass) => {
+    if ((ClientClass as unknown) !== S3Client)
+      throw new Error(`the test member account has no ${ClientClass.name}`);
+    return memberS3Client as never;
+  };
+
+  const snsClient = new SNSClient({ region: 'eu-west-1' });
+  const sns = mockClient(snsClient);
+  let messageCounter = 0;
+  sns.on(PublishCommand).callsFake(async () => {
+    messageCounter += 1;
+    return { MessageId: `message-${messageCounter}` };
+  });
+  const taggingClient = new ResourceGroupsTaggingAPIClient({ region: 'eu-west-1' });
+  mockClient(taggingClient).on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+
+  const policy: Policy = parsePolicy(options.policy ?? {}, 'test policy');
+  const clock = { now: () => new Date() };
+  const stateEvents: StateEvent[] = [];
+  const signingKey = async () => SIGNING_KEY;
+
+  const tasks: WorkflowTasks = {
+    ingest: createIngestHandler({
+      s3: s3rver.client,
+      dynamo: dynalite.client,
+      archiveBucket,
+      eventsTable: tables.events,
+      ttlDays: 30,
+      clock,
+    }),
+    scoring: createDefaultScoringHandler({
+      dynamo: dynalite.client,
+      eventsTable: tables.events,
+      baselineTable: tables.baseline,
+      clock,
+    }),
+    decision: createDecisionHandler({
+      dynamo: dynalite.client,
+      tagging: taggingClient,
+      eventsTable: tables.events,
+      stateTable: tables.state,
+      policy,
+      clock,
+    }),
+    remediation: createRemediationHandler({
+      dynamo: dynalite.client,
+      eventsTable: tables.events,
+      clientsFor: sameClientsForEveryAccount(memberClients),
+      clock,
+    }),
+    verification: createVerificationHandler({
+      clientsFor: sameClientsForEveryAccount(memberClients),
+      clock,
+      deadlineSeconds: options.verificationDeadlineSeconds ?? 300,
+    }),
+    alert: createAlertHandler({
+      sns: snsClient,
+      topicArn: 'arn:aws:sns:eu-west-1:999999999999:aisaws-test-alerts',
+      clock,
+      approval: { baseUrl: 'https://approval.example/', signingKey },
+    }),
+    ...options.tasks,
+  };
+  const workflows = createLocalWorkflows({
+    dynamo: dynalite.client,
+    eventsTable: tables.events,
+    onStateEvent: (event) => stateEvents.push(event),
+    tasks,
+  });
+  const approve = createApprovalHandler({
+    sfn: workflows.sfn,
+    dynamo: dynalite.client,
+    stateTable: tables.state,
+    signingKey,
+    clock,
+  });
+
+  return {
+    workflows,
+    tasks,
+    dynalite,
+    s3rver,
+    tables,
+    archiveBucket,
+    memberS3,
+    sns,
+    bucket,
+    failNext(operation, error, times) {
+      injected.set(operation, [
+        ...(injected.get(operation) ?? []),
+        ...Array.from({ length: times }, () => error),
+      ]);
+    },
+    ignorePublicAccessBlockWrites() {
+      publicAccessBlockWritesIgnored = true;
+    },
+    stateEvents,
+    approve,
+    async eventsItem(eventId) {
+      const { Item } = await dynalite.client.send(
+        new GetItemCommand({
+          TableName: tables.events,
+          Key: { eventId: { S: eventId } },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? unmarshall(Item) : undefined;
+    },
+    publishedInputs() {
+      return sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    },
+    async stop() {
+      await dynalite.stop();
+      await s3rver.stop();
+    },
+  };
+}
+
+/** The function URL event of a click on a link. */
+function linkClick(url: string) {
+  const parsed = new URL(url);
+  return {
+    version: '2.0',
+    rawQueryString: parsed.search.slice(1),
+    queryStringParameters: Object.fromEntries(parsed.searchParams),
+    requestContext: { http: { method: 'GET', sourceIp: '198.51.100.20', userAgent: 'integration-test' } },
+  };
+}
+
+export type { BucketState, World };
+export { linkClick, SIGNING_KEY, s3Error, s3Throttling, startWorld };

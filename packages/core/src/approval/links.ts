@@ -1,0 +1,116 @@
+/**
+ * Signed approve/reject links for the HUMAN_APPROVAL path. The Alert Lambda signs them into the e-mail; the Approval
+ * Lambda verifies them before it calls SendTaskSuccess.
+ *
+ * Purity note: core has no I/O. HMAC-SHA256 from node:crypto is a deterministic computation over its arguments (no
+ * clock, no randomness, no network), so it is acceptable here; the key and the current time are arguments.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { KEY_PREFIX } from '../storage/tables.js';
+
+const ApprovalDecisionSchema = z.enum(['approve', 'reject']);
+type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
+
+/** The query string of a link, as the function URL delivers it (every value a string, or missing). */
+const ApprovalLinkQuerySchema = z.object({
+  token: z.string().regex(/^[A-Za-z0-9_-]+$/, 'token: expected URL-safe base64'),
+  decision: ApprovalDecisionSchema,
+  expires: z.string().regex(/^\d{1,12}$/, 'expires: expected epoch seconds'),
+  sig: z.string().regex(/^[0-9a-f]{64}$/, 'sig: expected 64 lowercase hex characters'),
+});
+type ApprovalLinkQuery = z.infer<typeof ApprovalLinkQuerySchema>;
+
+interface SignApprovalLinkInput {
+  /** The Approval Lambda's function URL, e.g. `https://abc.lambda-url.eu-west-1.on.aws/`. */
+  readonly baseUrl: string;
+  /** The Step Functions task token, as received. */
+  readonly taskToken: string;
+  readonly decision: ApprovalDecision;
+  /** Epoch seconds after which the link is refused. */
+  readonly expiresAt: number;
+  /** The HMAC key (the SSM SecureString value). */
+  readonly key: string;
+}
+
+type ApprovalLinkVerdict =
+  | {
+      readonly valid: true;
+      readonly taskToken: string;
+      readonly decision: ApprovalDecision;
+      readonly expiresAt: number;
+    }
+  | {
+      readonly valid: false;
+      readonly reason: 'malformed' | 'tampered' | 'expired';
+      readonly message: string;
+    };
+
+function encodeToken(taskToken: string): string {
+  return Buffer.from(taskToken, 'utf8').toString('base64url');
+}
+
+/** Hex HMAC-SHA256 over `token|decision|expires` (token as it appears in the URL). */
+function signatureOf(
+  encodedToken: string,
+  decision: ApprovalDecision,
+  expiresAt: number,
+  key: string,
+): string {
+  return createHmac('sha256', key).update(`${encodedToken}|${decision}|${expiresAt}`).digest('hex');
+}
+
+/** `<baseUrl>?token=…&decision=…&expires=…&sig=…` */
+function signApprovalLink(input: SignApprovalLinkInput): string {
+  if (input.key.length === 0) throw new Error('signApprovalLink: key is empty');
+  if (!Number.isInteger(input.expiresAt) || input.expiresAt <= 0)
+    throw new Error(`signApprovalLink: expiresAt must be positive epoch seconds, got ${input.expiresAt}`);
+  const token = encodeToken(input.taskToken);
+  const url = new URL(input.baseUrl);
+  url.searchParams.set('token', token);
+  url.searchParams.set('decision', input.decision);
+  url.searchParams.set('expires', String(input.expiresAt));
+  url.searchParams.set('sig', signatureOf(token, input.decision, input.expiresAt, input.key));
+  return url.toString();
+}
+
+/**
+ * Checks a link's query: shape first (malformed), then the signature in constant time (tampered), then the expiry
+ * (expired) — the expiry is only trusted once the signature proves it was not edited.
+ */
+function verifyApprovalLink(query: unknown, key: string, now: Date): ApprovalLinkVerdict {
+  const parsed = ApprovalLinkQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    const message = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(query)'}: ${issue.message}`)
+      .join('; ');
+    return { valid: false, reason: 'malformed', message };
+  }
+  const { token, decision, expires, sig } = parsed.data;
+  const expiresAt = Number(expires);
+  const expected = Buffer.from(signatureOf(token, decision, expiresAt, key), 'hex');
+  const given = Buffer.from(sig, 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { valid: false, reason: 'tampered', message: 'the signature does not match the link parameters' };
+  if (Math.floor(now.getTime() / 1000) > expiresAt)
+    return {
+      valid: false,
+      reason: 'expired',
+      message: `the link expired at ${new Date(expiresAt * 1000).toISOString()}`,
+    };
+  return { valid: true, taskToken: Buffer.from(token, 'base64url').toString('utf8'), decision, expiresAt };
+}
+
+/** Key of the once-only marker of a task token in the state table: `approval#<sha256 hex of the token>`. */
+function approvalMarkerKey(taskToken: string): string {
+  return `${KEY_PREFIX.approval}${createHash('sha256').update(taskToken, 'utf8').digest('hex')}`;
+}
+
+export type { ApprovalDecision, ApprovalLinkQuery, ApprovalLinkVerdict, SignApprovalLinkInput };
+export {
+  ApprovalDecisionSchema,
+  ApprovalLinkQuerySchema,
+  approvalMarkerKey,
+  signApprovalLink,
+  verifyApprovalLink,
+};

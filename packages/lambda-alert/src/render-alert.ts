@@ -1,0 +1,241 @@
+import { getPlaybook } from '@aisaws/core/playbooks';
+import type { AlertRequest, DetectionHit } from '@aisaws/core/schemas';
+
+const SUBJECT_MAX = 100;
+const TOP_CONTRIBUTIONS = 3;
+
+/** The signed links of an approval request (built by the caller: signing needs the key). */
+interface ApprovalLinks {
+  readonly approve: string;
+  readonly reject: string;
+  /** ISO time after which both links are refused. */
+  readonly expiresAt: string;
+}
+
+interface RenderAlertOptions {
+  /** Required for kind `approval-request`. */
+  readonly approvalLinks?: ApprovalLinks;
+}
+
+/** SNS message attributes, all of DataType String, so subscriptions can filter on them. */
+interface AlertAttributes {
+  readonly severity: string;
+  readonly detection: string;
+  readonly account: string;
+  readonly action: string;
+  readonly outcome: string;
+}
+
+interface RenderedAlert {
+  /** ≤ 100 characters (the SNS e-mail subject limit). */
+  readonly subject: string;
+  /** Plain text. */
+  readonly body: string;
+  readonly attributes: AlertAttributes;
+}
+
+/** The detection the alert is about: the decision's, else the most severe one. */
+function primaryDetection(request: AlertRequest): DetectionHit | undefined {
+  const { detections, decision } = request.event;
+  const byDecision = detections.find((hit) => hit.id === decision.detectionId);
+  if (byDecision) return byDecision;
+  return [...detections].sort((a, b) => b.severity - a.severity)[0];
+}
+
+/** Short machine-readable outcome, also the `outcome` attribute. */
+function outcomeOf(request: AlertRequest): string {
+  switch (request.kind) {
+    case 'remediated':
+      return 'verified';
+    case 'remediation-failed':
+      return 'failed';
+    case 'approval-request':
+      return 'pending-approval';
+    case 'rejected':
+      return request.error?.error === 'States.Timeout'
+        ? 'timed-out'
+        : request.error?.error === 'DryRun'
+          ? 'dry-run'
+          : 'rejected';
+    case 'logged':
+      return request.remediation?.status === 'dry-run' ? 'dry-run' : 'logged';
+  }
+}
+
+const OUTCOME_PHRASE: Record<string, string> = {
+  verified: 'fixed and verified',
+  failed: 'fix FAILED',
+  'pending-approval': 'approval needed',
+  'timed-out': 'not fixed (approval timed out)',
+  rejected: 'not fixed (rejected)',
+  'dry-run': 'dry run, not fixed',
+  logged: 'logged',
+};
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+function subjectOf(request: AlertRequest, detection: DetectionHit | undefined, outcome: string): string {
+  const prefix = `[AISAWS ${request.event.decision.level}] `;
+  const suffix = ` — ${OUTCOME_PHRASE[outcome] ?? outcome}`;
+  const resource = detection?.resource?.id;
+  const headline = detection
+    ? resource
+      ? `${detection.title}: ${resource}`
+      : detection.title
+    : request.event.summary.eventName;
+  return prefix + truncate(headline, SUBJECT_MAX - prefix.length - suffix.length) + suffix;
+}
+
+function line(label: string, value: string | number | boolean | undefined | null): string | null {
+  return value === undefined || value === null || value === '' ? null : `  ${label}: ${value}`;
+}
+
+function section(title: string, lines: (string | null)[]): string {
+  return [title, ...lines.filter((l): l is string => l !== null)].join('\n');
+}
+
+function whoSection(request: AlertRequest): string {
+  const { actor, sourceIp, userAgent } = request.event.summary;
+  return section('WHO', [
+    line('Actor type', actor.type),
+    line('Actor', actor.arn ?? actor.userName ?? actor.principalId),
+    line('MFA', actor.mfa),
+    line('Source IP', sourceIp),
+    line('User agent', userAgent),
+  ]);
+}
+
+function whatSection(request: AlertRequest, detection: DetectionHit | undefined): string {
+  const { summary, detections } = request.event;
+  const others = detections.filter((hit) => hit !== detection).map((hit) => hit.id);
+  return section('WHAT', [
+    line('Event', `${summary.eventSource} ${summary.eventName} (eventID ${summary.eventId})`),
+    line(
+      'Detection',
+      detection
+        ? `${detection.title} [${detection.id}, MITRE ${detection.mitre.join(', ') || 'n/a'}]`
+        : 'none',
+    ),
+    line('Summary', detection?.summary),
+    line('Other detections', others.length > 0 ? others.join(', ') : undefined),
+  ]);
+}
+
+function whereSection(request: AlertRequest, detection: DetectionHit | undefined): string {
+  const { summary } = request.event;
+  const resource = detection?.resource;
+  return section('WHERE', [
+    line('Account', summary.account),
+    line('Region', summary.region),
+    line(
+      'Resource',
+      resource ? `${resource.type} ${resource.id}${resource.arn ? ` (${resource.arn})` : ''}` : undefined,
+    ),
+  ]);
+}
+
+function whenSection(request: AlertRequest): string {
+  const { event, remediation, verification } = request;
+  return section('WHEN', [
+    line('Event time', event.summary.eventTime),
+    line('Received', event.receivedAt),
+    line('Decided', event.decision.decidedAt),
+    line('Remediated', remediation?.at),
+    line('Verified', verification?.checkedAt),
+  ]);
+}
+
+function whySection(request: AlertRequest): string {
+  const { risk, decision } = request.event;
+  const top = [...risk.explanation]
+    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
+    .slice(0, TOP_CONTRIBUTIONS)
+    .map((c) => {
+      const sign = c.contribution >= 0 ? '+' : '−';
+      return `    ${sign}${Math.abs(c.contribution).toFixed(2)}  ${c.feature} = ${c.value}${c.description ? ` (${c.description})` : ''}`;
+    });
+  return section('WHY IT SCORED SO', [
+    line(
+      'Risk',
+      `${risk.score.toFixed(2)} (${decision.level}), model ${risk.model.id}@${risk.model.version}`,
+    ),
+    top.length > 0 ? '  Top contributions:' : null,
+    ...top,
+  ]);
+}
+
+function doneSection(request: AlertRequest): string {
+  const { decision } = request.event;
+  const { remediation, verification, error } = request;
+  const descriptor = decision.playbook ? getPlaybook(decision.playbook) : undefined;
+  const changes = remediation?.changes ?? [];
+  return section('WHAT WAS DONE', [
+    line('Decision', `${decision.action}${decision.dryRun ? ' (dry run)' : ''}: ${decision.reason}`),
+    line('Playbook', descriptor ? `${descriptor.id}: ${descriptor.description}` : decision.playbook),
+    line('Remediation', remediation ? `${remediation.action} → ${remediation.status}` : undefined),
+    ...changes.map((change) => `    - ${change}`),
+    line('Verification', verification ? `${verification.status}: ${verification.details}` : undefined),
+    line('Observed', verification ? JSON.stringify(verification.observed) : undefined),
+    line(
+      request.kind === 'rejected' ? 'Not applied because' : 'Error',
+      error ? `${error.error}: ${error.cause}` : undefined,
+    ),
+  ]);
+}
+
+function rollbackSection(request: AlertRequest): string | null {
+  if (request.kind !== 'remediated' && request.kind !== 'remediation-failed') return null;
+  const playbook = request.event.decision.playbook;
+  const descriptor = playbook ? getPlaybook(playbook) : undefined;
+  return section('HOW TO ROLL BACK', [
+    `  aisaws rollback ${request.event.eventId}`,
+    descriptor ? `  ${descriptor.rollback}` : null,
+  ]);
+}
+
+function approvalSection(request: AlertRequest, links: ApprovalLinks | undefined): string | null {
+  if (request.kind !== 'approval-request') return null;
+  if (!links) throw new Error('renderAlert: approvalLinks is required for kind approval-request');
+  return section('YOUR DECISION IS NEEDED', [
+    '  The fix above will be applied only if you approve it. Each link works once.',
+    `  Approve: ${links.approve}`,
+    `  Reject:  ${links.reject}`,
+    `  The links expire at ${links.expiresAt}; no answer by then counts as a rejection.`,
+  ]);
+}
+
+/** Renders the SNS subject, plain-text body and filterable attributes of an alert. Pure. */
+function renderAlert(request: AlertRequest, options: RenderAlertOptions = {}): RenderedAlert {
+  const detection = primaryDetection(request);
+  const outcome = outcomeOf(request);
+  const subject = subjectOf(request, detection, outcome);
+  const body = [
+    subject,
+    approvalSection(request, options.approvalLinks),
+    whoSection(request),
+    whatSection(request, detection),
+    whereSection(request, detection),
+    whenSection(request),
+    whySection(request),
+    doneSection(request),
+    rollbackSection(request),
+  ]
+    .filter((part): part is string => part !== null)
+    .join('\n\n');
+  return {
+    subject,
+    body: `${body}\n`,
+    attributes: {
+      severity: request.event.decision.level,
+      detection: detection?.id ?? 'none',
+      account: request.event.summary.account,
+      action: request.event.decision.action,
+      outcome,
+    },
+  };
+}
+
+export type { AlertAttributes, ApprovalLinks, RenderAlertOptions, RenderedAlert };
+export { renderAlert };

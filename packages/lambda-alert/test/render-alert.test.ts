@@ -1,0 +1,124 @@
+import type { AlertRequest } from '@aisaws/core/schemas';
+import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
+import { describe, expect, it } from '@jest/globals';
+import { renderAlert } from '../src/render-alert.js';
+
+const event = publicBucketDecidedEvent({ bucket: 'demo-bucket' });
+
+const remediated: AlertRequest = {
+  schemaVersion: 1,
+  kind: 'remediated',
+  event,
+  remediation: {
+    schemaVersion: 1,
+    eventId: event.eventId,
+    action: 'apply',
+    playbook: 's3.make-bucket-private',
+    status: 'applied',
+    changes: [
+      'PutBucketAcl demo-bucket: private',
+      'PutPublicAccessBlock demo-bucket: all four settings true',
+    ],
+    at: '2026-03-01T11:58:45Z',
+  },
+  verification: {
+    schemaVersion: 1,
+    eventId: event.eventId,
+    playbook: 's3.make-bucket-private',
+    status: 'converged',
+    observed: { publicGrants: [], blockPublicAcls: true },
+    details: 'The ACL has no public grant and all four Block Public Access settings are on.',
+    checkedAt: '2026-03-01T11:58:47Z',
+  },
+};
+
+describe('renderAlert', () => {
+  it('renders a remediated alert: subject, attributes and every section a person needs', () => {
+    // Act
+    const { subject, body, attributes } = renderAlert(remediated);
+    // Assess
+    expect(subject).toBe(
+      '[AISAWS HIGH] S3 bucket or object made public by its ACL: demo-bucket — fixed and verified',
+    );
+    expect(attributes).toEqual({
+      severity: 'HIGH',
+      detection: 's3.bucket-acl-public',
+      account: '111122223333',
+      action: 'AUTO_REMEDIATE',
+      outcome: 'verified',
+    });
+    for (const expected of [
+      'Actor: arn:aws:iam::111122223333:user/mallory',
+      'Source IP: 203.0.113.7',
+      'User agent: [aws-cli/2.15.0',
+      'Event: s3.amazonaws.com PutBucketAcl',
+      'Summary: Bucket demo-bucket ACL made public: canned ACL public-read',
+      'Account: 111122223333',
+      'Region: eu-west-1',
+      'Resource: AWS::S3::Bucket demo-bucket (arn:aws:s3:::demo-bucket)',
+      'Event time: 2026-03-01T11:58:00Z',
+      'Verified: 2026-03-01T11:58:47Z',
+      'Risk: 0.82 (HIGH)',
+      '- PutPublicAccessBlock demo-bucket: all four settings true',
+      'Verification: converged: The ACL has no public grant',
+      `aisaws rollback ${event.eventId}`,
+      'Puts back the ACL and the Block Public Access configuration read before the fix.',
+    ])
+      expect(body).toContain(expected);
+  });
+
+  it('lists the three largest contributions by absolute value, largest first', () => {
+    const { body } = renderAlert(remediated);
+    const why = body.slice(body.indexOf('WHY IT SCORED SO'), body.indexOf('WHAT WAS DONE'));
+    const features = [...why.matchAll(/[+−]\d\.\d\d {2}(\S+)/g)].map((m) => m[1]);
+    expect(features).toEqual(['detection.severity', 'principal.new_ip', 'api.first_use']);
+  });
+
+  it('keeps the subject within 100 characters when the resource name is long', () => {
+    const long = publicBucketDecidedEvent({ bucket: `b-${'x'.repeat(200)}` });
+    const { subject } = renderAlert({ ...remediated, event: long });
+    expect(subject.length).toBeLessThanOrEqual(100);
+    expect(subject.startsWith('[AISAWS HIGH] S3 bucket')).toBe(true);
+    expect(subject.endsWith('… — fixed and verified')).toBe(true);
+  });
+
+  it('puts the approve and reject links first in an approval request, and requires them', () => {
+    const request: AlertRequest = { schemaVersion: 1, kind: 'approval-request', event, taskToken: 'tok' };
+    const links = {
+      approve: 'https://a.example/?decision=approve',
+      reject: 'https://a.example/?decision=reject',
+      expiresAt: '2026-03-01T12:58:41.000Z',
+    };
+    const { subject, body, attributes } = renderAlert(request, { approvalLinks: links });
+    expect(subject).toContain('— approval needed');
+    expect(attributes.outcome).toBe('pending-approval');
+    expect(body.indexOf('Approve: https://a.example/?decision=approve')).toBeLessThan(body.indexOf('WHO'));
+    expect(body).toContain('Reject:  https://a.example/?decision=reject');
+    expect(() => renderAlert(request)).toThrow('approvalLinks is required');
+  });
+
+  it('says why a fix was not applied: approval timed out', () => {
+    const { subject, body, attributes } = renderAlert({
+      schemaVersion: 1,
+      kind: 'rejected',
+      event,
+      error: { error: 'States.Timeout', cause: 'no answer within 3600 s' },
+    });
+    expect(subject).toContain('not fixed (approval timed out)');
+    expect(attributes.outcome).toBe('timed-out');
+    expect(body).toContain('Not applied because: States.Timeout: no answer within 3600 s');
+    expect(body).not.toContain('HOW TO ROLL BACK');
+  });
+
+  it('names the failing error in a failure alert', () => {
+    const { subject, body, attributes } = renderAlert({
+      schemaVersion: 1,
+      kind: 'remediation-failed',
+      event,
+      error: { error: 'AccessDenied', cause: 'not authorized to perform s3:PutBucketAcl' },
+    });
+    expect(subject).toContain('fix FAILED');
+    expect(attributes.outcome).toBe('failed');
+    expect(body).toContain('Error: AccessDenied: not authorized to perform s3:PutBucketAcl');
+  });
+});

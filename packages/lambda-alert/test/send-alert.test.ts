@@ -1,0 +1,149 @@
+import { verifyApprovalLink } from '@aisaws/core/approval';
+import type { AlertRequest } from '@aisaws/core/schemas';
+import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createAlertHandler } from '../src/create-alert-handler.js';
+import { createSsmSigningKeyProvider } from '../src/signing-key.js';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:999999999999:aisaws-test-alerts';
+const NOW = new Date('2026-03-01T11:59:00Z');
+const snsMock = mockClient(SNSClient);
+const ssmMock = mockClient(SSMClient);
+
+function handlerUnderTest() {
+  return createAlertHandler({
+    sns: new SNSClient({ region: 'eu-west-1' }),
+    topicArn: TOPIC,
+    clock: { now: () => NOW },
+    approval: {
+      baseUrl: 'https://approve.example/',
+      signingKey: createSsmSigningKeyProvider(
+        new SSMClient({ region: 'eu-west-1' }),
+        '/aisaws/test/approval-key',
+      ),
+    },
+  });
+}
+
+beforeEach(() => {
+  snsMock.reset();
+  ssmMock.reset();
+  snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+  ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: 'signing-key-from-ssm' } });
+});
+
+describe('createAlertHandler', () => {
+  it('publishes the rendered alert with String message attributes and returns the AlertResult', async () => {
+    // Prepare
+    const event = publicBucketDecidedEvent();
+    const request: AlertRequest = {
+      schemaVersion: 1,
+      kind: 'remediation-failed',
+      event,
+      error: { error: 'Boom', cause: 'x' },
+    };
+    // Act
+    const result = await handlerUnderTest()(request);
+    // Assess
+    const calls = snsMock.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.TopicArn).toBe(TOPIC);
+    expect(input?.Subject).toBe(
+      '[AISAWS HIGH] S3 bucket or object made public by its ACL: demo-bucket — fix FAILED',
+    );
+    expect(input?.MessageAttributes).toEqual({
+      severity: { DataType: 'String', StringValue: 'HIGH' },
+      detection: { DataType: 'String', StringValue: 's3.bucket-acl-public' },
+      account: { DataType: 'String', StringValue: '111122223333' },
+      action: { DataType: 'String', StringValue: 'AUTO_REMEDIATE' },
+      outcome: { DataType: 'String', StringValue: 'failed' },
+    });
+    expect(input?.Message).toContain('Error: Boom: x');
+    expect(result).toEqual({
+      schemaVersion: 1,
+      eventId: event.eventId,
+      kind: 'remediation-failed',
+      messageId: 'msg-1',
+      subject: input?.Subject,
+    });
+    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(0);
+  });
+
+  it('signs approve/reject links with the SSM key (read once, WithDecryption) that the approval side verifies', async () => {
+    // Prepare
+    const handler = handlerUnderTest();
+    const event = publicBucketDecidedEvent({
+      decision: { action: 'HUMAN_APPROVAL', approvalTimeoutSeconds: 900 },
+    });
+    const request: AlertRequest = {
+      schemaVersion: 1,
+      kind: 'approval-request',
+      event,
+      taskToken: 'task/token+1==',
+    };
+    // Act
+    await handler(request);
+    await handler({ ...request, taskToken: 'task/token+2==' });
+    // Assess
+    const getParameter = ssmMock.commandCalls(GetParameterCommand);
+    expect(getParameter).toHaveLength(1);
+    expect(getParameter[0]?.args[0].input).toEqual({
+      Name: '/aisaws/test/approval-key',
+      WithDecryption: true,
+    });
+    const message = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    const approveUrl = /Approve: (\S+)/.exec(message)?.[1] ?? '';
+    const rejectUrl = /Reject: {2}(\S+)/.exec(message)?.[1] ?? '';
+    const query = (url: string) => Object.fromEntries(new URL(url).searchParams);
+    expect(verifyApprovalLink(query(approveUrl), 'signing-key-from-ssm', NOW)).toEqual({
+      valid: true,
+      taskToken: 'task/token+1==',
+      decision: 'approve',
+      expiresAt: Math.floor(NOW.getTime() / 1000) + 900,
+    });
+    expect(verifyApprovalLink(query(rejectUrl), 'signing-key-from-ssm', NOW)).toMatchObject({
+      valid: true,
+      decision: 'reject',
+    });
+    expect(verifyApprovalLink(query(approveUrl), 'another-key', NOW)).toMatchObject({
+      valid: false,
+      reason: 'tampered',
+    });
+  });
+
+  it('refuses an approval request without a task token, before publishing anything', async () => {
+    const request = { schemaVersion: 1, kind: 'approval-request', event: publicBucketDecidedEvent() };
+    await expect(handlerUnderTest()(request)).rejects.toThrow(
+      expect.objectContaining({ name: 'MissingTaskTokenError' }),
+    );
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('rejects input that is not an AlertRequest, naming the field', async () => {
+    await expect(handlerUnderTest()({ schemaVersion: 1, kind: 'shouted', event: {} })).rejects.toThrow(
+      /kind/,
+    );
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('does not cache a failed key read: the next approval request reads SSM again', async () => {
+    ssmMock
+      .on(GetParameterCommand)
+      .rejectsOnce(new Error('throttled'))
+      .resolves({ Parameter: { Value: 'k' } });
+    const handler = handlerUnderTest();
+    const request: AlertRequest = {
+      schemaVersion: 1,
+      kind: 'approval-request',
+      event: publicBucketDecidedEvent(),
+      taskToken: 't',
+    };
+    await expect(handler(request)).rejects.toThrow('throttled');
+    await expect(handler(request)).resolves.toMatchObject({ messageId: 'msg-1' });
+    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+});

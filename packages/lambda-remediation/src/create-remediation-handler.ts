@@ -1,0 +1,39 @@
+import { type Clock, systemClock } from '@aisaws/core/ports';
+import { RemediationRequestSchema, type RemediationResult } from '@aisaws/core/schemas';
+import { type ClientFactory, getPlaybookImplementation, type Playbook } from '@aisaws/playbooks';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { remediate } from './remediate.js';
+
+interface RemediationHandlerDeps {
+  /** Client of the account holding the events table (dynalite in tests). */
+  readonly dynamo: DynamoDBClient;
+  readonly eventsTable: string;
+  /** ClientFactory per resource account: `createCrossAccountClients(...)` in AWS, a fixed factory in tests/demo. */
+  readonly clientsFor: (account: string) => Promise<ClientFactory>;
+  /** Defaults to `getPlaybookImplementation` of @aisaws/playbooks. */
+  readonly playbookFor?: (id: string) => Playbook;
+  readonly clock?: Clock;
+}
+
+/** The Remediation use case as a plain function: parses the RemediationRequest (strict) and runs it. */
+function createRemediationHandler(
+  deps: RemediationHandlerDeps,
+): (event: unknown) => Promise<RemediationResult> {
+  const resolved = {
+    documents: DynamoDBDocumentClient.from(deps.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    eventsTable: deps.eventsTable,
+    clientsFor: deps.clientsFor,
+    playbookFor: deps.playbookFor ?? getPlaybookImplementation,
+    clock: deps.clock ?? systemClock,
+  };
+  return async (event) => remediate(RemediationRequestSchema.parse(event), resolved);
+}
+
+/** The same ClientFactory whatever the account (tests, the local demo). */
+function sameClientsForEveryAccount(clients: ClientFactory): (account: string) => Promise<ClientFactory> {
+  return async () => clients;
+}
+
+export type { RemediationHandlerDeps };
+export { createRemediationHandler, sameClientsForEveryAccount };

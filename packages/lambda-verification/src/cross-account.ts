@@ -1,0 +1,95 @@
+// A copy of lambda-remediation/src/cross-account.ts (Lambda packages do not import each other); keep them in step.
+import type { Clock } from '@aisaws/core/ports';
+import type { ClientFactory } from '@aisaws/playbooks';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+
+interface CrossAccountSettings {
+  readonly sts: Pick<STSClient, 'send'>;
+  /** The account this Lambda runs in: its resources are reached with the Lambda's own role. */
+  readonly ownAccountId: string;
+  /** Name of the role deployed in every member account, e.g. `aisaws-member-remediation`. */
+  readonly memberRoleName: string;
+  readonly externalId: string;
+  readonly clock: Clock;
+  /** Starts with `aisaws-` so the catalog's guard recognises (and ignores) AISAWS's own calls. */
+  readonly sessionName?: string;
+}
+
+interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** Credentials are renewed this long before they expire, so a playbook never starts with nearly dead ones. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/** Builds SDK clients with the given credentials (none: the default provider chain, i.e. the Lambda's role). */
+function clientFactoryWith(credentials?: TemporaryCredentials): ClientFactory {
+  return (ClientClass, region) => {
+    const config = credentials ? { region, credentials } : { region };
+    return new ClientClass(config);
+  };
+}
+
+/**
+ * Returns the ClientFactory for an account: the Lambda's own credentials for its own account, otherwise STS
+ * AssumeRole into `arn:aws:iam::<account>:role/<memberRoleName>` with the ExternalId. Credentials are cached per
+ * account for the container's lifetime and renewed before they expire.
+ */
+function createCrossAccountClients(
+  settings: CrossAccountSettings,
+): (account: string) => Promise<ClientFactory> {
+  const cache = new Map<string, Promise<TemporaryCredentials>>();
+  const ownFactory = clientFactoryWith();
+
+  async function assume(account: string): Promise<TemporaryCredentials> {
+    const roleArn = `arn:aws:iam::${account}:role/${settings.memberRoleName}`;
+    const { Credentials } = await settings.sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: settings.sessionName ?? 'aisaws-verification',
+        ExternalId: settings.externalId,
+        DurationSeconds: 3600,
+      }),
+    );
+    if (
+      !Credentials?.AccessKeyId ||
+      !Credentials.SecretAccessKey ||
+      !Credentials.SessionToken ||
+      !Credentials.Expiration
+    )
+      throw new Error(`AssumeRole ${roleArn} returned no complete credentials`);
+    return {
+      accessKeyId: Credentials.AccessKeyId,
+      secretAccessKey: Credentials.SecretAccessKey,
+      sessionToken: Credentials.SessionToken,
+      expiration: Credentials.Expiration,
+    };
+  }
+
+  return async (account) => {
+    if (!/^\d{12}$/.test(account))
+      throw new Error(`resource account ${JSON.stringify(account)} is not a 12-digit AWS account id`);
+    if (account === settings.ownAccountId) return ownFactory;
+    let pending = cache.get(account);
+    if (pending) {
+      const cached = await pending.catch(() => undefined);
+      if (!cached || cached.expiration.getTime() - RENEW_BEFORE_MS <= settings.clock.now().getTime())
+        pending = undefined;
+    }
+    if (!pending) {
+      pending = assume(account);
+      cache.set(account, pending);
+      const attempt = pending;
+      attempt.catch(() => {
+        if (cache.get(account) === attempt) cache.delete(account);
+      });
+    }
+    return clientFactoryWith(await pending);
+  };
+}
+
+export type { CrossAccountSettings, TemporaryCredentials };
+export { clientFactoryWith, createCrossAccountClients };

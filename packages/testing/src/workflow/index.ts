@@ -1,0 +1,23 @@
+export type { Placeholder, PlaceholderValues, WorkflowName } from './definitions.js';
+export {
+  loadWorkflowDefinition,
+  PLACEHOLDERS,
+  substitutePlaceholders,
+  workflowsDirectory,
+} from './definitions.js';
+export type { DecidedEventOptions, PublicBucketEventOptions } from './fixtures.js';
+export { publicBucketAclRecord, publicBucketDecidedEvent, publicBucketEventBridgeEvent } from './fixtures.js';
+export type {
+  ExecutionResult,
+  ExecutionStatus,
+  ExecutionSummary,
+  LocalWorkflows,
+  LocalWorkflowsOptions,
+  PendingTask,
+  QuarantinedMessage,
+  StateEvent,
+  StateVisit,
+  TaskHandler,
+  WorkflowTasks,
+} from './local-workflows.js';
+export { createLocalWorkflows, installPromiseWithResolvers } from './local-workflows.js';

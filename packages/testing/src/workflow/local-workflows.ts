@@ -1,0 +1,652 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  type DynamoDBClient,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import {
+  ExecutionError,
+  ExecutionTimeoutError,
+  type RunOptions,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
+import { loadWorkflowDefinition, type PlaceholderValues, type WorkflowName } from './definitions.js';
+
+// aws-local-stepfunctions calls Promise.withResolvers (ES2024), which Node 20 lacks. Installed here, not only in a
+// jest setup file, because the local demo runs this module too.
+installPromiseWithResolvers();
+
+function installPromiseWithResolvers(): void {
+  const promiseConstructor = Promise as unknown as { withResolvers?: unknown };
+  if (typeof promiseConstructor.withResolvers === 'function') return;
+  promiseConstructor.withResolvers = <T>() => {
+    let resolve!: (value: T | PromiseLike<T>) => void;
+    let reject!: (reason?: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
+/** A stage handler as the Lambda factories return it. */
+type TaskHandler = (event: unknown) => Promise<unknown>;
+
+/** The Lambda behind each `${<Stage>FunctionArn}` placeholder. */
+interface WorkflowTasks {
+  readonly ingest: TaskHandler;
+  readonly scoring: TaskHandler;
+  readonly decision: TaskHandler;
+  readonly remediation: TaskHandler;
+  readonly verification: TaskHandler;
+  readonly alert: TaskHandler;
+}
+type Stage = keyof WorkflowTasks;
+const STAGES: readonly Stage[] = ['ingest', 'scoring', 'decision', 'remediation', 'verification', 'alert'];
+
+/** A message the triage workflow sent to the quarantine queue. */
+interface QuarantinedMessage {
+  readonly queueUrl: string;
+  /** The MessageBody, parsed when it is JSON. */
+  readonly body: unknown;
+  readonly at: string;
+}
+
+interface StateEvent {
+  readonly machine: WorkflowName;
+  readonly execution: string;
+  readonly type: 'entered' | 'exited' | 'failed' | 'retried' | 'caught';
+  readonly state: string;
+  readonly stateType: string;
+  /** Epoch ms. */
+  readonly at: number;
+  readonly output?: unknown;
+  readonly error?: { readonly error: string; readonly cause: string };
+}
+
+/** One pass through a state: from StateEntered to its exit (or its caught/final failure). */
+interface StateVisit {
+  readonly name: string;
+  readonly type: string;
+  readonly startMs: number;
+  endMs: number;
+  /** Failed attempts (each retried or, for the last, caught or fatal). */
+  readonly failures: { error: string; cause: string }[];
+  status: 'running' | 'succeeded' | 'caught' | 'failed';
+  output?: unknown;
+}
+
+type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+
+interface ExecutionResult {
+  readonly machine: WorkflowName;
+  readonly name: string;
+  readonly executionArn: string;
+  readonly status: Exclude<ExecutionStatus, 'RUNNING'>;
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: { readonly error: string; readonly cause: string };
+  readonly startedAt: number;
+  readonly stoppedAt: number;
+  readonly states: readonly StateVisit[];
+}
+
+interface ExecutionSummary {
+  readonly machine: WorkflowName;
+  readonly name: string;
+  readonly executionArn: string;
+  readonly status: ExecutionStatus;
+  readonly input: unknown;
+  readonly result: Promise<ExecutionResult>;
+}
+
+/** A `.waitForTaskToken` state that invoked its Lambda and now waits for SendTaskSuccess/SendTaskFailure. */
+interface PendingTask {
+  readonly taskToken: string;
+  readonly state: string;
+  readonly executionArn: string;
+  /** What the Lambda returned when it was invoked with the token. */
+  readonly invocationResult: unknown;
+}
+
+interface LocalWorkflowsOptions {
+  readonly tasks: WorkflowTasks;
+  /** DynamoDB client (dynalite) the `dynamodb:updateItem` states write through. */
+  readonly dynamo: DynamoDBClient;
+  readonly eventsTable: string;
+  /** Receives what the quarantine state sends (they are also kept in `quarantined`). */
+  readonly quarantine?: (message: QuarantinedMessage) => void | Promise<void>;
+  /** Replaces every Retry interval (ms); default 0, so retries do not slow tests down. `null`: the ASL's intervals. */
+  readonly retryIntervalMs?: number | null;
+  readonly onStateEvent?: (event: StateEvent) => void;
+  readonly region?: string;
+  readonly accountId?: string;
+  /** Where the .asl.json files are (default: infra/workflows of the repository). */
+  readonly workflowsDirectory?: string;
+}
+
+/** The commands the simulated SFN client accepts (shape of the SDK's SendTaskSuccess/SendTaskFailure inputs). */
+interface TaskTokenCommand {
+  readonly input: { taskToken?: string; output?: string; error?: string; cause?: string };
+}
+
+/** An error with the `name` Step Functions / the SDK would give it. */
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/** JSON round trip: what crosses a Lambda or service boundary is serialised. */
+function viaJson<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+type LocalHandler = (input: unknown) => Promise<unknown>;
+
+interface TaskState {
+  readonly Type: 'Task';
+  readonly Resource: string;
+  readonly Parameters?: Record<string, unknown>;
+}
+
+interface Waiter {
+  readonly resolve: (output: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly executionArn: string;
+}
+
+/**
+ * Runs the real infra/workflows/*.asl.json with aws-local-stepfunctions. Every Task state is bound by its Resource:
+ * `lambda:invoke` to the stage handler its FunctionName names (with the Payload/StatusCode envelope of the service
+ * integration), `lambda:invoke.waitForTaskToken` to the handler plus a wait on `sendTaskSuccess`/`sendTaskFailure`,
+ * `dynamodb:updateItem` to a real UpdateItem, `sqs:sendMessage` to a recorded sink, `states:startExecution` to a
+ * local start of the remediation workflow with Step Functions' execution-name uniqueness.
+ */
+function createLocalWorkflows(options: LocalWorkflowsOptions) {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const functionArn = (stage: Stage) =>
+    `arn:aws:lambda:${region}:${accountId}:function:aisaws-local-${stage}`;
+  const stateMachineArn = (name: WorkflowName) =>
+    `arn:aws:states:${region}:${accountId}:stateMachine:aisaws-local-${name}`;
+  const queueUrl = `https://sqs.${region}.amazonaws.com/${accountId}/aisaws-local-quarantine`;
+  const placeholders: PlaceholderValues = {
+    IngestFunctionArn: functionArn('ingest'),
+    ScoringFunctionArn: functionArn('scoring'),
+    DecisionFunctionArn: functionArn('decision'),
+    RemediationFunctionArn: functionArn('remediation'),
+    VerificationFunctionArn: functionArn('verification'),
+    AlertFunctionArn: functionArn('alert'),
+    RemediationStateMachineArn: stateMachineArn('remediation'),
+    EventsTableName: options.eventsTable,
+    QuarantineQueueUrl: queueUrl,
+    ApprovalTimeoutSeconds: '3600',
+  };
+  const stageByArn = new Map(STAGES.map((stage) => [functionArn(stage), stage]));
+  const definitions = {
+    triage: loadWorkflowDefinition('triage', placeholders, options.workflowsDirectory),
+    remediation: loadWorkflowDefinition('remediation', placeholders, options.workflowsDirectory),
+  };
+  const machines = {
+    triage: new StateMachine(
+      withRawInputTimeoutPaths(definitions.triage) as unknown as StateMachineDefinition,
+    ),
+    remediation: new StateMachine(
+      withRawInputTimeoutPaths(definitions.remediation) as unknown as StateMachineDefinition,
+    ),
+  };
+
+  const executions = new Map<string, ExecutionSummary & { status: ExecutionStatus }>();
+  const quarantined: QuarantinedMessage[] = [];
+  const waiters = new Map<string, Waiter>();
+  /** Tokens no longer awaited, with the error SendTask* answers for them. */
+  const closedTokens = new Map<string, string>();
+  const pendingListeners: ((task: PendingTask) => void)[] = [];
+  const pendingTasks: PendingTask[] = [];
+  const runs = new Map<string, RunContext>();
+
+  function taskStatesOf(definition: Record<string, unknown>): [string, TaskState][] {
+    const states = definition.States as Record<string, { Type: string }>;
+    return Object.entries(states).filter((entry): entry is [string, TaskState] => entry[1].Type === 'Task');
+  }
+
+  function stageHandler(stateName: string, state: TaskState): TaskHandler {
+    const functionName = state.Parameters?.FunctionName;
+    const stage = typeof functionName === 'string' ? stageByArn.get(functionName) : undefined;
+    if (!stage)
+      throw new Error(
+        `state ${JSON.stringify(stateName)}: FunctionName ${String(functionName)} is no AISAWS stage`,
+      );
+    return options.tasks[stage];
+  }
+
+  function notifyPending(task: PendingTask): void {
+    const listener = pendingListeners.shift();
+    if (listener) listener(task);
+    else pendingTasks.push(task);
+  }
+
+  /** Binds each Task state of a definition for one execution. */
+  function handlersFor(machine: WorkflowName, executionArn: string, run: RunContext): LocalHandlers {
+    const handlers: Record<string, LocalHandler> = {};
+    for (const [stateName, state] of taskStatesOf(definitions[machine])) {
+      switch (state.Resource) {
+        case 'arn:aws:states:::lambda:invoke': {
+          const handler = stageHandler(stateName, state);
+          handlers[stateName] = async (input) => {
+            const { Payload } = input as { Payload: unknown };
+            const result = await handler(viaJson(Payload));
+            return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: viaJson(result) };
+          };
+          break;
+        }
+        case 'arn:aws:states:::lambda:invoke.waitForTaskToken': {
+          const handler = stageHandler(stateName, state);
+          handlers[stateName] = async (input) => {
+            const { Payload } = withoutTimeoutField(input) as { Payload: unknown };
+            const taskToken = findIssuedToken(Payload, run.issuedTokens);
+            if (!taskToken) throw new Error(`state ${stateName}: its Payload does not carry $$.Task.Token`);
+            const waited = new Promise<unknown>((resolve, reject) =>
+              waiters.set(taskToken, { resolve, reject, executionArn }),
+            );
+            run.openTokens.add(taskToken);
+            const invocationResult = viaJson(await handler(viaJson(Payload)));
+            notifyPending({ taskToken, state: stateName, executionArn, invocationResult });
+            return waited;
+          };
+          break;
+        }
+        case 'arn:aws:states:::dynamodb:updateItem':
+          handlers[stateName] = async (input) => {
+            try {
+              const output = await options.dynamo.send(
+                new UpdateItemCommand(input as UpdateItemCommandInput),
+              );
+              return viaJson({ Attributes: output.Attributes });
+            } catch (error) {
+              throw namedError(`DynamoDB.${(error as Error).name}`, (error as Error).message);
+            }
+          };
+          break;
+        case 'arn:aws:states:::sqs:sendMessage':
+          handlers[stateName] = async (input) => {
+            const { QueueUrl, MessageBody } = input as { QueueUrl: string; MessageBody: unknown };
+            let body = MessageBody;
+            if (typeof body === 'string') {
+              try {
+                body = JSON.parse(body);
+              } catch {
+                // a plain-text body is kept as it is
+              }
+            }
+            const message: QuarantinedMessage = {
+              queueUrl: QueueUrl,
+              body: viaJson(body),
+              at: new Date().toISOString(),
+            };
+            quarantined.push(message);
+            await options.quarantine?.(message);
+            return { MessageId: randomUUID() };
+          };
+          break;
+        case 'arn:aws:states:::states:startExecution':
+          handlers[stateName] = async (input) => {
+            const { StateMachineArn, Name, Input } = input as {
+              StateMachineArn: string;
+              Name: string;
+              Input: unknown;
+            };
+            if (StateMachineArn !== stateMachineArn('remediation'))
+              throw namedError(
+                'StepFunctions.StateMachineDoesNotExistException',
+                `no local state machine ${StateMachineArn}`,
+              );
+            const started = startExecution('remediation', Name, viaJson(Input));
+            run.started.push(started);
+            return { ExecutionArn: started.executionArn, StartDate: new Date().toISOString() };
+          };
+          break;
+        default:
+          throw new Error(
+            `state ${JSON.stringify(stateName)} of ${machine}: no local binding for Resource ${state.Resource}`,
+          );
+      }
+    }
+    return handlers as unknown as LocalHandlers;
+  }
+
+  interface RunContext {
+    /** Every token `$$.Task.Token` handed out in this execution. */
+    readonly issuedTokens: Set<string>;
+    readonly openTokens: Set<string>;
+    readonly started: ExecutionSummary[];
+  }
+
+  /** Folds the library's event log into state visits and forwards each event to onStateEvent. */
+  async function collectVisits(
+    machine: WorkflowName,
+    executionArn: string,
+    log: AsyncGenerator<unknown>,
+    run: RunContext,
+    visits: StateVisit[],
+  ) {
+    const open = new Map<string, StateVisit>();
+    for await (const raw of log) {
+      const event = raw as {
+        type: string;
+        timestamp: number;
+        state?: { name: string; type: string };
+        Error?: string;
+        Cause?: unknown;
+      };
+      if (!event.state) continue;
+      const { name, type } = event.state;
+      const error =
+        event.Error !== undefined ? { error: event.Error, cause: causeText(event.Cause) } : undefined;
+      const output = (raw as { state: { output?: unknown } }).state.output;
+      let kind: StateEvent['type'] | undefined;
+      if (event.type === 'StateEntered') {
+        kind = 'entered';
+        const visit: StateVisit = {
+          name,
+          type,
+          startMs: event.timestamp,
+          endMs: event.timestamp,
+          failures: [],
+          status: 'running',
+        };
+        open.set(name, visit);
+        visits.push(visit);
+      } else if (event.type === 'StateExited') {
+        kind = 'exited';
+        closeVisit(open, name, event.timestamp, 'succeeded', output);
+      } else if (event.type === 'StateFailed') {
+        kind = 'failed';
+        const visit = open.get(name);
+        if (visit && error) {
+          visit.failures.push(error);
+          visit.endMs = event.timestamp;
+          visit.status = 'failed';
+        }
+        // A waitForTaskToken state that failed (timeout included) no longer waits for its token.
+        for (const token of run.openTokens)
+          closeToken(token, error?.error === 'States.Timeout' ? 'TaskTimedOut' : 'TaskDoesNotExist');
+        run.openTokens.clear();
+      } else if (event.type === 'StateRetried') {
+        kind = 'retried';
+        const visit = open.get(name);
+        if (visit) visit.status = 'running';
+      } else if (event.type === 'StateCaught') {
+        kind = 'caught';
+        closeVisit(open, name, event.timestamp, 'caught');
+      }
+      if (kind)
+        options.onStateEvent?.({
+          machine,
+          execution: executionArn,
+          type: kind,
+          state: name,
+          stateType: type,
+          at: event.timestamp,
+          output,
+          error,
+        });
+    }
+  }
+
+  function closeVisit(
+    open: Map<string, StateVisit>,
+    name: string,
+    at: number,
+    status: StateVisit['status'],
+    output?: unknown,
+  ) {
+    const visit = open.get(name);
+    if (!visit) return;
+    visit.endMs = at;
+    visit.status = status;
+    if (output !== undefined) visit.output = output;
+    open.delete(name);
+  }
+
+  function closeToken(token: string, answer: string): void {
+    waiters.delete(token);
+    closedTokens.set(token, answer);
+  }
+
+  function startExecution(machine: WorkflowName, name: string, input: unknown): ExecutionSummary {
+    const executionArn = `arn:aws:states:${region}:${accountId}:execution:aisaws-local-${machine}:${name}`;
+    const existing = executions.get(executionArn);
+    if (existing) {
+      // Step Functions: a STANDARD StartExecution with the name and input of a running execution returns it.
+      if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input))
+        return existing;
+      throw namedError(
+        'StepFunctions.ExecutionAlreadyExistsException',
+        `Execution Already Exists: '${executionArn}'`,
+      );
+    }
+    const run: RunContext = { issuedTokens: new Set(), openTokens: new Set(), started: [] };
+    runs.set(executionArn, run);
+    const visits: StateVisit[] = [];
+    const startedAt = Date.now();
+    const context = {
+      Execution: { Id: executionArn, Name: name },
+      StateMachine: { Id: stateMachineArn(machine), Name: `aisaws-local-${machine}` },
+      State: {
+        get EnteredTime() {
+          return new Date().toISOString();
+        },
+      },
+      Task: {
+        // A fresh token at each read, like Step Functions at each attempt of the state.
+        get Token() {
+          const token = randomBytes(48).toString('base64');
+          run.issuedTokens.add(token);
+          return token;
+        },
+      },
+    };
+    const retryIntervalMs = options.retryIntervalMs === undefined ? 0 : options.retryIntervalMs;
+    const retryIntervalOverrides =
+      retryIntervalMs === null
+        ? undefined
+        : Object.fromEntries(
+            Object.keys(definitions[machine].States as object).map((state) => [state, retryIntervalMs]),
+          );
+    const execution = machines[machine].run(viaJson(input) as never, {
+      overrides: {
+        taskResourceLocalHandlers: handlersFor(machine, executionArn, run),
+        retryIntervalOverrides,
+      },
+      context,
+    });
+    const visitsDone = collectVisits(
+      machine,
+      executionArn,
+      execution.eventLogs as AsyncGenerator<unknown>,
+      run,
+      visits,
+    );
+    const summary = {
+      machine,
+      name,
+      executionArn,
+      status: 'RUNNING' as ExecutionStatus,
+      input,
+    } as ExecutionSummary & {
+      status: ExecutionStatus;
+    };
+    const result = (async (): Promise<ExecutionResult> => {
+      let outcome: Pick<ExecutionResult, 'status' | 'output' | 'error'>;
+      try {
+        outcome = { status: 'SUCCEEDED', output: await execution.result };
+      } catch (error) {
+        outcome = failureOf(error);
+      }
+      await visitsDone;
+      for (const token of run.openTokens) closeToken(token, 'TaskDoesNotExist');
+      summary.status = outcome.status;
+      return {
+        machine,
+        name,
+        executionArn,
+        input,
+        ...outcome,
+        startedAt,
+        stoppedAt: Date.now(),
+        states: visits,
+      };
+    })();
+    Object.assign(summary, { result });
+    executions.set(executionArn, summary);
+    return summary;
+  }
+
+  function sendTaskSuccess(taskToken: string, output: unknown): void {
+    const waiter = takeWaiter(taskToken);
+    waiter.resolve(typeof output === 'string' ? JSON.parse(output) : viaJson(output));
+  }
+
+  function sendTaskFailure(taskToken: string, error = 'States.TaskFailed', cause = ''): void {
+    takeWaiter(taskToken).reject(namedError(error, cause));
+  }
+
+  function takeWaiter(taskToken: string): Waiter {
+    const waiter = waiters.get(taskToken);
+    if (!waiter) {
+      const answer = closedTokens.get(taskToken);
+      if (answer) throw namedError(answer, `task token is no longer awaited (${answer})`);
+      throw namedError('InvalidToken', 'Invalid Token: unknown task token');
+    }
+    closeToken(taskToken, 'TaskDoesNotExist');
+    return waiter;
+  }
+
+  /** A simulation of the SFN client, for SendTaskSuccess / SendTaskFailure commands only (the Approval Lambda's). */
+  const sfnSimulation = {
+    async send(command: TaskTokenCommand): Promise<Record<string, never>> {
+      const { taskToken, output, error, cause } = command.input;
+      if (!taskToken) throw namedError('InvalidToken', 'taskToken is required');
+      if (output !== undefined) sendTaskSuccess(taskToken, output);
+      else sendTaskFailure(taskToken, error, cause);
+      return {};
+    },
+  };
+
+  return {
+    definitions,
+    placeholders,
+    quarantined,
+    sfn: sfnSimulation,
+    sendTaskSuccess,
+    sendTaskFailure,
+    /** Runs triage on an EventBridge event; `remediation` is the remediation execution it started, if any. */
+    async runTriage(
+      event: unknown,
+    ): Promise<{ triage: ExecutionResult; remediation?: Promise<ExecutionResult> }> {
+      const summary = startExecution('triage', randomUUID(), event);
+      const triage = await summary.result;
+      const started = startedBy(summary.executionArn);
+      return started ? { triage, remediation: started.result } : { triage };
+    },
+    /** Starts the remediation workflow directly on a DecidedEvent (the name defaults to a random one). */
+    startRemediation(decidedEvent: unknown, name: string = randomUUID()): ExecutionSummary {
+      return startExecution('remediation', name, decidedEvent);
+    },
+    /** Resolves with the next `.waitForTaskToken` state that invoked its Lambda and waits. */
+    nextPendingTask(): Promise<PendingTask> {
+      const queued = pendingTasks.shift();
+      if (queued) return Promise.resolve(queued);
+      return new Promise((resolve) => pendingListeners.push(resolve));
+    },
+    listExecutions(): ExecutionSummary[] {
+      return [...executions.values()];
+    },
+  };
+
+  function startedBy(triageArn: string): ExecutionSummary | undefined {
+    // The startExecution handler of that run pushed what it started onto its run context.
+    return runs.get(triageArn)?.started[0];
+  }
+}
+
+/** Hidden parameter carrying a TimeoutSecondsPath value resolved on the raw state input (see below). */
+const RAW_TIMEOUT_FIELD = 'AisawsLocalTimeoutSeconds';
+
+/**
+ * Step Functions resolves a Task's TimeoutSecondsPath against the state input; aws-local-stepfunctions resolves it
+ * against the input after Parameters. To run the real file with AWS's meaning, a Task with both gets a hidden
+ * parameter that Parameters resolves from the state input, and its TimeoutSecondsPath points there (the local
+ * handler removes the field before the Lambda sees the Payload). The definition on disk is not changed.
+ */
+function withRawInputTimeoutPaths(definition: Record<string, unknown>): Record<string, unknown> {
+  // A JSON copy, not structuredClone: under jest's VM realm a structured clone's objects fail the library's
+  // plain-object check and their Parameters would silently not be evaluated.
+  const copy = viaJson(definition) as { States: Record<string, Record<string, unknown>> };
+  for (const state of Object.values(copy.States)) {
+    const path = state.TimeoutSecondsPath;
+    if (state.Type !== 'Task' || typeof path !== 'string' || typeof state.Parameters !== 'object') continue;
+    state.Parameters = { ...(state.Parameters as object), [`${RAW_TIMEOUT_FIELD}.$`]: path };
+    state.TimeoutSecondsPath = `$.${RAW_TIMEOUT_FIELD}`;
+  }
+  return copy;
+}
+
+function withoutTimeoutField(input: unknown): unknown {
+  if (input === null || typeof input !== 'object' || !(RAW_TIMEOUT_FIELD in input)) return input;
+  const { [RAW_TIMEOUT_FIELD]: _timeout, ...rest } = input as Record<string, unknown>;
+  return rest;
+}
+
+/** The first string inside a value that is one of the issued task tokens. */
+function findIssuedToken(value: unknown, issued: ReadonlySet<string>): string | undefined {
+  if (typeof value === 'string') return issued.has(value) ? value : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const nested of Object.values(value)) {
+    const found = findIssuedToken(nested, issued);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function causeText(cause: unknown): string {
+  if (typeof cause === 'string') return cause;
+  if (cause instanceof Error) return cause.message;
+  return cause === undefined ? '' : JSON.stringify(cause);
+}
+
+function failureOf(error: unknown): Pick<ExecutionResult, 'status' | 'error'> {
+  if (error instanceof ExecutionTimeoutError)
+    return {
+      status: 'TIMED_OUT',
+      error: { error: 'States.Timeout', cause: 'the execution exceeded its TimeoutSeconds' },
+    };
+  if (error instanceof ExecutionError && error.cause instanceof Error)
+    return { status: 'FAILED', error: { error: error.cause.name, cause: error.cause.message } };
+  return {
+    status: 'FAILED',
+    error: { error: (error as Error).name ?? 'Error', cause: (error as Error).message ?? String(error) },
+  };
+}
+
+type LocalWorkflows = ReturnType<typeof createLocalWorkflows>;
+
+export type {
+  ExecutionResult,
+  ExecutionStatus,
+  ExecutionSummary,
+  LocalWorkflows,
+  LocalWorkflowsOptions,
+  PendingTask,
+  QuarantinedMessage,
+  StateEvent,
+  StateVisit,
+  TaskHandler,
+  WorkflowTasks,
+};
+export { createLocalWorkflows, installPromiseWithResolvers };
