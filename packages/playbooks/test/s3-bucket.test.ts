@@ -173,6 +173,8 @@ describe('Playbook: s3.make-bucket-private', () => {
     });
     expect(s3).toHaveReceivedCommandWith(DeletePublicAccessBlockCommand, { Bucket: 'logs-2024' });
     expect(rolledBack.changes).toHaveLength(2);
+    // S3 refuses a public ACL while BlockPublicAcls is on: the block must be restored before the ACL.
+    expect(writesAmong(harness.sent())).toEqual(['DeletePublicAccessBlockCommand', 'PutBucketAclCommand']);
   });
 
   it('rolls back a prior partial Block Public Access by putting it back', async () => {

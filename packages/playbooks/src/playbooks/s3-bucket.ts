@@ -198,7 +198,9 @@ const makeBucketPrivate = definePlaybookImplementation({
     };
   },
   async rollback(target, state, ctx) {
-    const changes: string[] = [];
+    // Block Public Access first: S3 refuses a public ACL while BlockPublicAcls is on, so restoring the ACL
+    // before the block would fail with AccessDenied.
+    const changes: string[] = [await restorePublicAccessBlock(target, state.publicAccessBlock, ctx)];
     if (state.objectOwnership !== 'BucketOwnerEnforced') {
       await s3(target, ctx).send(
         new PutBucketAclCommand({
@@ -208,7 +210,6 @@ const makeBucketPrivate = definePlaybookImplementation({
       );
       changes.push(`PutBucketAcl ${target.bucket}: restored ${state.acl.Grants.length} grant(s)`);
     }
-    changes.push(await restorePublicAccessBlock(target, state.publicAccessBlock, ctx));
     return { changes };
   },
 });
