@@ -1,0 +1,97 @@
+import { RemediationResultSchema, SCHEMA_VERSION } from '@aisaws/core/schemas';
+import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
+import { openSandbox } from '../sandbox/local-sandbox.js';
+import { readEventItem } from './event-item.js';
+import { createPainter, type DemoOutput, formatMs, formatResourceChange } from './render.js';
+import { getScenario } from './scenarios.js';
+
+/**
+ * `aisaws rollback <eventId>`: undoes a fix the demo made. The REAL remediation handler runs with action=rollback;
+ * it takes the snapshot stored on the events item (DynamoDB) and puts the prior state back in the simulated account.
+ * The resource is shown before and after.
+ */
+
+interface RollbackOptions {
+  readonly stateDir: string;
+  readonly eventId: string;
+  readonly format: 'text' | 'json';
+}
+
+interface RollbackResult {
+  eventId: string;
+  scenario: string;
+  playbook: string;
+  changes: string[];
+  resource: { type: string; id: string; before: Record<string, unknown>; after: Record<string, unknown> };
+  ms: number;
+}
+
+/** The event cannot be rolled back (unknown, never decided, or nothing was snapshotted). */
+class RollbackNotPossibleError extends Error {
+  override readonly name = 'RollbackNotPossibleError';
+}
+
+async function runRollback(options: RollbackOptions, out: DemoOutput): Promise<RollbackResult> {
+  const sandbox = await openSandbox({ stateDir: options.stateDir, s3: false });
+  try {
+    const run = await sandbox.stateDir.readRun(options.eventId);
+    if (!run)
+      throw new RollbackNotPossibleError(
+        `no demo run for event ${options.eventId} in ${options.stateDir} (see \`aisaws status\`)`,
+      );
+    if (!run.decidedEvent)
+      throw new RollbackNotPossibleError(
+        `event ${options.eventId} never reached a decision: nothing to roll back`,
+      );
+    const item = await readEventItem(sandbox.dynamo.client, sandbox.tables.events, options.eventId);
+    if (!item?.snapshot)
+      throw new RollbackNotPossibleError(
+        `event ${options.eventId} has no snapshot on its events item (status ${item?.status ?? 'missing'}): nothing was changed, nothing to roll back`,
+      );
+
+    const scenario = getScenario(run.scenario);
+    const before = scenario.describe(sandbox.account, run.resource);
+    const handler = createRemediationHandler({
+      dynamo: sandbox.dynamo.client,
+      eventsTable: sandbox.tables.events,
+      clientsFor: sameClientsForEveryAccount(sandbox.account.clientFactory),
+    });
+    const started = performance.now();
+    const output = RemediationResultSchema.parse(
+      await handler({
+        schemaVersion: SCHEMA_VERSION,
+        action: 'rollback',
+        event: run.decidedEvent,
+        snapshot: item.snapshot,
+      }),
+    );
+    const ms = performance.now() - started;
+    const after = scenario.describe(sandbox.account, run.resource);
+    await sandbox.save();
+
+    const result: RollbackResult = {
+      eventId: options.eventId,
+      scenario: run.scenario,
+      playbook: output.playbook,
+      changes: output.changes,
+      resource: { ...run.resource, before, after },
+      ms: Math.round(ms * 10) / 10,
+    };
+    if (options.format === 'json') out.write(`${JSON.stringify(result)}\n`);
+    else {
+      const painter = createPainter(out.isTTY);
+      out.write(
+        `${painter.bold(`Rollback of ${options.eventId}`)} (${run.scenario}, playbook ${output.playbook}) in ${formatMs(ms)}\n`,
+      );
+      for (const change of output.changes) out.write(`  ${painter.ok(true)} ${change}\n`);
+      out.write(`  Resource ${run.resource.type} ${run.resource.id}, before → after the rollback:\n`);
+      for (const line of formatResourceChange(before, after, '    ', painter)) out.write(`${line}\n`);
+    }
+    return result;
+  } finally {
+    await sandbox.close();
+  }
+}
+
+export type { RollbackOptions, RollbackResult };
+export { RollbackNotPossibleError, runRollback };

@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Policy } from '@aisaws/core/policy';
+import { type DecidedEvent, DecidedEventSchema, ScoredEventSchema } from '@aisaws/core/schemas';
+import { openSandbox } from '../sandbox/local-sandbox.js';
+import { createOutbox, type OutboxMessage } from '../sandbox/outbox.js';
+import { startApprovalServer } from './approval-server.js';
+import { readEventItem, timelineSteps } from './event-item.js';
+import { createDemoNarrator } from './narrator.js';
+import { buildApprovalHandler, buildHandlers } from './pipeline.js';
+import type { DemoOutput } from './render.js';
+import { getScenario } from './scenarios.js';
+import { createStageLog, type StageReport } from './stage-log.js';
+import { startDemoWorkflows } from './workflows.js';
+
+/**
+ * `aisaws demo`: one scenario through the whole loop on the local sandbox. The risky API call is made in the
+ * simulated account; its CloudTrail record travels as an EventBridge event through the REAL triage ASL (Ingest →
+ * Score → Decide) and the REAL remediation ASL (Snapshot → [approval] → Remediate → Verify → Alert → Record), every
+ * Lambda built from its factory. `runDemo` is the entry point of the command and of the tests.
+ */
+
+interface DemoOptions {
+  readonly scenario: string;
+  readonly format: 'text' | 'json';
+  /** How many times EventBridge delivers the same event (at-least-once delivery). */
+  readonly duplicates: number;
+  /** Answer an approval request with its approve link (through the approval endpoint and handler). */
+  readonly autoApprove: boolean;
+  /** Answer an approval request with its reject link. */
+  readonly reject: boolean;
+  readonly stateDir: string;
+  /** Where alert e-mails go; default `<stateDir>/outbox`. */
+  readonly outbox?: string;
+  /** Decision policy (thresholds, per-detection modes …); the default policy when absent. */
+  readonly policy?: Policy;
+  /** Milliseconds of each Retry pause of the workflows instead of the ASL's seconds; default 50. */
+  readonly retryIntervalMs?: number;
+}
+
+interface ApprovalRequest {
+  readonly eventId: string;
+  readonly approve: string;
+  readonly reject: string;
+}
+
+interface DemoIo {
+  readonly out: DemoOutput;
+  /**
+   * Told when the demo waits for a person (after the pending approval is written to the state folder); the demo
+   * keeps its approval endpoint open until the returned promise settles.
+   */
+  readonly onApprovalRequested?: (request: ApprovalRequest) => void | Promise<void>;
+}
+
+interface DemoStage {
+  name: string;
+  ok: boolean;
+  ms: number;
+}
+
+interface DemoResult {
+  scenario: string;
+  eventId: string;
+  decision: string | null;
+  level: string | null;
+  score: number | null;
+  reason: string | null;
+  /** Final status of the events item. */
+  status: string | null;
+  stages: DemoStage[];
+  resource: { type: string; id: string; before: Record<string, unknown>; after: Record<string, unknown> };
+  verified: boolean;
+  /** The last e-mail that is not an approval request: the outcome a person is told. */
+  alert: { subject: string; body: string } | null;
+  emails: { subject: string; file: string }[];
+  /** The changes AISAWS made in the simulated account during this run (reads left out), in order. */
+  apiCalls: string[];
+  /** Remediate (apply) invocations: 1 even when the event was delivered several times. */
+  remediations: number;
+  deliveries: number;
+  /** From the risky API call to the verified fix (or to the last step when nothing was verified). */
+  latencyMs: number;
+  timeline: { stage: string; at: string; sinceStartMs: number }[];
+  startupMs: number;
+  totalMs: number;
+}
+
+const DEFAULT_RETRY_INTERVAL_MS = 50;
+/** Operations that only read (Get*, Describe*, List*, Head*). */
+const READ_OPERATION = /^(Get|Describe|List|Head)/;
+
+function lastReport(reports: readonly StageReport[], name: string): StageReport | undefined {
+  return reports.findLast((report) => report.name === name);
+}
+
+function decidedEventOf(reports: readonly StageReport[]): DecidedEvent | null {
+  const parsed = DecidedEventSchema.safeParse(lastReport(reports, 'Decide')?.output);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The approve and reject links of an approval e-mail body. */
+function extractApprovalLinks(body: string): { approve: string; reject: string } | undefined {
+  const links = body.match(/https?:\/\/\S+/g) ?? [];
+  const approve = links.find((link) => link.includes('decision=approve'));
+  const reject = links.find((link) => link.includes('decision=reject'));
+  return approve && reject ? { approve, reject } : undefined;
+}
+
+function validate(options: DemoOptions): void {
+  if (!Number.isInteger(options.duplicates) || options.duplicates < 1)
+    throw new Error(`duplicates must be a whole number ≥ 1, got ${options.duplicates}`);
+  if (options.autoApprove && options.reject)
+    throw new Error('--auto-approve and --reject cannot be used together');
+}
+
+async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
+  const demoStarted = performance.now();
+  validate(options);
+  const scenario = getScenario(options.scenario);
+  const stateDir = resolve(options.stateDir);
+  const outboxDir = resolve(options.outbox ?? resolve(stateDir, 'outbox'));
+  const narrator = createDemoNarrator(options.format === 'json' ? null : io.out);
+  const clock = { now: () => new Date() };
+
+  const sandbox = await openSandbox({ stateDir });
+  const approvalServer = await startApprovalServer();
+  try {
+    narrator.header(scenario, sandbox, outboxDir);
+    const stageLog = createStageLog();
+    stageLog.onStage((report) => narrator.stage(report));
+    const emails: OutboxMessage[] = [];
+    const outbox = createOutbox({
+      directory: outboxDir,
+      onMessage: (message) => {
+        emails.push(message);
+        narrator.email(message);
+      },
+    });
+    const { handlers, signingKey } = buildHandlers({
+      sandbox,
+      outbox,
+      stageLog,
+      clock,
+      approvalBaseUrl: approvalServer.url,
+      ...(options.policy ? { policy: options.policy } : {}),
+    });
+    const workflows = await startDemoWorkflows({
+      handlers,
+      sandbox,
+      retryIntervalMs: options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS,
+      onStep: (step) => narrator.step(step),
+    });
+    approvalServer.setHandler(buildApprovalHandler(sandbox, workflows.sfn, signingKey, clock));
+
+    // 1. The risky change, made in the simulated account: CloudTrail record → EventBridge event.
+    const resource = scenario.setup(sandbox.account, randomBytes(3).toString('hex'));
+    const initial = scenario.describe(sandbox.account, resource);
+    const callsBefore = sandbox.account.state.calls.length;
+    const changeAt = Date.now();
+    const { record, event } = scenario.trigger(sandbox.account, resource);
+    const eventId = String(record.eventID);
+    const before = scenario.describe(sandbox.account, resource);
+    narrator.change(record, initial, before);
+    const run = {
+      format: 'aisaws-demo-run/1' as const,
+      eventId,
+      scenario: scenario.id,
+      resource,
+      startedAt: new Date(changeAt).toISOString(),
+    };
+    await sandbox.stateDir.writeRun({ ...run, decidedEvent: null });
+
+    // An approval request: the links are kept in the state folder (for `aisaws approve`), then answered by the demo
+    // itself (--auto-approve / --reject, through the same endpoint) or by a person.
+    let approvalWork: Promise<void> = Promise.resolve();
+    stageLog.onStage((report) => {
+      if (report.name !== 'Request Approval' || !report.ok) return;
+      const links = emails
+        .map((email) => extractApprovalLinks(email.body))
+        .findLast((found) => found !== undefined);
+      if (!links) return;
+      const timeoutSeconds = decidedEventOf(stageLog.reports)?.decision.approvalTimeoutSeconds ?? 3600;
+      approvalWork = approvalWork.then(async () => {
+        await sandbox.stateDir.writePendingApproval({
+          eventId,
+          ...links,
+          expiresAt: new Date(Date.now() + timeoutSeconds * 1000).toISOString(),
+          pid: process.pid,
+        });
+        await io.onApprovalRequested?.({ eventId, ...links });
+        if (options.autoApprove || options.reject) {
+          const decision = options.reject ? 'reject' : 'approve';
+          const response = await fetch(links[decision]);
+          await response.text();
+          narrator.approvalAnswered(decision, response.status);
+        } else narrator.waitingForApproval(links, stateDir, timeoutSeconds);
+      });
+    });
+
+    // 2. EventBridge delivers the event (N times: at-least-once) to the triage workflow, concurrently.
+    await Promise.all(Array.from({ length: options.duplicates }, () => workflows.deliver(event)));
+
+    // 3. The remediation workflow started by triage runs to its end (through the approval wait, if any).
+    const remediationExecutions = await workflows.settled();
+    narrator.deliveries(options.duplicates, remediationExecutions.length);
+    await approvalWork;
+    await sandbox.stateDir.removePendingApproval(eventId);
+
+    const after = scenario.describe(sandbox.account, resource);
+    const item = await readEventItem(sandbox.dynamo.client, sandbox.tables.events, eventId);
+    const decided = decidedEventOf(stageLog.reports);
+    const scored = ScoredEventSchema.safeParse(lastReport(stageLog.reports, 'Score')?.output);
+    const verified = item?.status === 'VERIFIED';
+    const steps = [...stageLog.reports, ...workflows.steps()].sort((a, b) => a.endedAt - b.endedAt);
+    const verifyReport = lastReport(stageLog.reports, 'Verify');
+    const endAt = verified && verifyReport ? verifyReport.endedAt : (steps.at(-1)?.endedAt ?? Date.now());
+    const outcomeEmail = emails.findLast((email) => extractApprovalLinks(email.body) === undefined);
+
+    await sandbox.stateDir.writeRun({ ...run, decidedEvent: decided });
+    await sandbox.save();
+
+    const result: DemoResult = {
+      scenario: scenario.id,
+      eventId,
+      decision: decided?.decision.action ?? null,
+      level: decided?.decision.level ?? null,
+      score: scored.success ? Math.round(scored.data.risk.score * 1000) / 1000 : null,
+      reason: decided?.decision.reason ?? null,
+      status: item?.status ?? null,
+      stages: steps.map((step) => ({ name: step.name, ok: step.ok, ms: Math.round(step.ms * 10) / 10 })),
+      resource: { type: resource.type, id: resource.id, before, after },
+      verified,
+      alert: outcomeEmail ? { subject: outcomeEmail.subject, body: outcomeEmail.body } : null,
+      emails: emails.map((email) => ({ subject: email.subject, file: email.file })),
+      apiCalls: sandbox.account.state.calls
+        .slice(callsBefore)
+        .filter((call) => !READ_OPERATION.test(call.operation))
+        .map(
+          (call) =>
+            `${call.service}:${call.operation} ${call.target}${call.outcome === 'error' ? ` → ${call.error}` : ''}`,
+        ),
+      remediations: stageLog.count('Remediate'),
+      deliveries: options.duplicates,
+      latencyMs: Math.max(0, endAt - changeAt),
+      timeline: item ? timelineSteps(item) : [],
+      startupMs: Math.round(sandbox.startupMs),
+      totalMs: Math.round(performance.now() - demoStarted),
+    };
+    narrator.summary(result);
+    if (options.format === 'json') io.out.write(`${JSON.stringify(result)}\n`);
+    return result;
+  } finally {
+    await approvalServer.close();
+    await sandbox.close();
+  }
+}
+
+export type { ApprovalRequest, DemoIo, DemoOptions, DemoResult, DemoStage };
+export { extractApprovalLinks, runDemo };

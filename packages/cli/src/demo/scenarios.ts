@@ -1,0 +1,211 @@
+import type { DecisionAction } from '@aisaws/core/schemas';
+import { ALL_USERS_URI, AUTHENTICATED_USERS_URI } from '../sandbox/account-state.js';
+import type { ApiCallOutcome, SimulatedAccount } from '../sandbox/simulated-account.js';
+
+/**
+ * The demo scenarios: each sets up a resource in the simulated account (quietly: these calls are the "before"
+ * story), makes ONE risky API call whose CloudTrail record is delivered to the pipeline, and reads the resource
+ * back for the before/after view. Reads go straight to the simulated state, never through the playbooks.
+ */
+
+/** The resource a scenario acts on, as the state file keeps it for rollback and status. */
+interface ScenarioResource {
+  readonly type: string;
+  readonly id: string;
+}
+
+interface DemoScenario {
+  readonly id: string;
+  readonly title: string;
+  /** What happens, in one sentence, for `--list`. */
+  readonly story: string;
+  /** The outcome the default policy gives; documented in `--list` and checked by the tests. */
+  readonly expectedDecision: DecisionAction;
+  /** Creates what the scenario needs; returns the resource the risky call will touch. */
+  setup(account: SimulatedAccount, suffix: string): ScenarioResource;
+  /** The risky API call: changes the state and returns the CloudTrail record + EventBridge event. */
+  trigger(account: SimulatedAccount, resource: ScenarioResource): ApiCallOutcome;
+  /** The resource's state as a person reads it (before/after). */
+  describe(account: SimulatedAccount, resource: ScenarioResource): Record<string, unknown>;
+}
+
+function describeBucket(account: SimulatedAccount, name: string): Record<string, unknown> {
+  const bucket = account.bucket(name);
+  const exposure = account.bucketExposure(name);
+  const publicGrants = bucket.grants
+    .filter((grant) => grant.Grantee.Type === 'Group')
+    .map((grant) => {
+      const uri = grant.Grantee.Type === 'Group' ? grant.Grantee.URI : '';
+      const who =
+        uri === ALL_USERS_URI ? 'AllUsers' : uri === AUTHENTICATED_USERS_URI ? 'AuthenticatedUsers' : uri;
+      return `${grant.Permission} to ${who}`;
+    });
+  return {
+    bucket: name,
+    public: exposure.isPublic,
+    aclPublicGrants: publicGrants,
+    blockPublicAccess: bucket.publicAccessBlock ?? 'none',
+    objectOwnership: bucket.objectOwnership ?? 'none',
+  };
+}
+
+const s3PublicBucket: DemoScenario = {
+  id: 's3-public-bucket',
+  title: 'S3 bucket made public by its ACL',
+  story:
+    'A developer turns off Block Public Access on a new bucket, enables ACLs and sets the canned ACL public-read (PutBucketAcl).',
+  expectedDecision: 'AUTO_REMEDIATE',
+  setup(account, suffix) {
+    const bucket = `aisaws-demo-reports-${suffix}`;
+    account.createBucket(bucket, { team: 'analytics' });
+    account.deletePublicAccessBlock(bucket);
+    account.putBucketOwnershipControls(bucket, 'ObjectWriter');
+    return { type: 'AWS::S3::Bucket', id: bucket };
+  },
+  trigger: (account, resource) => account.putBucketAcl(resource.id, 'public-read'),
+  describe: (account, resource) => describeBucket(account, resource.id),
+};
+
+const sgOpenWorld: DemoScenario = {
+  id: 'sg-open-world',
+  title: 'Security group opens SSH to the world',
+  story: 'A developer adds an ingress rule for TCP port 22 from 0.0.0.0/0 (AuthorizeSecurityGroupIngress).',
+  expectedDecision: 'AUTO_REMEDIATE',
+  setup(account, suffix) {
+    const { groupId } = account.createSecurityGroup(`bastion-${suffix}`, 'Bastion host access');
+    account.addIngressRules(groupId, [
+      {
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: '10.0.0.0/16',
+        description: 'internal HTTPS',
+      },
+    ]);
+    return { type: 'AWS::EC2::SecurityGroup', id: groupId };
+  },
+  trigger: (account, resource) =>
+    account.authorizeSecurityGroupIngress(resource.id, {
+      ipProtocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: '0.0.0.0/0',
+      description: 'ssh from anywhere (temporary)',
+    }),
+  describe(account, resource) {
+    const group = account.securityGroup(resource.id);
+    const ingress = group.rules
+      .filter((rule) => !rule.isEgress)
+      .map(
+        (rule) =>
+          `${rule.ipProtocol} ${rule.fromPort === rule.toPort ? rule.fromPort : `${rule.fromPort}-${rule.toPort}`} from ${rule.cidrIpv4 ?? rule.cidrIpv6}`,
+      );
+    const openToWorld = group.rules.some(
+      (rule) => !rule.isEgress && (rule.cidrIpv4 === '0.0.0.0/0' || rule.cidrIpv6 === '::/0'),
+    );
+    return { groupId: group.groupId, groupName: group.groupName, ingress, openToWorld };
+  },
+};
+
+const cloudTrailStopped: DemoScenario = {
+  id: 'cloudtrail-stopped',
+  title: 'CloudTrail logging stopped',
+  story: "Someone stops the organisation's trail (StopLogging), blinding the audit log.",
+  expectedDecision: 'AUTO_REMEDIATE',
+  setup(account, suffix) {
+    const trail = account.seedTrail(`management-events-${suffix}`, `aisaws-demo-trail-logs-${suffix}`);
+    return { type: 'AWS::CloudTrail::Trail', id: trail.name };
+  },
+  trigger: (account, resource) => account.stopLogging(account.trailArn(account.trail(resource.id))),
+  describe(account, resource) {
+    const trail = account.trail(resource.id);
+    return { trail: trail.name, homeRegion: trail.homeRegion, isLogging: trail.isLogging };
+  },
+};
+
+const ebsSnapshotPublic: DemoScenario = {
+  id: 'ebs-snapshot-public',
+  title: 'EBS snapshot shared with everyone',
+  story:
+    'A database volume snapshot is made public (ModifySnapshotAttribute createVolumePermission add group all).',
+  expectedDecision: 'AUTO_REMEDIATE',
+  setup(account) {
+    const snapshot = account.seedSnapshot('nightly backup of orders-db data volume');
+    return { type: 'AWS::EC2::Snapshot', id: snapshot.snapshotId };
+  },
+  trigger: (account, resource) => account.shareSnapshotPublicly(resource.id),
+  describe(account, resource) {
+    const snapshot = account.snapshot(resource.id);
+    const createVolumePermissions = snapshot.createVolumePermissions.map((permission) =>
+      'Group' in permission ? `group ${permission.Group}` : `account ${permission.UserId}`,
+    );
+    return {
+      snapshotId: snapshot.snapshotId,
+      createVolumePermissions,
+      public: snapshot.createVolumePermissions.some((permission) => 'Group' in permission),
+    };
+  },
+};
+
+const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+
+const iamAdminAttached: DemoScenario = {
+  id: 'iam-admin-attached',
+  title: 'AdministratorAccess attached to a user (needs approval)',
+  story:
+    'A developer attaches AdministratorAccess to a contractor user (AttachUserPolicy); detaching it can break work, so a person approves.',
+  expectedDecision: 'HUMAN_APPROVAL',
+  setup(account, suffix) {
+    const userName = `contractor-${suffix}`;
+    account.seedUser(userName);
+    return { type: 'AWS::IAM::User', id: userName };
+  },
+  trigger: (account, resource) => account.attachUserPolicy(resource.id, ADMINISTRATOR_ACCESS),
+  describe(account, resource) {
+    const user = account.user(resource.id);
+    return {
+      userName: user.userName,
+      attachedPolicies: user.attachedPolicyArns.map((arn) => arn.slice(arn.lastIndexOf('/') + 1)),
+      administrator: user.attachedPolicyArns.includes(ADMINISTRATOR_ACCESS),
+    };
+  },
+};
+
+const rootLoginNoMfa: DemoScenario = {
+  id: 'root-login-no-mfa',
+  title: 'Root user signs in without MFA (alert only)',
+  story:
+    'The root user signs in to the console without MFA (ConsoleLogin, MFAUsed No). No role can act on root: the event is recorded and scored, nothing is changed.',
+  expectedDecision: 'LOG_ONLY',
+  setup(account) {
+    return { type: 'AWS::::Account', id: account.accountId };
+  },
+  trigger: (account) => account.consoleLogin({ root: true, mfaUsed: false }),
+  describe(account) {
+    return { account: account.accountId, rootSignIn: 'console, MFAUsed No', changedByAisaws: false };
+  },
+};
+
+const SCENARIOS: readonly DemoScenario[] = Object.freeze([
+  s3PublicBucket,
+  sgOpenWorld,
+  cloudTrailStopped,
+  ebsSnapshotPublic,
+  iamAdminAttached,
+  rootLoginNoMfa,
+]);
+
+const DEFAULT_SCENARIO_ID = s3PublicBucket.id;
+
+/** The scenario with this id; throws listing the known ids. */
+function getScenario(id: string): DemoScenario {
+  const scenario = SCENARIOS.find((candidate) => candidate.id === id);
+  if (!scenario)
+    throw new Error(
+      `unknown scenario ${JSON.stringify(id)}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`,
+    );
+  return scenario;
+}
+
+export type { DemoScenario, ScenarioResource };
+export { DEFAULT_SCENARIO_ID, getScenario, SCENARIOS };
