@@ -1,0 +1,64 @@
+import type { Writable } from 'node:stream';
+
+const DEFAULT_CHUNK_BYTES = 1 << 16;
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
+const MAX_BYTES_PER_UNIT = 3;
+
+/**
+ * Batches small writes into chunks of about 64 KiB: one `write` per output line is the main cost of printing
+ * hundreds of thousands of lines. Each piece is encoded straight into the chunk's Buffer: joining thousands of
+ * concatenated strings and encoding the result was measured 5× slower (the join flattens every line's rope).
+ * A full chunk is handed to the stream as is and a new one is started, so a stream that writes later (a pipe) never
+ * sees a reused buffer. Honours back-pressure: `write` returns a promise that resolves once the stream drained.
+ */
+class BufferedWriter {
+  private chunk: Buffer;
+  private used = 0;
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+  ) {
+    this.chunk = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  /** Queues `text`; returns a promise only when a flush had to wait for the stream to drain. */
+  write(text: string): Promise<void> | undefined {
+    const worstCase = text.length * MAX_BYTES_PER_UNIT;
+    if (this.used + worstCase > this.chunkBytes) {
+      const flushed = this.flush();
+      if (worstCase > this.chunkBytes) return flushed.then(() => this.send(text));
+      this.used += this.chunk.write(text, this.used, 'utf8');
+      return flushed;
+    }
+    this.used += this.chunk.write(text, this.used, 'utf8');
+    return undefined;
+  }
+
+  /** Hands what is queued to the stream. */
+  flush(): Promise<void> {
+    if (this.used === 0) return Promise.resolve();
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(this.chunkBytes);
+    this.used = 0;
+    return this.send(full);
+  }
+
+  private send(data: Buffer | string): Promise<void> {
+    if (this.stream.write(data)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        this.stream.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        this.stream.off('drain', onDrain);
+        reject(error);
+      };
+      this.stream.once('drain', onDrain);
+      this.stream.once('error', onError);
+    });
+  }
+}
+
+export { BufferedWriter };

@@ -1,0 +1,138 @@
+import { CloudTrailEventBridgeEventSchema } from '@aisaws/core/schemas';
+import { z } from 'zod';
+
+/** Where an input value sits: its file, its line (JSON Lines) and/or its index (arrays, `Records`). */
+interface InputLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly index?: number;
+}
+
+/** A JSON object that should be one CloudTrail record (checked later against CloudTrailRecordSchema). */
+interface CandidateItem {
+  readonly kind: 'candidate';
+  readonly value: Record<string, unknown>;
+  readonly location: InputLocation;
+}
+
+/** An input that cannot be an event; reported with its location, and the scan goes on. */
+interface InputErrorItem {
+  readonly kind: 'error';
+  readonly error: string;
+  readonly location: InputLocation;
+  readonly eventId?: string;
+  readonly eventName?: string;
+}
+
+type InputItem = CandidateItem | InputErrorItem;
+
+/** The envelope without its detail: the detail is parsed as a record by the scan, once. */
+const EnvelopeSchema = CloudTrailEventBridgeEventSchema.extend({ detail: z.unknown() });
+
+const describeType = (value: unknown): string =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'object'
+        ? 'an object'
+        : `a ${typeof value}`;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Parse option that keeps the input in issues, so a missing field can be told from a wrong type. */
+const REPORT_INPUT = { reportInput: true } as const;
+
+/** One zod issue in plain words: a missing required field says so instead of "received undefined". */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) {
+    return `is missing (expected ${issue.expected})`;
+  }
+  return issue.message;
+}
+
+/**
+ * `field: problem` for each zod issue, joined: the error names the field at fault. Parse with
+ * `{ reportInput: true }` so that a missing field reads as such.
+ */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      const problem = describeIssue(issue);
+      if (path === '') return problem;
+      return problem.startsWith('is missing') ? `${path} ${problem}` : `${path}: ${problem}`;
+    })
+    .join('; ');
+}
+
+/** An EventBridge envelope → its CloudTrail `detail`, or an error naming the envelope field at fault. */
+function unwrapEnvelope(value: Record<string, unknown>, location: InputLocation): InputItem {
+  const envelope = EnvelopeSchema.safeParse(value, REPORT_INPUT);
+  if (!envelope.success) {
+    return { kind: 'error', error: `invalid EventBridge event: ${describeIssues(envelope.error)}`, location };
+  }
+  const detail = envelope.data.detail;
+  if (!isObject(detail)) {
+    return {
+      kind: 'error',
+      error: `invalid EventBridge event: detail must be an object, got ${describeType(detail)}`,
+      location,
+    };
+  }
+  return { kind: 'candidate', value: detail, location };
+}
+
+/** One element of an array or `Records`: an object is a candidate; an envelope is opened; anything else is an error. */
+function unwrapElement(value: unknown, location: InputLocation): InputItem {
+  if (!isObject(value)) {
+    return {
+      kind: 'error',
+      error: `expected a CloudTrail record (a JSON object), got ${describeType(value)}`,
+      location,
+    };
+  }
+  if ('detail-type' in value) return unwrapEnvelope(value, location);
+  return { kind: 'candidate', value, location };
+}
+
+/**
+ * One parsed JSON document (a whole file, or one line of JSON Lines) → its event candidates, appended to `into` in
+ * order: `{"Records": [...]}` (CloudTrail log file), a JSON array of records or envelopes, an EventBridge envelope
+ * (its `detail`), or a single record. (Appends rather than yields: this runs once per input line.)
+ */
+function unwrapDocument(
+  document: unknown,
+  location: InputLocation,
+  into: { push(item: InputItem): unknown },
+): void {
+  if (Array.isArray(document)) {
+    for (let index = 0; index < document.length; index++) {
+      into.push(unwrapElement(document[index], { ...location, index }));
+    }
+    return;
+  }
+  if (isObject(document) && 'Records' in document) {
+    const records = document.Records;
+    if (!Array.isArray(records)) {
+      // A whole-file document has neither line nor index: the error points at its first line.
+      const where =
+        location.line === undefined && location.index === undefined ? { ...location, line: 1 } : location;
+      into.push({
+        kind: 'error',
+        error: `Records must be an array, got ${describeType(records)}`,
+        location: where,
+      });
+      return;
+    }
+    for (let index = 0; index < records.length; index++) {
+      into.push(unwrapElement(records[index], { ...location, index }));
+    }
+    return;
+  }
+  into.push(unwrapElement(document, location));
+}
+
+export type { CandidateItem, InputErrorItem, InputItem, InputLocation };
+export { describeIssues, isObject, REPORT_INPUT, unwrapDocument };

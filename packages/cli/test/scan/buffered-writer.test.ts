@@ -1,0 +1,64 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from '@jest/globals';
+import { BufferedWriter } from '../../src/scan/buffered-writer.js';
+
+/** Records each chunk it receives; with `highWaterMark` small, it asks the writer to wait (back-pressure). */
+function recorder(highWaterMark = 1 << 20) {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    highWaterMark,
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(Buffer.from(chunk));
+      setImmediate(done);
+    },
+  });
+  /** Ends the stream and resolves once every chunk was written. */
+  const finished = () => new Promise<void>((resolve) => stream.end(resolve));
+  return { stream, chunks, finished, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('BufferedWriter', () => {
+  it('batches writes into chunks and keeps their order, multi-byte characters included', async () => {
+    // Prepare
+    const out = recorder();
+    const writer = new BufferedWriter(out.stream, 64);
+    const pieces = Array.from({ length: 40 }, (_, i) => `line ${i} ≥ é\n`);
+    // Act
+    for (const piece of pieces) await writer.write(piece);
+    await writer.flush();
+    await out.finished();
+    // Assess
+    expect(out.text()).toBe(pieces.join(''));
+    expect(out.chunks.length).toBeGreaterThan(1);
+    expect(out.chunks.length).toBeLessThan(pieces.length);
+    for (const chunk of out.chunks) expect(chunk.length).toBeLessThanOrEqual(64);
+  });
+
+  it('sends a piece larger than a chunk on its own, after what was queued', async () => {
+    const out = recorder();
+    const writer = new BufferedWriter(out.stream, 32);
+    await writer.write('small\n');
+    await writer.write(`${'x'.repeat(100)}\n`);
+    await writer.write('after\n');
+    await writer.flush();
+    await out.finished();
+    expect(out.text()).toBe(`small\n${'x'.repeat(100)}\nafter\n`);
+  });
+
+  it('waits for the stream to drain when it signals back-pressure, losing nothing', async () => {
+    const out = recorder(16);
+    const writer = new BufferedWriter(out.stream, 32);
+    let waited = 0;
+    for (let i = 0; i < 50; i++) {
+      const pending = writer.write(`event-${i}\n`);
+      if (pending) {
+        waited++;
+        await pending;
+      }
+    }
+    await writer.flush();
+    await out.finished();
+    expect(waited).toBeGreaterThan(0);
+    expect(out.text()).toBe(Array.from({ length: 50 }, (_, i) => `event-${i}\n`).join(''));
+  });
+});

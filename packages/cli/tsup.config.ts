@@ -1,0 +1,19 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * `aisaws` as one ESM file, dist/bin.js (shebang kept from src/bin.ts, made executable by tsup). The workspace
+ * packages are bundled (they are TypeScript sources, "just-in-time"); the registry dependencies listed in
+ * package.json (commander, cli-progress, zod) stay external and are installed with the package.
+ */
+export default defineConfig({
+  entry: { bin: 'src/bin.ts' },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  outDir: 'dist',
+  clean: true,
+  sourcemap: true,
+  // Each command module is a chunk of its own, loaded when its command runs: `scan` starts without the sandbox.
+  splitting: true,
+  noExternal: [/^@aisaws\//],
+});

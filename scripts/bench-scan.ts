@@ -1,0 +1,432 @@
+/**
+ * Benchmark of `aisaws scan --format json` against the floor of reading the same JSON Lines.
+ *
+ *   pnpm exec tsx scripts/bench-scan.ts [--records N] [--runs R] [--keep]
+ *
+ * 1. Generates N (default 200,000) CloudTrail records as JSON Lines in a temp dir, deterministically (fixed seed):
+ *    mostly benign Describe/List/Get calls from a few hundred principals, some failed calls, a small share of
+ *    security-relevant changes of several detection families, and a few bad lines.
+ * 2. Measures, R times each (default 3, interleaved), the median wall and CPU time of
+ *    (a) the floor: a Node process that only reads the file line by line (readline) and JSON.parses each line;
+ *    (b) a reference: the floor plus core's CloudTrailRecordSchema.safeParse of each record (through tsx);
+ *    (c) `aisaws scan --format json FILE > /dev/null`, with the bundle built by tsup (packages/cli/dist/bin.js)
+ *        when it exists, else through tsx (slower start, same code).
+ * 3. Prints records, seconds, records/s and CPU seconds for each, and the ratio scan/floor (the goal is ≥ 0.5).
+ * All are whole processes, so all include Node's start-up.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, createWriteStream, existsSync, openSync } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BUNDLE = join(ROOT, 'packages/cli/dist/bin.js');
+const TSX_LOADER = 'tsx';
+const CLI_SOURCE = join(ROOT, 'packages/cli/src/bin.ts');
+
+interface BenchArgs {
+  readonly records: number;
+  readonly runs: number;
+  readonly keep: boolean;
+}
+
+function parseArgs(argv: readonly string[]): BenchArgs {
+  const args = { records: 200_000, runs: 3, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = Number(argv[i + 1]);
+    if (arg === '--records' || arg === '--runs') {
+      if (!Number.isInteger(value) || value <= 0) throw new Error(`${arg} needs a positive integer`);
+      args[arg === '--records' ? 'records' : 'runs'] = value;
+      i++;
+    } else if (arg === '--keep') args.keep = true;
+    else throw new Error(`unknown argument ${arg} (use --records N, --runs R, --keep)`);
+  }
+  return args;
+}
+
+/** mulberry32: a small deterministic PRNG, so every run benchmarks the same file. */
+function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ACCOUNT = '210987654321';
+const REGIONS = ['us-east-1', 'us-east-1', 'us-east-1', 'eu-west-1', 'us-west-2'];
+const BENIGN_CALLS: readonly [string, string, () => Record<string, unknown> | null][] = [
+  ['ec2.amazonaws.com', 'DescribeInstances', () => ({ instancesSet: {}, filterSet: {} })],
+  ['ec2.amazonaws.com', 'DescribeSecurityGroups', () => ({ securityGroupSet: {}, filterSet: {} })],
+  ['ec2.amazonaws.com', 'DescribeVolumes', () => ({ volumeSet: {}, filterSet: {} })],
+  ['s3.amazonaws.com', 'ListBuckets', () => ({ Host: 's3.amazonaws.com' })],
+  ['s3.amazonaws.com', 'GetBucketLocation', () => ({ bucketName: 'app-assets', location: [''] })],
+  ['s3.amazonaws.com', 'GetBucketAcl', () => ({ bucketName: 'app-assets', acl: [''] })],
+  ['iam.amazonaws.com', 'ListRoles', () => null],
+  ['iam.amazonaws.com', 'GetRole', () => ({ roleName: 'app-runtime' })],
+  ['sts.amazonaws.com', 'GetCallerIdentity', () => null],
+  ['lambda.amazonaws.com', 'ListFunctions20150331', () => null],
+  ['cloudwatch.amazonaws.com', 'DescribeAlarms', () => ({ maxRecords: 100 })],
+  ['logs.amazonaws.com', 'DescribeLogGroups', () => ({ limit: 50 })],
+  ['kms.amazonaws.com', 'ListKeys', () => null],
+  ['dynamodb.amazonaws.com', 'DescribeTable', () => ({ tableName: 'orders' })],
+];
+
+/** Security-relevant changes, one per detection family of the catalog. */
+const RISKY_CALLS: readonly [string, string, (n: number) => Record<string, unknown>][] = [
+  [
+    's3.amazonaws.com',
+    'PutBucketAcl',
+    (n) => ({
+      bucketName: `public-${n}`,
+      acl: [''],
+      'x-amz-acl': ['public-read'],
+      Host: `public-${n}.s3.amazonaws.com`,
+    }),
+  ],
+  [
+    'ec2.amazonaws.com',
+    'AuthorizeSecurityGroupIngress',
+    (n) => ({
+      groupId: `sg-0${n.toString(16).padStart(16, '0')}`,
+      ipPermissions: {
+        items: [
+          { ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } },
+        ],
+      },
+    }),
+  ],
+  [
+    'cloudtrail.amazonaws.com',
+    'StopLogging',
+    () => ({ name: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org` }),
+  ],
+  ['cloudtrail.amazonaws.com', 'DeleteTrail', () => ({ name: 'org' })],
+  [
+    'iam.amazonaws.com',
+    'AttachUserPolicy',
+    (n) => ({ userName: `temp-${n}`, policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+  ],
+  ['iam.amazonaws.com', 'CreateAccessKey', (n) => ({ userName: `svc-${n}` })],
+  ['guardduty.amazonaws.com', 'DeleteDetector', (n) => ({ detectorId: `d${n}` })],
+  ['kms.amazonaws.com', 'ScheduleKeyDeletion', (n) => ({ keyId: `k-${n}`, pendingWindowInDays: 7 })],
+];
+
+function hex(random: () => number, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += Math.floor(random() * 16).toString(16);
+  return out;
+}
+
+const uuid = (random: () => number): string =>
+  `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(random, 3)}-${hex(random, 12)}`;
+
+interface Principal {
+  readonly identity: Record<string, unknown>;
+  readonly ip: string;
+  readonly agent: string;
+}
+
+function createPrincipals(random: () => number, count: number): Principal[] {
+  const principals: Principal[] = [];
+  for (let i = 0; i < count; i++) {
+    const ip = `${[54, 18, 3, 35][i % 4]}.${(i * 7) % 250}.${(i * 13) % 250}.${(i * 31) % 250}`;
+    const agent =
+      [
+        'aws-cli/2.15.30 Python/3.11.8',
+        'Boto3/1.34.69 Botocore/1.34.69',
+        'console.amazonaws.com',
+        'Terraform/1.7.5',
+      ][i % 4] ?? 'aws-cli';
+    if (i % 3 === 0) {
+      principals.push({
+        identity: {
+          type: 'IAMUser',
+          principalId: `AIDA${hex(random, 16).toUpperCase()}`,
+          arn: `arn:aws:iam::${ACCOUNT}:user/user-${i}`,
+          accountId: ACCOUNT,
+          accessKeyId: `AKIA${hex(random, 16).toUpperCase()}`,
+          userName: `user-${i}`,
+        },
+        ip,
+        agent,
+      });
+    } else {
+      const role = `role-${i}`;
+      const roleId = `AROA${hex(random, 16).toUpperCase()}`;
+      principals.push({
+        identity: {
+          type: 'AssumedRole',
+          principalId: `${roleId}:session-${i}`,
+          arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/session-${i}`,
+          accountId: ACCOUNT,
+          accessKeyId: `ASIA${hex(random, 16).toUpperCase()}`,
+          sessionContext: {
+            sessionIssuer: {
+              type: 'Role',
+              principalId: roleId,
+              arn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
+              accountId: ACCOUNT,
+              userName: role,
+            },
+            webIdFederationData: {},
+            attributes: { creationDate: '2026-11-20T08:00:00Z', mfaAuthenticated: 'false' },
+          },
+        },
+        ip,
+        agent,
+      });
+    }
+  }
+  return principals;
+}
+
+interface GeneratedFile {
+  readonly path: string;
+  readonly records: number;
+  readonly risky: number;
+  readonly failed: number;
+  readonly badLines: number;
+  readonly bytes: number;
+}
+
+/** Writes the benchmark input; returns what it contains. */
+async function generate(path: string, count: number): Promise<GeneratedFile> {
+  const random = createRandom(0x5ca1ab1e);
+  const principals = createPrincipals(random, 300);
+  const out = createWriteStream(path);
+  const start = Date.parse('2026-11-20T09:00:00Z');
+  let risky = 0;
+  let failed = 0;
+  let badLines = 0;
+  let chunk = '';
+  for (let n = 0; n < count; n++) {
+    // About 1 bad line in 20,000: invalid JSON, a record without eventID, a non-object.
+    if (n % 20_011 === 20_010) {
+      badLines++;
+      chunk += [
+        `{"eventVersion":"1.09","eventSource":"s3.amazonaws.com","eventName":`,
+        '{"eventName":"GetObject"}',
+        '42',
+      ][badLines % 3];
+      chunk += '\n';
+      continue;
+    }
+    // A Zipf-like choice: a few principals make most calls.
+    const principal = principals[Math.floor(principals.length * random() ** 2)] ?? principals[0];
+    if (principal === undefined) throw new Error('no principal');
+    const roll = random();
+    const isRisky = roll < 0.004;
+    const call = isRisky
+      ? RISKY_CALLS[Math.floor(random() * RISKY_CALLS.length)]
+      : BENIGN_CALLS[Math.floor(random() * BENIGN_CALLS.length)];
+    if (call === undefined) throw new Error('empty call table');
+    const [eventSource, eventName, request] = call;
+    const isFailed = !isRisky && roll > 0.98;
+    if (isRisky) risky++;
+    if (isFailed) failed++;
+    const region = REGIONS[n % REGIONS.length] ?? 'us-east-1';
+    const record: Record<string, unknown> = {
+      eventVersion: '1.09',
+      userIdentity: principal.identity,
+      eventTime: new Date(start + n * 150).toISOString().replace('.000Z', 'Z'),
+      eventSource,
+      eventName,
+      awsRegion: region,
+      sourceIPAddress: principal.ip,
+      userAgent: principal.agent,
+      requestParameters: request(n),
+      responseElements: null,
+      requestID: uuid(random),
+      eventID: uuid(random),
+      readOnly: !isRisky,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: ACCOUNT,
+      eventCategory: 'Management',
+      tlsDetails: {
+        tlsVersion: 'TLSv1.3',
+        cipherSuite: 'TLS_AES_128_GCM_SHA256',
+        clientProvidedHostHeader: `${eventSource.split('.')[0]}.${region}.amazonaws.com`,
+      },
+    };
+    if (isFailed) {
+      record.errorCode = 'AccessDenied';
+      record.errorMessage = `User: ${String(principal.identity.arn)} is not authorized to perform this operation`;
+    }
+    chunk += `${JSON.stringify(record)}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((done) => out.once('drain', () => done()));
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())));
+  return { path, records: count, risky, failed, badLines, bytes: (await stat(path)).size };
+}
+
+const FLOOR_SCRIPT = `
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+let parsed = 0;
+let bad = 0;
+const lines = createInterface({ input: createReadStream(process.argv[2], { highWaterMark: 1 << 16 }), crlfDelay: Infinity });
+for await (const line of lines) {
+  if (line === '') continue;
+  try { JSON.parse(line); parsed++; } catch { bad++; }
+}
+process.stderr.write(\`floor: \${parsed} parsed, \${bad} bad\\n\`);
+`;
+
+/**
+ * A reference between the two: the floor plus core's CloudTrailRecordSchema.safeParse of every record, the one
+ * validation `scan` cannot skip. Shows how much of the gap is the record parse alone. Runs through tsx (core is
+ * TypeScript source); tsx only adds start-up time.
+ */
+const PARSE_SCRIPT = `
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { CloudTrailRecordSchema } from ${JSON.stringify(join(ROOT, 'packages/core/src/schemas/index.ts'))};
+let valid = 0;
+let bad = 0;
+const lines = createInterface({ input: createReadStream(process.argv[2], { highWaterMark: 1 << 16 }), crlfDelay: Infinity });
+for await (const line of lines) {
+  if (line === '') continue;
+  try { if (CloudTrailRecordSchema.safeParse(JSON.parse(line)).success) valid++; else bad++; } catch { bad++; }
+}
+process.stderr.write(\`parse: \${valid} valid, \${bad} bad\\n\`);
+`;
+
+interface RunResult {
+  /** Wall-clock time of the whole process, start-up included. */
+  readonly seconds: number;
+  /** CPU time (user + system, all threads) the process used, from process.cpuUsage() at exit. */
+  readonly cpuSeconds: number;
+  readonly stderr: string;
+}
+
+/** Preloaded into both processes: reports their CPU time on stderr at exit (less sensitive to a busy machine). */
+const CPU_PROBE = `data:text/javascript,import { writeSync } from 'node:fs';
+process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, '\\n__cpu_us__ ' + (u.user + u.system) + '\\n'); });`;
+const CPU_LINE = /\n__cpu_us__ (\d+)\n/;
+
+/** Runs `node ARGS` with stdout to /dev/null; resolves to its wall and CPU time. Fails on a non-zero exit code. */
+function timeRun(args: readonly string[]): Promise<RunResult> {
+  return new Promise((done, fail) => {
+    const devNull = openSync('/dev/null', 'w');
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--import', CPU_PROBE, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', devNull, 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      closeSync(devNull);
+      const cpu = CPU_LINE.exec(stderr);
+      if (code !== 0) fail(new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr}`));
+      else
+        done({
+          seconds,
+          cpuSeconds: Number(cpu?.[1] ?? Number.NaN) / 1e6,
+          stderr: stderr.replace(CPU_LINE, '\n'),
+        });
+    });
+  });
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+const rate = (records: number, seconds: number): string =>
+  Math.round(records / seconds).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dir = await mkdtemp(join(tmpdir(), 'aisaws-bench-scan-'));
+  try {
+    const generatedAt = performance.now();
+    const file = await generate(join(dir, 'cloudtrail.jsonl'), args.records);
+    console.log(
+      `input: ${file.records.toLocaleString('en-US')} lines, ${(file.bytes / 1e6).toFixed(1)} MB ` +
+        `(${file.risky} security-relevant changes, ${file.failed} failed calls, ${file.badLines} bad lines), ` +
+        `generated in ${((performance.now() - generatedAt) / 1000).toFixed(1)} s`,
+    );
+    const floorScript = join(dir, 'floor.mjs');
+    await writeFile(floorScript, FLOOR_SCRIPT);
+
+    const useBundle = existsSync(BUNDLE);
+    const scanArgs = [
+      ...(useBundle ? [BUNDLE] : ['--import', TSX_LOADER, CLI_SOURCE]),
+      ...['scan', '--format', 'json', '--no-progress', file.path],
+    ];
+    console.log(
+      `scan runs ${useBundle ? 'the tsup bundle packages/cli/dist/bin.js' : 'packages/cli/src/bin.ts through tsx (no bundle: run `pnpm --filter @aisaws/cli build` first)'}; ` +
+        `node ${process.version}; ${args.runs} runs each, interleaved; median`,
+    );
+
+    const parseScript = join(dir, 'floor-and-record-parse.mts');
+    await writeFile(parseScript, PARSE_SCRIPT);
+    const contestants = [
+      { label: 'floor (readline + JSON.parse)', args: [floorScript, file.path], runs: [] as RunResult[] },
+      {
+        label: 'floor + CloudTrailRecordSchema (tsx)',
+        args: ['--import', TSX_LOADER, parseScript, file.path],
+        runs: [] as RunResult[],
+      },
+      { label: 'aisaws scan --format json', args: scanArgs, runs: [] as RunResult[] },
+    ];
+    for (let run = 0; run < args.runs; run++) {
+      for (const contestant of contestants) contestant.runs.push(await timeRun(contestant.args));
+    }
+    const rows = [['', 'records', 'seconds', 'records/s', 'CPU s', 'wall of each run (s)']];
+    const medians = contestants.map((contestant) => {
+      const seconds = median(contestant.runs.map((r) => r.seconds));
+      const cpuSeconds = median(contestant.runs.map((r) => r.cpuSeconds));
+      rows.push([
+        contestant.label,
+        String(file.records),
+        seconds.toFixed(2),
+        rate(file.records, seconds),
+        cpuSeconds.toFixed(2),
+        contestant.runs.map((r) => r.seconds.toFixed(2)).join(' '),
+      ]);
+      return { seconds, cpuSeconds };
+    });
+    const widths =
+      rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+    for (const row of rows)
+      console.log(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
+    const [floor, parse, scan] = medians;
+    if (!floor || !parse || !scan) throw new Error('missing measurements');
+    const ratio = floor.seconds / scan.seconds;
+    console.log(
+      `ratio scan/floor (throughput, wall): ${ratio.toFixed(2)} (goal ≥ 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'}); ` +
+        `on CPU time: ${(floor.cpuSeconds / scan.cpuSeconds).toFixed(2)}; ` +
+        `the record parse alone (CPU): ${(floor.cpuSeconds / parse.cpuSeconds).toFixed(2)}`,
+    );
+    const scanRuns = contestants[2]?.runs ?? [];
+    const lastScan = scanRuns.at(-1);
+    if (lastScan) console.log(`last scan's summary:\n${lastScan.stderr.trim().replace(/^/gm, '  ')}`);
+    if (args.keep) console.log(`kept ${dir}`);
+  } finally {
+    if (!args.keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
