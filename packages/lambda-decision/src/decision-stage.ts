@@ -8,11 +8,12 @@ import {
   type ScoredEvent,
   ScoredEventSchema,
 } from '@aisaws/core/schemas';
+import { observabilityOf, type StageLogger, type StageMetrics } from '@aisaws/lambda-runtime';
+import { createDocumentClient, isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventNotFoundError, InvalidEventStatusError } from './errors.js';
-import { discardMetrics, type StageLogger, type StageMetrics, silentLogger } from './observability.js';
 import { rateLimitWindow, tryConsumeSlot } from './rate-limit.js';
 import { readResourceTags } from './resource-tags.js';
 
@@ -62,7 +63,7 @@ async function decideWithContext(
   deps: DecisionDeps,
   documents: DynamoDBDocumentClient,
 ): Promise<Decision> {
-  const logger = deps.logger ?? silentLogger;
+  const { logger, metrics } = observabilityOf(deps);
   const now = deps.clock.now();
   const arn = primaryDetection(event.detections)?.resource?.arn;
   const resourceTags = arn ? await readResourceTags(arn, deps.tagging, logger) : {};
@@ -74,7 +75,7 @@ async function decideWithContext(
   const window = rateLimitWindow(now, windowMinutes);
   if (await tryConsumeSlot(window, maxAutoRemediations, deps.stateTable, documents)) return decision;
 
-  (deps.metrics ?? discardMetrics).addMetric(METRIC.circuitBreaker, 'Count', 1);
+  metrics.addMetric(METRIC.circuitBreaker, 'Count', 1);
   logger.warn('rate limit of automatic remediations reached: approval required', { window: window.key });
   return decide(event, deps.policy, { resourceTags, autoRemediationsInWindow: maxAutoRemediations, now });
 }
@@ -113,7 +114,7 @@ async function recordDecision(
     );
     return decision;
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
     // A concurrent delivery recorded its decision first: answer that one.
     const item = await readItem(event.eventId, deps, documents);
     const recorded = recordedDecision(item);
@@ -132,8 +133,7 @@ async function decideEvent(
   deps: DecisionDeps,
   documents: DynamoDBDocumentClient,
 ): Promise<DecidedEvent> {
-  const logger = deps.logger ?? silentLogger;
-  const metrics = deps.metrics ?? discardMetrics;
+  const { logger, metrics } = observabilityOf(deps);
   const event = ScoredEventSchema.parse(input);
 
   const item = await readItem(event.eventId, deps, documents);
@@ -165,9 +165,7 @@ async function decideEvent(
 
 /** The factory the Lambda handler, the workflow harness and the demo share: no Powertools, no environment. */
 function createDecisionHandler(deps: DecisionDeps): (event: unknown) => Promise<DecidedEvent> {
-  const documents = DynamoDBDocumentClient.from(deps.dynamo, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const documents = createDocumentClient(deps.dynamo);
   return (event) => decideEvent(event, deps, documents);
 }
 

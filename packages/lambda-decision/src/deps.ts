@@ -1,13 +1,15 @@
 import { systemClock } from '@aisaws/core/ports';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  createPowertoolsObservability,
+  type PowertoolsObservability,
+} from '@aisaws/lambda-runtime/powertools';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { DecisionDeps } from './decision-stage.js';
 import { type DecisionEnv, loadPolicy } from './env.js';
 
 /** The composition root: SDK clients, the policy and Powertools utilities, built once per cold start. */
-function createDecisionDeps(env: DecisionEnv): DecisionDeps & { logger: Logger; metrics: Metrics } {
+function createDecisionDeps(env: DecisionEnv): DecisionDeps & PowertoolsObservability {
   return {
     dynamo: new DynamoDBClient({}),
     tagging: new ResourceGroupsTaggingAPIClient({}),
@@ -15,8 +17,7 @@ function createDecisionDeps(env: DecisionEnv): DecisionDeps & { logger: Logger; 
     stateTable: env.STATE_TABLE,
     policy: loadPolicy(env),
     clock: systemClock,
-    logger: new Logger({ serviceName: 'aisaws-decision' }),
-    metrics: new Metrics({ namespace: 'AISAWS', serviceName: 'aisaws-decision' }),
+    ...createPowertoolsObservability('aisaws-decision'),
   };
 }
 

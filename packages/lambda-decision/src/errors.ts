@@ -1,11 +1,3 @@
-/** A missing or invalid environment variable (or inline policy), named in the message. Fails the cold start. */
-class ConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigurationError';
-  }
-}
-
 /** The events item of this eventID does not exist: the earlier stages never recorded it. */
 class EventNotFoundError extends Error {
   readonly eventId: string;
@@ -32,4 +24,4 @@ class InvalidEventStatusError extends Error {
   }
 }
 
-export { ConfigurationError, EventNotFoundError, InvalidEventStatusError };
+export { EventNotFoundError, InvalidEventStatusError };

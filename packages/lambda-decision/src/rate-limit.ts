@@ -1,4 +1,5 @@
 import { KEY_PREFIX } from '@aisaws/core/storage';
+import { isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /** A fixed rate-limit window: `[start, start + minutes)`, aligned on the epoch. */
@@ -45,7 +46,7 @@ async function tryConsumeSlot(
     );
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
 }

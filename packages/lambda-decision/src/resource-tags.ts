@@ -1,8 +1,8 @@
+import type { StageLogger } from '@aisaws/lambda-runtime';
 import {
   GetResourcesCommand,
   type ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { StageLogger } from './observability.js';
 
 /**
  * The tags of one resource through the Resource Groups Tagging API (GetResources with ResourceARNList). Any failure

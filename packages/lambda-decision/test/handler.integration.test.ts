@@ -1,5 +1,11 @@
 import { bucketMadePublicByAcl } from '@aisaws/testing/fixtures';
-import { createTables, type RunningDynalite, startDynalite } from '@aisaws/testing/harness';
+import {
+  createTables,
+  emulatedLambdaEnvironment,
+  fakeLambdaContext,
+  type RunningDynalite,
+  startDynalite,
+} from '@aisaws/testing/harness';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
@@ -11,11 +17,7 @@ const TABLES = { events: 'aisaws-h-events', state: 'aisaws-h-state', idempotency
 let dynamo: RunningDynalite;
 let handler: (event: unknown, context: Context) => Promise<{ decision: { action: string; dryRun: boolean } }>;
 const saved = { ...process.env };
-const context = {
-  functionName: 'aisaws-test-decision',
-  awsRequestId: 'request-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as Context;
+const context = fakeLambdaContext('aisaws-test-decision');
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -25,14 +27,9 @@ beforeAll(async () => {
     STATE_TABLE: TABLES.state,
     IDEMPOTENCY_TABLE: TABLES.idempotency,
     POLICY_JSON: JSON.stringify({ dryRun: true, rateLimit: { maxAutoRemediations: 1 } }),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    ...emulatedLambdaEnvironment({ dynamodb: dynamo.endpoint }),
     AWS_MAX_ATTEMPTS: '1',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: 'http://127.0.0.1:9',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   ({ handler } = (await import('../src/handler.js')) as unknown as { handler: typeof handler });
 });

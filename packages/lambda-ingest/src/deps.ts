@@ -1,11 +1,13 @@
 import { type Clock, systemClock } from '@aisaws/core/ports';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { StageLogger, StageMetrics } from '@aisaws/lambda-runtime';
+import {
+  createPowertoolsObservability,
+  type PowertoolsObservability,
+} from '@aisaws/lambda-runtime/powertools';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { IngestEnv } from './env.js';
-import type { StageLogger, StageMetrics } from './observability.js';
 
 /** Everything the Ingest use case needs, injected: real clients in Lambda, dynalite/s3rver/mocks in tests. */
 interface IngestDeps {
@@ -24,7 +26,7 @@ interface IngestDeps {
 }
 
 /** The composition root of the Lambda: SDK clients and Powertools utilities built once per cold start. */
-function createIngestDeps(env: IngestEnv): IngestDeps & { logger: Logger; metrics: Metrics } {
+function createIngestDeps(env: IngestEnv): IngestDeps & PowertoolsObservability {
   return {
     s3: new S3Client({}),
     dynamo: new DynamoDBClient({}),
@@ -35,8 +37,7 @@ function createIngestDeps(env: IngestEnv): IngestDeps & { logger: Logger; metric
     eventsTable: env.EVENTS_TABLE,
     ttlDays: env.TTL_DAYS,
     clock: systemClock,
-    logger: new Logger({ serviceName: 'aisaws-ingest' }),
-    metrics: new Metrics({ namespace: 'AISAWS', serviceName: 'aisaws-ingest' }),
+    ...createPowertoolsObservability('aisaws-ingest'),
   };
 }
 

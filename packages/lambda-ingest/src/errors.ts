@@ -23,13 +23,5 @@ class InvalidEventError extends Error {
   }
 }
 
-/** A missing or invalid environment variable, named in the message. Fails the cold start. */
-class ConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigurationError';
-  }
-}
-
 export type { InputIssue };
-export { ConfigurationError, InvalidEventError };
+export { InvalidEventError };

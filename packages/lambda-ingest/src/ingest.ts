@@ -5,14 +5,15 @@ import {
   type IngestedEvent,
 } from '@aisaws/core/schemas';
 import { expiresAtSeconds } from '@aisaws/core/storage';
+import { observabilityOf } from '@aisaws/lambda-runtime';
+import { createDocumentClient, isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { quarantineKey, rawArchiveKey, serialise } from './archive-keys.js';
 import type { IngestDeps } from './deps.js';
 import { type InputIssue, InvalidEventError } from './errors.js';
-import { discardMetrics, silentLogger } from './observability.js';
 
 /** Metric names (EMF, unit Count). */
 const METRIC = Object.freeze({
@@ -40,7 +41,7 @@ async function quarantine(
   deps: IngestDeps,
   receivedAt: Date,
 ): Promise<never> {
-  const logger = deps.logger ?? silentLogger;
+  const { logger, metrics } = observabilityOf(deps);
   const reason = reasonOf(issues);
   const key = quarantineKey(input, receivedAt);
   const location = `s3://${deps.archiveBucket}/${key}`;
@@ -61,7 +62,7 @@ async function quarantine(
       }),
     );
   }
-  (deps.metrics ?? discardMetrics).addMetric(METRIC.quarantined, 'Count', 1);
+  metrics.addMetric(METRIC.quarantined, 'Count', 1);
   logger.warn('input quarantined', { reason, quarantinedAt: location });
   throw new InvalidEventError(reason, issues, location);
 }
@@ -87,7 +88,7 @@ async function archiveRawEvent(
   } catch (error) {
     // 412: the object exists, i.e. an earlier delivery of this eventID archived it.
     if (errorName(error) === 'PreconditionFailed') return 'already-archived' as const;
-    (deps.logger ?? silentLogger).error('archive failed', { eventId: event.detail.eventID, key });
+    observabilityOf(deps).logger.error('archive failed', { eventId: event.detail.eventID, key });
     throw error;
   }
 }
@@ -102,8 +103,7 @@ async function ingest(
   deps: IngestDeps,
   documents: DynamoDBDocumentClient,
 ): Promise<IngestedEvent> {
-  const logger = deps.logger ?? silentLogger;
-  const metrics = deps.metrics ?? discardMetrics;
+  const { logger, metrics } = observabilityOf(deps);
   const now = deps.clock.now();
   const parsed = CloudTrailEventBridgeEventSchema.safeParse(input);
   if (!parsed.success) return quarantine(input, issuesOf(parsed.error), deps, now);
@@ -141,7 +141,7 @@ async function ingest(
       }),
     );
   } catch (error) {
-    if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
     const { Item } = await documents.send(
       new GetCommand({ TableName: deps.eventsTable, Key: { eventId: fresh.eventId }, ConsistentRead: true }),
     );
@@ -168,9 +168,7 @@ async function ingest(
 function createIngestHandler(deps: IngestDeps): (event: unknown) => Promise<IngestedEvent> {
   if (deps.quarantineQueueUrl && !deps.sqs)
     throw new Error('IngestDeps: quarantineQueueUrl is set but no sqs client was given');
-  const documents = DynamoDBDocumentClient.from(deps.dynamo, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const documents = createDocumentClient(deps.dynamo);
   return (event) => ingest(event, deps, documents);
 }
 

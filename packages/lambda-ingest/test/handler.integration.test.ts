@@ -1,6 +1,8 @@
 import { bucketMadePublicByAcl, eventBridgeEvent } from '@aisaws/testing/fixtures';
 import {
   createTables,
+  emulatedLambdaEnvironment,
+  fakeLambdaContext,
   type RunningDynalite,
   type RunningS3rver,
   startDynalite,
@@ -19,20 +21,7 @@ let s3: RunningS3rver;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 const saved = { ...process.env };
 
-const context = {
-  functionName: 'aisaws-test-ingest',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:aisaws-test-ingest',
-  memoryLimitInMB: '256',
-  awsRequestId: 'request-1',
-  logGroupName: '/aws/lambda/aisaws-test-ingest',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 30_000,
-  done() {},
-  fail() {},
-  succeed() {},
-} as Context;
+const context = fakeLambdaContext('aisaws-test-ingest');
 
 beforeAll(async () => {
   [dynamo, s3] = await Promise.all([startDynalite(), startS3rver()]);
@@ -42,13 +31,7 @@ beforeAll(async () => {
     ARCHIVE_BUCKET: BUCKET,
     EVENTS_TABLE: TABLES.events,
     IDEMPOTENCY_TABLE: TABLES.idempotency,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+    ...emulatedLambdaEnvironment({ dynamodb: dynamo.endpoint, s3: s3.endpoint }),
   });
   ({ handler } = (await import('../src/handler.js')) as unknown as { handler: typeof handler });
 });

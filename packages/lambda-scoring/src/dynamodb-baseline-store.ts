@@ -1,9 +1,10 @@
 import type { BaselineObservation, BaselineSnapshot, BaselineStore, Clock } from '@aisaws/core/ports';
 import { expiresAtSeconds, KEY_PREFIX } from '@aisaws/core/storage';
+import { createDocumentClient, isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -69,9 +70,7 @@ class DynamoDbBaselineStore implements BaselineStore {
   private readonly eventTtlDays: number;
 
   constructor(options: DynamoDbBaselineStoreOptions) {
-    this.documents = DynamoDBDocumentClient.from(options.client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.documents = createDocumentClient(options.client);
     this.tableName = options.tableName;
     this.clock = options.clock;
     this.windowMs = options.windowMs ?? 5 * 60_000;
@@ -199,7 +198,7 @@ class DynamoDbBaselineStore implements BaselineStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }

@@ -1,11 +1,3 @@
-/** A missing or invalid environment variable, named in the message. Fails the cold start. */
-class ConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigurationError';
-  }
-}
-
 /** The events item of this eventID does not exist: Ingest never recorded it, so the order of stages is broken. */
 class EventNotFoundError extends Error {
   readonly eventId: string;
@@ -19,4 +11,4 @@ class EventNotFoundError extends Error {
   }
 }
 
-export { ConfigurationError, EventNotFoundError };
+export { EventNotFoundError };

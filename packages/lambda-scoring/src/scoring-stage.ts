@@ -1,11 +1,12 @@
 import type { BaselineStore, Clock } from '@aisaws/core/ports';
 import type { ScoredEvent } from '@aisaws/core/schemas';
 import { createScoringHandler, defaultScorer, type Scorer } from '@aisaws/core/scoring';
+import { observabilityOf, type StageLogger, type StageMetrics } from '@aisaws/lambda-runtime';
+import { createDocumentClient, isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbBaselineStore } from './dynamodb-baseline-store.js';
 import { EventNotFoundError } from './errors.js';
-import { discardMetrics, type StageLogger, type StageMetrics, silentLogger } from './observability.js';
 
 /** Everything the Scoring stage needs, injected (real clients in Lambda, dynalite or mocks in tests). */
 interface ScoringDeps {
@@ -59,7 +60,7 @@ async function recordScored(
     );
     return true;
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
     const { Item } = await documents.send(
       new GetCommand({ TableName: deps.eventsTable, Key: { eventId: scored.eventId }, ConsistentRead: true }),
     );
@@ -75,11 +76,8 @@ async function recordScored(
  * want the same persistence.
  */
 function createScoringStage(scorer: Scorer, deps: ScoringDeps): (event: unknown) => Promise<ScoredEvent> {
-  const logger = deps.logger ?? silentLogger;
-  const metrics = deps.metrics ?? discardMetrics;
-  const documents = DynamoDBDocumentClient.from(deps.dynamo, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const { logger, metrics } = observabilityOf(deps);
+  const documents = createDocumentClient(deps.dynamo);
   const baseline =
     deps.baseline ??
     new DynamoDbBaselineStore({

@@ -1,6 +1,12 @@
 import { toIngestedEvent } from '@aisaws/core/events';
 import { trailLoggingStopped } from '@aisaws/testing/fixtures';
-import { createTables, type RunningDynalite, startDynalite } from '@aisaws/testing/harness';
+import {
+  createTables,
+  emulatedLambdaEnvironment,
+  fakeLambdaContext,
+  type RunningDynalite,
+  startDynalite,
+} from '@aisaws/testing/harness';
 import { GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
@@ -15,11 +21,7 @@ const TABLES = {
 let dynamo: RunningDynalite;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 const saved = { ...process.env };
-const context = {
-  functionName: 'aisaws-test-scoring',
-  awsRequestId: 'request-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as Context;
+const context = fakeLambdaContext('aisaws-test-scoring');
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -28,12 +30,7 @@ beforeAll(async () => {
     EVENTS_TABLE: TABLES.events,
     BASELINE_TABLE: TABLES.baseline,
     IDEMPOTENCY_TABLE: TABLES.idempotency,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+    ...emulatedLambdaEnvironment({ dynamodb: dynamo.endpoint }),
   });
   ({ handler } = (await import('../src/handler.js')) as unknown as { handler: typeof handler });
 });

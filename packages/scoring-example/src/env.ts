@@ -1,23 +1,16 @@
+import { PositiveIntEnvSchema, parseEnv } from '@aisaws/lambda-runtime';
 import { z } from 'zod';
-import { ConfigurationError } from './errors.js';
 
 /** The example scorer's environment: only the window of its in-memory baseline. */
 const ExampleScoringEnvSchema = z.object({
-  BASELINE_WINDOW_MINUTES: z.coerce
-    .number('must be a number')
-    .int('must be a whole number')
-    .positive('must be > 0')
-    .default(5),
+  BASELINE_WINDOW_MINUTES: PositiveIntEnvSchema.default(5),
 });
 
 type ExampleScoringEnv = z.infer<typeof ExampleScoringEnvSchema>;
 
-function parseExampleScoringEnv(env: Record<string, string | undefined>): ExampleScoringEnv {
-  const result = ExampleScoringEnvSchema.safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new ConfigurationError(`invalid environment for the example scoring Lambda: ${problems.join('; ')}`);
-}
+/** Parses the environment; throws ConfigurationError naming the bad variable. */
+const parseExampleScoringEnv = (env: Record<string, string | undefined>): ExampleScoringEnv =>
+  parseEnv(ExampleScoringEnvSchema, env, 'example scoring Lambda');
 
 export type { ExampleScoringEnv };
 export { ExampleScoringEnvSchema, parseExampleScoringEnv };

@@ -1,4 +1,4 @@
-/** A missing or invalid environment variable, named in the message. Fails the cold start. */
+/** A missing or invalid environment variable (or setting read from one), named in the message. Fails the cold start. */
 class ConfigurationError extends Error {
   constructor(message: string) {
     super(message);
