@@ -45,5 +45,7 @@ interface Clock {
 
 const systemClock: Clock = { now: () => new Date() };
 
-export { systemClock };
+export type { InMemoryBaselineOptions } from './in-memory-baseline.js';
+export { InMemoryBaselineStore } from './in-memory-baseline.js';
 export type { BaselineObservation, BaselineSnapshot, BaselineStore, Clock };
+export { systemClock };

@@ -1,7 +1,7 @@
 import type { BaselineStore } from '../ports/index.js';
 import {
-  IngestedEventSchema,
   type IngestedEvent,
+  IngestedEventSchema,
   type RiskAssessment,
   RiskAssessmentSchema,
   type ScoredEvent,
@@ -24,7 +24,10 @@ interface Scorer {
 }
 
 /** Builds the scoring stage: parse the Ingest output strictly, score, return the Score output (validated). */
-function createScoringHandler(scorer: Scorer, context: ScoringContext): (input: unknown) => Promise<ScoredEvent> {
+function createScoringHandler(
+  scorer: Scorer,
+  context: ScoringContext,
+): (input: unknown) => Promise<ScoredEvent> {
   return async (input) => {
     const event = IngestedEventSchema.parse(input);
     const risk = RiskAssessmentSchema.parse(await scorer.score(event, context));
@@ -32,5 +35,5 @@ function createScoringHandler(scorer: Scorer, context: ScoringContext): (input: 
   };
 }
 
-export { createScoringHandler };
 export type { Scorer, ScoringContext };
+export { createScoringHandler };

@@ -1,0 +1,208 @@
+import { principalKey } from '../events/summarize.js';
+import { getPlaybook, type PlaybookDescriptor } from '../playbooks/index.js';
+import type { Decision, DecisionAction, DetectionHit, RiskLevel, ScoredEvent } from '../schemas/stages.js';
+import { firstMatchingGlob } from './glob.js';
+import type { Policy } from './schema.js';
+
+/** What the decision may know beyond the event. Everything optional; without it the decision is still pure. */
+interface DecideContext {
+  /** Tags of the detection's resource, when the caller read them (for the exemption tag). */
+  readonly resourceTags?: Readonly<Record<string, string>>;
+  /** Automatic remediations already started in the rate-limit window (circuit breaker). */
+  readonly autoRemediationsInWindow?: number;
+  /** Decision time; defaults to the event's receivedAt so that the function stays deterministic. */
+  readonly now?: Date;
+}
+
+/** LOW below thresholds.medium, MEDIUM below thresholds.high, HIGH at or above. */
+function levelFor(score: number, policy: Policy): RiskLevel {
+  if (score >= policy.thresholds.high) return 'HIGH';
+  if (score >= policy.thresholds.medium) return 'MEDIUM';
+  return 'LOW';
+}
+
+const fixed = (n: number): string => n.toFixed(2);
+
+/** The reason's parts, the absent ones skipped, joined with "; ". */
+function joinReason(...parts: (string | undefined)[]): string {
+  let reason = '';
+  for (const part of parts) if (part !== undefined) reason = reason === '' ? part : `${reason}; ${part}`;
+  return reason;
+}
+
+/** The detection a remediation is for: the most severe actionable hit that has a playbook (first on ties). */
+function primaryDetection(detections: readonly DetectionHit[]): DetectionHit | undefined {
+  let primary: DetectionHit | undefined;
+  for (const hit of detections)
+    if (hit.actionable && hit.playbook !== null && (primary === undefined || hit.severity > primary.severity))
+      primary = hit;
+  return primary;
+}
+
+/** Why nothing can be fixed, in the analyst's words. */
+function whyNothingToFix(event: ScoredEvent): string {
+  const { detections, summary } = event;
+  if (detections.length === 0)
+    return summary.errorCode
+      ? `no detection matched; the call failed (${summary.errorCode})`
+      : 'no detection matched: nothing to fix';
+  const ids = detections.map((hit) => hit.id).join(', ');
+  if (summary.errorCode)
+    return `the call failed (${summary.errorCode}), so nothing changed and there is nothing to fix (detections: ${ids})`;
+  const withPlaybook = detections.filter((hit) => hit.playbook !== null);
+  if (withPlaybook.length === 0) return `no automatic fix exists for ${ids}: alert only`;
+  return `${withPlaybook.map((hit) => hit.id).join(', ')} named no resource to fix: alert only`;
+}
+
+/** The exemption that applies, described, or undefined. */
+function exemptionOf(
+  event: ScoredEvent,
+  hit: DetectionHit,
+  policy: Policy,
+  context: DecideContext,
+): string | undefined {
+  const { exemptions } = policy;
+  const { tag } = exemptions;
+  if (context.resourceTags?.[tag.key] === tag.value) return `resource is tagged ${tag.key}=${tag.value}`;
+
+  const resource = hit.resource;
+  const accounts = [event.summary.account, event.summary.actor.accountId, resource?.account];
+  const account = accounts.find((a) => a !== undefined && exemptions.accounts.includes(a));
+  if (account) return `account ${account} is in exemptions.accounts`;
+
+  const principal = firstMatchingGlob(exemptions.principals, [
+    event.summary.actor.arn,
+    principalKey(event.record),
+  ]);
+  if (principal) return `principal matches exemptions.principals ${principal}`;
+
+  if (resource) {
+    if (resource.type === 'AWS::S3::Bucket') {
+      const bucket = firstMatchingGlob(exemptions.buckets, [resource.id]);
+      if (bucket) return `bucket ${resource.id} matches exemptions.buckets ${bucket}`;
+    }
+    const listed = firstMatchingGlob(exemptions.resources, [resource.id, resource.arn]);
+    if (listed) return `resource ${resource.arn ?? resource.id} matches exemptions.resources ${listed}`;
+  }
+  return undefined;
+}
+
+/** How the playbook's own descriptor says to act at this level (no override). */
+function defaultAction(
+  playbookId: string,
+  descriptor: PlaybookDescriptor | undefined,
+  level: 'MEDIUM' | 'HIGH',
+  policy: Policy,
+): { action: DecisionAction; why: string } {
+  if (!descriptor)
+    return {
+      action: 'HUMAN_APPROVAL',
+      why: `playbook ${playbookId} is unknown to this version: approval required`,
+    };
+  if (descriptor.safety === 'disruptive')
+    return {
+      action: 'HUMAN_APPROVAL',
+      why: `playbook ${descriptor.id} is disruptive (${descriptor.description}): approval required`,
+    };
+  if (descriptor.defaultMode === 'approve')
+    return { action: 'HUMAN_APPROVAL', why: `playbook ${descriptor.id} defaults to approval` };
+  if (level === 'MEDIUM')
+    return { action: 'AUTO_REMEDIATE', why: `playbook ${descriptor.id} is safe and reversible: automatic` };
+  if (policy.autoAtHighForSafePlaybooks)
+    return {
+      action: 'AUTO_REMEDIATE',
+      why: `playbook ${descriptor.id} is safe and reversible: automatic at HIGH too (autoAtHighForSafePlaybooks)`,
+    };
+  return { action: 'HUMAN_APPROVAL', why: `HIGH risk: approval required before playbook ${descriptor.id}` };
+}
+
+/**
+ * The decision for a scored event, pure and deterministic. Rules, in order:
+ * 1. no actionable hit with a playbook (failed call, alert-only detection, no detection) → LOG_ONLY;
+ * 2. an exemption (resource tag, account, principal, bucket, resource allow-lists) → LOG_ONLY, exempt;
+ * 3. a per-detection override `log` → LOG_ONLY;
+ * 4. score below thresholds.medium (LOW) → LOG_ONLY: the score decides WHETHER to act, the mode decides HOW;
+ * 5. override `approve` → HUMAN_APPROVAL; override `auto` → AUTO_REMEDIATE (only allowed for safe playbooks);
+ *    otherwise the playbook decides: disruptive or defaulting to approval → HUMAN_APPROVAL; safe at MEDIUM →
+ *    AUTO_REMEDIATE; safe at HIGH → AUTO_REMEDIATE when autoAtHighForSafePlaybooks, else HUMAN_APPROVAL;
+ * 6. rate limit reached → AUTO_REMEDIATE becomes HUMAN_APPROVAL (circuit breaker);
+ * 7. dryRun keeps the action and marks the decision dry-run.
+ */
+function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {}): Decision {
+  const score = event.risk.score;
+  const level = levelFor(score, policy);
+  const scoreText =
+    level === 'LOW'
+      ? `score ${fixed(score)} is LOW (< ${fixed(policy.thresholds.medium)})`
+      : level === 'MEDIUM'
+        ? `score ${fixed(score)} is MEDIUM (≥ ${fixed(policy.thresholds.medium)}, < ${fixed(policy.thresholds.high)})`
+        : `score ${fixed(score)} is HIGH (≥ ${fixed(policy.thresholds.high)})`;
+  const dryRunText = policy.dryRun ? 'dry run: nothing will be changed' : undefined;
+  const decidedAt = (context.now ?? new Date(event.receivedAt)).toISOString();
+  // One literal with every field (no spread): decide runs once per event in `scan`.
+  const make = (
+    action: DecisionAction,
+    reason: string,
+    hit: DetectionHit | null,
+    exempt: boolean,
+  ): Decision => ({
+    action,
+    level,
+    reason,
+    detectionId: hit === null ? null : hit.id,
+    playbook: hit === null ? null : hit.playbook,
+    dryRun: policy.dryRun,
+    exempt,
+    approvalTimeoutSeconds: policy.approvalTimeoutMinutes * 60,
+    decidedAt,
+  });
+
+  const hit = primaryDetection(event.detections);
+  if (!hit || hit.playbook === null)
+    return make(
+      'LOG_ONLY',
+      joinReason(`logged only: ${whyNothingToFix(event)}`, scoreText, dryRunText),
+      null,
+      false,
+    );
+
+  const detectionText = `detection ${hit.id} (severity ${fixed(hit.severity)}): ${hit.summary}`;
+  const playbookText = `playbook ${hit.playbook}`;
+  const decision = (action: DecisionAction, why: string, exempt = false): Decision =>
+    make(action, joinReason(why, scoreText, detectionText, playbookText, dryRunText), hit, exempt);
+
+  const exemption = exemptionOf(event, hit, policy, context);
+  if (exemption) return decision('LOG_ONLY', `exempt: ${exemption}`, true);
+
+  const override = policy.detections[hit.id]?.mode;
+  if (override === 'log')
+    return decision('LOG_ONLY', `logged only: policy sets detections.${hit.id}.mode = log`);
+  if (level === 'LOW')
+    return decision(
+      'LOG_ONLY',
+      `logged only: risk below the MEDIUM threshold (${fixed(policy.thresholds.medium)})`,
+    );
+
+  const playbookId = hit.playbook;
+  const descriptor = getPlaybook(playbookId);
+  let chosen: { action: DecisionAction; why: string };
+  if (override === 'approve')
+    chosen = { action: 'HUMAN_APPROVAL', why: `policy sets detections.${hit.id}.mode = approve` };
+  else if (override === 'auto' && descriptor?.safety === 'safe')
+    chosen = { action: 'AUTO_REMEDIATE', why: `policy sets detections.${hit.id}.mode = auto` };
+  else chosen = defaultAction(playbookId, descriptor, level, policy);
+
+  const { maxAutoRemediations, windowMinutes } = policy.rateLimit;
+  const done = context.autoRemediationsInWindow ?? 0;
+  if (chosen.action === 'AUTO_REMEDIATE' && done >= maxAutoRemediations)
+    chosen = {
+      action: 'HUMAN_APPROVAL',
+      why: `circuit breaker: ${done} automatic fixes in the last ${windowMinutes} min reached the limit of ${maxAutoRemediations}, so approval is required (${chosen.why})`,
+    };
+
+  const verb = chosen.action === 'AUTO_REMEDIATE' ? 'remediate automatically' : 'ask for approval';
+  return decision(chosen.action, `${verb}: ${chosen.why}`);
+}
+
+export type { DecideContext };
+export { decide, levelFor, primaryDetection };

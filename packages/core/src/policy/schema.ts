@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { catalog } from '../detections/catalog.js';
+import type { DetectionRegistry } from '../detections/registry.js';
+import { getPlaybook } from '../playbooks/index.js';
+
+/**
+ * The decision policy: what a deployment (or `aisaws scan --policy FILE`) configures. Strict (an unknown field is
+ * an error, so a typo never silently falls back to a default) and fully defaulted (`{}` is a valid policy).
+ */
+
+const ThresholdsSchema = z
+  .strictObject({
+    /** Scores at or above are MEDIUM (acted on). */
+    medium: z.number().min(0).max(1).default(0.4),
+    /** Scores at or above are HIGH. */
+    high: z.number().min(0).max(1).default(0.7),
+  })
+  .superRefine((t, ctx) => {
+    if (!(t.medium < t.high))
+      ctx.addIssue({ code: 'custom', path: ['high'], message: 'must be greater than thresholds.medium' });
+  });
+
+const DetectionModeSchema = z.enum(['auto', 'approve', 'log']);
+
+const DetectionOverrideSchema = z.strictObject({
+  /** auto: fix without asking; approve: ask a human first; log: never act, only record. */
+  mode: DetectionModeSchema,
+});
+
+const ExemptionsSchema = z.strictObject({
+  /** A resource carrying this tag is never remediated (the caller passes the resource's tags in the context). */
+  tag: z
+    .strictObject({ key: z.string().min(1).default('aisaws:exempt'), value: z.string().default('true') })
+    .prefault({}),
+  /** Bucket names (globs). */
+  buckets: z.array(z.string().min(1)).default([]),
+  /** Principal ARNs (globs, `*` and `?`), matched against the caller's ARN and its role's ARN. */
+  principals: z.array(z.string().min(1)).default([]),
+  /** Account ids: events in, by, or about these accounts. */
+  accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).default([]),
+  /** Resource ids or ARNs (globs). */
+  resources: z.array(z.string().min(1)).default([]),
+});
+
+const RateLimitSchema = z.strictObject({
+  /** Circuit breaker: beyond this many automatic fixes in the window, AUTO becomes HUMAN_APPROVAL. */
+  maxAutoRemediations: z.number().int().nonnegative().default(10),
+  windowMinutes: z.number().int().positive().default(60),
+});
+
+const PolicyShape = z.strictObject({
+  thresholds: ThresholdsSchema.prefault({}),
+  /** A safe, reversible playbook is applied automatically at HIGH risk too (DESIGN §1). */
+  autoAtHighForSafePlaybooks: z.boolean().default(true),
+  detections: z.record(z.string(), DetectionOverrideSchema).default({}),
+  exemptions: ExemptionsSchema.prefault({}),
+  /** Decide as usual but mark every decision dry-run: playbooks report what they would change. */
+  dryRun: z.boolean().default(false),
+  rateLimit: RateLimitSchema.prefault({}),
+  approvalTimeoutMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(60),
+});
+
+/**
+ * The policy schema checked against a detection registry: override ids must exist, and `auto` is refused for a
+ * detection whose playbook is missing or disruptive. `PolicySchema` is this over the built-in catalog.
+ */
+function createPolicySchema(registry: DetectionRegistry) {
+  return PolicyShape.superRefine((policy, ctx) => {
+    for (const [id, override] of Object.entries(policy.detections)) {
+      const detection = registry.get(id);
+      if (!detection) {
+        ctx.addIssue({ code: 'custom', path: ['detections', id], message: `unknown detection id ${id}` });
+        continue;
+      }
+      if (override.mode !== 'auto') continue;
+      if (detection.playbook === null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['detections', id, 'mode'],
+          message: `cannot be auto: detection ${id} has no playbook (alert only)`,
+        });
+        continue;
+      }
+      const playbook = getPlaybook(detection.playbook);
+      if (playbook?.safety !== 'safe')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['detections', id, 'mode'],
+          message: `cannot be auto: playbook ${detection.playbook} is ${playbook ? 'disruptive' : 'unknown'} and always needs approval`,
+        });
+    }
+  });
+}
+
+const PolicySchema = createPolicySchema(catalog);
+
+type Policy = z.infer<typeof PolicySchema>;
+type PolicyInput = z.input<typeof PolicySchema>;
+type DetectionMode = z.infer<typeof DetectionModeSchema>;
+
+interface PolicyIssue {
+  /** Dotted path of the field, e.g. `thresholds.high`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A policy that does not parse; the message has one line per bad field: `<source>: <path>: <problem>`. */
+class PolicyError extends Error {
+  readonly source: string;
+  readonly issues: readonly PolicyIssue[];
+
+  constructor(source: string, issues: readonly PolicyIssue[]) {
+    super(issues.map((issue) => `${source}: ${issue.path || '(root)'}: ${issue.message}`).join('\n'));
+    this.name = 'PolicyError';
+    this.source = source;
+    this.issues = issues;
+  }
+}
+
+function issuesOf(error: z.ZodError): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        issues.push({ path: path ? `${path}.${key}` : key, message: 'unknown field' });
+    } else {
+      issues.push({ path, message: issue.message });
+    }
+  }
+  return issues;
+}
+
+interface ParsePolicyOptions {
+  /** The registry override ids are checked against; defaults to the built-in catalog. */
+  readonly registry?: DetectionRegistry;
+}
+
+/** Parses and validates a policy (e.g. the JSON of a policy file); throws PolicyError naming each bad field. */
+function parsePolicy(input: unknown, source = 'policy', options: ParsePolicyOptions = {}): Policy {
+  const schema = options.registry ? createPolicySchema(options.registry) : PolicySchema;
+  const result = schema.safeParse(input);
+  if (!result.success) throw new PolicyError(source, issuesOf(result.error));
+  return result.data;
+}
+
+/** The seed policy: thresholds 0.4 / 0.7, safe fixes automatic at HIGH, no overrides, no exemptions but the tag. */
+const DEFAULT_POLICY: Policy = Object.freeze(parsePolicy({}, 'DEFAULT_POLICY'));
+
+export type { DetectionMode, ParsePolicyOptions, Policy, PolicyInput, PolicyIssue };
+export { DEFAULT_POLICY, DetectionModeSchema, PolicyError, PolicySchema, parsePolicy };

@@ -1,0 +1,370 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_POLICY, decide, levelFor, type Policy, parsePolicy } from '../../src/policy/index.js';
+import { DecisionSchema } from '../../src/schemas/index.js';
+import { hit, iamUserRecord, publicAclRecord, scored } from '../scoring/fixtures.js';
+
+const policyWith = (input: Record<string, unknown>): Policy => parsePolicy(input, 'test-policy');
+
+describe('levelFor', () => {
+  it('maps scores to levels at the thresholds (inclusive lower bounds)', () => {
+    // Act & Assess
+    expect(levelFor(0, DEFAULT_POLICY)).toBe('LOW');
+    expect(levelFor(0.3999, DEFAULT_POLICY)).toBe('LOW');
+    expect(levelFor(0.4, DEFAULT_POLICY)).toBe('MEDIUM');
+    expect(levelFor(0.6999, DEFAULT_POLICY)).toBe('MEDIUM');
+    expect(levelFor(0.7, DEFAULT_POLICY)).toBe('HIGH');
+    expect(levelFor(1, DEFAULT_POLICY)).toBe('HIGH');
+  });
+
+  it('follows custom thresholds', () => {
+    // Prepare
+    const policy = policyWith({ thresholds: { medium: 0.2, high: 0.5 } });
+
+    // Act & Assess
+    expect(levelFor(0.25, policy)).toBe('MEDIUM');
+    expect(levelFor(0.5, policy)).toBe('HIGH');
+  });
+});
+
+describe('decide: nothing to fix → LOG_ONLY', () => {
+  it('no detection', () => {
+    // Act
+    const decision = decide(scored(0.95, [], iamUserRecord()), DEFAULT_POLICY);
+
+    // Assess
+    expect(decision).toMatchObject({
+      action: 'LOG_ONLY',
+      level: 'HIGH',
+      detectionId: null,
+      playbook: null,
+      exempt: false,
+    });
+    expect(decision.reason).toContain('no detection matched');
+    expect(decision.reason).toContain('score 0.95 is HIGH');
+  });
+
+  it('a failed call: the hit is a signal, not something to fix', () => {
+    // Prepare
+    const event = scored(0.8, [hit({ actionable: false })], publicAclRecord({ errorCode: 'AccessDenied' }));
+
+    // Act
+    const decision = decide(event, DEFAULT_POLICY);
+
+    // Assess
+    expect(decision.action).toBe('LOG_ONLY');
+    expect(decision.reason).toContain('the call failed (AccessDenied)');
+  });
+
+  it('a detection without a playbook (alert only)', () => {
+    // Prepare
+    const event = scored(0.9, [
+      hit({ id: 'signin.console-login-risky', playbook: null, actionable: false, resource: null }),
+    ]);
+
+    // Act
+    const decision = decide(event, DEFAULT_POLICY);
+
+    // Assess
+    expect(decision.action).toBe('LOG_ONLY');
+    expect(decision.level).toBe('HIGH');
+    expect(decision.reason).toContain('no automatic fix exists for signin.console-login-risky');
+  });
+
+  it('a detection with a playbook that names no resource', () => {
+    // Prepare
+    const event = scored(0.9, [hit({ actionable: false, resource: null })]);
+
+    // Act
+    const decision = decide(event, DEFAULT_POLICY);
+
+    // Assess
+    expect(decision.action).toBe('LOG_ONLY');
+    expect(decision.reason).toContain('named no resource to fix');
+  });
+});
+
+describe('decide: the seed rules', () => {
+  it('LOW → LOG_ONLY even with a fixable detection', () => {
+    // Act
+    const decision = decide(scored(0.39, [hit()]), DEFAULT_POLICY);
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'LOG_ONLY', level: 'LOW', detectionId: 's3.bucket-acl-public' });
+    expect(decision.reason).toContain('below the MEDIUM threshold (0.40)');
+  });
+
+  it('MEDIUM with a safe playbook → AUTO_REMEDIATE', () => {
+    // Act
+    const decision = decide(scored(0.55, [hit()]), DEFAULT_POLICY);
+
+    // Assess
+    expect(decision).toMatchObject({
+      action: 'AUTO_REMEDIATE',
+      level: 'MEDIUM',
+      detectionId: 's3.bucket-acl-public',
+      playbook: 's3.make-bucket-private',
+      dryRun: false,
+      exempt: false,
+    });
+    expect(decision.reason).toContain('playbook s3.make-bucket-private is safe and reversible');
+    expect(decision.reason).toContain('score 0.55 is MEDIUM');
+    expect(decision.reason).toContain('Bucket reports-2026 ACL made public');
+  });
+
+  it('HIGH with a safe playbook → AUTO_REMEDIATE (autoAtHighForSafePlaybooks)', () => {
+    // Act
+    const decision = decide(scored(0.9, [hit()]), DEFAULT_POLICY);
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'AUTO_REMEDIATE', level: 'HIGH' });
+    expect(decision.reason).toContain('autoAtHighForSafePlaybooks');
+  });
+
+  it('HIGH → HUMAN_APPROVAL when autoAtHighForSafePlaybooks is off', () => {
+    // Act
+    const decision = decide(scored(0.9, [hit()]), policyWith({ autoAtHighForSafePlaybooks: false }));
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'HUMAN_APPROVAL', level: 'HIGH' });
+    expect(decision.reason).toContain('HIGH risk: approval required');
+  });
+
+  it('a disruptive playbook is never automatic', () => {
+    // Prepare
+    const adminHit = hit({
+      id: 'iam.admin-policy-attached',
+      category: 'PRV',
+      playbook: 'iam.detach-admin-policy',
+      summary: 'AdministratorAccess attached to user mallory',
+    });
+
+    // Act
+    const medium = decide(scored(0.5, [adminHit]), DEFAULT_POLICY);
+    const high = decide(scored(0.95, [adminHit]), DEFAULT_POLICY);
+
+    // Assess
+    expect(medium.action).toBe('HUMAN_APPROVAL');
+    expect(high.action).toBe('HUMAN_APPROVAL');
+    expect(high.reason).toContain('playbook iam.detach-admin-policy is disruptive');
+  });
+
+  it('an unknown playbook needs approval', () => {
+    // Act
+    const decision = decide(scored(0.5, [hit({ playbook: 'future.fix-something' })]), DEFAULT_POLICY);
+
+    // Assess
+    expect(decision.action).toBe('HUMAN_APPROVAL');
+    expect(decision.reason).toContain('unknown to this version');
+  });
+
+  it('acts on the most severe actionable hit that has a playbook', () => {
+    // Prepare
+    const hits = [
+      hit({
+        id: 'cloudtrail.trail-stopped',
+        severity: 0.99,
+        actionable: false,
+        playbook: 'cloudtrail.start-logging',
+      }),
+      hit({ id: 'x.low', severity: 0.6 }),
+      hit({ id: 'x.high', severity: 0.8, playbook: 's3.restore-bucket-public-access-block' }),
+    ];
+
+    // Act
+    const decision = decide(scored(0.6, hits), DEFAULT_POLICY);
+
+    // Assess
+    expect(decision.detectionId).toBe('x.high');
+    expect(decision.playbook).toBe('s3.restore-bucket-public-access-block');
+  });
+});
+
+describe('decide: per-detection overrides', () => {
+  it('log wins even at HIGH', () => {
+    // Act
+    const decision = decide(
+      scored(0.95, [hit()]),
+      policyWith({ detections: { 's3.bucket-acl-public': { mode: 'log' } } }),
+    );
+
+    // Assess
+    expect(decision.action).toBe('LOG_ONLY');
+    expect(decision.reason).toContain('detections.s3.bucket-acl-public.mode = log');
+  });
+
+  it('approve wins over a safe default', () => {
+    // Act
+    const decision = decide(
+      scored(0.5, [hit()]),
+      policyWith({ detections: { 's3.bucket-acl-public': { mode: 'approve' } } }),
+    );
+
+    // Assess
+    expect(decision.action).toBe('HUMAN_APPROVAL');
+    expect(decision.reason).toContain('mode = approve');
+  });
+
+  it('auto wins at HIGH even when autoAtHighForSafePlaybooks is off', () => {
+    // Prepare
+    const policy = policyWith({
+      autoAtHighForSafePlaybooks: false,
+      detections: { 's3.bucket-acl-public': { mode: 'auto' } },
+    });
+
+    // Act
+    const decision = decide(scored(0.95, [hit()]), policy);
+
+    // Assess
+    expect(decision.action).toBe('AUTO_REMEDIATE');
+    expect(decision.reason).toContain('mode = auto');
+  });
+
+  it('does not act below the MEDIUM threshold whatever the mode: the score decides whether, the mode how', () => {
+    // Act
+    const decision = decide(
+      scored(0.2, [hit()]),
+      policyWith({ detections: { 's3.bucket-acl-public': { mode: 'auto' } } }),
+    );
+
+    // Assess
+    expect(decision.action).toBe('LOG_ONLY');
+  });
+});
+
+describe('decide: exemptions → LOG_ONLY, exempt', () => {
+  it.each([
+    [
+      'the exemption tag',
+      {},
+      { resourceTags: { 'aisaws:exempt': 'true' } },
+      'resource is tagged aisaws:exempt=true',
+    ],
+    [
+      'a bucket glob',
+      { exemptions: { buckets: ['reports-*'] } },
+      {},
+      'bucket reports-2026 matches exemptions.buckets reports-*',
+    ],
+    [
+      'a principal glob',
+      { exemptions: { principals: ['arn:aws:iam::*:user/ali?e'] } },
+      {},
+      'principal matches exemptions.principals arn:aws:iam::*:user/ali?e',
+    ],
+    [
+      'an account',
+      { exemptions: { accounts: ['111122223333'] } },
+      {},
+      'account 111122223333 is in exemptions.accounts',
+    ],
+    [
+      'a resource ARN',
+      { exemptions: { resources: ['arn:aws:s3:::reports-2026'] } },
+      {},
+      'resource arn:aws:s3:::reports-2026 matches exemptions.resources',
+    ],
+    [
+      'a custom tag',
+      { exemptions: { tag: { key: 'public-by-design', value: 'yes' } } },
+      { resourceTags: { 'public-by-design': 'yes' } },
+      'resource is tagged public-by-design=yes',
+    ],
+  ])('%s', (_name, policyInput, context, reason) => {
+    // Act
+    const decision = decide(scored(0.9, [hit()]), policyWith(policyInput), context);
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'LOG_ONLY', exempt: true, detectionId: 's3.bucket-acl-public' });
+    expect(decision.reason).toContain(`exempt: ${reason}`);
+  });
+
+  it('does not exempt on a near miss', () => {
+    // Prepare
+    const policy = policyWith({
+      exemptions: {
+        buckets: ['reports'],
+        principals: ['arn:aws:iam::*:user/bob'],
+        accounts: ['444455556666'],
+      },
+    });
+
+    // Act
+    const decision = decide(scored(0.9, [hit()]), policy, { resourceTags: { 'aisaws:exempt': 'false' } });
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'AUTO_REMEDIATE', exempt: false });
+  });
+
+  it('wins over an auto override', () => {
+    // Prepare
+    const policy = policyWith({
+      detections: { 's3.bucket-acl-public': { mode: 'auto' } },
+      exemptions: { buckets: ['reports-2026'] },
+    });
+
+    // Act
+    const decision = decide(scored(0.9, [hit()]), policy);
+
+    // Assess
+    expect(decision.action).toBe('LOG_ONLY');
+  });
+});
+
+describe('decide: circuit breaker, dry run, metadata', () => {
+  it('turns AUTO into HUMAN_APPROVAL once the rate limit is reached', () => {
+    // Prepare
+    const policy = policyWith({ rateLimit: { maxAutoRemediations: 3, windowMinutes: 15 } });
+
+    // Act
+    const below = decide(scored(0.9, [hit()]), policy, { autoRemediationsInWindow: 2 });
+    const reached = decide(scored(0.9, [hit()]), policy, { autoRemediationsInWindow: 3 });
+
+    // Assess
+    expect(below.action).toBe('AUTO_REMEDIATE');
+    expect(reached.action).toBe('HUMAN_APPROVAL');
+    expect(reached.reason).toContain(
+      'circuit breaker: 3 automatic fixes in the last 15 min reached the limit of 3',
+    );
+  });
+
+  it('does not touch decisions that were not automatic', () => {
+    // Act
+    const decision = decide(scored(0.2, [hit()]), DEFAULT_POLICY, { autoRemediationsInWindow: 1000 });
+
+    // Assess
+    expect(decision.action).toBe('LOG_ONLY');
+  });
+
+  it('dry run keeps the action and says so', () => {
+    // Act
+    const decision = decide(scored(0.5, [hit()]), policyWith({ dryRun: true }));
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'AUTO_REMEDIATE', dryRun: true });
+    expect(decision.reason).toContain('dry run: nothing will be changed');
+  });
+
+  it('is a valid Decision, timed by the context clock or else by receivedAt, with the approval timeout in seconds', () => {
+    // Prepare
+    const event = scored(0.5, [hit()]);
+    const policy = policyWith({ approvalTimeoutMinutes: 30 });
+
+    // Act
+    const clocked = decide(event, policy, { now: new Date('2026-11-20T11:00:00Z') });
+    const unclocked = decide(event, policy);
+
+    // Assess
+    expect(DecisionSchema.parse(clocked)).toEqual(clocked);
+    expect(clocked.decidedAt).toBe('2026-11-20T11:00:00.000Z');
+    expect(unclocked.decidedAt).toBe(event.receivedAt);
+    expect(clocked.approvalTimeoutSeconds).toBe(1800);
+  });
+
+  it('is deterministic', () => {
+    // Prepare
+    const event = scored(0.75, [hit()]);
+
+    // Act & Assess
+    expect(decide(event, DEFAULT_POLICY)).toEqual(decide(event, DEFAULT_POLICY));
+  });
+});
