@@ -1,3 +1,3 @@
-export { toIngestedEvent } from './ingest.js';
 export type { ToIngestedEventOptions } from './ingest.js';
+export { toIngestedEvent } from './ingest.js';
 export { actorOf, eventTimeMs, principalKey, summarize, yesNo } from './summarize.js';

@@ -1,5 +1,5 @@
 import { catalog } from '../detections/catalog.js';
-import type { DetectOptions, DetectionRegistry } from '../detections/registry.js';
+import type { DetectionRegistry, DetectOptions } from '../detections/registry.js';
 import type { CloudTrailRecord } from '../schemas/cloudtrail.js';
 import { type IngestedEvent, SCHEMA_VERSION } from '../schemas/stages.js';
 import { summarize } from './summarize.js';
@@ -25,5 +25,5 @@ function toIngestedEvent(record: CloudTrailRecord, options: ToIngestedEventOptio
   };
 }
 
-export { toIngestedEvent };
 export type { ToIngestedEventOptions };
+export { toIngestedEvent };

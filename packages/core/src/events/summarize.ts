@@ -43,7 +43,8 @@ function principalKey(record: CloudTrailRecord): string {
 
 /** Epoch milliseconds of the record (eventTime, else Logstash's `@timestamp`), or undefined. */
 function eventTimeMs(record: CloudTrailRecord): number | undefined {
-  const raw = record.eventTime ?? (typeof record['@timestamp'] === 'string' ? record['@timestamp'] : undefined);
+  const raw =
+    record.eventTime ?? (typeof record['@timestamp'] === 'string' ? record['@timestamp'] : undefined);
   if (raw === undefined) return undefined;
   const ms = Date.parse(raw);
   return Number.isNaN(ms) ? undefined : ms;
@@ -58,7 +59,8 @@ function summarize(record: CloudTrailRecord): EventSummary {
     region: record.awsRegion ?? 'unknown',
     actor: actorOf(record),
   };
-  const time = record.eventTime ?? (typeof record['@timestamp'] === 'string' ? record['@timestamp'] : undefined);
+  const time =
+    record.eventTime ?? (typeof record['@timestamp'] === 'string' ? record['@timestamp'] : undefined);
   if (time) summary.eventTime = time;
   if (record.sourceIPAddress) summary.sourceIp = record.sourceIPAddress;
   if (record.userAgent) summary.userAgent = record.userAgent;

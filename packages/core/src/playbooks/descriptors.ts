@@ -24,7 +24,8 @@ interface PlaybookDescriptor {
 }
 
 function definePlaybook(descriptor: PlaybookDescriptor): PlaybookDescriptor {
-  if (!/^[a-z0-9]+\.[a-z0-9-]+$/.test(descriptor.id)) throw new Error(`playbook ${descriptor.id}: id must be <service>.<verb-object>`);
+  if (!/^[a-z0-9]+\.[a-z0-9-]+$/.test(descriptor.id))
+    throw new Error(`playbook ${descriptor.id}: id must be <service>.<verb-object>`);
   if (descriptor.safety === 'disruptive' && descriptor.defaultMode === 'auto')
     throw new Error(`playbook ${descriptor.id}: a disruptive playbook cannot default to auto`);
   return Object.freeze({ ...descriptor });
@@ -37,7 +38,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     resourceType: 'AWS::S3::Bucket',
     safety: 'safe',
     defaultMode: 'auto',
-    description: 'Resets the bucket ACL to private and turns on all four Block Public Access settings of the bucket.',
+    description:
+      'Resets the bucket ACL to private and turns on all four Block Public Access settings of the bucket.',
     rollback: 'Puts back the ACL and the Block Public Access configuration read before the fix.',
   }),
   definePlaybook({
@@ -47,7 +49,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     safety: 'safe',
     defaultMode: 'auto',
     description: 'Turns on all four Block Public Access settings of the bucket.',
-    rollback: 'Puts back the Block Public Access configuration read before the fix (or deletes it if there was none).',
+    rollback:
+      'Puts back the Block Public Access configuration read before the fix (or deletes it if there was none).',
   }),
   definePlaybook({
     id: 's3.restore-account-public-access-block',
@@ -56,7 +59,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     safety: 'safe',
     defaultMode: 'auto',
     description: 'Turns on all four account-level S3 Block Public Access settings (S3 Control).',
-    rollback: 'Puts back the account-level configuration read before the fix (or deletes it if there was none).',
+    rollback:
+      'Puts back the account-level configuration read before the fix (or deletes it if there was none).',
   }),
   definePlaybook({
     id: 's3.remove-public-policy-statements',
@@ -64,7 +68,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     resourceType: 'AWS::S3::Bucket',
     safety: 'safe',
     defaultMode: 'auto',
-    description: 'Rewrites the bucket policy without the statements that allow anyone, keeping every other statement.',
+    description:
+      'Rewrites the bucket policy without the statements that allow anyone, keeping every other statement.',
     rollback: 'Puts back the bucket policy read before the fix.',
   }),
   definePlaybook({
@@ -91,7 +96,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     resourceType: 'AWS::CloudTrail::Trail',
     safety: 'safe',
     defaultMode: 'auto',
-    description: 'Puts back an event selector that records all management events, keeping the data resources.',
+    description:
+      'Puts back an event selector that records all management events, keeping the data resources.',
     rollback: 'Puts back the event selectors read before the fix.',
   }),
   definePlaybook({
@@ -118,7 +124,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     resourceType: 'AWS::EC2::Snapshot',
     safety: 'safe',
     defaultMode: 'auto',
-    description: 'Removes the public (group all) and unknown-account create-volume permissions the event added.',
+    description:
+      'Removes the public (group all) and unknown-account create-volume permissions the event added.',
     rollback: 'Adds the removed create-volume permissions back.',
   }),
   definePlaybook({
@@ -145,7 +152,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     resourceType: 'AWS::KMS::Key',
     safety: 'safe',
     defaultMode: 'auto',
-    description: 'Cancels the scheduled deletion of the key (the key stays disabled until someone re-enables it).',
+    description:
+      'Cancels the scheduled deletion of the key (the key stays disabled until someone re-enables it).',
     rollback: 'Schedules the deletion again with the pending window read before the fix.',
   }),
   definePlaybook({
@@ -168,7 +176,7 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
   }),
   definePlaybook({
     id: 'iam.deactivate-access-key',
-    title: "Deactivate the access key created for another user",
+    title: 'Deactivate the access key created for another user',
     resourceType: 'AWS::IAM::AccessKey',
     safety: 'disruptive',
     defaultMode: 'approve',
@@ -181,10 +189,11 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     resourceType: 'AWS::IAM::Policy',
     safety: 'disruptive',
     defaultMode: 'approve',
-    description: 'Detaches the AdministratorAccess (or equivalent) managed policy from the user, role or group.',
+    description:
+      'Detaches the AdministratorAccess (or equivalent) managed policy from the user, role or group.',
     rollback: 'Attaches the policy again.',
   }),
 ]);
 
-export { definePlaybook, PLAYBOOKS };
 export type { PlaybookDescriptor };
+export { definePlaybook, PLAYBOOKS };

@@ -7,6 +7,6 @@ function getPlaybook(id: string): PlaybookDescriptor | undefined {
   return byId.get(id);
 }
 
-export { definePlaybook, PLAYBOOKS } from './descriptors.js';
 export type { PlaybookDescriptor } from './descriptors.js';
+export { definePlaybook, PLAYBOOKS } from './descriptors.js';
 export { getPlaybook };

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { CloudTrailRecordSchema } from './cloudtrail.js';
 
 /** detail-types through which CloudTrail reaches EventBridge and that AISAWS consumes. */
-const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'] as const;
+const CLOUDTRAIL_DETAIL_TYPES = [
+  'AWS API Call via CloudTrail',
+  'AWS Console Sign In via CloudTrail',
+] as const;
 
 /** The EventBridge envelope of a CloudTrail event (lenient: unknown fields kept). */
 const CloudTrailEventBridgeEventSchema = z.looseObject({
@@ -21,5 +24,5 @@ const CloudTrailEventBridgeEventSchema = z.looseObject({
 
 type CloudTrailEventBridgeEvent = z.infer<typeof CloudTrailEventBridgeEventSchema>;
 
-export { CLOUDTRAIL_DETAIL_TYPES, CloudTrailEventBridgeEventSchema };
 export type { CloudTrailEventBridgeEvent };
+export { CLOUDTRAIL_DETAIL_TYPES, CloudTrailEventBridgeEventSchema };

@@ -176,7 +176,13 @@ const VerificationResultSchema = z.strictObject({
   checkedAt: z.string(),
 });
 
-const AlertKindSchema = z.enum(['remediated', 'remediation-failed', 'approval-request', 'rejected', 'logged']);
+const AlertKindSchema = z.enum([
+  'remediated',
+  'remediation-failed',
+  'approval-request',
+  'rejected',
+  'logged',
+]);
 
 const AlertRequestSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
@@ -199,7 +205,15 @@ const AlertResultSchema = z.strictObject({
 });
 
 /** Status of the DynamoDB `events` item; the order is enforced by conditional writes. */
-const EventStatusSchema = z.enum(['RECEIVED', 'SCORED', 'DECIDED', 'REMEDIATING', 'VERIFIED', 'FAILED', 'REJECTED']);
+const EventStatusSchema = z.enum([
+  'RECEIVED',
+  'SCORED',
+  'DECIDED',
+  'REMEDIATING',
+  'VERIFIED',
+  'FAILED',
+  'REJECTED',
+]);
 
 type DetectionCategory = z.infer<typeof DetectionCategorySchema>;
 type ResourceRef = z.infer<typeof ResourceRefSchema>;
@@ -225,6 +239,31 @@ type AlertRequest = z.infer<typeof AlertRequestSchema>;
 type AlertResult = z.infer<typeof AlertResultSchema>;
 type EventStatus = z.infer<typeof EventStatusSchema>;
 
+export type {
+  Actor,
+  AlertKind,
+  AlertRequest,
+  AlertResult,
+  DecidedEvent,
+  Decision,
+  DecisionAction,
+  DetectionCategory,
+  DetectionHit,
+  EventStatus,
+  EventSummary,
+  FeatureContribution,
+  IngestedEvent,
+  RemediationAction,
+  RemediationRequest,
+  RemediationResult,
+  ResourceRef,
+  RiskAssessment,
+  RiskLevel,
+  ScoredEvent,
+  Snapshot,
+  VerificationRequest,
+  VerificationResult,
+};
 export {
   ActorSchema,
   AlertKindSchema,
@@ -251,29 +290,4 @@ export {
   UnitIntervalSchema,
   VerificationRequestSchema,
   VerificationResultSchema,
-};
-export type {
-  Actor,
-  AlertKind,
-  AlertRequest,
-  AlertResult,
-  DecidedEvent,
-  Decision,
-  DecisionAction,
-  DetectionCategory,
-  DetectionHit,
-  EventStatus,
-  EventSummary,
-  FeatureContribution,
-  IngestedEvent,
-  RemediationAction,
-  RemediationRequest,
-  RemediationResult,
-  ResourceRef,
-  RiskAssessment,
-  RiskLevel,
-  ScoredEvent,
-  Snapshot,
-  VerificationRequest,
-  VerificationResult,
 };
