@@ -76,7 +76,8 @@ const CloudTrailRecordSchema = z.looseObject({
   sharedEventID: z.string().optional(),
   vpcEndpointId: z.string().optional(),
   tlsDetails: JsonObjectSchema.optional(),
-  sessionCredentialFromConsole: z.string().optional(),
+  // CloudTrail writes "true"; some re-shipped logs carry a boolean.
+  sessionCredentialFromConsole: z.union([z.string(), z.boolean()]).optional(),
 });
 
 /** The S3 delivery format of CloudTrail: `{"Records": [...]}`. Records are parsed one by one by the reader. */
