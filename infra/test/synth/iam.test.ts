@@ -184,8 +184,9 @@ describe('IAM least privilege', () => {
     const lambdaTargets = (statements: Statement[]) =>
       statements.find((s) => s.Action.includes('lambda:InvokeFunction'))?.Resource as string[];
 
+    // Alert: a MEDIUM/HIGH detection that is only logged is still told to a person ("Alert Logged Detection").
     expect(lambdaTargets(triage)).toEqual(
-      ['ingest', 'scoring', 'decision']
+      ['ingest', 'scoring', 'decision', 'alert']
         .sort()
         .map((stage) => `arn:aws:lambda:eu-west-1:111111111111:function:aisaws-iam-${stage}:live`),
     );
@@ -232,14 +233,37 @@ const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
   BatchWriteCommand: 'dynamodb:BatchWriteItem',
 };
 
-function actionsSentBy(stage: string): string[] {
+/**
+ * Shared modules that send SDK calls with the importing Lambda's own credentials: a Lambda source importing one of
+ * these subpaths is charged with the calls in its file. (Not `@aisaws/playbooks` itself: the playbooks' actions are
+ * granted from their declared `permissionsFor()`.)
+ */
+const SHARED_SOURCE_OF_IMPORT: Readonly<Record<string, string>> = {
+  '@aisaws/playbooks/cross-account': 'packages/playbooks/src/cross-account.ts',
+  '@aisaws/lambda-runtime/ssm': 'packages/lambda-runtime/src/ssm/index.ts',
+};
+
+/** The source files of a Lambda package: its own `src/`, plus the shared modules above that it imports. */
+function sourcesOf(stage: string): string[] {
   const dir = `${REPO_ROOT}packages/lambda-${stage}/src`;
   if (!existsSync(dir)) return [];
-  const actions = new Set<string>();
-  for (const file of readdirSync(dir, { recursive: true })
+  const own = readdirSync(dir, { recursive: true })
     .map(String)
-    .filter((name) => name.endsWith('.ts'))) {
-    const source = readFileSync(`${dir}/${file}`, 'utf8');
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => `${dir}/${name}`);
+  const shared = new Set<string>();
+  for (const file of own)
+    for (const [, module] of readFileSync(file, 'utf8').matchAll(/from\s*'(@aisaws\/[\w/-]+)'/g)) {
+      const path = SHARED_SOURCE_OF_IMPORT[module ?? ''];
+      if (path) shared.add(`${REPO_ROOT}${path}`);
+    }
+  return [...own, ...shared];
+}
+
+function actionsSentBy(stage: string): string[] {
+  const actions = new Set<string>();
+  for (const file of sourcesOf(stage)) {
+    const source = readFileSync(file, 'utf8');
     for (const [, names, module] of source.matchAll(
       /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/[\w-]+)'/g,
     ))
@@ -271,6 +295,14 @@ describe('IAM matches the SDK calls of each Lambda package', () => {
 
   it('finds SDK calls in the Lambda packages', () => {
     expect(stagesWithCode.length).toBeGreaterThan(3);
+  });
+
+  it('charges the calls of shared modules to the Lambdas importing them', () => {
+    expect(actionsSentBy('remediation')).toContain('sts:AssumeRole');
+    expect(actionsSentBy('verification')).toContain('sts:AssumeRole');
+    expect(actionsSentBy('alert')).toContain('ssm:GetParameter');
+    expect(actionsSentBy('approval')).toContain('ssm:GetParameter');
+    expect(actionsSentBy('decision')).not.toContain('sts:AssumeRole');
   });
 
   it.each(stagesWithCode)('%s: every action its code sends is granted', (stage) => {

@@ -1,24 +1,22 @@
+import { parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
 import { z } from 'zod';
 
+/** The Alert Lambda's environment, parsed once at cold start. */
 const AlertEnvSchema = z.object({
-  ALERT_TOPIC_ARN: z.string().startsWith('arn:', 'ALERT_TOPIC_ARN must be an SNS topic ARN'),
-  APPROVAL_BASE_URL: z.url({ message: 'APPROVAL_BASE_URL must be the Approval function URL' }),
-  APPROVAL_SIGNING_KEY_PARAMETER: z
-    .string()
-    .min(1, 'APPROVAL_SIGNING_KEY_PARAMETER must name an SSM parameter'),
-  IDEMPOTENCY_TABLE_NAME: z.string().min(1, 'IDEMPOTENCY_TABLE_NAME must name the idempotency table'),
+  /** The SNS topic alerts are published to. */
+  ALERT_TOPIC_ARN: RequiredEnvSchema.startsWith('arn:', 'must be an SNS topic ARN'),
+  /** The Approval Lambda's function URL, the base of the signed approve/reject links. */
+  APPROVAL_BASE_URL: z.url({ message: 'must be the Approval function URL' }),
+  /** SSM SecureString parameter holding the approval-link signing key. */
+  APPROVAL_SIGNING_KEY_PARAMETER: RequiredEnvSchema,
+  /** DynamoDB table of the Powertools idempotency layer (one alert per eventId, kind and task token). */
+  IDEMPOTENCY_TABLE_NAME: RequiredEnvSchema,
 });
 type AlertEnv = z.infer<typeof AlertEnvSchema>;
 
-/** Parses the environment; a missing or bad variable throws naming it. */
-function parseAlertEnv(env: Record<string, string | undefined>): AlertEnv {
-  const parsed = AlertEnvSchema.safeParse(env);
-  if (!parsed.success)
-    throw new Error(
-      `invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  return parsed.data;
-}
+/** Parses the environment; throws ConfigurationError naming every missing or bad variable. */
+const parseAlertEnv = (env: Record<string, string | undefined>): AlertEnv =>
+  parseEnv(AlertEnvSchema, env, 'Alert Lambda');
 
 export type { AlertEnv };
 export { AlertEnvSchema, parseAlertEnv };

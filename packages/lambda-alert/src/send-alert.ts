@@ -1,14 +1,15 @@
 import { signApprovalLink } from '@aisaws/core/approval';
 import type { Clock } from '@aisaws/core/ports';
 import { type AlertRequest, type AlertResult, SCHEMA_VERSION } from '@aisaws/core/schemas';
+import type { SecretProvider } from '@aisaws/lambda-runtime/ssm';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type ApprovalLinks, renderAlert } from './render-alert.js';
-import type { SigningKeyProvider } from './signing-key.js';
 
 interface ApprovalLinkSettings {
   /** The Approval Lambda's function URL. */
   readonly baseUrl: string;
-  readonly signingKey: SigningKeyProvider;
+  /** Returns the approval-link HMAC key (`cachedSecureParameter` of the SSM SecureString in AWS). */
+  readonly signingKey: SecretProvider;
 }
 
 interface SendAlertDeps {

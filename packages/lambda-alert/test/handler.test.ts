@@ -1,5 +1,11 @@
 import type { AlertRequest } from '@aisaws/core/schemas';
-import { createTables, type RunningDynalite, startDynalite } from '@aisaws/testing/harness';
+import {
+  createTables,
+  emulatedLambdaEnvironment,
+  fakeLambdaContext,
+  type RunningDynalite,
+  startDynalite,
+} from '@aisaws/testing/harness';
 import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -12,32 +18,16 @@ const snsMock = mockClient(SNSClient);
 let dynalite: RunningDynalite;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 
-const context = {
-  functionName: 'aisaws-test-alert',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:999999999999:function:aisaws-test-alert',
-  memoryLimitInMB: '256',
-  awsRequestId: 'request-1',
-  logGroupName: '/aws/lambda/aisaws-test-alert',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = fakeLambdaContext('aisaws-test-alert');
 
 beforeAll(async () => {
   dynalite = await startDynalite();
   await createTables(dynalite.client, { idempotency: 'test-idempotency' });
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+  Object.assign(process.env, emulatedLambdaEnvironment({ dynamodb: dynalite.endpoint }), {
     ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:999999999999:aisaws-test-alerts',
     APPROVAL_BASE_URL: 'https://approve.example/',
     APPROVAL_SIGNING_KEY_PARAMETER: '/aisaws/test/approval-key',
     IDEMPOTENCY_TABLE_NAME: 'test-idempotency',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   ({ handler } = (await import('../src/handler.js')) as unknown as { handler: typeof handler });
 });

@@ -1,12 +1,12 @@
 import { verifyApprovalLink } from '@aisaws/core/approval';
 import type { AlertRequest } from '@aisaws/core/schemas';
+import { cachedSecureParameter } from '@aisaws/lambda-runtime/ssm';
 import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAlertHandler } from '../src/create-alert-handler.js';
-import { createSsmSigningKeyProvider } from '../src/signing-key.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:999999999999:aisaws-test-alerts';
 const NOW = new Date('2026-03-01T11:59:00Z');
@@ -20,10 +20,7 @@ function handlerUnderTest() {
     clock: { now: () => NOW },
     approval: {
       baseUrl: 'https://approve.example/',
-      signingKey: createSsmSigningKeyProvider(
-        new SSMClient({ region: 'eu-west-1' }),
-        '/aisaws/test/approval-key',
-      ),
+      signingKey: cachedSecureParameter(new SSMClient({ region: 'eu-west-1' }), '/aisaws/test/approval-key'),
     },
   });
 }

@@ -1,7 +1,8 @@
 import { type ApprovalDecision, approvalMarkerKey, verifyApprovalLink } from '@aisaws/core/approval';
 import type { Clock } from '@aisaws/core/ports';
+import { isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
+import type { SecretProvider } from '@aisaws/lambda-runtime/ssm';
 import {
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -9,7 +10,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { FunctionUrlEventSchema, type HttpResponse, htmlPage } from './function-url-event.js';
-import type { SigningKeyProvider } from './signing-key.js';
 
 /** The one SFN call this Lambda makes: an SFNClient, or the local workflow runner's simulation of it. */
 interface TaskTokenSender {
@@ -21,7 +21,8 @@ interface ApprovalDeps {
   readonly dynamo: DynamoDBClient;
   /** The `state` table: holds the once-only `approval#<sha256(token)>` markers. */
   readonly stateTable: string;
-  readonly signingKey: SigningKeyProvider;
+  /** Returns the approval-link HMAC key (`cachedSecureParameter` of the SSM SecureString in AWS). */
+  readonly signingKey: SecretProvider;
   readonly clock: Clock;
 }
 
@@ -94,10 +95,7 @@ async function decideApproval(event: unknown, deps: ApprovalDeps): Promise<HttpR
       }),
     );
   } catch (error) {
-    if (
-      error instanceof ConditionalCheckFailedException ||
-      (error as Error).name === 'ConditionalCheckFailedException'
-    )
+    if (isConditionalCheckFailed(error))
       return htmlPage(
         409,
         'Already decided',

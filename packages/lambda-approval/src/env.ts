@@ -1,22 +1,18 @@
+import { parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
 import { z } from 'zod';
 
+/** The Approval Lambda's environment, parsed once at cold start. */
 const ApprovalEnvSchema = z.object({
-  STATE_TABLE_NAME: z.string().min(1, 'STATE_TABLE_NAME must name the state table'),
-  APPROVAL_SIGNING_KEY_PARAMETER: z
-    .string()
-    .min(1, 'APPROVAL_SIGNING_KEY_PARAMETER must name an SSM parameter'),
+  /** DynamoDB `state` table: the once-only `approval#<sha256(token)>` markers. */
+  STATE_TABLE_NAME: RequiredEnvSchema,
+  /** SSM SecureString parameter holding the approval-link signing key. */
+  APPROVAL_SIGNING_KEY_PARAMETER: RequiredEnvSchema,
 });
 type ApprovalEnv = z.infer<typeof ApprovalEnvSchema>;
 
-/** Parses the environment; a missing or bad variable throws naming it. */
-function parseApprovalEnv(env: Record<string, string | undefined>): ApprovalEnv {
-  const parsed = ApprovalEnvSchema.safeParse(env);
-  if (!parsed.success)
-    throw new Error(
-      `invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  return parsed.data;
-}
+/** Parses the environment; throws ConfigurationError naming every missing or bad variable. */
+const parseApprovalEnv = (env: Record<string, string | undefined>): ApprovalEnv =>
+  parseEnv(ApprovalEnvSchema, env, 'Approval Lambda');
 
 export type { ApprovalEnv };
 export { ApprovalEnvSchema, parseApprovalEnv };

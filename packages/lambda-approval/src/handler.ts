@@ -1,21 +1,26 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import { createStageHandler } from '@aisaws/lambda-runtime/powertools';
 import { decideApproval } from './decide-approval.js';
-import { deps, logger, metrics } from './deps.js';
-import type { HttpResponse } from './function-url-event.js';
+import { createApprovalDeps } from './deps.js';
+import { parseApprovalEnv } from './env.js';
 
-// No Powertools idempotency here: the once-only guarantee is the conditional PutItem on the approval marker, which
-// also spans different links (approve vs reject) of one task token. No parser middleware: a bad request must get an
-// HTML answer, not a thrown error.
-const handler = middy(async (event: unknown): Promise<HttpResponse> => {
-  const response = await decideApproval(event, deps);
-  metrics.addMetric(`ApprovalResponse${response.statusCode}`, MetricUnit.Count, 1);
-  logger.info('approval link handled', { statusCode: response.statusCode });
-  return response;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+// Cold start: a bad environment fails here, naming the variable.
+const deps = createApprovalDeps(parseApprovalEnv(process.env));
+const { logger, metrics } = deps;
+
+/**
+ * No Powertools idempotency here: the once-only guarantee is the conditional PutItem on the approval marker, which
+ * also spans different links (approve vs reject) of one task token. No Parser: a bad request must get an HTML answer,
+ * not a thrown error. No eventId: a function URL request carries none.
+ */
+const handler = createStageHandler({
+  logger,
+  metrics,
+  handle: async (event: unknown) => {
+    const response = await decideApproval(event, deps);
+    metrics.addMetric(`ApprovalResponse${response.statusCode}`, 'Count', 1);
+    logger.info('approval link handled', { statusCode: response.statusCode });
+    return response;
+  },
+});
 
 export { handler };

@@ -1,5 +1,11 @@
 import { signApprovalLink } from '@aisaws/core/approval';
-import { createTables, type RunningDynalite, startDynalite } from '@aisaws/testing/harness';
+import {
+  createTables,
+  emulatedLambdaEnvironment,
+  fakeLambdaContext,
+  type RunningDynalite,
+  startDynalite,
+} from '@aisaws/testing/harness';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -13,25 +19,14 @@ const ssmMock = mockClient(SSMClient);
 let dynalite: RunningDynalite;
 let handler: (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }>;
 
-const context = {
-  functionName: 'aisaws-test-approval',
-  awsRequestId: 'request-1',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:999999999999:function:aisaws-test-approval',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = fakeLambdaContext('aisaws-test-approval');
 
 beforeAll(async () => {
   dynalite = await startDynalite();
   await createTables(dynalite.client, { state: 'handler-state' });
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+  Object.assign(process.env, emulatedLambdaEnvironment({ dynamodb: dynalite.endpoint }), {
     STATE_TABLE_NAME: 'handler-state',
     APPROVAL_SIGNING_KEY_PARAMETER: '/aisaws/test/approval-key',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: 'deployed-key' } });
   sfnMock.on(SendTaskSuccessCommand).resolves({});

@@ -1,15 +1,15 @@
 import { type Clock, systemClock } from '@aisaws/core/ports';
 import { RemediationRequestSchema, type RemediationResult } from '@aisaws/core/schemas';
+import { createDocumentClient } from '@aisaws/lambda-runtime/dynamodb';
 import { type ClientFactory, getPlaybookImplementation, type Playbook } from '@aisaws/playbooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { remediate } from './remediate.js';
 
 interface RemediationHandlerDeps {
   /** Client of the account holding the events table (dynalite in tests). */
   readonly dynamo: DynamoDBClient;
   readonly eventsTable: string;
-  /** ClientFactory per resource account: `createCrossAccountClients(...)` in AWS, a fixed factory in tests/demo. */
+  /** ClientFactory per resource account: `createCrossAccountClients(...)` of `@aisaws/playbooks/cross-account` in AWS, a fixed factory in tests/demo. */
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
   /** Defaults to `getPlaybookImplementation` of @aisaws/playbooks. */
   readonly playbookFor?: (id: string) => Playbook;
@@ -21,7 +21,7 @@ function createRemediationHandler(
   deps: RemediationHandlerDeps,
 ): (event: unknown) => Promise<RemediationResult> {
   const resolved = {
-    documents: DynamoDBDocumentClient.from(deps.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    documents: createDocumentClient(deps.dynamo),
     eventsTable: deps.eventsTable,
     clientsFor: deps.clientsFor,
     playbookFor: deps.playbookFor ?? getPlaybookImplementation,

@@ -1,28 +1,30 @@
 import { systemClock } from '@aisaws/core/ports';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  createPowertoolsObservability,
+  type PowertoolsObservability,
+} from '@aisaws/lambda-runtime/powertools';
+import { createCrossAccountClients } from '@aisaws/playbooks/cross-account';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { RemediationHandlerDeps } from './create-remediation-handler.js';
-import { createCrossAccountClients } from './cross-account.js';
-import { parseRemediationEnv } from './env.js';
+import type { RemediationEnv } from './env.js';
 
-/** Composition root: built once per container. */
-const env = parseRemediationEnv(process.env);
-const logger = new Logger({ serviceName: 'aisaws-remediation' });
-const metrics = new Metrics({ namespace: 'AISAWS', serviceName: 'aisaws-remediation' });
-
-const deps: RemediationHandlerDeps = {
-  dynamo: new DynamoDBClient({}),
-  eventsTable: env.EVENTS_TABLE_NAME,
-  clientsFor: createCrossAccountClients({
-    sts: new STSClient({}),
-    ownAccountId: env.OWN_ACCOUNT_ID,
-    memberRoleName: env.MEMBER_ROLE_NAME,
-    externalId: env.MEMBER_ROLE_EXTERNAL_ID,
+/** The composition root: SDK clients, cross-account credentials and Powertools utilities, built once per cold start. */
+function createRemediationDeps(env: RemediationEnv): RemediationHandlerDeps & PowertoolsObservability {
+  return {
+    dynamo: new DynamoDBClient({}),
+    eventsTable: env.EVENTS_TABLE_NAME,
+    clientsFor: createCrossAccountClients({
+      sts: new STSClient({}),
+      ownAccountId: env.OWN_ACCOUNT_ID,
+      memberRoleName: env.MEMBER_ROLE_NAME,
+      externalId: env.MEMBER_ROLE_EXTERNAL_ID,
+      clock: systemClock,
+      sessionName: 'aisaws-remediation',
+    }),
     clock: systemClock,
-  }),
-  clock: systemClock,
-};
+    ...createPowertoolsObservability('aisaws-remediation'),
+  };
+}
 
-export { deps, env, logger, metrics };
+export { createRemediationDeps };

@@ -1,11 +1,5 @@
+// Shared with the other stages; re-exported so callers of this package need no second import.
+export { AwsThrottledError, ConfigurationError, isThrottling } from '@aisaws/lambda-runtime';
 export type { RemediationHandlerDeps } from './create-remediation-handler.js';
 export { createRemediationHandler, sameClientsForEveryAccount } from './create-remediation-handler.js';
-export type { CrossAccountSettings, TemporaryCredentials } from './cross-account.js';
-export { clientFactoryWith, createCrossAccountClients } from './cross-account.js';
-export {
-  AwsThrottledError,
-  EventStateConflictError,
-  isThrottling,
-  NothingToRemediateError,
-  SnapshotNotFoundError,
-} from './errors.js';
+export { EventStateConflictError, NothingToRemediateError, SnapshotNotFoundError } from './errors.js';

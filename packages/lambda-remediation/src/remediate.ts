@@ -8,15 +8,11 @@ import {
   type Snapshot,
   SnapshotSchema,
 } from '@aisaws/core/schemas';
+import { classifyThrottling } from '@aisaws/lambda-runtime';
+import { isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
 import type { ClientFactory, Playbook, PlaybookContext } from '@aisaws/playbooks';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  classifyThrottling,
-  EventStateConflictError,
-  NothingToRemediateError,
-  SnapshotNotFoundError,
-} from './errors.js';
+import { EventStateConflictError, NothingToRemediateError, SnapshotNotFoundError } from './errors.js';
 
 interface RemediationDeps {
   readonly documents: DynamoDBDocumentClient;
@@ -51,13 +47,6 @@ function targetOf(event: DecidedEvent, deps: RemediationDeps): Target {
 
 async function contextFor(resource: ResourceRef, deps: RemediationDeps): Promise<PlaybookContext> {
   return { clients: await deps.clientsFor(resource.account), now: () => deps.clock.now() };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as Error).name === 'ConditionalCheckFailedException'
-  );
 }
 
 async function readItem(
@@ -103,7 +92,7 @@ async function takeSnapshot(event: DecidedEvent, deps: RemediationDeps): Promise
     );
     return snapshot;
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
     const item = await readItem(event.eventId, deps);
     const stored = SnapshotSchema.safeParse(item?.snapshot);
     if (item?.status === 'REMEDIATING' && stored.success) return stored.data;
@@ -170,7 +159,7 @@ async function recordOnItem(
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error))
+    if (isConditionalCheckFailed(error))
       throw new EventStateConflictError(
         `events item ${eventId}: cannot record ${attribute} (${condition.expression} is false)`,
       );

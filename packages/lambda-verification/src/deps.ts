@@ -1,27 +1,28 @@
 import { systemClock } from '@aisaws/core/ports';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  createPowertoolsObservability,
+  type PowertoolsObservability,
+} from '@aisaws/lambda-runtime/powertools';
+import { createCrossAccountClients } from '@aisaws/playbooks/cross-account';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { VerificationHandlerDeps } from './create-verification-handler.js';
-import { createCrossAccountClients } from './cross-account.js';
-import { parseVerificationEnv } from './env.js';
+import type { VerificationEnv } from './env.js';
 
-/** Composition root: built once per container. */
-const env = parseVerificationEnv(process.env);
-const logger = new Logger({ serviceName: 'aisaws-verification' });
-const metrics = new Metrics({ namespace: 'AISAWS', serviceName: 'aisaws-verification' });
-
-const deps: VerificationHandlerDeps = {
-  clientsFor: createCrossAccountClients({
-    sts: new STSClient({}),
-    ownAccountId: env.OWN_ACCOUNT_ID,
-    memberRoleName: env.MEMBER_ROLE_NAME,
-    externalId: env.MEMBER_ROLE_EXTERNAL_ID,
+/** The composition root: cross-account credentials and Powertools utilities, built once per cold start. */
+function createVerificationDeps(env: VerificationEnv): VerificationHandlerDeps & PowertoolsObservability {
+  return {
+    clientsFor: createCrossAccountClients({
+      sts: new STSClient({}),
+      ownAccountId: env.OWN_ACCOUNT_ID,
+      memberRoleName: env.MEMBER_ROLE_NAME,
+      externalId: env.MEMBER_ROLE_EXTERNAL_ID,
+      clock: systemClock,
+      sessionName: 'aisaws-verification',
+    }),
     clock: systemClock,
-    sessionName: 'aisaws-verification',
-  }),
-  clock: systemClock,
-  deadlineSeconds: env.VERIFICATION_DEADLINE_SECONDS,
-};
+    deadlineSeconds: env.VERIFICATION_DEADLINE_SECONDS,
+    ...createPowertoolsObservability('aisaws-verification'),
+  };
+}
 
-export { deps, env, logger, metrics };
+export { createVerificationDeps };

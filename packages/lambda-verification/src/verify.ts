@@ -1,7 +1,8 @@
 import type { Clock } from '@aisaws/core/ports';
 import { SCHEMA_VERSION, type VerificationRequest, type VerificationResult } from '@aisaws/core/schemas';
-import type { ClientFactory, Playbook, VerifyOutcome } from '@aisaws/playbooks';
-import { AwsThrottledError, isThrottling, NotConvergedError, VerificationFailedError } from './errors.js';
+import { classifyThrottling } from '@aisaws/lambda-runtime';
+import type { ClientFactory, Playbook } from '@aisaws/playbooks';
+import { NotConvergedError, VerificationFailedError } from './errors.js';
 
 interface VerificationDeps {
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
@@ -34,16 +35,7 @@ async function verifyRemediation(
   const resource = detection.resource;
   const ctx = { clients: await deps.clientsFor(resource.account), now: () => deps.clock.now() };
 
-  let outcome: VerifyOutcome;
-  try {
-    outcome = await playbook.verify(resource, ctx);
-  } catch (error) {
-    if (isThrottling(error))
-      throw new AwsThrottledError(`${playbook.id} verify: throttled (${(error as Error).name})`, {
-        cause: error,
-      });
-    throw error;
-  }
+  const outcome = await classifyThrottling(`${playbook.id} verify`, () => playbook.verify(resource, ctx));
 
   const now = deps.clock.now();
   if (outcome.converged)

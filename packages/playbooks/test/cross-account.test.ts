@@ -17,14 +17,14 @@ function credentialsExpiringIn(minutes: number) {
   };
 }
 
-function clientsUnderTest() {
+function clientsUnderTest(sessionName = 'aisaws-remediation') {
   return createCrossAccountClients({
     sts: new STSClient({ region: 'eu-west-1' }),
     ownAccountId: '999999999999',
     memberRoleName: 'aisaws-member-remediation',
     externalId: 'ext-id-123',
     clock: { now: () => now },
-    sessionName: 'aisaws-verification',
+    sessionName,
   });
 }
 
@@ -44,13 +44,24 @@ describe('createCrossAccountClients', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)).toEqual([
       {
         RoleArn: 'arn:aws:iam::111122223333:role/aisaws-member-remediation',
-        RoleSessionName: 'aisaws-verification',
+        RoleSessionName: 'aisaws-remediation',
         ExternalId: 'ext-id-123',
         DurationSeconds: 3600,
       },
     ]);
     expect(await memberSts.config.region()).toBe('eu-west-1');
     expect((await memberSts.config.credentials()).accessKeyId).toBe('ASIA60');
+  });
+
+  it('names the session after the calling stage (Verification: aisaws-verification)', async () => {
+    // Prepare
+    stsMock.on(AssumeRoleCommand).resolves(credentialsExpiringIn(60));
+    // Act
+    await clientsUnderTest('aisaws-verification')('111122223333');
+    // Assess
+    expect(stsMock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleSessionName)).toEqual(
+      ['aisaws-verification'],
+    );
   });
 
   it('uses the Lambda own credentials for its own account (no AssumeRole)', async () => {

@@ -1,18 +1,20 @@
-// A copy of lambda-remediation/src/cross-account.ts (Lambda packages do not import each other); keep them in step.
 import type { Clock } from '@aisaws/core/ports';
-import type { ClientFactory } from '@aisaws/playbooks';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { ClientFactory } from './types.js';
 
 interface CrossAccountSettings {
   readonly sts: Pick<STSClient, 'send'>;
-  /** The account this Lambda runs in: its resources are reached with the Lambda's own role. */
+  /** The account the caller runs in: its resources are reached with the caller's own role. */
   readonly ownAccountId: string;
   /** Name of the role deployed in every member account, e.g. `aisaws-member-remediation`. */
   readonly memberRoleName: string;
   readonly externalId: string;
   readonly clock: Clock;
-  /** Starts with `aisaws-` so the catalog's guard recognises (and ignores) AISAWS's own calls. */
-  readonly sessionName?: string;
+  /**
+   * The AssumeRole session name, e.g. `aisaws-remediation`: it starts with `aisaws-` so the catalog's guard
+   * recognises (and ignores) AISAWS's own calls, and says which stage made them.
+   */
+  readonly sessionName: string;
 }
 
 interface TemporaryCredentials {
@@ -25,7 +27,7 @@ interface TemporaryCredentials {
 /** Credentials are renewed this long before they expire, so a playbook never starts with nearly dead ones. */
 const RENEW_BEFORE_MS = 5 * 60_000;
 
-/** Builds SDK clients with the given credentials (none: the default provider chain, i.e. the Lambda's role). */
+/** Builds SDK clients with the given credentials (none: the default provider chain, i.e. the caller's role). */
 function clientFactoryWith(credentials?: TemporaryCredentials): ClientFactory {
   return (ClientClass, region) => {
     const config = credentials ? { region, credentials } : { region };
@@ -34,9 +36,9 @@ function clientFactoryWith(credentials?: TemporaryCredentials): ClientFactory {
 }
 
 /**
- * Returns the ClientFactory for an account: the Lambda's own credentials for its own account, otherwise STS
+ * Returns the ClientFactory for an account: the caller's own credentials for its own account, otherwise STS
  * AssumeRole into `arn:aws:iam::<account>:role/<memberRoleName>` with the ExternalId. Credentials are cached per
- * account for the container's lifetime and renewed before they expire.
+ * account for the container's lifetime and renewed before they expire; a failed AssumeRole is not cached.
  */
 function createCrossAccountClients(
   settings: CrossAccountSettings,
@@ -49,7 +51,7 @@ function createCrossAccountClients(
     const { Credentials } = await settings.sts.send(
       new AssumeRoleCommand({
         RoleArn: roleArn,
-        RoleSessionName: settings.sessionName ?? 'aisaws-verification',
+        RoleSessionName: settings.sessionName,
         ExternalId: settings.externalId,
         DurationSeconds: 3600,
       }),
