@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('routing on the real ASL files by the policy (real handlers, dynalite, s3rver)', () => {
-  it('a detection in log mode → LOG_ONLY: triage ends "Logged Only", no remediation, nothing published', async () => {
+  it('a HIGH detection in log mode → LOG_ONLY: no remediation, but a person is told it was only logged', async () => {
     // Prepare
     world = await startWorld({ policy: { detections: { 's3.bucket-acl-public': { mode: 'log' } } } });
     const eventId = 'c0ffee00-0000-4000-8000-000000000001';
@@ -29,12 +29,19 @@ describe('routing on the real ASL files by the policy (real handlers, dynalite, 
       'Score',
       'Decide',
       'Route By Action',
-      'Logged Only',
+      'Alert Logged Detection',
+      'Logged And Alerted',
     ]);
     expect(remediation).toBeUndefined();
     expect(world.workflows.listExecutions().filter((e) => e.machine === 'remediation')).toEqual([]);
-    expect(world.publishedInputs()).toEqual([]);
-    expect((await world.eventsItem(eventId))?.decision).toMatchObject({ action: 'LOG_ONLY' });
+    expect(world.memberS3.commandCalls(PutBucketAclCommand)).toHaveLength(0);
+    const [alert, ...others] = world.publishedInputs();
+    expect(others).toEqual([]);
+    expect(alert?.Subject).toContain('— logged, no automatic fix');
+    expect(alert?.Message).toContain('The policy logs detection s3.bucket-acl-public without fixing it.');
+    const item = await world.eventsItem(eventId);
+    expect(item?.status).toBe('DECIDED');
+    expect(item?.decision).toMatchObject({ action: 'LOG_ONLY', level: 'HIGH' });
   });
 
   it('dry run → the fix is described in a "dry run" alert, not applied; the item ends REJECTED with reason DryRun', async () => {

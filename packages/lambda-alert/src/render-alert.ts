@@ -1,5 +1,6 @@
 import { getPlaybook } from '@aisaws/core/playbooks';
-import type { AlertRequest, DetectionHit } from '@aisaws/core/schemas';
+import type { AlertRequest, DetectionCategory, DetectionHit } from '@aisaws/core/schemas';
+import { BIAS_FEATURE } from '@aisaws/core/scoring';
 
 const SUBJECT_MAX = 100;
 const TOP_CONTRIBUTIONS = 3;
@@ -69,7 +70,7 @@ const OUTCOME_PHRASE: Record<string, string> = {
   'timed-out': 'not fixed (approval timed out)',
   rejected: 'not fixed (rejected)',
   'dry-run': 'dry run, not fixed',
-  logged: 'logged',
+  logged: 'logged, no automatic fix',
 };
 
 function truncate(text: string, max: number): string {
@@ -149,7 +150,9 @@ function whenSection(request: AlertRequest): string {
 
 function whySection(request: AlertRequest): string {
   const { risk, decision } = request.event;
-  const top = [...risk.explanation]
+  // The intercept is the model's baseline for every event, not a reason this one scored high.
+  const top = risk.explanation
+    .filter((c) => c.feature !== BIAS_FEATURE)
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
     .slice(0, TOP_CONTRIBUTIONS)
     .map((c) => {
@@ -185,6 +188,60 @@ function doneSection(request: AlertRequest): string {
   ]);
 }
 
+/** Why AISAWS changed nothing, mirroring the decision rules that end in LOG_ONLY (core policy `decide`). */
+function whyNothingChanged(request: AlertRequest): string {
+  const { decision, detections } = request.event;
+  if (decision.exempt)
+    return 'The event is exempt from automatic fixes by the policy (see the decision below).';
+  if (decision.playbook === null)
+    return detections.some((hit) => hit.playbook !== null)
+      ? 'The call failed (errorCode set): the attempt is a warning sign, but there is no change to undo.'
+      : 'No AISAWS playbook fixes this detection: there is no safe API change to make, so it is alert-only by design.';
+  return `The policy logs detection ${decision.detectionId ?? 'this detection'} without fixing it.`;
+}
+
+/** What a person should check first, by the kind of detection; written for detections without an automatic fix. */
+const NEXT_STEPS: Partial<Record<DetectionCategory, readonly string[]>> = {
+  IDN: [
+    'Ask the owner of this identity whether it was them, from this IP and user agent.',
+    'If not: reset its password, remove its access keys, enable MFA, and review what the session did in CloudTrail.',
+  ],
+  CRD: [
+    'Check whether this caller is supposed to read these secrets or credentials.',
+    'If not: deactivate its credentials, rotate every secret it read, and review its other calls in CloudTrail.',
+  ],
+  DIS: [
+    'Find out whether this enumeration was expected (a scanner, an audit, a new tool).',
+    'If not: deactivate the caller’s credentials and review what else it called in CloudTrail.',
+  ],
+  DEF: [
+    'Confirm with the account owner that this was intended.',
+    'If not: undo it by hand, deny the action with an SCP, and review the actor’s other calls in CloudTrail.',
+  ],
+};
+const DEFAULT_NEXT_STEPS: readonly string[] = [
+  'Check with the actor whether this change was intended.',
+  'If not: revert it by hand and review the actor’s other calls in CloudTrail.',
+];
+const ROOT_NEXT_STEPS: readonly string[] = [
+  'Root should not be used day to day: confirm with the account owner that this was them.',
+  'If not: change the root password, enable MFA on root, delete any root access key, and review the session in CloudTrail.',
+  'To prevent it in member accounts, deny root actions with an SCP.',
+];
+
+/** For a detection that is only logged (not a dry run): why nothing was changed and what a person should do. */
+function nextStepsSection(request: AlertRequest, detection: DetectionHit | undefined): string | null {
+  if (request.kind !== 'logged' || request.remediation) return null;
+  const steps =
+    request.event.summary.actor.type === 'Root'
+      ? ROOT_NEXT_STEPS
+      : ((detection && NEXT_STEPS[detection.category]) ?? DEFAULT_NEXT_STEPS);
+  return section('NOTHING WAS CHANGED: WHAT TO DO', [
+    `  ${whyNothingChanged(request)}`,
+    ...steps.map((step) => `  - ${step}`),
+  ]);
+}
+
 function rollbackSection(request: AlertRequest): string | null {
   if (request.kind !== 'remediated' && request.kind !== 'remediation-failed') return null;
   const playbook = request.event.decision.playbook;
@@ -214,6 +271,7 @@ function renderAlert(request: AlertRequest, options: RenderAlertOptions = {}): R
   const body = [
     subject,
     approvalSection(request, options.approvalLinks),
+    nextStepsSection(request, detection),
     whoSection(request),
     whatSection(request, detection),
     whereSection(request, detection),

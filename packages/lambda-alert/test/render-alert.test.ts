@@ -32,6 +32,50 @@ const remediated: AlertRequest = {
   },
 };
 
+/** A root console sign-in without MFA as Decide leaves it: HIGH, LOG_ONLY, no playbook (alert only by design). */
+const rootLoginLogged: AlertRequest = {
+  schemaVersion: 1,
+  kind: 'logged',
+  event: {
+    ...event,
+    summary: {
+      ...event.summary,
+      eventName: 'ConsoleLogin',
+      eventSource: 'signin.amazonaws.com',
+      actor: { type: 'Root', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', mfa: false },
+    },
+    detections: [
+      {
+        id: 'identity.root-console-login',
+        title: 'Root user signed in to the console',
+        category: 'IDN',
+        mitre: ['T1078.004'],
+        severity: 0.9,
+        summary: 'Root user signed in to the console without MFA from 203.0.113.7',
+        resource: {
+          type: 'AWS::IAM::Root',
+          id: '111122223333',
+          arn: 'arn:aws:iam::111122223333:root',
+          account: '111122223333',
+          region: 'us-east-1',
+          details: { mfaUsed: 'No' },
+        },
+        playbook: null,
+        actionable: true,
+        evidence: {},
+      },
+    ],
+    decision: {
+      ...event.decision,
+      action: 'LOG_ONLY',
+      reason:
+        'logged only: no playbook fixes identity.root-console-login (alert only); score 0.93 is HIGH (≥ 0.70)',
+      detectionId: null,
+      playbook: null,
+    },
+  },
+};
+
 describe('renderAlert', () => {
   it('renders a remediated alert: subject, attributes and every section a person needs', () => {
     // Act
@@ -72,6 +116,21 @@ describe('renderAlert', () => {
     const why = body.slice(body.indexOf('WHY IT SCORED SO'), body.indexOf('WHAT WAS DONE'));
     const features = [...why.matchAll(/[+−]\d\.\d\d {2}(\S+)/g)].map((m) => m[1]);
     expect(features).toEqual(['detection.severity', 'principal.new_ip', 'api.first_use']);
+  });
+
+  it("leaves the model's intercept out of the top contributions (it is no reason)", () => {
+    const withBias = publicBucketDecidedEvent({
+      risk: {
+        explanation: [
+          { feature: 'detection.severity', value: 0.85, contribution: 1.7 },
+          { feature: 'bias', value: 1, contribution: -2.75, description: 'Intercept' },
+        ],
+      },
+    });
+    const { body } = renderAlert({ ...remediated, event: withBias });
+    const why = body.slice(body.indexOf('WHY IT SCORED SO'), body.indexOf('WHAT WAS DONE'));
+    expect(why).toContain('+1.70  detection.severity');
+    expect(why).not.toContain('bias');
   });
 
   it('keeps the subject within 100 characters when the resource name is long', () => {
@@ -120,5 +179,75 @@ describe('renderAlert', () => {
     expect(subject).toContain('fix FAILED');
     expect(attributes.outcome).toBe('failed');
     expect(body).toContain('Error: AccessDenied: not authorized to perform s3:PutBucketAcl');
+  });
+
+  it('tells about an alert-only detection: nothing was changed, why, and what a person should do', () => {
+    // Act
+    const { subject, body, attributes } = renderAlert(rootLoginLogged);
+    // Assess
+    expect(subject).toBe(
+      '[AISAWS HIGH] Root user signed in to the console: 111122223333 — logged, no automatic fix',
+    );
+    expect(attributes).toEqual({
+      severity: 'HIGH',
+      detection: 'identity.root-console-login',
+      account: '111122223333',
+      action: 'LOG_ONLY',
+      outcome: 'logged',
+    });
+    const next = body.slice(body.indexOf('NOTHING WAS CHANGED: WHAT TO DO'), body.indexOf('WHO'));
+    expect(next).toContain('No AISAWS playbook fixes this detection');
+    expect(next).toContain('enable MFA on root');
+    expect(body).toContain('Decision: LOG_ONLY: logged only: no playbook fixes identity.root-console-login');
+    expect(body).toContain('MFA: false');
+    expect(body).not.toContain('HOW TO ROLL BACK');
+  });
+
+  it('says the policy chose not to fix a detection that has a playbook, with steps for its category', () => {
+    const { subject, body } = renderAlert({
+      schemaVersion: 1,
+      kind: 'logged',
+      event: publicBucketDecidedEvent({
+        decision: {
+          action: 'LOG_ONLY',
+          reason: 'logged only: policy sets detections.s3.bucket-acl-public.mode = log',
+        },
+      }),
+    });
+    expect(subject).toContain('— logged, no automatic fix');
+    expect(body).toContain('The policy logs detection s3.bucket-acl-public without fixing it.');
+    expect(body).toContain('- If not: revert it by hand');
+    expect(body).not.toContain('enable MFA on root');
+  });
+
+  it('says an exempt event was left alone because of its exemption', () => {
+    const { body } = renderAlert({
+      schemaVersion: 1,
+      kind: 'logged',
+      event: publicBucketDecidedEvent({
+        decision: { action: 'LOG_ONLY', exempt: true, reason: 'exempt: bucket demo-bucket is allow-listed' },
+      }),
+    });
+    expect(body).toContain('The event is exempt from automatic fixes by the policy');
+  });
+
+  it('keeps a dry-run alert about the fix it would apply, without the what-to-do section', () => {
+    const { subject, body, attributes } = renderAlert({
+      schemaVersion: 1,
+      kind: 'logged',
+      event: publicBucketDecidedEvent({ decision: { dryRun: true } }),
+      remediation: {
+        schemaVersion: 1,
+        eventId: event.eventId,
+        action: 'apply',
+        playbook: 's3.make-bucket-private',
+        status: 'dry-run',
+        changes: ['would apply s3.make-bucket-private to AWS::S3::Bucket demo-bucket'],
+        at: '2026-03-01T11:58:45Z',
+      },
+    });
+    expect(subject).toContain('— dry run, not fixed');
+    expect(attributes.outcome).toBe('dry-run');
+    expect(body).not.toContain('NOTHING WAS CHANGED');
   });
 });

@@ -22,7 +22,13 @@ interface WorkflowStep {
 const TRIAGE_TITLE = 'Triage workflow (infra/workflows/triage.asl.json)';
 const REMEDIATION_TITLE = 'Remediation workflow (infra/workflows/remediation.asl.json)';
 /** Steps of the triage workflow, run once per delivery. */
-const TRIAGE_STAGES: readonly string[] = ['Ingest', 'Score', 'Decide', 'Start Remediation'];
+const TRIAGE_STAGES: readonly string[] = [
+  'Ingest',
+  'Score',
+  'Decide',
+  'Alert Logged Detection',
+  'Start Remediation',
+];
 
 /** How one triage execution (one EventBridge delivery) ended. */
 interface DeliveryOutcome {
@@ -122,12 +128,14 @@ interface SummaryView {
   totalMs: number;
   resource: { type: string; id: string; before: Record<string, unknown>; after: Record<string, unknown> };
   apiCalls: string[];
+  /** An outcome e-mail was sent (for LOG_ONLY: triage's "Alert Logged Detection"). */
+  alerted: boolean;
 }
 
 function createDemoNarrator(out: DemoOutput | null) {
   const painter = createPainter(out?.isTTY ?? false);
   const write = (line = ''): void => out?.write(`${line}\n`);
-  const STAGE_WIDTH = 18;
+  const STAGE_WIDTH = 22;
   let lastSection = '';
   /** E-mails arrive while their Alert stage runs; they are shown right after that stage's line. */
   const arrivedEmails: OutboxMessage[] = [];
@@ -281,7 +289,9 @@ function createDemoNarrator(out: DemoOutput | null) {
       if (result.decision === 'LOG_ONLY')
         write(
           painter.dim(
-            '  LOG_ONLY: triage ends at "Logged Only"; the events item records the score and the reason, no e-mail is sent.',
+            result.alerted
+              ? '  LOG_ONLY: nothing is fixed automatically, so triage alerts a person ("Alert Logged Detection"); the events item stays DECIDED.'
+              : '  LOG_ONLY: triage ends at "Logged Only" (LOW risk or no detection); the events item records the score and the reason, no e-mail is sent.',
           ),
         );
       const rollback = result.remediations > 0 ? `   ·   aisaws rollback ${result.eventId}` : '';

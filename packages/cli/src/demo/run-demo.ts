@@ -247,7 +247,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
       startupMs: Math.round(sandbox.startupMs),
       totalMs: Math.round(performance.now() - demoStarted),
     };
-    narrator.summary(result);
+    narrator.summary({ ...result, alerted: result.alert !== null });
     if (options.format === 'json') io.out.write(`${JSON.stringify(result)}\n`);
     return result;
   } finally {

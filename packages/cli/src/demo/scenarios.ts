@@ -175,7 +175,7 @@ const rootLoginNoMfa: DemoScenario = {
   id: 'root-login-no-mfa',
   title: 'Root user signs in without MFA (alert only)',
   story:
-    'The root user signs in to the console without MFA (ConsoleLogin, MFAUsed No). No role can act on root: the event is recorded and scored, nothing is changed.',
+    'The root user signs in to the console without MFA (ConsoleLogin, MFAUsed No). No role can act on root: the event is recorded and scored, nothing is changed, and a person gets an alert saying what to check.',
   expectedDecision: 'LOG_ONLY',
   setup(account) {
     return { type: 'AWS::::Account', id: account.accountId };

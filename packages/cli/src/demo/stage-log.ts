@@ -24,6 +24,7 @@ type StageListener = (report: StageReport) => void;
 const ActionSchema = z.looseObject({ action: z.enum(['snapshot', 'apply', 'rollback']) });
 const KindSchema = z.looseObject({
   kind: z.enum(['remediated', 'remediation-failed', 'approval-request', 'rejected', 'logged']),
+  remediation: z.unknown().optional(),
 });
 
 const REMEDIATION_STAGE = { snapshot: 'Snapshot', apply: 'Remediate', rollback: 'Rollback' } as const;
@@ -34,6 +35,8 @@ const ALERT_STAGE = {
   rejected: 'Alert Rejected',
   logged: 'Alert Dry Run',
 } as const;
+/** A `logged` alert without a remediation comes from triage: a detection nothing fixes automatically. */
+const LOGGED_DETECTION_STAGE = 'Alert Logged Detection';
 
 /** The state name a remediation or alert invocation stands for, from its input; the fixed name otherwise. */
 function stageNameOf(stage: string, input: unknown): string {
@@ -43,7 +46,9 @@ function stageNameOf(stage: string, input: unknown): string {
   }
   if (stage === 'Alert') {
     const parsed = KindSchema.safeParse(input);
-    return parsed.success ? ALERT_STAGE[parsed.data.kind] : stage;
+    if (!parsed.success) return stage;
+    if (parsed.data.kind === 'logged' && parsed.data.remediation === undefined) return LOGGED_DETECTION_STAGE;
+    return ALERT_STAGE[parsed.data.kind];
   }
   return stage;
 }

@@ -175,11 +175,12 @@ describe('aisaws demo: every scenario ends as the default policy says', () => {
     });
   }, 30_000);
 
-  it('root-login-no-mfa is scored and recorded, and nothing is changed (no playbook acts on root)', async () => {
+  it('root-login-no-mfa is scored and recorded, nothing is changed, and a person gets the alert e-mail', async () => {
     const result = await demoJson({ scenario: 'root-login-no-mfa' });
-    latencies['root-login-no-mfa (to decision)'] = result.latencyMs;
+    latencies['root-login-no-mfa (to alert)'] = result.latencyMs;
     expect(result).toMatchObject({
       decision: 'LOG_ONLY',
+      level: 'HIGH',
       status: 'DECIDED',
       verified: false,
       remediations: 0,
@@ -187,6 +188,22 @@ describe('aisaws demo: every scenario ends as the default policy says', () => {
     expect(result.reason).toMatch(/alert only/);
     expect(result.score).toBeGreaterThanOrEqual(0.7);
     expect(result.resource.after).toEqual(result.resource.before);
+    expect(result.apiCalls).toEqual([]);
+    expect(result.stages.map((stage) => stage.name)).toEqual([
+      'Ingest',
+      'Score',
+      'Decide',
+      'Alert Logged Detection',
+    ]);
+    expect(result.emails).toHaveLength(1);
+    expect(result.alert?.subject).toMatch(
+      /^\[AISAWS HIGH\] Root user signed in to the console.* — logged, no automatic fix$/,
+    );
+    expect(result.alert?.body).toContain('NOTHING WAS CHANGED: WHAT TO DO');
+    expect(result.alert?.body).toContain('No AISAWS playbook fixes this detection');
+    expect(result.alert?.body).toContain('enable MFA on root');
+    const written = await readFile(result.emails[0]?.file ?? '', 'utf8');
+    expect(written).toContain('logged, no automatic fix');
   }, 30_000);
 });
 

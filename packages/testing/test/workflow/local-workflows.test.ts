@@ -163,6 +163,36 @@ describe('createLocalWorkflows', () => {
     );
   });
 
+  it("binds triage's Alert Logged Detection (its AlertFunctionArn) to the alert handler, with kind logged", async () => {
+    // Prepare: stage doubles that hand a LOG_ONLY HIGH decision on, whatever the input.
+    const calls: string[] = [];
+    const decided = publicBucketDecidedEvent({
+      eventId: 'runner-logged',
+      decision: { action: 'LOG_ONLY', level: 'HIGH', playbook: null, detectionId: null },
+    });
+    const workflows = createLocalWorkflows({
+      tasks: {
+        ...stageDoubles(calls),
+        ingest: async () => decided,
+        scoring: async () => decided,
+        decision: async () => decided,
+      },
+      dynamo: dynalite.client,
+      eventsTable: 'runner-events',
+    });
+    // Act
+    const { triage, remediation } = await workflows.runTriage({ any: 'EventBridge event' });
+    // Assess
+    expect(workflows.placeholders.AlertFunctionArn).toMatch(/:function:aisaws-local-alert$/);
+    expect(triage.status).toBe('SUCCEEDED');
+    expect(triage.states.map((s) => s.name).slice(-2)).toEqual([
+      'Alert Logged Detection',
+      'Logged And Alerted',
+    ]);
+    expect(calls).toEqual(['alert:logged']);
+    expect(remediation).toBeUndefined();
+  });
+
   it('names a placeholder that has no value', () => {
     const placeholder = ['$', '{Nope}'].join('');
     expect(() => substitutePlaceholders(`{"a": "${placeholder}"}`, {})).toThrow(
