@@ -129,13 +129,42 @@ function documentItems(text: string, file: string): FileItem[] {
 const hasRecords = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && 'Records' in value;
 
-function openStream(path: string, gzip: boolean, onBytes: (bytes: number) => void): Readable {
+function openGunzipStream(path: string, onBytes: (bytes: number) => void): Readable {
   const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   raw.on('data', (chunk) => onBytes(chunk.length));
-  if (!gzip) return raw;
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
   raw.on('error', (error) => gunzip.destroy(error));
   return raw.pipe(gunzip);
+}
+
+/**
+ * The chunks of an uncompressed file, read with one file handle and two buffers: the next read is started before
+ * the current chunk is handed out, so the disk read overlaps the processing of the previous chunk (without a
+ * stream's per-chunk machinery). A chunk is only valid until the next one is requested (its buffer is reused).
+ */
+async function* readPlainChunks(path: string, onBytes: (bytes: number) => void): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  const readInto = (buffer: Buffer): Promise<number> =>
+    handle.read(buffer, 0, CHUNK_BYTES, null).then((result) => result.bytesRead);
+  let current = 0;
+  let pending: Promise<number> | undefined;
+  try {
+    pending = readInto(buffers[current] as Buffer);
+    for (;;) {
+      const bytesRead = await pending;
+      if (bytesRead === 0) return;
+      onBytes(bytesRead);
+      const chunk = (buffers[current] as Buffer).subarray(0, bytesRead);
+      current = 1 - current;
+      pending = readInto(buffers[current] as Buffer);
+      yield chunk;
+    }
+  } finally {
+    // A consumer that stops early leaves a read in flight: let it settle before closing the handle.
+    await pending?.catch(() => undefined);
+    await handle.close();
+  }
 }
 
 async function readWholeText(path: string, gzip: boolean): Promise<string> {
@@ -226,7 +255,8 @@ async function* readItems(file: InputFile, onBytes: (bytes: number) => void): As
     return;
   }
 
-  const stream = openStream(file.path, head.gzip, onBytes);
+  const stream = head.gzip ? openGunzipStream(file.path, onBytes) : undefined;
+  const chunks: AsyncIterable<Buffer> = stream ?? readPlainChunks(file.path, onBytes);
   const splitter = new LineSplitter();
   let jsonLines = hint === 'jsonl';
   let multiLineDocument = false;
@@ -249,8 +279,8 @@ async function* readItems(file: InputFile, onBytes: (bytes: number) => void): As
   };
 
   try {
-    for await (const chunk of stream) {
-      if (!splitter.push(chunk as Buffer, onLine)) break;
+    for await (const chunk of chunks) {
+      if (!splitter.push(chunk, onLine)) break;
       if (batch.length > 0) {
         yield batch;
         batch = [];
@@ -264,7 +294,7 @@ async function* readItems(file: InputFile, onBytes: (bytes: number) => void): As
       location: { file: file.path, line: splitter.lineNumber + 1 },
     });
   } finally {
-    stream.destroy();
+    stream?.destroy();
   }
   if (multiLineDocument) {
     try {

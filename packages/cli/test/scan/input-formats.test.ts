@@ -183,6 +183,19 @@ describe('scan: input formats', () => {
     ).toBe(true);
   });
 
+  it('decodes multi-byte characters split across read chunks (buffers are reused between reads)', async () => {
+    // Prepare: ~500 KiB of lines whose padding mixes 2-, 3- and 4-byte UTF-8 characters, so chunk boundaries
+    // (every 64 KiB) fall inside characters; each eventID carries non-ASCII characters too.
+    const records = Array.from({ length: 700 }, (_, i) =>
+      record({ eventID: `ü-${i}-€😀`, requestParameters: { pad: 'é€😀'.repeat(40 + (i % 53)) } }),
+    );
+    const file = await folder.write('multibyte.jsonl', jsonLines(records));
+    // Act
+    const run = await scan({ paths: [file], format: 'json' });
+    // Assess
+    expect(run.lines.map((line) => line.eventId)).toEqual(records.map((r) => r.eventID));
+  });
+
   it('writes only lines that match the output contract', async () => {
     const file = await folder.write(
       'mixed.jsonl',

@@ -23,6 +23,20 @@ function levelFor(score: number, policy: Policy): RiskLevel {
 
 const fixed = (n: number): string => n.toFixed(2);
 
+/** The last date written by isoOf and its text: `scan` decides every event with the same `now`. */
+let lastIsoTime = Number.NaN;
+let lastIso = '';
+
+/** `date.toISOString()`, without formatting the same instant twice in a row (throws the same on an invalid date). */
+function isoOf(date: Date): string {
+  const time = date.getTime();
+  if (time !== lastIsoTime) {
+    lastIso = date.toISOString();
+    lastIsoTime = time;
+  }
+  return lastIso;
+}
+
 /** The reason's parts, the absent ones skipped, joined with "; ". */
 function joinReason(...parts: (string | undefined)[]): string {
   let reason = '';
@@ -116,6 +130,29 @@ function defaultAction(
   return { action: 'HUMAN_APPROVAL', why: `HIGH risk: approval required before playbook ${descriptor.id}` };
 }
 
+/** One literal with every field (no spread, no closure): decide runs once per event in `scan`. */
+function makeDecision(
+  action: DecisionAction,
+  level: RiskLevel,
+  reason: string,
+  hit: DetectionHit | null,
+  exempt: boolean,
+  policy: Policy,
+  decidedAt: string,
+): Decision {
+  return {
+    action,
+    level,
+    reason,
+    detectionId: hit === null ? null : hit.id,
+    playbook: hit === null ? null : hit.playbook,
+    dryRun: policy.dryRun,
+    exempt,
+    approvalTimeoutSeconds: policy.approvalTimeoutMinutes * 60,
+    decidedAt,
+  };
+}
+
 /**
  * The decision for a scored event, pure and deterministic. Rules, in order:
  * 1. no actionable hit with a playbook (failed call, alert-only detection, no detection) → LOG_ONLY;
@@ -138,33 +175,20 @@ function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {})
         ? `score ${fixed(score)} is MEDIUM (≥ ${fixed(policy.thresholds.medium)}, < ${fixed(policy.thresholds.high)})`
         : `score ${fixed(score)} is HIGH (≥ ${fixed(policy.thresholds.high)})`;
   const dryRunText = policy.dryRun ? 'dry run: nothing will be changed' : undefined;
-  const decidedAt = (context.now ?? new Date(event.receivedAt)).toISOString();
-  // One literal with every field (no spread): decide runs once per event in `scan`.
-  const make = (
-    action: DecisionAction,
-    reason: string,
-    hit: DetectionHit | null,
-    exempt: boolean,
-  ): Decision => ({
-    action,
-    level,
-    reason,
-    detectionId: hit === null ? null : hit.id,
-    playbook: hit === null ? null : hit.playbook,
-    dryRun: policy.dryRun,
-    exempt,
-    approvalTimeoutSeconds: policy.approvalTimeoutMinutes * 60,
-    decidedAt,
-  });
-
+  const decidedAt = isoOf(context.now ?? new Date(event.receivedAt));
   const hit = primaryDetection(event.detections);
   if (!hit || hit.playbook === null)
-    return make(
+    return makeDecision(
       'LOG_ONLY',
+      level,
       joinReason(`logged only: ${whyNothingToFix(event)}`, scoreText, dryRunText),
       null,
       false,
+      policy,
+      decidedAt,
     );
+  const make = (action: DecisionAction, reason: string, hit: DetectionHit | null, exempt: boolean) =>
+    makeDecision(action, level, reason, hit, exempt, policy, decidedAt);
 
   const detectionText = `detection ${hit.id} (severity ${fixed(hit.severity)}): ${hit.summary}`;
   const playbookText = `playbook ${hit.playbook}`;

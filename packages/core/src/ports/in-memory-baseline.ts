@@ -103,7 +103,11 @@ function prune(sorted: number[], cutoff: number): number[] {
 }
 
 function countInWindow(sorted: readonly number[], from: number, to: number): number {
-  return upperBound(sorted, to) - lowerBound(sorted, from);
+  const length = sorted.length;
+  if (length === 0) return 0;
+  // In-order arrival (the common case): every entry is ≤ to, so the upper bound is the length.
+  const last = sorted[length - 1] ?? 0;
+  return (last <= to ? length : upperBound(sorted, to)) - lowerBound(sorted, from);
 }
 
 class InMemoryBaselineStore implements BaselineStore {
@@ -133,9 +137,14 @@ class InMemoryBaselineStore implements BaselineStore {
 
     const o = this.options;
     const state = this.principals.get(observation.principal);
-    const snapshot = state ? this.snapshotOf(state, observation) : FIRST_CALL;
-    const next = state ?? this.createPrincipal(observation.principal);
-    this.record(next, observation);
+    let snapshot: BaselineSnapshot;
+    if (state) {
+      snapshot = this.snapshotOf(state, observation);
+      this.record(state, observation, snapshot);
+    } else {
+      snapshot = FIRST_CALL;
+      this.record(this.createPrincipal(observation.principal), observation, undefined);
+    }
 
     if (this.remembered.size >= o.maxRememberedEvents) {
       const oldest = this.remembered.keys().next();
@@ -174,11 +183,17 @@ class InMemoryBaselineStore implements BaselineStore {
     return state;
   }
 
-  private record(state: PrincipalState, observation: BaselineObservation): void {
+  /** Adds the observation to the principal's state; `seen` (the snapshot just taken, if any) skips known values. */
+  private record(
+    state: PrincipalState,
+    observation: BaselineObservation,
+    seen: BaselineSnapshot | undefined,
+  ): void {
     const o = this.options;
-    addBounded(state.apis, observation.api, o.maxApisPerPrincipal);
-    if (observation.sourceIp !== undefined) addBounded(state.ips, observation.sourceIp, o.maxIpsPerPrincipal);
-    if (observation.region !== undefined)
+    if (!seen?.apiSeenBefore) addBounded(state.apis, observation.api, o.maxApisPerPrincipal);
+    if (observation.sourceIp !== undefined && !seen?.ipSeenBefore)
+      addBounded(state.ips, observation.sourceIp, o.maxIpsPerPrincipal);
+    if (observation.region !== undefined && !seen?.regionSeenBefore)
       addBounded(state.regions, observation.region, o.maxRegionsPerPrincipal);
     if (!Number.isFinite(observation.at)) return;
     state.latest = Math.max(state.latest, observation.at);
