@@ -4,7 +4,9 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
     // A suite that fails to load has no failed test; count it so the line never reads "0 failed" on a broken run.
-    const brokenSuites = results.testResults.filter((r) => r.testExecError || (r.failureMessage && r.numFailingTests === 0)).length;
+    const brokenSuites = results.testResults.filter(
+      (r) => r.testExecError || (r.failureMessage && r.numFailingTests === 0),
+    ).length;
     const failed = results.numFailedTests + brokenSuites;
     const line = `\ntests: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`;
     process.once('exit', () => process.stdout.write(line));
