@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { firstDefined, readOrNull, resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';
-import { ALL_BLOCKED, type PublicAccessBlock, PublicAccessBlockSchema } from './s3-bucket.js';
+import {
+  ALL_BLOCKED,
+  isAllBlocked,
+  type PublicAccessBlock,
+  PublicAccessBlockSchema,
+  toPublicAccessBlock,
+} from './s3-bucket.js';
 
 const AccountIdSchema = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
 
@@ -36,18 +42,8 @@ async function readAccountPublicAccessBlock(
     () => s3control(target, ctx).send(new GetPublicAccessBlockCommand({ AccountId: target.accountId })),
     ['NoSuchPublicAccessBlockConfiguration'],
   );
-  if (output === null) return null;
-  const config = output.PublicAccessBlockConfiguration ?? {};
-  return {
-    BlockPublicAcls: config.BlockPublicAcls === true,
-    IgnorePublicAcls: config.IgnorePublicAcls === true,
-    BlockPublicPolicy: config.BlockPublicPolicy === true,
-    RestrictPublicBuckets: config.RestrictPublicBuckets === true,
-  };
+  return output === null ? null : toPublicAccessBlock(output.PublicAccessBlockConfiguration);
 }
-
-const isAllBlocked = (config: PublicAccessBlock | null): boolean =>
-  config !== null && Object.values(config).every((flag) => flag);
 
 const restoreAccountPublicAccessBlock = definePlaybookImplementation({
   id: 's3.restore-account-public-access-block',

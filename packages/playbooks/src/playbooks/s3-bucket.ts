@@ -64,6 +64,18 @@ const s3 = (target: BucketTarget, ctx: PlaybookContext) => ctx.clients(S3Client,
 const isAllBlocked = (config: PublicAccessBlock | null): boolean =>
   config !== null && Object.values(PublicAccessBlockSchema.parse(config)).every((flag) => flag);
 
+/** The four flags as S3 and S3 Control return them (an absent flag is off). */
+function toPublicAccessBlock(
+  config: Partial<Record<keyof PublicAccessBlock, boolean>> = {},
+): PublicAccessBlock {
+  return {
+    BlockPublicAcls: config.BlockPublicAcls === true,
+    IgnorePublicAcls: config.IgnorePublicAcls === true,
+    BlockPublicPolicy: config.BlockPublicPolicy === true,
+    RestrictPublicBuckets: config.RestrictPublicBuckets === true,
+  };
+}
+
 /** The bucket's Block Public Access configuration, or null when it has none. */
 async function readPublicAccessBlock(
   target: BucketTarget,
@@ -73,14 +85,7 @@ async function readPublicAccessBlock(
     () => s3(target, ctx).send(new GetPublicAccessBlockCommand({ Bucket: target.bucket })),
     ['NoSuchPublicAccessBlockConfiguration'],
   );
-  if (output === null) return null;
-  const config = output.PublicAccessBlockConfiguration ?? {};
-  return {
-    BlockPublicAcls: config.BlockPublicAcls === true,
-    IgnorePublicAcls: config.IgnorePublicAcls === true,
-    BlockPublicPolicy: config.BlockPublicPolicy === true,
-    RestrictPublicBuckets: config.RestrictPublicBuckets === true,
-  };
+  return output === null ? null : toPublicAccessBlock(output.PublicAccessBlockConfiguration);
 }
 
 async function readAcl(target: BucketTarget, ctx: PlaybookContext): Promise<BucketAcl> {
@@ -249,4 +254,11 @@ const restoreBucketPublicAccessBlock = definePlaybookImplementation({
 });
 
 export type { PublicAccessBlock };
-export { ALL_BLOCKED, makeBucketPrivate, PublicAccessBlockSchema, restoreBucketPublicAccessBlock };
+export {
+  ALL_BLOCKED,
+  isAllBlocked,
+  makeBucketPrivate,
+  PublicAccessBlockSchema,
+  restoreBucketPublicAccessBlock,
+  toPublicAccessBlock,
+};
