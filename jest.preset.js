@@ -16,5 +16,4 @@ export const preset = (displayName) => ({
     ],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  setupFiles: [new URL('./scripts/jest-setup.cjs', import.meta.url).pathname],
 });

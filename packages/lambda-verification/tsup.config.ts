@@ -1,11 +1,11 @@
 import { defineConfig } from 'tsup';
 
-// One self-contained ESM file for the nodejs22.x arm64 runtime; the SDK is bundled so the version tested is the one deployed.
+// One self-contained ESM file for the nodejs24.x arm64 runtime; the SDK is bundled so the version tested is the one deployed.
 export default defineConfig({
   entry: { index: 'src/handler.ts' },
   format: ['esm'],
   platform: 'node',
-  target: 'node22',
+  target: 'node24',
   bundle: true,
   noExternal: [/.*/],
   minify: true,

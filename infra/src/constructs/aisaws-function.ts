@@ -26,7 +26,7 @@ interface AisawsFunctionProps {
 
 /**
  * One AISAWS Lambda: its own role with an inline least-privilege policy, its KMS-encrypted log group with
- * retention, the function (nodejs22.x, arm64, published, environment encrypted with the AISAWS key) built from the
+ * retention, the function (nodejs24.x, arm64, published, environment encrypted with the AISAWS key) built from the
  * versioned artifact, and the `live` alias the workflows invoke.
  */
 class AisawsFunction extends Construct {
@@ -65,7 +65,7 @@ class AisawsFunction extends Construct {
       filename: path,
       sourceCodeHash: Fn.filebase64sha256(path),
       handler: 'index.handler',
-      runtime: 'nodejs22.x',
+      runtime: 'nodejs24.x',
       architectures: ['arm64'],
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,

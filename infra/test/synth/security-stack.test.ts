@@ -55,7 +55,7 @@ describe('Security stack of every environment in infra/environments', () => {
   });
 
   it.each(['dev', 'prod'])(
-    '%s: the seven Lambdas on nodejs22.x/arm64 with a live alias, log group and alarms',
+    '%s: the seven Lambdas on nodejs24.x/arm64 with a live alias, log group and alarms',
     (name) => {
       const stack = stackOf(name);
 
@@ -63,7 +63,7 @@ describe('Security stack of every environment in infra/environments', () => {
         expect(
           Testing.toHaveResourceWithProperties(stack.text, 'aws_lambda_function', {
             function_name: `aisaws-${name}-${stage}`,
-            runtime: 'nodejs22.x',
+            runtime: 'nodejs24.x',
             architectures: ['arm64'],
             handler: 'index.handler',
             publish: true,

@@ -20,4 +20,4 @@ export type {
   TaskHandler,
   WorkflowTasks,
 } from './local-workflows.js';
-export { createLocalWorkflows, installPromiseWithResolvers } from './local-workflows.js';
+export { createLocalWorkflows } from './local-workflows.js';

@@ -13,24 +13,6 @@ import {
 } from 'aws-local-stepfunctions';
 import { loadWorkflowDefinition, type PlaceholderValues, type WorkflowName } from './definitions.js';
 
-// aws-local-stepfunctions calls Promise.withResolvers (ES2024), which Node 20 lacks. Installed here, not only in a
-// jest setup file, because the local demo runs this module too.
-installPromiseWithResolvers();
-
-function installPromiseWithResolvers(): void {
-  const promiseConstructor = Promise as unknown as { withResolvers?: unknown };
-  if (typeof promiseConstructor.withResolvers === 'function') return;
-  promiseConstructor.withResolvers = <T>() => {
-    let resolve!: (value: T | PromiseLike<T>) => void;
-    let reject!: (reason?: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
-
 /** A stage handler as the Lambda factories return it. */
 type TaskHandler = (event: unknown) => Promise<unknown>;
 
@@ -649,4 +631,4 @@ export type {
   TaskHandler,
   WorkflowTasks,
 };
-export { createLocalWorkflows, installPromiseWithResolvers };
+export { createLocalWorkflows };
