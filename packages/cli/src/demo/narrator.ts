@@ -1,6 +1,6 @@
+import type { OutboxMessage } from '@aisaws/simulated-account';
 import { z } from 'zod';
 import type { LocalSandbox } from '../sandbox/local-sandbox.js';
-import type { OutboxMessage } from '../sandbox/outbox.js';
 import { createPainter, type DemoOutput, formatEmail, formatMs, formatResourceChange } from './render.js';
 import type { DemoScenario } from './scenarios.js';
 import type { StageReport } from './stage-log.js';

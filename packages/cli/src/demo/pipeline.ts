@@ -9,9 +9,9 @@ import { createIngestHandler } from '@aisaws/lambda-ingest';
 import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
 import { createDefaultScoringHandler } from '@aisaws/lambda-scoring';
 import { createVerificationHandler } from '@aisaws/lambda-verification';
+import type { Outbox } from '@aisaws/simulated-account';
+import { simulatedClient } from '@aisaws/simulated-account';
 import type { LocalSandbox } from '../sandbox/local-sandbox.js';
-import type { Outbox } from '../sandbox/outbox.js';
-import { simulatedClient } from '../sandbox/simulated-clients.js';
 import type { StageLog } from './stage-log.js';
 
 /**

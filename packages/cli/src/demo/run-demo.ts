@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Policy } from '@aisaws/core/policy';
 import { type DecidedEvent, DecidedEventSchema, ScoredEventSchema } from '@aisaws/core/schemas';
+import { createOutbox, type FaultSwitchesInput, type OutboxMessage } from '@aisaws/simulated-account';
 import { openSandbox } from '../sandbox/local-sandbox.js';
-import { createOutbox, type OutboxMessage } from '../sandbox/outbox.js';
 import { startApprovalServer } from './approval-server.js';
 import { readEventItem, timelineSteps } from './event-item.js';
 import { createDemoNarrator } from './narrator.js';
@@ -36,6 +36,11 @@ interface DemoOptions {
   readonly policy?: Policy;
   /** Milliseconds of each Retry pause of the workflows instead of the ASL's seconds; default 50. */
   readonly retryIntervalMs?: number;
+  /**
+   * Fault switches of the simulated account (throttling, 5xx, timeouts, SNS down, never converging; see
+   * @aisaws/simulated-account): they apply to AISAWS's calls, never to the scenario's risky call.
+   */
+  readonly faults?: FaultSwitchesInput;
 }
 
 interface ApprovalRequest {
@@ -124,6 +129,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
   const clock = { now: () => new Date() };
 
   const sandbox = await openSandbox({ stateDir });
+  if (options.faults) sandbox.account.faults.set(options.faults);
   const approvalServer = await startApprovalServer();
   try {
     narrator.header(scenario, sandbox, outboxDir);
@@ -132,6 +138,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
     const emails: OutboxMessage[] = [];
     const outbox = createOutbox({
       directory: outboxDir,
+      faults: sandbox.account.faults,
       onMessage: (message) => {
         emails.push(message);
         narrator.email(message);
@@ -238,7 +245,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
         .filter((call) => !READ_OPERATION.test(call.operation))
         .map(
           (call) =>
-            `${call.service}:${call.operation} ${call.target}${call.outcome === 'error' ? ` → ${call.error}` : ''}`,
+            `${call.service}:${call.operation} ${call.target}${call.outcome === 'error' ? ` → ${call.error}` : ''}${call.fault ? ` (simulated fault: ${call.fault})` : ''}`,
         ),
       remediations: stageLog.count('Remediate'),
       deliveries: options.duplicates,

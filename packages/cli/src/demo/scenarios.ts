@@ -1,6 +1,6 @@
 import type { DecisionAction } from '@aisaws/core/schemas';
-import { ALL_USERS_URI, AUTHENTICATED_USERS_URI } from '../sandbox/account-state.js';
-import type { ApiCallOutcome, SimulatedAccount } from '../sandbox/simulated-account.js';
+import type { ApiCallOutcome, SimulatedAccount } from '@aisaws/simulated-account';
+import { ALL_USERS_URI, AUTHENTICATED_USERS_URI } from '@aisaws/simulated-account';
 
 /**
  * The demo scenarios: each sets up a resource in the simulated account (quietly: these calls are the "before"

@@ -1,4 +1,5 @@
 import type { TableLogicalName } from '@aisaws/core/storage';
+import { SimulatedAccount } from '@aisaws/simulated-account';
 import {
   createTables,
   type RunningDynalite,
@@ -7,7 +8,6 @@ import {
   startS3rver,
   tableNamesWithPrefix,
 } from '@aisaws/testing/harness';
-import { SimulatedAccount } from './simulated-account.js';
 import { createStateDir, type StateDir } from './state-dir.js';
 import { dumpTables, loadTables, parseTableDump } from './table-dump.js';
 

@@ -97,6 +97,8 @@ const SimulatedCallSchema = z.strictObject({
   target: z.string(),
   outcome: z.enum(['ok', 'error']),
   error: z.string().optional(),
+  /** Set when a simulated fault shaped the outcome (faults.ts): `throttle`, `serverError`, `timeout`, `changeNotKept`. */
+  fault: z.string().optional(),
 });
 
 const AccountStateSchema = z.strictObject({

@@ -2,6 +2,7 @@ import type { ClientFactory } from '@aisaws/playbooks';
 import { z } from 'zod';
 import { AclGrantSchema, CreateVolumePermissionSchema, PublicAccessBlockSchema } from './account-state.js';
 import { policyIsPublic } from './bucket-policy.js';
+import { SimulatedTimeoutError } from './faults.js';
 import { jsonCopy } from './json-copy.js';
 import type { IngressRuleInput, SimulatedAccount } from './simulated-account.js';
 import { SimulatedOperationNotSupportedError, SimulatedServiceError } from './simulated-error.js';
@@ -11,7 +12,10 @@ import { SimulatedOperationNotSupportedError, SimulatedServiceError } from './si
  * `ctx.clients(S3Client, region).send(new GetBucketAclCommand({...}))`; the factory returns an object with the same
  * `send` that dispatches on the command's class name and reads `command.input`, answers with the output shape of
  * the SDK v3 command, and throws SimulatedServiceError named like the AWS error code. It is a simulation: the
- * object is cast to the requested client class at this one boundary and only `send` exists on it.
+ * object is cast to the requested client class at this one boundary and only `send` exists on it. Before each call
+ * the account's fault switches (faults.ts) may throttle it, fail it with a 5xx or time it out; with `neverConverge`
+ * a change answers 200 and is undone. Faults are not retried here: a handler sees what the SDK throws once its own
+ * retries are spent, and the workflow's Retry takes it from there.
  */
 
 type OperationHandler = (
@@ -614,6 +618,24 @@ function targetOf(input: unknown): string {
   return '';
 }
 
+/** Runs an operation and puts the account state back as it was (the `neverConverge` fault). */
+function withoutKeepingChanges<T>(account: SimulatedAccount, run: () => T): T {
+  const before = jsonCopy(account.state);
+  try {
+    return run();
+  } finally {
+    // The id counter moves on: an id handed out must never be handed out again.
+    Object.assign(account.state, before, { sequence: account.state.sequence });
+  }
+}
+
+/** The fault kind of an error the fault switches threw, if they did. */
+function faultOf(error: unknown): string | undefined {
+  if (error instanceof SimulatedTimeoutError || error instanceof SimulatedServiceError)
+    return error.simulatedFault;
+  return undefined;
+}
+
 const CommandSchema = z.object({ input: z.unknown() });
 
 /** A simulated client for one service: `send(command)` answers from the account's state. */
@@ -634,14 +656,24 @@ function simulatedClient(account: SimulatedAccount, clientName: string, region: 
         target: targetOf(input),
       };
       try {
+        await account.faults.beforeCall(service.service, call.operation);
+        if (account.faults.dropsChange(service.service, call.operation)) {
+          const output = withoutKeepingChanges(account, () =>
+            handler(account, stripUndefined(input), region),
+          );
+          account.recordCall({ ...call, outcome: 'ok', fault: 'changeNotKept' });
+          return output;
+        }
         const output = handler(account, stripUndefined(input), region);
         account.recordCall({ ...call, outcome: 'ok' });
         return output;
       } catch (error) {
+        const fault = faultOf(error);
         account.recordCall({
           ...call,
           outcome: 'error',
           error: error instanceof Error ? error.name : String(error),
+          ...(fault ? { fault } : {}),
         });
         throw error;
       }

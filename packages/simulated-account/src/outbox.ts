@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { FaultInjector } from './faults.js';
 
 /**
  * The simulated SNS topic of the demo: there is no SNS emulator here, so a `Publish` to the alert topic becomes an
  * e-mail message (RFC 5322, text/plain UTF-8) written as an `.eml` file to the outbox folder — what an e-mail
- * subscription of the topic would receive. Any mail client opens the files.
+ * subscription of the topic would receive. Any mail client opens the files. With `faults`, Publish can fail as SNS
+ * fails (down, throttled, 5xx, timeout), and nothing is written then.
  */
 
 const PublishInputSchema = z.looseObject({
@@ -37,6 +39,11 @@ interface OutboxOptions {
   readonly now?: () => Date;
   /** Called for each message once its file is written (the demo prints it as it arrives). */
   readonly onMessage?: (message: OutboxMessage) => void;
+  /**
+   * Fault switches (usually the simulated account's, `account.faults`): `snsDown` refuses every Publish with
+   * `InternalErrorException` 500, and the random faults apply to the `sns` service like to any other.
+   */
+  readonly faults?: FaultInjector;
 }
 
 /** RFC 5322 date-time with a numeric zone: `Wed, 25 Nov 2026 04:20:00 +0000`. */
@@ -125,6 +132,7 @@ function createOutbox(options: OutboxOptions) {
               name: 'SimulatedOperationNotSupportedError',
             },
           );
+        await options.faults?.beforeCall('sns', 'Publish');
         const output = await publish((command as { input?: unknown }).input);
         return { $metadata: { httpStatusCode: 200 }, ...output };
       },

@@ -9,9 +9,17 @@ class SimulatedServiceError extends Error {
   readonly $metadata: { httpStatusCode: number; requestId?: string };
   /** Some SDK code reads the code from `Code` (S3 XML errors). */
   readonly Code: string;
+  /** Set when the fault switches (faults.ts) threw it rather than the simulated service's own rules. */
+  readonly simulatedFault: 'throttle' | 'serverError' | 'snsDown' | undefined;
 
-  constructor(code: string, message: string, httpStatusCode = 400) {
+  constructor(
+    code: string,
+    message: string,
+    httpStatusCode = 400,
+    simulatedFault?: 'throttle' | 'serverError' | 'snsDown',
+  ) {
     super(message);
+    this.simulatedFault = simulatedFault;
     this.name = code;
     this.Code = code;
     this.$fault = httpStatusCode >= 500 ? 'server' : 'client';
@@ -24,7 +32,7 @@ class SimulatedOperationNotSupportedError extends Error {
   override readonly name = 'SimulatedOperationNotSupportedError';
   constructor(service: string, operation: string) {
     super(
-      `the simulated account does not implement ${service} ${operation}; add it to packages/cli/src/sandbox/simulated-clients.ts`,
+      `the simulated account does not implement ${service} ${operation}; add it to packages/simulated-account/src/simulated-clients.ts`,
     );
   }
 }

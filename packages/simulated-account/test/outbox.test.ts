@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { startApprovalServer } from '../../src/demo/approval-server.js';
-import { createOutbox, type OutboxMessage } from '../../src/sandbox/outbox.js';
+import { createOutbox, type OutboxMessage } from '../src/outbox.js';
 
 describe('outbox: the simulated SNS topic writes each alert as an e-mail file', () => {
   let directory: string;
@@ -67,50 +66,5 @@ describe('outbox: the simulated SNS topic writes each alert as an e-mail file', 
     await expect(tooLong).rejects.toThrow(/Subject: Subject must be at most 100 characters/);
     await expect(other).rejects.toThrow(/Publish only, not ListTopicsCommand/);
     expect(outbox.messages).toHaveLength(0);
-  });
-});
-
-describe('approval endpoint: a loopback function URL', () => {
-  it('hands a GET with its query string to the handler as a function URL event and returns its response', async () => {
-    // Prepare
-    const server = await startApprovalServer();
-    const received: unknown[] = [];
-    server.setHandler(async (event) => {
-      received.push(event);
-      return { statusCode: 200, headers: { 'content-type': 'text/html' }, body: '<p>Approved</p>' };
-    });
-
-    // Act
-    const response = await fetch(`${server.url}?token=abc&decision=approve`);
-    const body = await response.text();
-    await server.close();
-
-    // Assess
-    expect(response.status).toBe(200);
-    expect(body).toBe('<p>Approved</p>');
-    expect(received[0]).toMatchObject({
-      version: '2.0',
-      rawPath: '/',
-      rawQueryString: 'token=abc&decision=approve',
-      queryStringParameters: { token: 'abc', decision: 'approve' },
-      requestContext: { http: { method: 'GET', sourceIp: '127.0.0.1' } },
-    });
-  });
-
-  it('answers 500 with the error name when the handler throws', async () => {
-    // Prepare
-    const server = await startApprovalServer();
-    server.setHandler(async () => {
-      throw new TypeError('boom');
-    });
-
-    // Act
-    const response = await fetch(server.url);
-    const text = await response.text();
-    await server.close();
-
-    // Assess
-    expect(response.status).toBe(500);
-    expect(text).toContain('TypeError: boom');
   });
 });

@@ -14,7 +14,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from '@jest/globals';
-import { SimulatedAccount } from '../../src/sandbox/simulated-account.js';
+import { SimulatedAccount } from '../src/simulated-account.js';
 
 const fixedNow = () => new Date('2026-11-25T04:00:00.000Z');
 

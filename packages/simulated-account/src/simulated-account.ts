@@ -24,6 +24,7 @@ import {
   type EventBridgeEnvelopeJson,
   toEventBridgeEvent,
 } from './cloudtrail-record.js';
+import { FaultInjector, type FaultSwitchesInput } from './faults.js';
 import { jsonCopy } from './json-copy.js';
 import { createSimulatedClientFactory } from './simulated-clients.js';
 import { SimulatedServiceError } from './simulated-error.js';
@@ -37,6 +38,7 @@ import { SimulatedServiceError } from './simulated-error.js';
  *      wrapped in the EventBridge envelope;
  *  (b) offers `clientFactory`: SDK-shaped clients (`send(command)`) over the same state for the playbooks.
  * It is a simulation, named so in the demo output; objects (the raw-event archive) and DynamoDB are real emulators.
+ * `faults` (see faults.ts) makes the clients of (b) throttle, fail with 5xx, time out or never converge, seeded.
  */
 
 const DEMO_ACCOUNT_ID = '111122223333';
@@ -45,6 +47,14 @@ const MAX_RECORDED_CALLS = 200;
 
 const PUBLIC_CANNED_ACLS = ['public-read', 'public-read-write', 'authenticated-read'] as const;
 type CannedAcl = 'private' | (typeof PUBLIC_CANNED_ACLS)[number];
+
+interface SimulatedAccountOptions {
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly now?: () => Date;
+  /** Fault switches for the clients (faults.ts); change them later with `account.faults.set(…)`. */
+  readonly faults?: FaultSwitchesInput;
+}
 
 /** A change made by a demo principal: the CloudTrail record written and the event EventBridge delivers. */
 interface ApiCallOutcome {
@@ -116,28 +126,39 @@ class SimulatedAccount {
   private readonly now: () => Date;
   /** SDK-shaped clients over this account, for the playbooks (see simulated-clients.ts). */
   readonly clientFactory: ClientFactory;
+  /** The fault switches of the clients (and of an outbox given `faults: account.faults`); all off by default. */
+  readonly faults: FaultInjector;
 
-  private constructor(state: AccountState, now: () => Date) {
+  private constructor(state: AccountState, now: () => Date, faults: FaultSwitchesInput = {}) {
     this.state = state;
     this.now = now;
+    this.faults = new FaultInjector(faults);
     this.clientFactory = createSimulatedClientFactory(this);
   }
 
-  static create(options: { accountId?: string; region?: string; now?: () => Date } = {}): SimulatedAccount {
+  static create(options: SimulatedAccountOptions = {}): SimulatedAccount {
     return new SimulatedAccount(
       emptyAccountState(options.accountId, options.region),
       options.now ?? (() => new Date()),
+      options.faults,
     );
   }
 
-  /** Restores an account saved with `toJSON`; throws naming the field when the JSON is not an account state. */
-  static fromJSON(json: unknown, now: () => Date = () => new Date()): SimulatedAccount {
+  /**
+   * Restores an account saved with `toJSON`; throws naming the field when the JSON is not an account state. Faults
+   * are not saved: they are switched on per process.
+   */
+  static fromJSON(
+    json: unknown,
+    now: () => Date = () => new Date(),
+    faults: FaultSwitchesInput = {},
+  ): SimulatedAccount {
     const parsed = AccountStateSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`simulated account state: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
     }
-    return new SimulatedAccount(parsed.data, now);
+    return new SimulatedAccount(parsed.data, now, faults);
   }
 
   toJSON(): AccountState {
@@ -686,5 +707,5 @@ class SimulatedAccount {
   }
 }
 
-export type { ApiCallOutcome, CannedAcl, IngressRuleInput };
+export type { ApiCallOutcome, CannedAcl, IngressRuleInput, SimulatedAccountOptions };
 export { DEMO_ACCOUNT_ID, DEMO_REGION, demoDeveloper, SimulatedAccount };
