@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { catalog } from '@aisaws/core/detections';
-import { permissionsFor } from '@aisaws/playbooks';
+import { permissionsFor, rollbackPermissionsFor } from '@aisaws/playbooks';
 import { App } from 'cdktn';
 import { resolveArtifacts, workspacePackageDirs } from './config/artifacts.js';
 import type { Environment } from './config/environment.js';
@@ -30,12 +30,14 @@ function buildApp(environments: readonly Environment[], options: BuildOptions = 
   const packageDirs = workspacePackageDirs(REPO_ROOT);
   const eventRules = buildEventRules(catalog);
   const playbookActions = permissionsFor();
+  const rollbackActions = rollbackPermissionsFor();
   for (const environment of environments) {
     new SecurityStack(app, environment.name, {
       environment,
       artifacts: resolveArtifacts(environment, packageDirs),
       eventRules,
       playbookActions,
+      rollbackActions,
       workflowsDir: WORKFLOWS_DIR,
     });
     for (const account of environment.accounts.members)
@@ -44,6 +46,7 @@ function buildApp(environments: readonly Environment[], options: BuildOptions = 
         account,
         eventRules,
         playbookActions,
+        rollbackActions,
       });
   }
   return app;

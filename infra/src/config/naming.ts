@@ -1,5 +1,9 @@
 import type { Environment, Stage } from './environment.js';
 
+type MemberRoleKind = 'remediation' | 'rollback' | 'verification';
+/** A Lambda of AISAWS: one per stage, plus the rollback function (the remediation package, the rollback role). */
+type FunctionKind = Stage | 'rollback';
+
 /**
  * Physical names and ARNs, computed from the environment alone (never read back from AWS), so IAM policies are
  * readable in the synthesized JSON and the tests can assert exact resources. Names follow the runtime contract:
@@ -10,11 +14,11 @@ interface Names {
   readonly prefix: string;
   readonly account: string;
   readonly region: string;
-  functionName(stage: Stage): string;
-  functionArn(stage: Stage): string;
+  functionName(stage: FunctionKind): string;
+  functionArn(stage: FunctionKind): string;
   /** The `live` alias the workflows invoke. */
-  aliasArn(stage: Stage): string;
-  lambdaLogGroupName(stage: Stage): string;
+  aliasArn(stage: FunctionKind): string;
+  lambdaLogGroupName(stage: FunctionKind): string;
   logGroupArn(name: string): string;
   tableName(logical: string): string;
   tableArn(logical: string): string;
@@ -28,9 +32,12 @@ interface Names {
   topicArn: string;
   hmacParameterName: string;
   hmacParameterArn: string;
-  /** The roles the member stacks create in each member account. */
-  memberRoleName(kind: 'remediation' | 'verification'): string;
-  memberRoleArn(kind: 'remediation' | 'verification', account: string): string;
+  /**
+   * The roles the member stacks create in each member account: `remediation` holds the forward (fixing) actions,
+   * `rollback` the un-fix actions (assumable only by the security account's rollback role), `verification` reads.
+   */
+  memberRoleName(kind: MemberRoleKind): string;
+  memberRoleArn(kind: MemberRoleKind, account: string): string;
   roleName(owner: string): string;
   roleArn(owner: string): string;
 }
@@ -41,9 +48,9 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
   const account = environment.accounts.security;
   const arn = (service: string, resource: string, scopedRegion = region, scopedAccount = account) =>
     `arn:aws:${service}:${scopedRegion}:${scopedAccount}:${resource}`;
-  const functionName = (stage: Stage) => `${prefix}-${stage}`;
+  const functionName = (stage: FunctionKind) => `${prefix}-${stage}`;
   const queueName = (kind: 'quarantine' | 'events-dlq') => `${prefix}-${kind}`;
-  const memberRoleName = (kind: 'remediation' | 'verification') => `${prefix}-member-${kind}`;
+  const memberRoleName = (kind: MemberRoleKind) => `${prefix}-member-${kind}`;
   return {
     prefix,
     account,
@@ -72,5 +79,5 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
   };
 }
 
-export type { Names };
+export type { FunctionKind, MemberRoleKind, Names };
 export { namesFor };

@@ -1,6 +1,7 @@
 import type { Stage } from '../config/environment.js';
-import type { Names } from '../config/naming.js';
+import type { MemberRoleKind, Names } from '../config/naming.js';
 import type { PolicyStatement } from './policy-document.js';
+import { protectOwnResources } from './self-protection.js';
 
 /**
  * Each Lambda's IAM statements: its own needs (from the runtime contract) plus, for remediation and verification,
@@ -13,8 +14,10 @@ interface StagePermissionInputs {
   /** The KMS key encrypting tables, queues, topic, logs, bucket and parameters (a Terraform reference). */
   readonly keyArn: string;
   readonly memberAccounts: readonly string[];
-  /** Every action the playbooks declare, sorted (`permissionsFor()` of @aisaws/playbooks). */
+  /** The playbooks' forward actions (snapshot, apply, verify), sorted (`permissionsFor()` of @aisaws/playbooks). */
   readonly playbookActions: readonly string[];
+  /** The playbooks' rollback actions (`rollbackPermissionsFor()`): only the rollback role holds them. */
+  readonly rollbackActions: readonly string[];
 }
 
 /** The playbooks' read actions: what verification needs to re-read the real state. */
@@ -36,18 +39,6 @@ const IDEMPOTENCY_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
-];
-
-/**
- * Actions the remediation Lambda must never use on AISAWS's own roles, even though the playbooks hold them for
- * every other principal: without this, `iam:AttachRolePolicy` on `*` would let the role grant itself more.
- */
-const SELF_PROTECTION_ACTIONS = [
-  'iam:AttachRolePolicy',
-  'iam:DeleteRolePolicy',
-  'iam:DetachRolePolicy',
-  'iam:PutRolePolicy',
-  'iam:UpdateAssumeRolePolicy',
 ];
 
 function commonStatements(stage: Stage, inputs: StagePermissionInputs): PolicyStatement[] {
@@ -75,7 +66,7 @@ function commonStatements(stage: Stage, inputs: StagePermissionInputs): PolicySt
 }
 
 function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyStatement[] {
-  const { names, memberAccounts, playbookActions } = inputs;
+  const { names, memberAccounts, playbookActions, keyArn } = inputs;
   switch (stage) {
     case 'ingest':
       return [
@@ -134,21 +125,20 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
           resources: [names.tableArn('events')],
         },
         // In its own account the Lambda applies the playbooks with this role (no assume); the targets are whatever
-        // resource an event names, so `*`, with AISAWS's own roles carved out below.
+        // resource an event names, so `*`, with AISAWS's own resources carved out by an explicit Deny. Forward
+        // actions only: the un-fix actions are the rollback role's.
         ...(playbookActions.length > 0
           ? [
-              { sid: 'PlaybookActionsInSecurityAccount', actions: playbookActions, resources: ['*'] },
-              {
-                sid: 'NeverModifyAisawsRoles',
-                effect: 'Deny' as const,
-                actions: SELF_PROTECTION_ACTIONS,
-                resources: [`arn:aws:iam::${names.account}:role/aisaws-*`],
-              },
+              { sid: 'PlaybookForwardActionsInSecurityAccount', actions: playbookActions, resources: ['*'] },
+              protectOwnResources('NeverActOnAisawsResources', playbookActions, {
+                account: names.account,
+                keyArn,
+              }),
             ]
           : []),
       ];
     case 'verification': {
-      const reads = playbookActions.filter(isReadAction);
+      const reads = [...new Set([...playbookActions, ...inputs.rollbackActions])].filter(isReadAction).sort();
       return [
         ...assumeMemberRole('verification', names, memberAccounts),
         ...(reads.length > 0
@@ -179,11 +169,7 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
   }
 }
 
-function assumeMemberRole(
-  kind: 'remediation' | 'verification',
-  names: Names,
-  members: readonly string[],
-): PolicyStatement[] {
+function assumeMemberRole(kind: MemberRoleKind, names: Names, members: readonly string[]): PolicyStatement[] {
   if (members.length === 0) return [];
   return [
     {
@@ -199,5 +185,38 @@ function stageStatements(stage: Stage, inputs: StagePermissionInputs): PolicySta
   return [...commonStatements(stage, inputs), ...ownStatements(stage, inputs)];
 }
 
+/**
+ * The security account's rollback role: the only AISAWS principal holding the un-fix actions (re-grant, re-attach,
+ * schedule a key deletion …) and the only one trusted by the member rollback roles. It is the execution role of the
+ * rollback function, which the rollback workflow invokes only after a signed approval; AISAWS's own resources are
+ * denied to it like to the apply role.
+ */
+function rollbackRoleStatements(inputs: StagePermissionInputs): PolicyStatement[] {
+  const { names, keyArn, rollbackActions, memberAccounts } = inputs;
+  return [
+    {
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${names.logGroupArn(names.lambdaLogGroupName('rollback'))}:*`],
+    },
+    { sid: 'UseAisawsKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [keyArn] },
+    {
+      sid: 'ReadSnapshotRecordRollback',
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      resources: [names.tableArn('events')],
+    },
+    ...assumeMemberRole('rollback', names, memberAccounts),
+    ...(rollbackActions.length > 0
+      ? [
+          { sid: 'PlaybookRollbackActionsInSecurityAccount', actions: rollbackActions, resources: ['*'] },
+          protectOwnResources('NeverActOnAisawsResources', rollbackActions, {
+            account: names.account,
+            keyArn,
+          }),
+        ]
+      : []),
+  ];
+}
+
 export type { StagePermissionInputs };
-export { IDEMPOTENT_STAGES, isReadAction, SELF_PROTECTION_ACTIONS, stageStatements };
+export { IDEMPOTENT_STAGES, isReadAction, rollbackRoleStatements, stageStatements };

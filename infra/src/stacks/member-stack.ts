@@ -9,13 +9,17 @@ import type { Environment } from '../config/environment.js';
 import { type Names, namesFor } from '../config/naming.js';
 import type { EventRuleSpec } from '../events/rules.js';
 import { policyJson, serviceTrustPolicy } from '../iam/policy-document.js';
-import { isReadAction, SELF_PROTECTION_ACTIONS } from '../iam/stage-permissions.js';
+import { protectOwnResources } from '../iam/self-protection.js';
+import { isReadAction } from '../iam/stage-permissions.js';
 
 interface MemberStackProps {
   readonly environment: Environment;
   readonly account: string;
   readonly eventRules: readonly EventRuleSpec[];
+  /** The playbooks' forward actions (`permissionsFor()`): the member remediation role's. */
   readonly playbookActions: readonly string[];
+  /** The playbooks' rollback actions (`rollbackPermissionsFor()`): the member rollback role's, and only its. */
+  readonly rollbackActions: readonly string[];
 }
 
 /** `aisaws/dev/security.tfstate` → `aisaws/dev/member-222222222222.tfstate`. */
@@ -51,12 +55,12 @@ class MemberStack extends TerraformStack {
       defaultTags: [{ tags: { 'aisaws:environment': environment.name, 'aisaws:managed-by': 'cdktn' } }],
     });
 
-    const trustFrom = (stage: 'remediation' | 'verification'): string =>
+    const trustFrom = (stage: 'remediation' | 'rollback' | 'verification'): string =>
       JSON.stringify({
         Version: '2012-10-17',
         Statement: [
           {
-            Sid: `TrustAisaws${stage === 'remediation' ? 'Remediation' : 'Verification'}Lambda`,
+            Sid: `TrustAisaws${stage.charAt(0).toUpperCase()}${stage.slice(1)}Lambda`,
             Effect: 'Allow',
             Principal: { AWS: names.roleArn(stage) },
             Action: 'sts:AssumeRole',
@@ -74,7 +78,7 @@ class MemberStack extends TerraformStack {
 
     const remediationRole = new IamRole(this, 'remediation-role', {
       name: names.memberRoleName('remediation'),
-      description: `Assumed by ${names.functionName('remediation')} in ${security}: the playbook actions only`,
+      description: `Assumed by ${names.functionName('remediation')} in ${security}: the forward (fixing) playbook actions only`,
       assumeRolePolicy: trustFrom('remediation'),
       maxSessionDuration: 3600,
     });
@@ -84,22 +88,35 @@ class MemberStack extends TerraformStack {
       assumeRolePolicy: trustFrom('verification'),
       maxSessionDuration: 3600,
     });
-    // The playbooks act on whatever resource the event names: resources cannot be known in advance.
+    const rollbackRole = new IamRole(this, 'rollback-role', {
+      name: names.memberRoleName('rollback'),
+      description: `Assumed only by ${names.functionName('rollback')} in ${security} (approved rollbacks): the un-fix playbook actions only`,
+      assumeRolePolicy: trustFrom('rollback'),
+      maxSessionDuration: 3600,
+    });
+    // The playbooks act on whatever resource the event names: resources cannot be known in advance. AISAWS's own
+    // resources in this account are carved out by an explicit Deny.
     if (props.playbookActions.length > 0)
       new IamRolePolicy(this, 'remediation-policy', {
         name: `${names.memberRoleName('remediation')}-playbooks`,
         role: remediationRole.id,
         policy: policyJson([
-          { sid: 'PlaybookActions', actions: props.playbookActions, resources: ['*'] },
-          {
-            sid: 'NeverModifyAisawsRoles',
-            effect: 'Deny',
-            actions: SELF_PROTECTION_ACTIONS,
-            resources: [`arn:aws:iam::${account}:role/aisaws-*`],
-          },
+          { sid: 'PlaybookForwardActions', actions: props.playbookActions, resources: ['*'] },
+          protectOwnResources('NeverActOnAisawsResources', props.playbookActions, { account }),
         ]),
       });
-    const reads = props.playbookActions.filter(isReadAction);
+    if (props.rollbackActions.length > 0)
+      new IamRolePolicy(this, 'rollback-policy', {
+        name: `${names.memberRoleName('rollback')}-playbooks`,
+        role: rollbackRole.id,
+        policy: policyJson([
+          { sid: 'PlaybookRollbackActions', actions: props.rollbackActions, resources: ['*'] },
+          protectOwnResources('NeverActOnAisawsResources', props.rollbackActions, { account }),
+        ]),
+      });
+    const reads = [...new Set([...props.playbookActions, ...props.rollbackActions])]
+      .filter(isReadAction)
+      .sort();
     if (reads.length > 0)
       new IamRolePolicy(this, 'verification-policy', {
         name: `${names.memberRoleName('verification')}-playbook-reads`,

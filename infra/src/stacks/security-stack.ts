@@ -33,7 +33,7 @@ import { type Names, namesFor } from '../config/naming.js';
 import { AisawsFunction } from '../constructs/aisaws-function.js';
 import type { EventRuleSpec } from '../events/rules.js';
 import { type PolicyStatement, policyJson, serviceTrustPolicy } from '../iam/policy-document.js';
-import { stageStatements } from '../iam/stage-permissions.js';
+import { rollbackRoleStatements, stageStatements } from '../iam/stage-permissions.js';
 import { loadWorkflowDefinition } from '../workflows/definition.js';
 import { statementsForDefinition } from '../workflows/permissions.js';
 import { lambdaEnvironment } from './lambda-environment.js';
@@ -42,8 +42,10 @@ interface SecurityStackProps {
   readonly environment: Environment;
   readonly artifacts: Readonly<Record<Stage, LambdaArtifact>>;
   readonly eventRules: readonly EventRuleSpec[];
-  /** Every IAM action the playbooks declare (`permissionsFor()`). */
+  /** The playbooks' forward actions (`permissionsFor()`): the remediation (apply) role's. */
   readonly playbookActions: readonly string[];
+  /** The playbooks' rollback actions (`rollbackPermissionsFor()`): the rollback role's, and only its. */
+  readonly rollbackActions: readonly string[];
   /** Folder of triage.asl.json and remediation.asl.json. */
   readonly workflowsDir: string;
 }
@@ -59,21 +61,19 @@ const STAGE_DEFAULTS: Readonly<Record<Stage, { memoryMb: number; timeoutSeconds:
   approval: { memoryMb: 256, timeoutSeconds: 15 },
 };
 
-/** Actions the account root keeps on the key (listed, not `kms:*`): administration and use through IAM. */
+/**
+ * What the account's administrators keep on the key through IAM (listed, not `kms:*`): administration only. Using
+ * the key (Decrypt, Encrypt, data keys) is granted per principal below, never to the account as a whole.
+ */
 const KEY_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:CreateAlias',
-  'kms:CreateGrant',
-  'kms:Decrypt',
   'kms:DeleteAlias',
   'kms:DescribeKey',
   'kms:DisableKey',
   'kms:DisableKeyRotation',
   'kms:EnableKey',
   'kms:EnableKeyRotation',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyWithoutPlaintext',
   'kms:GetKeyPolicy',
   'kms:GetKeyRotationStatus',
   'kms:ListAliases',
@@ -82,8 +82,6 @@ const KEY_ADMIN_ACTIONS = [
   'kms:ListKeyRotations',
   'kms:ListResourceTags',
   'kms:PutKeyPolicy',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
   'kms:RetireGrant',
   'kms:RevokeGrant',
   'kms:RotateKeyOnDemand',
@@ -93,6 +91,12 @@ const KEY_ADMIN_ACTIONS = [
   'kms:UpdateAlias',
   'kms:UpdateKeyDescription',
 ];
+
+/** The services that encrypt AISAWS stores with the key on behalf of a caller (deploys, readers of the archive). */
+const KEY_SERVICES = ['dynamodb', 'lambda', 'logs', 's3', 'sns', 'sqs', 'ssm', 'states'];
+
+/** What an AISAWS role does with the key: decrypt what it reads, make data keys for what it writes. */
+const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 
 /** Step Functions' vended-logs delivery: these actions support no resource-level permission (`*` required). */
 const LOG_DELIVERY_ACTIONS = [
@@ -134,12 +138,12 @@ class SecurityStack extends TerraformStack {
       defaultTags: [{ tags: { 'aisaws:environment': environment.name, 'aisaws:managed-by': 'cdktn' } }],
     });
 
-    // --- Encryption: one customer-managed key, rotated yearly, for every store of this environment.
+    // --- Encryption: one customer-managed key, rotated yearly, for every store of this environment. Its policy
+    // names each principal that uses it, so it is set once the roles exist (end of this constructor).
     const key = new KmsKey(this, 'key', {
       description: `AISAWS ${environment.name}: tables, archive, queues, topic, logs, parameters, Lambda environment`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyJson(keyPolicyStatements(names)),
     });
     new KmsAlias(this, 'key-alias', { name: `alias/${names.prefix}`, targetKeyId: key.keyId });
 
@@ -200,8 +204,21 @@ class SecurityStack extends TerraformStack {
       names,
       keyArn: key.arn,
       playbookActions: props.playbookActions,
+      rollbackActions: props.rollbackActions,
       memberAccounts: environment.accounts.members,
     };
+    // The only principal holding the un-fix actions: the execution role of the rollback function, which only the
+    // approved path of a rollback invokes. Trusted by the member rollback roles, and by nothing else.
+    const rollbackRole = new IamRole(this, 'rollback-role', {
+      name: names.roleName('rollback'),
+      description: `Execution role of ${names.functionName('rollback')}: the playbooks' un-fix actions, for approved rollbacks only`,
+      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com'),
+    });
+    new IamRolePolicy(this, 'rollback-role-policy', {
+      name: `${names.functionName('rollback')}-least-privilege`,
+      role: rollbackRole.id,
+      policy: policyJson(rollbackRoleStatements(permissionInputs)),
+    });
     const build = (stage: Stage, approvalUrl: string) =>
       new AisawsFunction(this, stage, {
         stage,
@@ -267,7 +284,7 @@ class SecurityStack extends TerraformStack {
       ApprovalTimeoutSeconds: environment.policy.approvalTimeoutMinutes * 60,
     };
     const aliases = STAGES.map((stage) => this.functions[stage].alias);
-    const remediation = createStateMachine(this, 'remediation', {
+    const { machine: remediation, role: remediationWorkflowRole } = createStateMachine(this, 'remediation', {
       names,
       environment,
       keyArn: key.arn,
@@ -275,7 +292,7 @@ class SecurityStack extends TerraformStack {
       definition: loadWorkflowDefinition(`${props.workflowsDir}/remediation.asl.json`, placeholders),
       dependsOn: [...aliases, tables.events],
     });
-    const triage = createStateMachine(this, 'triage', {
+    const { machine: triage, role: triageWorkflowRole } = createStateMachine(this, 'triage', {
       names,
       environment,
       keyArn: key.arn,
@@ -350,6 +367,15 @@ class SecurityStack extends TerraformStack {
 
     createAlarms(this, names, topic.arn, [...STAGES], ['quarantine', 'events-dlq']);
 
+    key.policy = policyJson(
+      keyPolicyStatements(names, [
+        ...STAGES.map((stage) => this.functions[stage].role.arn),
+        rollbackRole.arn,
+        triageWorkflowRole.arn,
+        remediationWorkflowRole.arn,
+      ]),
+    );
+
     new TerraformOutput(this, 'approval_url', { value: approvalUrl.functionUrl });
     new TerraformOutput(this, 'archive_bucket', { value: archive.bucket });
     new TerraformOutput(this, 'alerts_topic_arn', { value: topic.arn });
@@ -357,21 +383,61 @@ class SecurityStack extends TerraformStack {
   }
 }
 
-function keyPolicyStatements(names: Names): PolicyStatement[] {
+/**
+ * The key policy, per principal: the account administers the key through IAM and may use it only through the AWS
+ * services that store AISAWS data; each AISAWS role may decrypt and make data keys; CloudWatch Logs, CloudWatch and
+ * EventBridge encrypt what they deliver. No AISAWS role may disable, re-policy or schedule the deletion of the key,
+ * whatever its IAM policy says.
+ */
+function keyPolicyStatements(names: Names, aisawsRoleArns: readonly string[]): PolicyStatement[] {
   const { account, region } = names;
   return [
     {
-      sid: 'AccountAdministersAndDelegatesThroughIam',
+      sid: 'AccountAdministersThroughIam',
       principals: { AWS: `arn:aws:iam::${account}:root` },
       actions: KEY_ADMIN_ACTIONS,
       resources: ['*'],
     },
     {
+      // Deploys create encrypted tables, functions and parameters; people read the archive: always through a service.
+      sid: 'AccountUsesKeyOnlyThroughAisawsServices',
+      principals: { AWS: `arn:aws:iam::${account}:root` },
+      actions: [
+        ...KEY_USE_ACTIONS,
+        'kms:CreateGrant',
+        'kms:Encrypt',
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+      ],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': KEY_SERVICES.map((service) => `${service}.${region}.amazonaws.com`),
+        },
+      },
+    },
+    {
+      sid: 'AisawsRolesUseKey',
+      principals: { AWS: [...aisawsRoleArns] },
+      actions: KEY_USE_ACTIONS,
+      resources: ['*'],
+    },
+    {
+      sid: 'NoAisawsRoleDisablesOrDeletesKey',
+      effect: 'Deny',
+      principals: { AWS: '*' },
+      actions: ['kms:DisableKey', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'],
+      resources: ['*'],
+      // Exact ARNs (not `aisaws-*`): a deploy role that happens to share the prefix keeps administering the key.
+      conditions: { ArnEquals: { 'aws:PrincipalArn': [...aisawsRoleArns] } },
+    },
+    {
+      // DescribeKey carries no encryption context, so under this condition it could never be allowed: not listed.
       sid: 'CloudWatchLogsEncryptsAisawsLogGroups',
       principals: { Service: `logs.${region}.amazonaws.com` },
       actions: [
         'kms:Decrypt',
-        'kms:DescribeKey',
         'kms:Encrypt',
         'kms:GenerateDataKey',
         'kms:GenerateDataKeyWithoutPlaintext',
@@ -513,7 +579,7 @@ function createStateMachine(
   scope: Construct,
   kind: 'triage' | 'remediation',
   props: StateMachineProps,
-): SfnStateMachine {
+): { machine: SfnStateMachine; role: IamRole } {
   const { names } = props;
   const logGroup = new CloudwatchLogGroup(scope, `${kind}-log-group`, {
     name: `/aws/vendedlogs/states/${names.stateMachineName(kind)}`,
@@ -536,7 +602,7 @@ function createStateMachine(
     role: role.id,
     policy: policyJson(statements),
   });
-  return new SfnStateMachine(scope, `${kind}-state-machine`, {
+  const machine = new SfnStateMachine(scope, `${kind}-state-machine`, {
     name: names.stateMachineName(kind),
     type: props.type,
     roleArn: role.arn,
@@ -549,6 +615,7 @@ function createStateMachine(
     },
     dependsOn: [...props.dependsOn, policy],
   });
+  return { machine, role };
 }
 
 function createAlarms(

@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { permissionsFor } from '@aisaws/playbooks';
+import { permissionsFor, rollbackPermissionsFor } from '@aisaws/playbooks';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { REPO_ROOT, WORKFLOWS_DIR } from '../../src/app.js';
 import { STAGES } from '../../src/config/environment.js';
 import { isReadAction } from '../../src/iam/stage-permissions.js';
 import { placeholdersIn } from '../../src/workflows/definition.js';
 import { testEnvironment } from '../support/environments.js';
+import { interpolation } from '../support/interpolation.js';
 import { resourcesOf, type SynthesizedStack, synthStacks } from '../support/synth.js';
 
 interface Statement {
@@ -103,6 +104,7 @@ describe('IAM least privilege', () => {
   it('uses `*` as a resource only for the playbooks (any resource an event names) and actions without resource-level permission', () => {
     const allowedStar = new Set([
       ...permissionsFor(),
+      ...rollbackPermissionsFor(),
       'tag:GetResources',
       'logs:CreateLogDelivery',
       'logs:DeleteLogDelivery',
@@ -119,7 +121,7 @@ describe('IAM least privilege', () => {
         for (const action of statement.Action) expect(allowedStar).toContain(action);
   });
 
-  it('lets the remediation Lambda assume the member role, and act in its own account except on AISAWS roles', () => {
+  it('lets the remediation Lambda assume the member remediation role, and act in its own account except on AISAWS resources', () => {
     const statements = policiesByRole(security).get('aisaws-iam-remediation') ?? [];
     const allowed = statements.filter((s) => s.Effect === 'Allow');
     const deny = statements.find((s) => s.Effect === 'Deny');
@@ -128,11 +130,23 @@ describe('IAM least privilege', () => {
       'arn:aws:iam::222222222222:role/aisaws-iam-member-remediation',
     ]);
     expect(actionsOf(allowed)).toEqual(expect.arrayContaining(permissionsFor()));
-    expect(deny?.Resource).toEqual(['arn:aws:iam::111111111111:role/aisaws-*']);
-    expect(deny?.Action).toEqual(expect.arrayContaining(['iam:AttachRolePolicy', 'iam:PutRolePolicy']));
+    expect(deny?.Resource).toEqual(
+      expect.arrayContaining([
+        'arn:aws:iam::111111111111:role/aisaws-*',
+        'arn:aws:s3:::aisaws-*',
+        interpolation('aws_kms_key.key.arn'),
+        'arn:aws:lambda:*:111111111111:function:aisaws-*',
+        'arn:aws:states:*:111111111111:stateMachine:aisaws-*',
+        'arn:aws:sns:*:111111111111:aisaws-*',
+        'arn:aws:dynamodb:*:111111111111:table/aisaws-*',
+      ]),
+    );
+    expect(deny?.Action).toEqual(
+      expect.arrayContaining(['iam:AttachRolePolicy', 'iam:PutRolePolicy', 'kms:ScheduleKeyDeletion']),
+    );
   });
 
-  it('gives the remediation Lambda every playbook action and, beyond them, only its own needs', () => {
+  it('gives the remediation Lambda every forward playbook action and, beyond them, only its own needs', () => {
     const allowed = (policiesByRole(security).get('aisaws-iam-remediation') ?? []).filter(
       (s) => s.Effect === 'Allow',
     );
@@ -151,19 +165,33 @@ describe('IAM least privilege', () => {
     expect(actionsOf(allowed)).toEqual([...new Set([...permissionsFor(), ...ownNeeds])].sort());
   });
 
-  it('gives the member remediation role every playbook action and nothing else', () => {
+  it('gives the member remediation role every forward playbook action and nothing else', () => {
     const statements = policiesByRole(member).get('aisaws-iam-member-remediation') ?? [];
     const deny = statements.find((s) => s.Effect === 'Deny');
 
     expect(permissionsFor().length).toBeGreaterThan(0);
     expect(actionsOf(statements.filter((s) => s.Effect === 'Allow'))).toEqual(permissionsFor());
-    expect(deny?.Resource).toEqual(['arn:aws:iam::222222222222:role/aisaws-*']);
+    expect(deny?.Resource).toEqual(
+      expect.arrayContaining(['arn:aws:iam::222222222222:role/aisaws-*', 'arn:aws:s3:::aisaws-*']),
+    );
+  });
+
+  it('gives the member rollback role every rollback playbook action and nothing else', () => {
+    const statements = policiesByRole(member).get('aisaws-iam-member-rollback') ?? [];
+
+    expect(actionsOf(statements.filter((s) => s.Effect === 'Allow'))).toEqual(rollbackPermissionsFor());
+    expect(statements.find((s) => s.Effect === 'Deny')?.Resource).toEqual(
+      expect.arrayContaining(['arn:aws:iam::222222222222:role/aisaws-*']),
+    );
   });
 
   it("gives the member verification role only the playbooks' read actions", () => {
     const actions = actionsOf(policiesByRole(member).get('aisaws-iam-member-verification') ?? []);
+    const reads = [...new Set([...permissionsFor(), ...rollbackPermissionsFor()])]
+      .filter(isReadAction)
+      .sort();
 
-    expect(actions).toEqual(permissionsFor().filter(isReadAction));
+    expect(actions).toEqual(reads);
     expect(actions.every(isReadAction)).toBe(true);
   });
 
@@ -175,6 +203,26 @@ describe('IAM least privilege', () => {
     expect(trust?.Condition).toEqual({
       StringEquals: { 'sts:ExternalId': environment.externalId, 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
     });
+  });
+
+  it('lets only the security account rollback role assume the member rollback role', () => {
+    const role = resourcesOf(member, 'aws_iam_role').find((r) => r.name === 'aisaws-iam-member-rollback');
+    const trust = statementsOf(role?.assume_role_policy);
+    const assumers = [...policiesByRole(security)]
+      .filter(([, statements]) =>
+        statements.some(
+          (s) =>
+            s.Effect === 'Allow' &&
+            (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).includes(
+              'arn:aws:iam::222222222222:role/aisaws-iam-member-rollback',
+            ),
+        ),
+      )
+      .map(([name]) => name);
+
+    expect(trust).toHaveLength(1);
+    expect(trust[0]?.Principal).toEqual({ AWS: 'arn:aws:iam::111111111111:role/aisaws-iam-rollback' });
+    expect(assumers).toEqual(['aisaws-iam-rollback']);
   });
 
   it('grants each state machine exactly the integrations its ASL file uses', () => {

@@ -17,6 +17,8 @@ function fakeBucketPlaybook(initial: { public: boolean }) {
     id: 's3.make-bucket-private',
     descriptor,
     permissions: ['s3:GetBucketAcl', 's3:PutBucketAcl'],
+    rollbackPermissions: ['s3:PutBucketAcl'],
+    reversible: true,
     async snapshot(target) {
       calls.push({ operation: 'snapshot', target });
       failIfAsked();

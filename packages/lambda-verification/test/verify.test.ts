@@ -26,6 +26,8 @@ function playbookAnswering(answers: (VerifyOutcome | Error)[]) {
     id: 's3.make-bucket-private',
     descriptor,
     permissions: ['s3:GetBucketAcl'],
+    rollbackPermissions: ['s3:PutBucketAcl'],
+    reversible: true,
     snapshot: async () => ({}),
     apply: async () => ({ status: 'applied', changes: [] }),
     rollback: async () => ({ changes: [] }),

@@ -28,4 +28,19 @@ class UnknownPlaybookError extends Error {
   }
 }
 
-export { InvalidSnapshotError, InvalidTargetError, UnknownPlaybookError };
+/**
+ * The playbook re-enables monitoring (a trail, a recorder, a detector, management events): undoing it would switch
+ * monitoring off again, so it has no rollback and no role holds the actions one would need.
+ */
+class ForwardOnlyError extends Error {
+  override readonly name = 'ForwardOnlyError';
+  readonly playbook: string;
+  constructor(playbook: string) {
+    super(
+      `playbook ${playbook} is forward-only: it re-enables monitoring, and AISAWS never switches monitoring off again (turn it off by hand if you really mean to)`,
+    );
+    this.playbook = playbook;
+  }
+}
+
+export { ForwardOnlyError, InvalidSnapshotError, InvalidTargetError, UnknownPlaybookError };

@@ -33,9 +33,15 @@ const PLAYBOOK_IMPLEMENTATIONS: readonly Playbook[] = Object.freeze([
   detachAdminPolicy,
 ]);
 
-const { getPlaybookImplementation, permissionsFor } = createPlaybookRegistry(PLAYBOOK_IMPLEMENTATIONS);
+const { getPlaybookImplementation, permissionsFor, rollbackPermissionsFor } =
+  createPlaybookRegistry(PLAYBOOK_IMPLEMENTATIONS);
 
-export { InvalidSnapshotError, InvalidTargetError, UnknownPlaybookError } from './errors.js';
+export {
+  ForwardOnlyError,
+  InvalidSnapshotError,
+  InvalidTargetError,
+  UnknownPlaybookError,
+} from './errors.js';
 export type {
   ApplyOutcome,
   ClientFactory,
@@ -44,4 +50,4 @@ export type {
   RollbackOutcome,
   VerifyOutcome,
 } from './types.js';
-export { getPlaybookImplementation, PLAYBOOK_IMPLEMENTATIONS, permissionsFor };
+export { getPlaybookImplementation, PLAYBOOK_IMPLEMENTATIONS, permissionsFor, rollbackPermissionsFor };

@@ -16,16 +16,23 @@ function createPlaybookRegistry(implementations: readonly Playbook[]) {
     return playbook;
   }
 
+  const select = (ids?: readonly string[]): readonly Playbook[] =>
+    ids === undefined ? implementations : ids.map(getPlaybookImplementation);
+
   /**
-   * The IAM actions the given playbooks need (all playbooks when ids is omitted), sorted and unique: the input of
-   * the infra's least-privilege policies. An unknown id throws UnknownPlaybookError.
+   * The forward IAM actions (snapshot, apply, verify) of the given playbooks (all when ids is omitted), sorted and
+   * unique: the input of the apply roles' least-privilege policies. An unknown id throws UnknownPlaybookError.
    */
   function permissionsFor(ids?: readonly string[]): string[] {
-    const selected = ids === undefined ? implementations : ids.map(getPlaybookImplementation);
-    return [...new Set(selected.flatMap((playbook) => playbook.permissions))].sort();
+    return [...new Set(select(ids).flatMap((playbook) => playbook.permissions))].sort();
   }
 
-  return { getPlaybookImplementation, permissionsFor };
+  /** The rollback IAM actions of the given playbooks (all when ids is omitted): the rollback roles' policies. */
+  function rollbackPermissionsFor(ids?: readonly string[]): string[] {
+    return [...new Set(select(ids).flatMap((playbook) => playbook.rollbackPermissions))].sort();
+  }
+
+  return { getPlaybookImplementation, permissionsFor, rollbackPermissionsFor };
 }
 
 export { createPlaybookRegistry };

@@ -42,8 +42,12 @@ interface Playbook {
   /** A descriptor id from `@aisaws/core/playbooks` (`PLAYBOOKS`). */
   readonly id: string;
   readonly descriptor: PlaybookDescriptor;
-  /** The exact IAM actions the four operations send, e.g. `s3:PutBucketAcl`. */
+  /** The exact IAM actions snapshot, apply and verify send, e.g. `s3:PutBucketAcl` (the apply role's). */
   readonly permissions: readonly string[];
+  /** The exact IAM actions rollback sends (the rollback role's); empty for a forward-only playbook. */
+  readonly rollbackPermissions: readonly string[];
+  /** False for a forward-only playbook (it re-enables monitoring): `rollback` throws ForwardOnlyError. */
+  readonly reversible: boolean;
   /** The prior state, JSON-serialisable; what `rollback` restores. */
   snapshot(target: ResourceRef, ctx: PlaybookContext): Promise<Record<string, unknown>>;
   apply(target: ResourceRef, snapshot: Record<string, unknown>, ctx: PlaybookContext): Promise<ApplyOutcome>;

@@ -5,12 +5,11 @@ import {
   GetTrailStatusCommand,
   PutEventSelectorsCommand,
   StartLoggingCommand,
-  StopLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { getPlaybookImplementation, InvalidTargetError } from '../src/index.js';
+import { ForwardOnlyError, getPlaybookImplementation, InvalidTargetError } from '../src/index.js';
 import { createPlaybookHarness, declared, ref, writesAmong } from './helpers/harness.js';
 
 const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail';
@@ -81,25 +80,19 @@ describe('Playbook: cloudtrail.start-logging', () => {
     expect(off.converged).toBe(false);
   });
 
-  it('rolls back with StopLogging only when the trail was stopped before the fix', async () => {
+  it('is forward-only: rollback refuses, sends nothing, and no role may stop the trail', async () => {
     // Act
-    const noop = await playbook.rollback(
-      trail,
-      { trail: TRAIL_ARN, homeRegion: 'us-east-1', isLogging: true },
-      harness.context(),
-    );
-    const stopped = await playbook.rollback(
-      trail,
-      { trail: TRAIL_ARN, homeRegion: 'us-east-1', isLogging: false },
-      harness.context(),
-    );
+    const error = await playbook
+      .rollback(trail, { trail: TRAIL_ARN, homeRegion: 'us-east-1', isLogging: false }, harness.context())
+      .catch((e) => e);
     // Assess
-    expect(noop).toEqual({ changes: [] });
-    expect(stopped.changes).toHaveLength(1);
-    expect(cloudtrail.commandCalls(StopLoggingCommand).map((call) => call.args[0].input)).toEqual([
-      { Name: TRAIL_ARN },
-    ]);
-    expect(harness.sent().map((entry) => entry.region)).toEqual(['us-east-1']);
+    expect(error).toBeInstanceOf(ForwardOnlyError);
+    expect(String(error.message)).toContain('never switches monitoring off again');
+    expect(harness.sent()).toEqual([]);
+    expect(playbook.reversible).toBe(false);
+    expect([...playbook.permissions, ...playbook.rollbackPermissions]).not.toContain(
+      'cloudtrail:StopLogging',
+    );
   });
 
   it('uses the ResourceRef ARN when the matcher had one', async () => {
@@ -332,34 +325,26 @@ describe('Playbook: cloudtrail.restore-management-events', () => {
     ).toEqual(['us-east-1', 'us-east-1']);
   });
 
-  it('rolls back to the snapshot selectors of the kind the trail had', async () => {
-    // Prepare
-    const classic = [{ ReadWriteType: 'All' as const, IncludeManagementEvents: false, DataResources: DATA }];
-    const advanced = [{ Name: 'S3 data', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }] }];
+  it('is forward-only: rollback refuses to narrow the recorded events again', async () => {
     // Act
-    await playbook.rollback(
-      trail,
-      {
-        trail: TRAIL_ARN,
-        homeRegion: 'us-east-1',
-        selectors: { eventSelectors: classic, advancedEventSelectors: [] },
-      },
-      harness.context(),
-    );
-    await playbook.rollback(
-      trail,
-      {
-        trail: TRAIL_ARN,
-        homeRegion: 'us-east-1',
-        selectors: { eventSelectors: [], advancedEventSelectors: advanced },
-      },
-      harness.context(),
-    );
+    const error = await playbook
+      .rollback(
+        trail,
+        {
+          trail: TRAIL_ARN,
+          homeRegion: 'us-east-1',
+          selectors: {
+            eventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: false }],
+            advancedEventSelectors: [],
+          },
+        },
+        harness.context(),
+      )
+      .catch((e) => e);
     // Assess
-    expect(cloudtrail.commandCalls(PutEventSelectorsCommand).map((call) => call.args[0].input)).toEqual([
-      { TrailName: TRAIL_ARN, EventSelectors: classic },
-      { TrailName: TRAIL_ARN, AdvancedEventSelectors: advanced },
-    ]);
+    expect(error).toBeInstanceOf(ForwardOnlyError);
+    expect(harness.sent()).toEqual([]);
+    expect(playbook.rollbackPermissions).toEqual([]);
   });
 
   it('sends exactly the IAM actions it declares across these tests', () => {

@@ -2,13 +2,12 @@ import {
   ConfigServiceClient,
   DescribeConfigurationRecorderStatusCommand,
   StartConfigurationRecorderCommand,
-  StopConfigurationRecorderCommand,
 } from '@aws-sdk/client-config-service';
 import { GetDetectorCommand, GuardDutyClient, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { getPlaybookImplementation, InvalidTargetError } from '../src/index.js';
+import { ForwardOnlyError, getPlaybookImplementation, InvalidTargetError } from '../src/index.js';
 import { createPlaybookHarness, declared, ref, writesAmong } from './helpers/harness.js';
 
 const config = mockClient(ConfigServiceClient);
@@ -89,22 +88,19 @@ describe('Playbook: config.start-recorder', () => {
     );
   });
 
-  it('rolls back with StopConfigurationRecorder only when it was stopped before', async () => {
+  it('is forward-only: rollback refuses to stop the recorder again', async () => {
     // Act
-    await playbook.rollback(
-      recorder,
-      { recorder: 'default', status: { recording: true, lastStatus: 'SUCCESS' } },
-      harness.context(),
-    );
-    await playbook.rollback(
-      recorder,
-      { recorder: 'default', status: { recording: false, lastStatus: 'SUCCESS' } },
-      harness.context(),
-    );
+    const error = await playbook
+      .rollback(
+        recorder,
+        { recorder: 'default', status: { recording: false, lastStatus: 'SUCCESS' } },
+        harness.context(),
+      )
+      .catch((e) => e);
     // Assess
-    expect(config.commandCalls(StopConfigurationRecorderCommand).map((call) => call.args[0].input)).toEqual([
-      { ConfigurationRecorderName: 'default' },
-    ]);
+    expect(error).toBeInstanceOf(ForwardOnlyError);
+    expect(harness.sent()).toEqual([]);
+    expect(playbook.permissions).not.toContain('config:StopConfigurationRecorder');
   });
 
   it('rejects a target of another type', async () => {
@@ -179,14 +175,15 @@ describe('Playbook: guardduty.enable-detector', () => {
     expect(disabled.converged).toBe(false);
   });
 
-  it('rolls back by suspending again only when it was suspended before', async () => {
+  it('is forward-only: rollback refuses to suspend the detector again', async () => {
     // Act
-    await playbook.rollback(detector, { detectorId: DETECTOR, status: 'ENABLED' }, harness.context());
-    await playbook.rollback(detector, { detectorId: DETECTOR, status: 'DISABLED' }, harness.context());
+    const error = await playbook
+      .rollback(detector, { detectorId: DETECTOR, status: 'DISABLED' }, harness.context())
+      .catch((e) => e);
     // Assess
-    expect(guardduty.commandCalls(UpdateDetectorCommand).map((call) => call.args[0].input)).toEqual([
-      { DetectorId: DETECTOR, Enable: false },
-    ]);
+    expect(error).toBeInstanceOf(ForwardOnlyError);
+    expect(harness.sent()).toEqual([]);
+    expect(playbook.reversible).toBe(false);
   });
 
   it('sends exactly the IAM actions it declares across these tests', () => {

@@ -4,6 +4,7 @@ import {
   getPlaybookImplementation,
   PLAYBOOK_IMPLEMENTATIONS,
   permissionsFor,
+  rollbackPermissionsFor,
   UnknownPlaybookError,
 } from '../src/index.js';
 import { createPlaybookRegistry } from '../src/registry.js';
@@ -26,11 +27,45 @@ describe('PLAYBOOK_IMPLEMENTATIONS', () => {
       expect(playbook.permissions.length).toBeGreaterThan(0);
       for (const action of playbook.permissions) expect(action).toMatch(IAM_ACTION);
       expect([...new Set(playbook.permissions)].sort()).toEqual(playbook.permissions);
+      for (const action of playbook.rollbackPermissions) expect(action).toMatch(IAM_ACTION);
+      expect(playbook.reversible).toBe(playbook.rollbackPermissions.length > 0);
     },
   );
 
+  it('makes exactly the playbooks that re-enable monitoring forward-only', () => {
+    const forwardOnly = PLAYBOOK_IMPLEMENTATIONS.filter((playbook) => !playbook.reversible).map((p) => p.id);
+    expect(forwardOnly.sort()).toEqual([
+      'cloudtrail.restore-management-events',
+      'cloudtrail.start-logging',
+      'config.start-recorder',
+      'guardduty.enable-detector',
+    ]);
+  });
+
+  it('keeps every re-grant, re-attach, stop and deletion action out of the forward permissions', () => {
+    // The actions that only ever undo a fix: they belong to the rollback role, never to the apply role.
+    const unfix = [
+      'cloudtrail:StopLogging',
+      'config:StopConfigurationRecorder',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'iam:AttachGroupPolicy',
+      'iam:AttachRolePolicy',
+      'iam:AttachUserPolicy',
+      'kms:ScheduleKeyDeletion',
+      'lambda:AddPermission',
+    ];
+    expect(permissionsFor().filter((action) => unfix.includes(action))).toEqual([]);
+    expect(rollbackPermissionsFor()).toEqual(
+      expect.arrayContaining(
+        unfix.filter((action) => !action.startsWith('cloudtrail:') && !action.startsWith('config:')),
+      ),
+    );
+    expect(rollbackPermissionsFor()).not.toContain('cloudtrail:StopLogging');
+    expect(rollbackPermissionsFor()).not.toContain('config:StopConfigurationRecorder');
+  });
+
   it('never declares a wildcard or a delete of the resource itself', () => {
-    const all = permissionsFor();
+    const all = [...permissionsFor(), ...rollbackPermissionsFor()];
     expect(all.filter((action) => action.includes('*'))).toEqual([]);
     expect(
       all.filter((action) => /:Delete(Bucket|Trail|Detector|Key|Function|User|Role)$/.test(action)),

@@ -88,7 +88,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     safety: 'safe',
     defaultMode: 'auto',
     description: "Starts logging on the trail again, in the trail's home region.",
-    rollback: 'Stops logging on the trail again (only if it was stopped before the fix).',
+    rollback:
+      'None: forward-only. AISAWS never stops a trail again; a person does it by hand if they mean it.',
   }),
   definePlaybook({
     id: 'cloudtrail.restore-management-events',
@@ -98,7 +99,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     defaultMode: 'auto',
     description:
       'Puts back an event selector that records all management events, keeping the data resources.',
-    rollback: 'Puts back the event selectors read before the fix.',
+    rollback:
+      'None: forward-only. AISAWS never narrows the recorded events again; a person does it by hand if they mean it.',
   }),
   definePlaybook({
     id: 'config.start-recorder',
@@ -107,7 +109,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     safety: 'safe',
     defaultMode: 'auto',
     description: 'Starts the configuration recorder again.',
-    rollback: 'Stops the recorder again (only if it was stopped before the fix).',
+    rollback:
+      'None: forward-only. AISAWS never stops a recorder again; a person does it by hand if they mean it.',
   }),
   definePlaybook({
     id: 'guardduty.enable-detector',
@@ -116,7 +119,8 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     safety: 'safe',
     defaultMode: 'auto',
     description: 'Enables the GuardDuty detector that was suspended.',
-    rollback: 'Suspends the detector again (only if it was suspended before the fix).',
+    rollback:
+      'None: forward-only. AISAWS never suspends a detector again; a person does it by hand if they mean it.',
   }),
   definePlaybook({
     id: 'ec2.make-snapshot-private',

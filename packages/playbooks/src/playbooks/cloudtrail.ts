@@ -7,7 +7,6 @@ import {
   GetTrailStatusCommand,
   PutEventSelectorsCommand,
   StartLoggingCommand,
-  StopLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { z } from 'zod';
 import { definePlaybookImplementation } from '../define.js';
@@ -55,12 +54,9 @@ async function readIsLogging(trail: ResolvedTrail, ctx: PlaybookContext): Promis
 
 const startLogging = definePlaybookImplementation({
   id: 'cloudtrail.start-logging',
-  permissions: [
-    'cloudtrail:GetTrail',
-    'cloudtrail:GetTrailStatus',
-    'cloudtrail:StartLogging',
-    'cloudtrail:StopLogging',
-  ],
+  permissions: ['cloudtrail:GetTrail', 'cloudtrail:GetTrailStatus', 'cloudtrail:StartLogging'],
+  // Forward-only: undoing it would stop the trail logging again.
+  rollbackPermissions: [],
   target: TrailTargetSchema,
   state: z.object({ trail: z.string(), homeRegion: z.string(), isLogging: z.boolean() }),
   async snapshot(target, ctx) {
@@ -80,13 +76,6 @@ const startLogging = definePlaybookImplementation({
       converged: isLogging,
       observed: { trail: trail.trail, homeRegion: trail.homeRegion, isLogging },
       details: isLogging ? `Trail ${trail.trail} is logging.` : `Trail ${trail.trail} is not logging.`,
-    };
-  },
-  async rollback(_target, state, ctx) {
-    if (state.isLogging) return { changes: [] };
-    await cloudtrail(state, ctx).send(new StopLoggingCommand({ Name: state.trail }));
-    return {
-      changes: [`StopLogging ${state.trail} in ${state.homeRegion}: it was not logging before the fix`],
     };
   },
 });
@@ -194,6 +183,8 @@ function withManagementEvents(
 const restoreManagementEvents = definePlaybookImplementation({
   id: 'cloudtrail.restore-management-events',
   permissions: ['cloudtrail:GetEventSelectors', 'cloudtrail:GetTrail', 'cloudtrail:PutEventSelectors'],
+  // Forward-only: undoing it would narrow the management events the trail records again.
+  rollbackPermissions: [],
   target: TrailTargetSchema,
   state: z.object({ trail: z.string(), homeRegion: z.string(), selectors: SelectorsSchema }),
   async snapshot(target, ctx) {
@@ -225,15 +216,6 @@ const restoreManagementEvents = definePlaybookImplementation({
         ? `Trail ${trail.trail} records all management events.`
         : `Trail ${trail.trail} has no selector that records all management events.`,
     };
-  },
-  async rollback(_target, state, ctx) {
-    const { advancedEventSelectors, eventSelectors } = state.selectors;
-    const prior =
-      advancedEventSelectors.length > 0
-        ? { AdvancedEventSelectors: advancedEventSelectors }
-        : { EventSelectors: eventSelectors };
-    await cloudtrail(state, ctx).send(new PutEventSelectorsCommand({ TrailName: state.trail, ...prior }));
-    return { changes: [`PutEventSelectors ${state.trail}: restored the selectors read before the fix`] };
   },
 });
 

@@ -162,11 +162,8 @@ const sameShape = (a: StoredRule, b: StoredRule): boolean =>
 
 const revokeWorldOpenIngress = definePlaybookImplementation({
   id: 'ec2.revoke-world-open-ingress',
-  permissions: [
-    'ec2:AuthorizeSecurityGroupIngress',
-    'ec2:DescribeSecurityGroupRules',
-    'ec2:RevokeSecurityGroupIngress',
-  ],
+  permissions: ['ec2:DescribeSecurityGroupRules', 'ec2:RevokeSecurityGroupIngress'],
+  rollbackPermissions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:DescribeSecurityGroupRules'],
   target: SecurityGroupTargetSchema,
   state: z.object({ groupId: z.string(), rules: z.array(StoredRuleSchema) }),
   async snapshot(target, ctx) {

@@ -84,6 +84,7 @@ async function modifyCreateVolumePermission(
 const makeSnapshotPrivate = definePlaybookImplementation({
   id: 'ec2.make-snapshot-private',
   permissions: ['ec2:DescribeSnapshotAttribute', 'ec2:ModifySnapshotAttribute'],
+  rollbackPermissions: ['ec2:DescribeSnapshotAttribute', 'ec2:ModifySnapshotAttribute'],
   target: SnapshotTargetSchema,
   state: z.object({ snapshotId: z.string(), createVolumePermissions: SharingStateSchema }),
   async snapshot(target, ctx) {
@@ -176,6 +177,7 @@ const toLaunchPermissions = (grants: SharingTargets): LaunchPermission[] => [
 const makeAmiPrivate = definePlaybookImplementation({
   id: 'ec2.make-ami-private',
   permissions: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'],
+  rollbackPermissions: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'],
   target: ImageTargetSchema,
   state: z.object({ imageId: z.string(), launchPermissions: SharingStateSchema }),
   async snapshot(target, ctx) {

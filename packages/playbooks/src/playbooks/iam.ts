@@ -69,6 +69,7 @@ async function setKeyStatus(
 const deactivateAccessKey = definePlaybookImplementation({
   id: 'iam.deactivate-access-key',
   permissions: ['iam:ListAccessKeys', 'iam:UpdateAccessKey'],
+  rollbackPermissions: ['iam:ListAccessKeys', 'iam:UpdateAccessKey'],
   target: AccessKeyTargetSchema,
   state: z.object({ userName: z.string(), accessKeyId: z.string(), status: z.string().nullable() }),
   async snapshot(target, ctx) {
@@ -194,12 +195,17 @@ async function attach(target: AttachmentTarget, ctx: PlaybookContext): Promise<v
 const detachAdminPolicy = definePlaybookImplementation({
   id: 'iam.detach-admin-policy',
   permissions: [
-    'iam:AttachGroupPolicy',
-    'iam:AttachRolePolicy',
-    'iam:AttachUserPolicy',
     'iam:DetachGroupPolicy',
     'iam:DetachRolePolicy',
     'iam:DetachUserPolicy',
+    'iam:ListAttachedGroupPolicies',
+    'iam:ListAttachedRolePolicies',
+    'iam:ListAttachedUserPolicies',
+  ],
+  rollbackPermissions: [
+    'iam:AttachGroupPolicy',
+    'iam:AttachRolePolicy',
+    'iam:AttachUserPolicy',
     'iam:ListAttachedGroupPolicies',
     'iam:ListAttachedRolePolicies',
     'iam:ListAttachedUserPolicies',

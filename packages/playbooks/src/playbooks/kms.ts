@@ -58,7 +58,8 @@ function windowFor(state: KeyState, now: Date): number {
 
 const cancelKeyDeletion = definePlaybookImplementation({
   id: 'kms.cancel-key-deletion',
-  permissions: ['kms:CancelKeyDeletion', 'kms:DescribeKey', 'kms:ScheduleKeyDeletion'],
+  permissions: ['kms:CancelKeyDeletion', 'kms:DescribeKey'],
+  rollbackPermissions: ['kms:DescribeKey', 'kms:ScheduleKeyDeletion'],
   target: KeyTargetSchema,
   state: KeyStateSchema,
   snapshot: readKey,

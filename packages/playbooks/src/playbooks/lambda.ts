@@ -51,6 +51,7 @@ async function readUrlAuthType(target: FunctionTarget, ctx: PlaybookContext): Pr
 const requireUrlAuth = definePlaybookImplementation({
   id: 'lambda.require-url-auth',
   permissions: ['lambda:GetFunctionUrlConfig', 'lambda:UpdateFunctionUrlConfig'],
+  rollbackPermissions: ['lambda:UpdateFunctionUrlConfig'],
   target: FunctionTargetSchema,
   state: z.object({ functionName: z.string(), authType: z.enum(['NONE', 'AWS_IAM']).nullable() }),
   async snapshot(target, ctx) {
@@ -164,7 +165,8 @@ function addPermissionInput(target: FunctionTarget, statement: Statement): AddPe
 
 const removePublicPermission = definePlaybookImplementation({
   id: 'lambda.remove-public-permission',
-  permissions: ['lambda:AddPermission', 'lambda:GetPolicy', 'lambda:RemovePermission'],
+  permissions: ['lambda:GetPolicy', 'lambda:RemovePermission'],
+  rollbackPermissions: ['lambda:AddPermission', 'lambda:GetPolicy'],
   target: FunctionTargetSchema.refine((target) => target.statementId !== undefined, {
     message: 'needs the statement to remove: details.statementId',
     path: ['details', 'statementId'],

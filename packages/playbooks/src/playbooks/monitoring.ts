@@ -2,7 +2,6 @@ import {
   ConfigServiceClient,
   DescribeConfigurationRecorderStatusCommand,
   StartConfigurationRecorderCommand,
-  StopConfigurationRecorderCommand,
 } from '@aws-sdk/client-config-service';
 import { GetDetectorCommand, GuardDutyClient, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { z } from 'zod';
@@ -42,11 +41,9 @@ async function readRecorderStatus(target: RecorderTarget, ctx: PlaybookContext):
 
 const startRecorder = definePlaybookImplementation({
   id: 'config.start-recorder',
-  permissions: [
-    'config:DescribeConfigurationRecorderStatus',
-    'config:StartConfigurationRecorder',
-    'config:StopConfigurationRecorder',
-  ],
+  permissions: ['config:DescribeConfigurationRecorderStatus', 'config:StartConfigurationRecorder'],
+  // Forward-only: undoing it would stop the recorder again.
+  rollbackPermissions: [],
   target: RecorderTargetSchema,
   state: z.object({ recorder: z.string(), status: RecorderStatusSchema }),
   async snapshot(target, ctx) {
@@ -75,13 +72,6 @@ const startRecorder = definePlaybookImplementation({
         : `AWS Config recorder ${target.recorder} is ${status.recording ? `recording but its last status is ${status.lastStatus}` : 'not recording'}.`,
     };
   },
-  async rollback(target, state, ctx) {
-    if (state.status.recording) return { changes: [] };
-    await config(target, ctx).send(
-      new StopConfigurationRecorderCommand({ ConfigurationRecorderName: target.recorder }),
-    );
-    return { changes: [`StopConfigurationRecorder ${target.recorder}: it was stopped before the fix`] };
-  },
 });
 
 /** Detector id: details.detectorId, else the id. */
@@ -102,6 +92,8 @@ async function readDetectorStatus(target: DetectorTarget, ctx: PlaybookContext):
 const enableDetector = definePlaybookImplementation({
   id: 'guardduty.enable-detector',
   permissions: ['guardduty:GetDetector', 'guardduty:UpdateDetector'],
+  // Forward-only: undoing it would suspend the detector again.
+  rollbackPermissions: [],
   target: DetectorTargetSchema,
   state: z.object({ detectorId: z.string(), status: z.string() }),
   async snapshot(target, ctx) {
@@ -125,13 +117,6 @@ const enableDetector = definePlaybookImplementation({
       observed: { detectorId: target.detectorId, status },
       details: `GuardDuty detector ${target.detectorId} is ${status}.`,
     };
-  },
-  async rollback(target, state, ctx) {
-    if (state.status !== 'DISABLED') return { changes: [] };
-    await guardduty(target, ctx).send(
-      new UpdateDetectorCommand({ DetectorId: target.detectorId, Enable: false }),
-    );
-    return { changes: [`UpdateDetector ${target.detectorId}: Enable false, as before the fix`] };
   },
 });
 

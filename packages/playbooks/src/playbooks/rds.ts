@@ -114,6 +114,12 @@ const makeRdsSnapshotPrivate = definePlaybookImplementation({
     'rds:ModifyDBClusterSnapshotAttribute',
     'rds:ModifyDBSnapshotAttribute',
   ],
+  rollbackPermissions: [
+    'rds:DescribeDBClusterSnapshotAttributes',
+    'rds:DescribeDBSnapshotAttributes',
+    'rds:ModifyDBClusterSnapshotAttribute',
+    'rds:ModifyDBSnapshotAttribute',
+  ],
   target: RdsSnapshotTargetSchema,
   state: z.object({ identifier: z.string(), cluster: z.boolean(), restoreValues: z.array(z.string()) }),
   async snapshot(target, ctx) {

@@ -48,6 +48,7 @@ async function readAccountPublicAccessBlock(
 const restoreAccountPublicAccessBlock = definePlaybookImplementation({
   id: 's3.restore-account-public-access-block',
   permissions: ['s3:GetAccountPublicAccessBlock', 's3:PutAccountPublicAccessBlock'],
+  rollbackPermissions: ['s3:PutAccountPublicAccessBlock'],
   target: AccountTargetSchema,
   state: z.object({ accountId: z.string(), publicAccessBlock: PublicAccessBlockSchema.nullable() }),
   async snapshot(target, ctx) {

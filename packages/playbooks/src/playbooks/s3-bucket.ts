@@ -162,6 +162,7 @@ const makeBucketPrivate = definePlaybookImplementation({
     's3:PutBucketAcl',
     's3:PutBucketPublicAccessBlock',
   ],
+  rollbackPermissions: ['s3:PutBucketAcl', 's3:PutBucketPublicAccessBlock'],
   target: BucketTargetSchema,
   state: MakeBucketPrivateStateSchema,
   async snapshot(target, ctx) {
@@ -227,6 +228,7 @@ const RestoreBucketBlockStateSchema = z.object({
 const restoreBucketPublicAccessBlock = definePlaybookImplementation({
   id: 's3.restore-bucket-public-access-block',
   permissions: ['s3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'],
+  rollbackPermissions: ['s3:PutBucketPublicAccessBlock'],
   target: BucketTargetSchema,
   state: RestoreBucketBlockStateSchema,
   async snapshot(target, ctx) {

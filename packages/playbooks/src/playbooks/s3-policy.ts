@@ -106,6 +106,7 @@ const removePublicPolicyStatements = definePlaybookImplementation({
     's3:GetBucketPolicyStatus',
     's3:PutBucketPolicy',
   ],
+  rollbackPermissions: ['s3:DeleteBucketPolicy', 's3:PutBucketPolicy'],
   target: BucketTargetSchema,
   state: z.object({ bucket: z.string(), policy: z.string().nullable() }),
   async snapshot(target, ctx) {

@@ -109,8 +109,9 @@ function ref(
   return { type, id, account: '111122223333', region: 'eu-west-1', details, ...extra };
 }
 
-/** The declared permissions of a playbook, sorted (they are sorted already; this keeps the assertion explicit). */
-const declared = (playbook: Playbook): string[] => [...playbook.permissions].sort();
+/** Every action a playbook declares, forward and rollback, sorted: what its test file must exercise in total. */
+const declared = (playbook: Playbook): string[] =>
+  [...new Set([...playbook.permissions, ...playbook.rollbackPermissions])].sort();
 
 export type { PlaybookHarness, SentCommand };
 export { createPlaybookHarness, declared, iamActionFor, ref, writesAmong };
