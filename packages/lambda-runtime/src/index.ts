@@ -6,4 +6,11 @@ export { IdempotencyEnvSchema, PositiveIntEnvSchema, parseEnv, RequiredEnvSchema
 export { ConfigurationError } from './errors.js';
 export type { StageLogger, StageMetrics, StageObservability } from './observability.js';
 export { discardMetrics, observabilityOf, silentLogger } from './observability.js';
-export { AwsThrottledError, classifyThrottling, isThrottling, THROTTLING_ERROR_NAMES } from './throttling.js';
+export {
+  AwsThrottledError,
+  AwsTransientError,
+  classifyThrottling,
+  isThrottling,
+  isTransient,
+  THROTTLING_ERROR_NAMES,
+} from './throttling.js';

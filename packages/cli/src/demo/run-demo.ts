@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Policy } from '@aisaws/core/policy';
 import { type DecidedEvent, DecidedEventSchema, ScoredEventSchema } from '@aisaws/core/schemas';
-import { createOutbox, type FaultSwitchesInput, type OutboxMessage } from '@aisaws/simulated-account';
+import {
+  createOutbox,
+  type FaultStats,
+  type FaultSwitchesInput,
+  type OutboxMessage,
+} from '@aisaws/simulated-account';
 import { openSandbox } from '../sandbox/local-sandbox.js';
 import { startApprovalServer } from './approval-server.js';
 import { readEventItem, timelineSteps } from './event-item.js';
@@ -89,6 +94,8 @@ interface DemoResult {
   timeline: { stage: string; at: string; sinceStartMs: number }[];
   startupMs: number;
   totalMs: number;
+  /** What the fault switches injected (only when the demo ran with `faults`). */
+  faults?: FaultStats;
 }
 
 const DEFAULT_RETRY_INTERVAL_MS = 50;
@@ -253,6 +260,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
       timeline: item ? timelineSteps(item) : [],
       startupMs: Math.round(sandbox.startupMs),
       totalMs: Math.round(performance.now() - demoStarted),
+      ...(options.faults ? { faults: sandbox.account.faults.stats } : {}),
     };
     narrator.summary({ ...result, alerted: result.alert !== null });
     if (options.format === 'json') io.out.write(`${JSON.stringify(result)}\n`);
