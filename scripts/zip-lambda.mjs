@@ -37,11 +37,11 @@ async function readManifest(packageDir) {
   return manifest;
 }
 
-/** Files under dir, recursively, as sorted posix paths relative to dir; previous zips are never re-packed. */
+/** Files under dir, recursively, as sorted posix paths relative to dir; previous zips and source maps are never packed. */
 async function listFiles(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && !entry.name.endsWith('.zip'))
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.zip') && !entry.name.endsWith('.map'))
     .map((entry) =>
       relative(dir, join(entry.parentPath ?? entry.path, entry.name))
         .split(sep)

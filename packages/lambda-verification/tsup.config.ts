@@ -1,17 +1,5 @@
 import { defineConfig } from 'tsup';
+import { lambdaBundle } from '../../scripts/lambda-bundle.js';
 
-// One self-contained ESM file for the nodejs24.x arm64 runtime; the SDK is bundled so the version tested is the one deployed.
-export default defineConfig({
-  entry: { index: 'src/handler.ts' },
-  format: ['esm'],
-  platform: 'node',
-  target: 'node24',
-  bundle: true,
-  noExternal: [/.*/],
-  minify: true,
-  sourcemap: true,
-  clean: true,
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
-});
+// One ESM file for nodejs24.x on arm64, the runtime's AWS SDK left out (see scripts/lambda-bundle.ts).
+export default defineConfig(lambdaBundle());

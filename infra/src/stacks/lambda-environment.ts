@@ -24,7 +24,6 @@ function commonVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<
     POWERTOOLS_SERVICE_NAME: `aisaws-${stage}`,
     POWERTOOLS_METRICS_NAMESPACE: 'AISAWS',
     POWERTOOLS_LOG_LEVEL: 'INFO',
-    NODE_OPTIONS: '--enable-source-maps',
   };
 }
 

@@ -46,7 +46,7 @@ function lambdaPackage(manifest: Record<string, unknown>, files: Record<string, 
 const runZip = (cwd: string) => spawnSync(process.execPath, [SCRIPT], { cwd, encoding: 'utf8' });
 
 describe('scripts/zip-lambda.mjs', () => {
-  it('zips dist/ into dist/<name-without-scope>-<version>.zip, ESM marker included', () => {
+  it('zips dist/ into dist/<name-without-scope>-<version>.zip, ESM marker included, source maps left out', () => {
     const dir = lambdaPackage(
       { name: '@aisaws/lambda-demo', version: '1.4.0', type: 'module' },
       {
@@ -60,7 +60,7 @@ describe('scripts/zip-lambda.mjs', () => {
 
     expect(result.status).toBe(0);
     const zip = readZip(readFileSync(join(dir, 'dist', artifactFileName('@aisaws/lambda-demo', '1.4.0'))));
-    expect([...zip.keys()]).toEqual(['chunks/a.js', 'index.js', 'index.js.map', 'package.json']);
+    expect([...zip.keys()]).toEqual(['chunks/a.js', 'index.js', 'package.json']);
     expect(zip.get('index.js')).toBe('export const handler = async () => 1;');
     expect(JSON.parse(zip.get('package.json') ?? '')).toEqual({ type: 'module' });
   });
