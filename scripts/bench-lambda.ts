@@ -18,7 +18,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
-  copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -139,11 +139,17 @@ const sandbox = mkdtempSync(join(tmpdir(), 'aisaws-bench-lambda-'));
 symlinkSync(join(ROOT, 'node_modules', '.pnpm', 'node_modules'), join(sandbox, 'node_modules'), 'dir');
 process.on('exit', () => rmSync(sandbox, { recursive: true, force: true }));
 
-/** `<sandbox>/<name>/task/`: the zip's two files, with the runtime-provided SDK resolvable above it. */
+/**
+ * `<sandbox>/<name>/task/`: what the zip holds (dist/ without source maps and zips, plus the ESM marker), with the
+ * runtime-provided SDK resolvable above it.
+ */
 function stageBundle(lambda: LambdaPackage): string {
   const task = join(sandbox, lambda.name, 'task');
   mkdirSync(task, { recursive: true });
-  copyFileSync(join(lambda.dir, 'dist', 'index.js'), join(task, 'index.js'));
+  cpSync(join(lambda.dir, 'dist'), task, {
+    recursive: true,
+    filter: (source) => !source.endsWith('.map') && !source.endsWith('.zip'),
+  });
   writeFileSync(join(task, 'package.json'), '{"type":"module"}\n');
   return join(task, 'index.js');
 }

@@ -1,7 +1,8 @@
 import { type Clock, systemClock } from '@aisaws/core/ports';
 import { RemediationRequestSchema, type RemediationResult } from '@aisaws/core/schemas';
 import { createDocumentClient } from '@aisaws/lambda-runtime/dynamodb';
-import { type ClientFactory, getPlaybookImplementation, type Playbook } from '@aisaws/playbooks';
+import type { ClientFactory, Playbook } from '@aisaws/playbooks';
+import { loadPlaybookImplementation } from '@aisaws/playbooks/lazy';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { remediate } from './remediate.js';
 
@@ -11,8 +12,8 @@ interface RemediationHandlerDeps {
   readonly eventsTable: string;
   /** ClientFactory per resource account: `createCrossAccountClients(...)` of `@aisaws/playbooks/cross-account` in AWS, a fixed factory in tests/demo. */
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
-  /** Defaults to `getPlaybookImplementation` of @aisaws/playbooks. */
-  readonly playbookFor?: (id: string) => Playbook;
+  /** Defaults to `loadPlaybookImplementation` of @aisaws/playbooks/lazy (a playbook's module loads on first use). */
+  readonly playbookFor?: (id: string) => Playbook | Promise<Playbook>;
   readonly clock?: Clock;
 }
 
@@ -24,7 +25,7 @@ function createRemediationHandler(
     documents: createDocumentClient(deps.dynamo),
     eventsTable: deps.eventsTable,
     clientsFor: deps.clientsFor,
-    playbookFor: deps.playbookFor ?? getPlaybookImplementation,
+    playbookFor: deps.playbookFor ?? loadPlaybookImplementation,
     clock: deps.clock ?? systemClock,
   };
   return async (event) => remediate(RemediationRequestSchema.parse(event), resolved);

@@ -19,8 +19,8 @@ interface RemediationDeps {
   readonly eventsTable: string;
   /** The ClientFactory for the resource's account (cross-account via AssumeRole, or the Lambda's own). */
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
-  /** Playbook lookup by id (`getPlaybookImplementation` of @aisaws/playbooks in production). */
-  readonly playbookFor: (id: string) => Playbook;
+  /** Playbook lookup by id (`loadPlaybookImplementation` of @aisaws/playbooks/lazy in production). */
+  readonly playbookFor: (id: string) => Playbook | Promise<Playbook>;
   readonly clock: Clock;
 }
 
@@ -30,7 +30,7 @@ interface Target {
 }
 
 /** The playbook and the resource of the decided detection. */
-function targetOf(event: DecidedEvent, deps: RemediationDeps): Target {
+async function targetOf(event: DecidedEvent, deps: RemediationDeps): Promise<Target> {
   const { playbook: playbookId, detectionId } = event.decision;
   if (!playbookId) throw new NothingToRemediateError(`event ${event.eventId}: decision.playbook is null`);
   const detection = event.detections.find((hit) => hit.id === detectionId);
@@ -42,7 +42,7 @@ function targetOf(event: DecidedEvent, deps: RemediationDeps): Target {
     throw new NothingToRemediateError(
       `event ${event.eventId}: detection ${detection.id} names no resource (detections[].resource is null)`,
     );
-  return { playbook: deps.playbookFor(playbookId), resource: detection.resource };
+  return { playbook: await deps.playbookFor(playbookId), resource: detection.resource };
 }
 
 async function contextFor(resource: ResourceRef, deps: RemediationDeps): Promise<PlaybookContext> {
@@ -64,7 +64,7 @@ async function readItem(
  * is already REMEDIATING with a snapshot, it returns the stored snapshot (a Step Functions retry after a lost reply).
  */
 async function takeSnapshot(event: DecidedEvent, deps: RemediationDeps): Promise<Snapshot> {
-  const { playbook, resource } = targetOf(event, deps);
+  const { playbook, resource } = await targetOf(event, deps);
   const ctx = await contextFor(resource, deps);
   const state = await classifyThrottling(`${playbook.id} snapshot`, () => playbook.snapshot(resource, ctx));
   const takenAt = deps.clock.now().toISOString();
@@ -184,7 +184,7 @@ async function remediate(request: RemediationRequest, deps: RemediationDeps): Pr
     };
   }
 
-  const { playbook, resource } = targetOf(event, deps);
+  const { playbook, resource } = await targetOf(event, deps);
   const snapshot = await snapshotFor(request, deps);
   const ctx = await contextFor(resource, deps);
 

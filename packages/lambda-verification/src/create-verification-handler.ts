@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '@aisaws/core/ports';
 import { VerificationRequestSchema, type VerificationResult } from '@aisaws/core/schemas';
-import { type ClientFactory, getPlaybookImplementation, type Playbook } from '@aisaws/playbooks';
+import type { ClientFactory, Playbook } from '@aisaws/playbooks';
+import { loadPlaybookImplementation } from '@aisaws/playbooks/lazy';
 import { verifyRemediation } from './verify.js';
 
 /** Default: five minutes, a little less than the workflow's retry budget (5 s doubling to 60 s, 8 retries). */
@@ -8,7 +9,7 @@ const DEFAULT_VERIFICATION_DEADLINE_SECONDS = 300;
 
 interface VerificationHandlerDeps {
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
-  readonly playbookFor?: (id: string) => Playbook;
+  readonly playbookFor?: (id: string) => Playbook | Promise<Playbook>;
   readonly clock?: Clock;
   readonly deadlineSeconds?: number;
 }
@@ -19,7 +20,7 @@ function createVerificationHandler(
 ): (event: unknown) => Promise<VerificationResult> {
   const resolved = {
     clientsFor: deps.clientsFor,
-    playbookFor: deps.playbookFor ?? getPlaybookImplementation,
+    playbookFor: deps.playbookFor ?? loadPlaybookImplementation,
     clock: deps.clock ?? systemClock,
     deadlineSeconds: deps.deadlineSeconds ?? DEFAULT_VERIFICATION_DEADLINE_SECONDS,
   };

@@ -6,7 +6,8 @@ import { NotConvergedError, VerificationFailedError } from './errors.js';
 
 interface VerificationDeps {
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
-  readonly playbookFor: (id: string) => Playbook;
+  /** Playbook lookup by id (`loadPlaybookImplementation` of @aisaws/playbooks/lazy in production). */
+  readonly playbookFor: (id: string) => Playbook | Promise<Playbook>;
   readonly clock: Clock;
   /** Seconds after the remediation's `at` within which the resource must read back compliant. */
   readonly deadlineSeconds: number;
@@ -31,7 +32,7 @@ async function verifyRemediation(
     throw new VerificationFailedError(
       `event ${event.eventId}: the decided detection names no resource to verify`,
     );
-  const playbook = deps.playbookFor(remediation.playbook);
+  const playbook = await deps.playbookFor(remediation.playbook);
   const resource = detection.resource;
   const ctx = { clients: await deps.clientsFor(resource.account), now: () => deps.clock.now() };
 
