@@ -1,8 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DetectionDefinition } from '../src/detections/index.js';
-import { catalog, createDetectionRegistry, DETECTIONS, defineDetection } from '../src/detections/index.js';
+import {
+  catalog,
+  createDetectionRegistry,
+  DETECTIONS,
+  defineDetection,
+  INFORMATIONAL_SEVERITY,
+  isInformational,
+} from '../src/detections/index.js';
 import { PLAYBOOKS } from '../src/playbooks/index.js';
 import { CloudTrailRecordSchema } from '../src/schemas/index.js';
+import type { DetectionHit } from '../src/schemas/stages.js';
 
 const record = (overrides: Record<string, unknown>) =>
   CloudTrailRecordSchema.parse({
@@ -15,6 +23,10 @@ const record = (overrides: Record<string, unknown>) =>
     requestParameters: { bucketName: 'b1', 'x-amz-acl': ['public-read'] },
     ...overrides,
   });
+
+/** Ids of the hits that carry a signal (informational change monitors left out). */
+const signalIds = (hits: readonly DetectionHit[]): string[] =>
+  hits.filter((h) => !isInformational(h)).map((h) => h.id);
 
 const minimal = (overrides: Partial<DetectionDefinition>): DetectionDefinition => ({
   id: 'test.minimal',
@@ -52,7 +64,7 @@ describe('detection registry', () => {
         record({ userIdentity: { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' } }),
       ),
     ).toEqual([]);
-    expect(catalog.detect(record({})).map((h) => h.id)).toEqual(['s3.bucket-acl-public']);
+    expect(signalIds(catalog.detect(record({})))).toEqual(['s3.bucket-acl-public']);
   });
 
   it("treats a change CloudFormation makes for a user as that user's change, but skips services doing their own work", () => {
@@ -61,7 +73,7 @@ describe('detection registry', () => {
     const viaStack = record({ userIdentity: { ...user, invokedBy: 'cloudformation.amazonaws.com' } });
     const byConfig = record({ userIdentity: { ...user, invokedBy: 'config.amazonaws.com' } });
     // Act & Assess
-    expect(catalog.detect(viaStack).map((h) => h.id)).toEqual(['s3.bucket-acl-public']);
+    expect(signalIds(catalog.detect(viaStack))).toEqual(['s3.bucket-acl-public']);
     expect(catalog.detect(byConfig)).toEqual([]);
   });
 
@@ -95,6 +107,36 @@ describe('detection registry', () => {
   });
 });
 
+describe('informational hits', () => {
+  it('are never actionable, even when a match lowers a detection that has a playbook', () => {
+    const quiet = defineDetection(
+      minimal({
+        id: 'test.quiet',
+        severity: 0.8,
+        playbook: 's3.make-bucket-private',
+        match: (r) => ({
+          resource: {
+            type: 'AWS::S3::Bucket',
+            id: 'b1',
+            account: '111122223333',
+            region: 'eu-west-1',
+            details: {},
+          },
+          summary: 'lowered',
+          severity: r.eventName === 'DescribeRegions' ? 0.1 : 0.8,
+        }),
+      }),
+    );
+    const registry = createDetectionRegistry([quiet]);
+    const lowered = registry.detect(
+      record({ eventSource: 'ec2.amazonaws.com', eventName: 'DescribeRegions' }),
+    );
+    expect(lowered.map((h) => [h.severity, h.actionable])).toEqual([[0.1, false]]);
+    expect(isInformational({ severity: INFORMATIONAL_SEVERITY })).toBe(true);
+    expect(isInformational({ severity: 0.2 })).toBe(false);
+  });
+});
+
 describe('defineDetection validation', () => {
   it.each([
     [{ id: 'NoDots' }, /id must be dotted/],
@@ -102,6 +144,7 @@ describe('defineDetection validation', () => {
     [{ triggers: [] }, /at least one trigger or principal type/],
     [{ mitre: ['TA0005'] }, /MITRE id TA0005/],
     [{ triggers: [{ eventSource: 'ec2', eventNames: ['X'] }] }, /must end with .amazonaws.com/],
+    [{ severity: 0.1, playbook: 's3.make-bucket-private' }, /informational detection .* has no playbook/],
   ])('rejects %j', (override, message) => {
     expect(() => defineDetection(minimal(override as Partial<DetectionDefinition>))).toThrow(message);
   });

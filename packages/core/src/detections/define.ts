@@ -55,6 +55,18 @@ interface DetectionDefinition {
   readonly match: (record: CloudTrailRecord, context: MatchContext) => DetectionMatch | null;
 }
 
+/**
+ * Severity at or below which a detection is informational: a change or discovery worth keeping in the record for an
+ * analyst (CIS 4.x "alert on any change" monitors, CRUD and discovery rules), not a risk signal. Informational hits
+ * never move the risk score, never name a playbook and never make anyone be told: a decision that has only
+ * informational hits stays LOG_ONLY. Every detection with a real signal has a severity above this.
+ */
+const INFORMATIONAL_SEVERITY = 0.15;
+
+/** Whether a hit (or a definition) is informational: see INFORMATIONAL_SEVERITY. */
+const isInformational = (hit: { readonly severity: number }): boolean =>
+  hit.severity <= INFORMATIONAL_SEVERITY;
+
 const MITRE_TECHNIQUE = /^T\d{4}(?:\.\d{3})?$/;
 const DETECTION_ID = /^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$/;
 
@@ -65,6 +77,10 @@ function defineDetection(definition: DetectionDefinition): DetectionDefinition {
     throw new Error(`${where}: id must be dotted lower-case, e.g. s3.bucket-acl-public`);
   if (!(definition.severity >= 0 && definition.severity <= 1))
     throw new Error(`${where}: severity must be in [0, 1]`);
+  if (isInformational(definition) && definition.playbook !== null)
+    throw new Error(
+      `${where}: an informational detection (severity ≤ ${INFORMATIONAL_SEVERITY}) has no playbook`,
+    );
   if (definition.triggers.length === 0 && (definition.principalTypes ?? []).length === 0)
     throw new Error(`${where}: needs at least one trigger or principal type`);
   for (const trigger of definition.triggers) {
@@ -88,4 +104,4 @@ function defineDetection(definition: DetectionDefinition): DetectionDefinition {
 }
 
 export type { DetectionDefinition, DetectionMatch, DetectionTrigger, MatchContext };
-export { defineDetection };
+export { defineDetection, INFORMATIONAL_SEVERITY, isInformational };

@@ -1,6 +1,7 @@
 import type { CloudTrailRecord } from '../schemas/cloudtrail.js';
 import type { DetectionHit } from '../schemas/stages.js';
 import type { DetectionDefinition, DetectionTrigger, MatchContext } from './define.js';
+import { isInformational } from './define.js';
 import { AISAWS_ROLE_PATTERN, isAisawsActivity, isAwsServiceActivity, isFailedCall } from './guards.js';
 
 interface DetectOptions extends MatchContext {
@@ -87,16 +88,22 @@ function createDetectionRegistry(definitions: readonly DetectionDefinition[]): D
         if (failed && !definition.matchesFailures) continue;
         const match = definition.match(record, options);
         if (!match) continue;
+        const severity = match.severity ?? definition.severity;
         hits.push({
           id: definition.id,
           title: definition.title,
           category: definition.category,
           mitre: [...definition.mitre],
-          severity: match.severity ?? definition.severity,
+          severity,
           summary: failed ? `Attempt failed (${record.errorCode}): ${match.summary}` : match.summary,
           resource: match.resource,
           playbook: definition.playbook,
-          actionable: !failed && definition.playbook !== null && match.resource !== null,
+          // An informational hit never drives a fix, even when the definition has a playbook for its serious cases.
+          actionable:
+            !failed &&
+            definition.playbook !== null &&
+            match.resource !== null &&
+            !isInformational({ severity }),
           evidence: { ...(match.evidence ?? {}) },
         });
       }

@@ -1,3 +1,4 @@
+import { isInformational } from '../detections/define.js';
 import type { BaselineSnapshot } from '../ports/index.js';
 import type { DetectionCategory, IngestedEvent } from '../schemas/stages.js';
 import {
@@ -52,8 +53,14 @@ const FEATURES = [
     name: 'read_only',
     description: 'The call only reads (CloudTrail readOnly, or a Get/List/Describe verb).',
   },
-  { name: 'detection_max_severity', description: 'Severity of the most severe detection hit (0 when none).' },
-  { name: 'detection_count', description: 'Number of detection hits, capped at 3, divided by 3.' },
+  {
+    name: 'detection_max_severity',
+    description: 'Severity of the most severe detection hit, informational ones left out (0 when none).',
+  },
+  {
+    name: 'detection_count',
+    description: 'Number of detection hits, informational ones left out, capped at 3, divided by 3.',
+  },
   {
     name: 'detection_actionable',
     description: 'At least one hit is actionable: a successful change with a playbook.',
@@ -113,11 +120,15 @@ function extractFeatures(event: IngestedEvent, baseline: BaselineSnapshot): Feat
   const error = classifyError(summary.errorCode);
 
   let maxSeverity = 0;
+  let counted = 0;
   let actionable = false;
   let exposure = false;
   let evasion = false;
   let identityHit = false;
   for (const hit of detections) {
+    // Informational hits (CRUD, discovery) are context for the analyst, not risk signals: they do not move the score.
+    if (isInformational(hit)) continue;
+    counted += 1;
     if (hit.severity > maxSeverity) maxSeverity = hit.severity;
     if (hit.actionable && hit.playbook !== null) actionable = true;
     if (EXPOSURE.has(hit.category)) exposure = true;
@@ -146,7 +157,7 @@ function extractFeatures(event: IngestedEvent, baseline: BaselineSnapshot): Feat
     error_other: flag(error === 'other'),
     read_only: flag(isReadOnlyCall(summary.readOnly, summary.eventName)),
     detection_max_severity: maxSeverity,
-    detection_count: Math.min(detections.length, 3) / 3,
+    detection_count: Math.min(counted, 3) / 3,
     detection_actionable: flag(actionable),
     category_exposure: flag(exposure),
     category_defense_evasion: flag(evasion),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DetectOptions } from '../../src/detections/index.js';
-import { catalog } from '../../src/detections/index.js';
+import { catalog, isInformational } from '../../src/detections/index.js';
 import type { CloudTrailRecord } from '../../src/schemas/cloudtrail.js';
 import { CloudTrailRecordSchema } from '../../src/schemas/index.js';
 import type { DetectionHit } from '../../src/schemas/stages.js';
@@ -53,7 +53,15 @@ function objectAt(raw: Json, ...path: string[]): Json {
 
 const detect = (record: CloudTrailRecord, options?: DetectOptions): DetectionHit[] =>
   catalog.detect(record, options);
+/**
+ * Ids of the hits that carry a signal. Informational hits (change monitors, discovery: see
+ * INFORMATIONAL_SEVERITY) are left out, so that "ignores X" tests say no signal fired; allDetectedIds keeps them.
+ */
 const detectedIds = (record: CloudTrailRecord, options?: DetectOptions): string[] =>
+  detect(record, options)
+    .filter((hit) => !isInformational(hit))
+    .map((hit) => hit.id);
+const allDetectedIds = (record: CloudTrailRecord, options?: DetectOptions): string[] =>
   detect(record, options).map((hit) => hit.id);
 
 /** The hit of one detection id, or throws with the ids that did fire. */
@@ -65,4 +73,14 @@ function hitOf(record: CloudTrailRecord, id: string, options?: DetectOptions): D
 }
 
 export type { FixtureIndexEntry, Json };
-export { detect, detectedIds, FIXTURE_INDEX, FIXTURES_DIR, fixture, hitOf, objectAt, rawFixture };
+export {
+  allDetectedIds,
+  detect,
+  detectedIds,
+  FIXTURE_INDEX,
+  FIXTURES_DIR,
+  fixture,
+  hitOf,
+  objectAt,
+  rawFixture,
+};

@@ -116,6 +116,36 @@ describe('extractFeatures', () => {
     expect(features.category_exposure).toBe(1);
   });
 
+  it('leaves informational hits out of every detection feature, so they never move the score', () => {
+    // Prepare
+    const plain = ingest(iamUserRecord());
+    const withInformational = {
+      ...plain,
+      detections: [
+        hit({ severity: 0.1, actionable: false, playbook: null, resource: null, category: 'DIS' }),
+        hit({ severity: 0.15, actionable: false, playbook: null, resource: null, category: 'LOG' }),
+      ],
+    };
+    const withSignal = {
+      ...withInformational,
+      detections: [...withInformational.detections, hit({ severity: 0.16, category: 'PER' })],
+    };
+
+    // Act
+    const before = extractFeatures(plain, FIRST_SEEN);
+    const informational = extractFeatures(withInformational, FIRST_SEEN);
+    const signal = extractFeatures(withSignal, FIRST_SEEN);
+
+    // Assess
+    expect(informational).toEqual(before);
+    expect(signal).toMatchObject({
+      detection_max_severity: 0.16,
+      detection_count: 1 / 3,
+      category_identity: 1,
+      category_defense_evasion: 0,
+    });
+  });
+
   it('turns the baseline into novelty flags only for a known principal, and bounds the rates', () => {
     // Prepare
     const event = ingest(iamUserRecord());
