@@ -4,20 +4,31 @@
  *   pnpm exec tsx scripts/eval-detections.ts [datasetsDir]
  *
  * datasetsDir defaults to ../shared/datasets relative to the repository root (or $AISAWS_DATASETS). When it is
- * absent the script says so and exits 0. It prints:
+ * absent the script says so and exits 0. It prints, headline first:
+ *   - ALL Panther AWS CloudTrail rules, measured end to end with `aisaws scan --format json` (the CLI run as a child
+ *     process on the rule-tests file, scoring and decision included). Definitions:
+ *       recall = rule-positive tests that need no Panther mocks whose scan line lists at least one detection (any
+ *                detection, of any severity, informational ones included), divided by all such tests; a test the
+ *                scan rejects as invalid input (no eventID, mistyped fields) counts as a miss;
+ *       actioned = rule-negative tests whose decision is AUTO_REMEDIATE or HUMAN_APPROVAL (a change would be made),
+ *                divided by all rule-negative tests;
+ *     plus the stricter recall that counts only non-informational detections, per-rule recall, and the misses;
+ *   - Invictus non-attack records through the same `aisaws scan`: actioned and alerted;
+ * then subsets, labelled as subsets:
  *   - Stratus Red Team: techniques with at least one hit, out of 35 (and the misses);
- *   - Panther rule tests: recall on rule-positive tests (all, and those whose event some catalog trigger covers),
- *     share of rule-negative tests with any hit and with an actionable hit;
+ *   - Panther rule tests, detection only (in process, malformed tests repaired in memory): recall on the positives
+ *     whose event some catalog trigger covers, rules with a catalog equivalent, negatives with any/actionable hit;
  *   - Invictus: detonated techniques recalled, detonation-record recall, and the share of non-attack records
  *     (unlabeled / Terraform / SSM agent) that get an actionable hit;
  *   - OTRF, the Panther root-credentials scenario and the AWS docs examples;
  *   - a Sigma checklist: the eventSource/eventName each rule selects and whether a catalog trigger covers it.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { catalog, isAwsServiceActivity } from '../packages/core/src/detections/index.js';
+import { catalog, isAwsServiceActivity, isInformational } from '../packages/core/src/detections/index.js';
 import type { CloudTrailRecord } from '../packages/core/src/schemas/cloudtrail.js';
 import { CloudTrailRecordSchema } from '../packages/core/src/schemas/index.js';
 import type { DetectionHit } from '../packages/core/src/schemas/stages.js';
@@ -101,10 +112,202 @@ function covered(eventSource: string, eventName: string): boolean {
   return catalog.candidatesFor(eventSource, eventName).length > 0;
 }
 
+/** The fields of one `aisaws scan --format json` line that the evaluation reads (the contract has more). */
+interface ScanLine {
+  readonly error?: string;
+  readonly detections: readonly { readonly id: string; readonly severity: number }[];
+  readonly action: string | undefined;
+  readonly level: string | undefined;
+  readonly file: string | undefined;
+  readonly index: number | undefined;
+}
+
+/** Reads one output line defensively: an unexpected shape reads as an error line, never as a detection. */
+function scanLineOf(text: string): ScanLine {
+  const value = JSON.parse(text) as Json;
+  if (typeof value.error === 'string')
+    return {
+      error: value.error,
+      detections: [],
+      action: undefined,
+      level: undefined,
+      file: undefined,
+      index: undefined,
+    };
+  const detections = Array.isArray(value.detections)
+    ? value.detections.flatMap((d) =>
+        typeof d === 'object' &&
+        d !== null &&
+        typeof (d as Json).id === 'string' &&
+        typeof (d as Json).severity === 'number'
+          ? [{ id: (d as Json).id as string, severity: (d as Json).severity as number }]
+          : [],
+      )
+    : [];
+  const decision = (value.decision ?? {}) as Json;
+  const risk = (value.risk ?? {}) as Json;
+  const source = (value.source ?? {}) as Json;
+  return {
+    detections,
+    action: typeof decision.action === 'string' ? decision.action : undefined,
+    level: typeof risk.level === 'string' ? risk.level : undefined,
+    file: typeof source.file === 'string' ? source.file : undefined,
+    index: typeof source.index === 'number' ? source.index : undefined,
+  };
+}
+
+/** Runs `aisaws scan --format json` on the files, as a user would (tsx on the CLI's entry point), and parses it. */
+function aisawsScan(files: readonly string[]): ScanLine[] {
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'packages', 'cli', 'src', 'bin.ts'),
+      'scan',
+      '--format',
+      'json',
+      ...files,
+    ],
+    { cwd: repoRoot, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+  );
+  if (run.status !== 0) throw new Error(`aisaws scan exited with ${run.status}: ${run.stderr}`);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map(scanLineOf);
+}
+
+const ACTIONED = new Set(['AUTO_REMEDIATE', 'HUMAN_APPROVAL']);
+
+/**
+ * The headline: every Panther AWS CloudTrail rule (not only those with a catalog equivalent), measured with
+ * `aisaws scan --format json` on the rule-tests file. See the file comment for the definitions.
+ */
+function evalPantherAllRules(): void {
+  const dir = join(cloudtrailDir, 'panther-analysis-fixtures');
+  const recordsPath = join(dir, 'panther-rule-tests.cloudtrail.jsonl');
+  if (!existsSync(recordsPath)) return;
+  section('HEADLINE — all Panther AWS CloudTrail rules, measured with `aisaws scan --format json`');
+  const labels = readJsonLines(join(dir, 'panther-rule-tests.labels.jsonl'));
+  const lines = aisawsScan([recordsPath]);
+  if (lines.length !== labels.length)
+    throw new Error(`aisaws scan wrote ${lines.length} lines for ${labels.length} tests: cannot align them`);
+  const c = {
+    positives: 0,
+    detected: 0,
+    detectedSignal: 0,
+    rejected: 0,
+    withMocks: 0,
+    withMocksDetected: 0,
+    negatives: 0,
+    negativesActioned: 0,
+    negativesAlert: 0,
+    negativesAny: 0,
+    negativesSignal: 0,
+  };
+  const rules = new Map<string, { positives: number; detected: number }>();
+  const misses = new Map<string, string[]>();
+  const actioned: string[] = [];
+  labels.forEach((label, i) => {
+    const line = lines[i] as ScanLine;
+    const hit = line.detections.length > 0;
+    const signal = line.detections.some((d) => !isInformational(d));
+    const rule = String(label.rule_id);
+    if (label.expected_result === true) {
+      if (label.needs_mocks === true) {
+        c.withMocks += 1;
+        if (hit) c.withMocksDetected += 1;
+        return;
+      }
+      c.positives += 1;
+      const entry = rules.get(rule) ?? { positives: 0, detected: 0 };
+      entry.positives += 1;
+      if (hit) {
+        c.detected += 1;
+        entry.detected += 1;
+      } else {
+        const why = line.error ? `rejected as input: ${line.error}` : 'no detection';
+        misses.set(rule, [...(misses.get(rule) ?? []), `${label.test_name} (${why})`]);
+      }
+      if (signal) c.detectedSignal += 1;
+      if (line.error) c.rejected += 1;
+      rules.set(rule, entry);
+    } else {
+      c.negatives += 1;
+      if (hit) c.negativesAny += 1;
+      if (signal) c.negativesSignal += 1;
+      if (line.action === 'ALERT') c.negativesAlert += 1;
+      if (line.action !== undefined && ACTIONED.has(line.action)) {
+        c.negativesActioned += 1;
+        actioned.push(
+          `${rule} — ${label.test_name}: ${line.action} (${line.detections.map((d) => d.id).join(', ')})`,
+        );
+      }
+    }
+  });
+  const rulesDetected = [...rules.values()].filter((r) => r.detected > 0).length;
+  table(
+    ['measure', 'value'],
+    [
+      ['RECALL: rule-positive tests (no Panther mocks) with any detection', ratio(c.detected, c.positives)],
+      ['  … of which the scan rejected as invalid input (counted as misses)', ratio(c.rejected, c.positives)],
+      ['  … counting only non-informational detections', ratio(c.detectedSignal, c.positives)],
+      [`rules with at least one of their positives detected`, ratio(rulesDetected, rules.size)],
+      [
+        'ACTIONED: rule-negative tests decided AUTO_REMEDIATE or HUMAN_APPROVAL',
+        ratio(c.negativesActioned, c.negatives),
+      ],
+      ['rule-negative tests decided ALERT', ratio(c.negativesAlert, c.negatives)],
+      [
+        'rule-negative tests with any detection / a non-informational one',
+        `${ratio(c.negativesAny, c.negatives)} / ${ratio(c.negativesSignal, c.negatives)}`,
+      ],
+      [
+        '(not in the figures) positives that need Panther mocks, detected',
+        ratio(c.withMocksDetected, c.withMocks),
+      ],
+    ],
+  );
+  console.log(
+    '\nrecall = a positive is detected when its scan line lists at least one detection, of any severity (informational included); invalid input is a miss.',
+  );
+  if (misses.size > 0)
+    console.log(
+      `\nmissed positives, by rule:\n  ${[...misses].map(([rule, tests]) => `${rule}: ${tests.join('; ')}`).join('\n  ')}`,
+    );
+  if (actioned.length > 0) console.log(`\nactioned rule-negative tests:\n  ${actioned.join('\n  ')}`);
+}
+
+/** Invictus non-attack records (derived labels) through `aisaws scan`: what would be changed, and who would be told. */
+function evalInvictusScan(): void {
+  const dir = join(cloudtrailDir, 'invictus-ir-aws-dataset');
+  if (!existsSync(dir)) return;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && !f.startsWith('labels'))
+    .sort();
+  const labels = new Map(readJsonLines(join(dir, 'labels.jsonl')).map((l) => [`${l.file}#${l.index}`, l]));
+  const lines = aisawsScan(files.map((f) => join(dir, f)));
+  const counts = { nonAttack: 0, actioned: 0, alert: 0, signalAtMediumOrHigh: 0 };
+  for (const line of lines) {
+    if (line.file === undefined || line.index === undefined) continue;
+    const kind = String(labels.get(`${basename(line.file)}#${line.index}`)?.label ?? 'unlabeled');
+    if (!NON_ATTACK_LABELS.has(kind)) continue;
+    counts.nonAttack += 1;
+    if (line.action !== undefined && ACTIONED.has(line.action)) counts.actioned += 1;
+    if (line.action === 'ALERT') counts.alert += 1;
+    if (line.level !== 'LOW' && line.detections.some((d) => !isInformational(d)))
+      counts.signalAtMediumOrHigh += 1;
+  }
+  console.log(
+    `\nInvictus non-attack records (unlabeled, Terraform, SSM agent) through aisaws scan: actioned ${ratio(counts.actioned, counts.nonAttack)}, ALERT ${ratio(counts.alert, counts.nonAttack)}, with a non-informational detection at MEDIUM/HIGH risk (would tell a person) ${ratio(counts.signalAtMediumOrHigh, counts.nonAttack)}`,
+  );
+}
+
 function evalStratus(): void {
   const dir = join(cloudtrailDir, 'stratus-red-team');
   if (!existsSync(dir)) return;
-  section('Stratus Red Team detonations (every record is an attack)');
+  section('Subset: Stratus Red Team detonations (every record is an attack)');
   const files = readdirSync(dir).filter((f) => f.startsWith('aws.') && f.endsWith('.json'));
   const rows: string[][] = [];
   const misses: string[] = [];
@@ -211,7 +414,9 @@ function evalPanther(): void {
   const dir = join(cloudtrailDir, 'panther-analysis-fixtures');
   const recordsPath = join(dir, 'panther-rule-tests.cloudtrail.jsonl');
   if (!existsSync(recordsPath)) return;
-  section('Panther rule tests (hand-made, labeled per rule)');
+  section(
+    'Subsets of the Panther rule tests, detection only (in process, malformed tests repaired in memory)',
+  );
   const records = readJsonLines(recordsPath);
   const labels = readJsonLines(join(dir, 'panther-rule-tests.labels.jsonl'));
   let positives = 0;
@@ -292,7 +497,10 @@ function evalPanther(): void {
     ['measure', 'value'],
     [
       ['tests repaired to pass the CloudTrail schema', ratio(repairedCount, records.length)],
-      ['recall, all rule-positive tests', ratio(positivesHit, positives)],
+      [
+        'recall, all rule-positive tests incl. those needing mocks (repaired)',
+        ratio(positivesHit, positives),
+      ],
       ['  … counting repaired tests as misses', ratio(positivesStrict, positives)],
       ['recall, positives whose event a catalog trigger covers', ratio(inScopeHit, inScope)],
       [
@@ -350,7 +558,7 @@ const TOOLING_LABELS = new Set(['attack-warmup', 'attack-revert', 'attack-tool-p
 function evalInvictus(): void {
   const dir = join(cloudtrailDir, 'invictus-ir-aws-dataset');
   if (!existsSync(dir)) return;
-  section('Invictus IR: one Stratus run in raw CloudTrail (derived labels)');
+  section('Subset: Invictus IR, one Stratus run in raw CloudTrail (derived labels), detection only');
   const labels = readJsonLines(join(dir, 'labels.jsonl'));
   const byKey = new Map(labels.map((l) => [`${l.file}#${l.index}`, l]));
   const techniques = new Map<
@@ -607,7 +815,12 @@ function main(): void {
     );
     return;
   }
-  console.log(`AISAWS detection catalog: ${catalog.all.length} detections; datasets at ${datasetsDir}`);
+  const informational = catalog.all.filter((d) => isInformational(d)).length;
+  console.log(
+    `AISAWS detection catalog: ${catalog.all.length} detections (${informational} informational); datasets at ${datasetsDir}`,
+  );
+  evalPantherAllRules();
+  evalInvictusScan();
   evalStratus();
   evalPanther();
   evalInvictus();

@@ -29,12 +29,14 @@ describe('runScan', () => {
       const [benign, publicAcl] = results;
       expect(benign?.detections).toEqual([]);
       expect(benign?.decision.action).toBe('LOG_ONLY');
+      // The ACL change also shows as the informational CIS 4.8 change monitor.
       expect(publicAcl?.detections).toEqual([
         expect.objectContaining({
           id: 's3.bucket-acl-public',
           title: expect.any(String),
           severity: expect.any(Number),
         }),
+        expect.objectContaining({ id: 's3.bucket-access-changed', severity: 0.15 }),
       ]);
       expect(publicAcl?.decision.action).not.toBe('LOG_ONLY');
       expect(publicAcl?.risk.score).toBeGreaterThan(benign?.risk.score ?? 1);
@@ -60,7 +62,7 @@ describe('runScan', () => {
       );
       const run = await scan({ paths: [file], format: 'json' });
       expect(run.stderr).toMatch(/^scan: 3 events, 1 input errors, 1 files, \d+\.\d\d s, [\d,]+ events\/s$/m);
-      expect(run.stderr).toMatch(/^detections: s3\.bucket-acl-public 2$/m);
+      expect(run.stderr).toMatch(/^detections: s3\.bucket-access-changed 2, s3\.bucket-acl-public 2$/m);
       expect(run.stderr).toMatch(/^decisions: LOG_ONLY 1, AUTO_REMEDIATE \d, HUMAN_APPROVAL \d$/m);
       expect(run.stdout).not.toContain('scan:');
     });

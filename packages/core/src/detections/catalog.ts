@@ -1,10 +1,26 @@
 import {
+  cloudtrailConfigurationChanged,
+  configConfigurationChanged,
+  ec2FirewallChanged,
+  ec2ImageCreated,
+  ec2InstanceLifecycleChanged,
+  ec2NetworkTopologyChanged,
+  ecrRepositoryChanged,
+  iamCredentialsChanged,
+  iamPolicyChanged,
+  iamPrincipalCreated,
+  lambdaFunctionChanged,
+  s3BucketAccessChanged,
+  s3ObjectDeleted,
+} from './change-audit.js';
+import {
   cloudtrailLoggingStopped,
   cloudtrailManagementEventsExcluded,
   cloudtrailTrailDeleted,
   cloudtrailTrailWeakened,
   loggingTamperAttempt,
 } from './cloudtrail.js';
+import { codebuildProjectPublic } from './codebuild.js';
 import {
   bedrockModelAccessEnabled,
   bedrockSafeguardsRemoved,
@@ -30,6 +46,25 @@ import {
   ssmSecureStringDecrypted,
 } from './credentials.js';
 import { rdsDeletionProtectionDisabled, rdsInstancePublic, rdsMasterPasswordChanged } from './database.js';
+import {
+  rdsActivityStreamStopped,
+  rdsAvailabilityChanged,
+  rdsBackupDeleted,
+  rdsDatabaseDeleted,
+  rdsIamRoleAdded,
+  rdsLogDownloaded,
+  rdsManualSnapshotCreated,
+  rdsSecurityGroupIngress,
+  rdsSnapshotCopiedToRegion,
+  rdsSnapshotEnumeration,
+  rdsSnapshotExported,
+} from './database-operations.js';
+import {
+  accountContactDiscovery,
+  iamGroupEnumeration,
+  securityControlsDiscovery,
+  sesSendingProbe,
+} from './discovery.js';
 import { ec2NetworkAclOpenToWorld, ec2SecurityGroupOpenToWorld } from './ec2-network.js';
 import {
   iamAccessKeyForOtherUser,
@@ -95,7 +130,20 @@ import {
   s3TrailBucketShortLifecycle,
   s3VersioningSuspended,
 } from './s3.js';
+import {
+  s3ObjectCopiedToForeignAccount,
+  s3ObjectEncryptedWithCustomerKey,
+  s3ObjectEncryptedWithForeignKey,
+  s3RansomNoteUploaded,
+  s3ReplicationRemoved,
+} from './s3-objects.js';
 import { ec2AmiShared, ec2SnapshotShared, rdsSnapshotShared, ssmDocumentShared } from './sharing.js';
+import {
+  iamUserConsoleSignIn,
+  stsCallerCheckWithUserKey,
+  stsSessionTokenByIamUser,
+} from './sign-in-activity.js';
+import { ec2TrafficMirroringChanged } from './traffic-mirroring.js';
 
 /**
  * The detection catalog: every definition, listed explicitly (no decorators, so a bundler can never drop one).
@@ -204,6 +252,51 @@ const DETECTIONS = Object.freeze([
   accountRegionEnabled,
   // recon.ts
   reconOffensiveToolUserAgent,
+  // database-operations.ts
+  rdsDatabaseDeleted,
+  rdsBackupDeleted,
+  rdsSnapshotExported,
+  rdsSnapshotCopiedToRegion,
+  rdsActivityStreamStopped,
+  rdsSecurityGroupIngress,
+  rdsIamRoleAdded,
+  rdsLogDownloaded,
+  rdsManualSnapshotCreated,
+  rdsAvailabilityChanged,
+  rdsSnapshotEnumeration,
+  // s3-objects.ts
+  s3ObjectEncryptedWithCustomerKey,
+  s3ObjectEncryptedWithForeignKey,
+  s3ObjectCopiedToForeignAccount,
+  s3RansomNoteUploaded,
+  s3ReplicationRemoved,
+  // traffic-mirroring.ts
+  ec2TrafficMirroringChanged,
+  // codebuild.ts
+  codebuildProjectPublic,
+  // change-audit.ts (informational)
+  ec2FirewallChanged,
+  ec2NetworkTopologyChanged,
+  ec2InstanceLifecycleChanged,
+  ec2ImageCreated,
+  iamPolicyChanged,
+  iamPrincipalCreated,
+  iamCredentialsChanged,
+  cloudtrailConfigurationChanged,
+  configConfigurationChanged,
+  s3BucketAccessChanged,
+  s3ObjectDeleted,
+  ecrRepositoryChanged,
+  lambdaFunctionChanged,
+  // discovery.ts (informational)
+  iamGroupEnumeration,
+  accountContactDiscovery,
+  sesSendingProbe,
+  securityControlsDiscovery,
+  // sign-in-activity.ts (informational)
+  iamUserConsoleSignIn,
+  stsSessionTokenByIamUser,
+  stsCallerCheckWithUserKey,
 ]);
 
 const catalog = createDetectionRegistry(DETECTIONS);

@@ -270,12 +270,12 @@ const rolesAnywhereTrustAnchor = defineDetection({
 
 const identityProviderCreated = defineDetection({
   id: 'identity.identity-provider-changed',
-  title: 'SAML or OIDC identity provider created or changed',
+  title: 'SAML or OIDC identity provider created, changed or deleted',
   category: 'PER',
   mitre: ['T1484.002', 'T1556'],
   severity: 0.65,
   description:
-    'CreateSAMLProvider, UpdateSAMLProvider, CreateOpenIDConnectProvider, AddClientIDToOpenIDConnectProvider, or an IAM Identity Center directory / external IdP change: a new external IdP can mint sessions.',
+    'CreateSAMLProvider, UpdateSAMLProvider, CreateOpenIDConnectProvider, AddClientIDToOpenIDConnectProvider, or an IAM Identity Center directory / external IdP change: a new external IdP can mint sessions. DeleteSAMLProvider / DeleteOpenIDConnectProvider cut everyone who signs in through it off (.5).',
   triggers: [
     {
       eventSource: IAM,
@@ -285,6 +285,8 @@ const identityProviderCreated = defineDetection({
         'CreateOpenIDConnectProvider',
         'AddClientIDToOpenIDConnectProvider',
         'UpdateOpenIDConnectProviderThumbprint',
+        'DeleteSAMLProvider',
+        'DeleteOpenIDConnectProvider',
       ],
     },
     {
@@ -314,6 +316,7 @@ const identityProviderCreated = defineDetection({
     return {
       resource: resourceRef(record, type, id, { providerArn: arn ?? null }, arn),
       summary: `${record.eventName}: ${id}`,
+      ...(record.eventName.startsWith('Delete') ? { severity: 0.5 } : {}),
     };
   },
 });

@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import type { DetectionDefinition } from '@aisaws/core/detections';
+import { type DetectionDefinition, isInformational } from '@aisaws/core/detections';
 import type { RiskLevel } from '@aisaws/core/schemas';
 import type { EventEvaluation } from '../evaluate.js';
 import type { ScanError } from '../scan-result.js';
@@ -11,7 +11,8 @@ import type { ScanReporter } from './reporter.js';
 
 /**
  * `--format sarif`: a SARIF 2.1.0 log (OASIS standard) for code-scanning tools. One result per detection hit, the
- * rules are the detection catalog (with MITRE ATT&CK ids as tags), the level comes from the decision's risk level,
+ * rules are the detection catalog (with MITRE ATT&CK ids as tags), the level comes from the decision's risk level
+ * (an informational hit is always a note),
  * the location is the input file with its line (JSON Lines) or its index (arrays, `Records`) as a logical location.
  * Input errors are tool execution notifications.
  */
@@ -104,7 +105,7 @@ function createSarifReporter(stdout: Writable, options: SarifOptions): ScanRepor
       results.push({
         ruleId: hit.id,
         ruleIndex: index,
-        level: LEVEL_BY_RISK[decision.level],
+        level: isInformational(hit) ? 'note' : LEVEL_BY_RISK[decision.level],
         message: { text: `${hit.summary}. Decision: ${decision.action} (${decision.reason}).` },
         locations: [sarifLocation(result.source, options.cwd)],
         partialFingerprints: { 'aisaws/eventId/v1': `${result.eventId}/${hit.id}` },
