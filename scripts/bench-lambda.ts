@@ -13,6 +13,8 @@
  *    the AWS SDK clients the runtime provides resolved from a `node_modules` beside it (here pnpm's hoisted
  *    `node_modules/.pnpm/node_modules`, on Lambda `/var/runtime/node_modules`), so a package the bundle leaves out
  *    but the runtime would not have fails here. Node's own start-up is not counted.
+ *    The table also shows the import's CPU time (steadier than wall time when the machine is busy) and the 1-minute
+ *    load average while measuring: a wall time taken on a loaded machine says more about the machine.
  * 3. Prints a table (or, with --json, one JSON array [{"name","zipBytes","initMs"}]) and exits 1 when a zip is over
  *    400 KB or an init over 80 ms (the budgets of issue 12), so CI can run it as a gate.
  */
@@ -30,7 +32,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -54,6 +56,12 @@ interface LambdaFigures {
   readonly name: string;
   readonly zipBytes: number;
   readonly initMs: number;
+}
+
+/** Printed in the table beside the figures (not in --json, whose shape is fixed). */
+interface LambdaDetails {
+  readonly initCpuMs: number;
+  readonly loadAverage: number;
 }
 
 const { values: options } = parseArgs({
@@ -130,10 +138,19 @@ function environmentOf(lambda: LambdaPackage): Record<string, string> {
 }
 
 const INIT_PROBE = [
+  'const cpuBefore = process.cpuUsage();',
   'const started = performance.now();',
   'await import(process.argv[1]);',
-  'process.stdout.write(String(performance.now() - started));',
+  'const wallMs = performance.now() - started;',
+  'const cpu = process.cpuUsage(cpuBefore);',
+  'process.stdout.write(JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000 }));',
 ].join('\n');
+
+interface InitSample {
+  readonly wallMs: number;
+  /** CPU time of the whole process during the import (all threads): steadier than wall time on a busy machine. */
+  readonly cpuMs: number;
+}
 
 const sandbox = mkdtempSync(join(tmpdir(), 'aisaws-bench-lambda-'));
 symlinkSync(join(ROOT, 'node_modules', '.pnpm', 'node_modules'), join(sandbox, 'node_modules'), 'dir');
@@ -165,20 +182,19 @@ function externalImports(bundlePath: string): string[] {
   return [...new Set(specifiers.filter((s) => !s.startsWith('node:') && !NODE_BUILTINS.has(s)))].sort();
 }
 
-/** One cold module init in a fresh Node process, in milliseconds. */
-function measureInit(lambda: LambdaPackage, bundlePath: string): number {
+/** One cold module init in a fresh Node process. */
+function measureInit(lambda: LambdaPackage, bundlePath: string): InitSample {
   const bundle = pathToFileURL(bundlePath).href;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', INIT_PROBE, bundle], {
     cwd: dirname(bundlePath),
     env: environmentOf(lambda),
     encoding: 'utf8',
   });
-  const initMs = Number(result.stdout);
-  if (result.status !== 0 || !Number.isFinite(initMs))
+  if (result.status !== 0)
     throw new Error(
       `${lambda.name}: the bundle failed to initialise (exit ${result.status}):\n${result.stderr}`,
     );
-  return initMs;
+  return JSON.parse(result.stdout) as InitSample;
 }
 
 function median(values: readonly number[]): number {
@@ -199,6 +215,7 @@ if (!options['no-build']) {
 }
 
 const lambdas = lambdaPackages();
+const details = new Map<string, LambdaDetails>();
 const figures: LambdaFigures[] = lambdas.map((lambda) => {
   if (!existsSync(lambda.zipPath))
     throw new Error(`${lambda.name}: ${lambda.zipPath} is missing; run without --no-build`);
@@ -207,10 +224,15 @@ const figures: LambdaFigures[] = lambdas.map((lambda) => {
   if (!options.json)
     process.stderr.write(`${lambda.name}: imports from the runtime: ${external.join(', ') || 'nothing'}\n`);
   const samples = Array.from({ length: runs }, () => measureInit(lambda, bundlePath));
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  details.set(lambda.name, {
+    initCpuMs: round(median(samples.map((sample) => sample.cpuMs))),
+    loadAverage: loadavg()[0] ?? 0,
+  });
   return {
     name: lambda.name,
     zipBytes: statSync(lambda.zipPath).size,
-    initMs: Math.round(median(samples) * 10) / 10,
+    initMs: round(median(samples.map((sample) => sample.wallMs))),
   };
 });
 
@@ -221,12 +243,13 @@ else {
   const rows = figures.map(
     (f) =>
       `${f.name.padEnd(22)} ${(f.zipBytes / 1024).toFixed(1).padStart(8)} KB ${f.initMs.toFixed(1).padStart(8)} ms` +
+      ` ${(details.get(f.name)?.initCpuMs ?? 0).toFixed(1).padStart(8)} ms ${(details.get(f.name)?.loadAverage ?? 0).toFixed(1).padStart(6)}` +
       (f.zipBytes > ZIP_BUDGET_BYTES || f.initMs > INIT_BUDGET_MS ? '   OVER BUDGET' : ''),
   );
   process.stdout.write(
     [
       `Lambda artefacts (Node ${process.versions.node}, ${process.arch}; init = median of ${runs} fresh processes)`,
-      `${'lambda'.padEnd(22)} ${'zip'.padStart(11)} ${'init'.padStart(11)}`,
+      `${'lambda'.padEnd(22)} ${'zip'.padStart(11)} ${'init'.padStart(11)} ${'init CPU'.padStart(11)} ${'load'.padStart(6)}`,
       ...rows,
       `budgets: zip <= ${ZIP_BUDGET_BYTES / 1024} KB, init <= ${INIT_BUDGET_MS} ms; over budget: ${overBudget.length}`,
       '',

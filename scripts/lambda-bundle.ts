@@ -1,39 +1,51 @@
 import type { Options } from 'tsup';
 
 /**
- * The tsup options every Lambda package bundles with: one ESM file, `dist/index.js`, for the nodejs24.x arm64
- * runtime (pure JavaScript, so the architecture is only a deploy setting).
+ * The tsup options every Lambda package bundles with: ESM, `dist/index.js`, for the nodejs24.x arm64 runtime
+ * (pure JavaScript, so the architecture is only a deploy setting), minified, source map beside the bundle (for
+ * debugging or uploading elsewhere; scripts/zip-lambda.mjs leaves `*.map` out of the zip).
  *
- * - The AWS SDK v3 service clients (`@aws-sdk/client-*`) and the DynamoDB document helpers (`lib-dynamodb`,
- *   `util-dynamodb`) are left out: the Lambda Node.js runtime ships them (importable from ES modules since
- *   nodejs18.x), and bundling them made each zip 0.9–2.2 MB and their module init the slowest part of a cold start.
- *   Anything else of the SDK that our code would import directly is bundled, because the runtime does not ship
- *   every `@aws-sdk/*` or `@smithy/*` package. The price: the SDK version that runs is the runtime's, not the one
- *   the tests ran with (the commands we send are stable across v3).
- * - Everything else (our packages, zod, Powertools) is bundled and minified.
- * - The source map is written beside the bundle for debugging and uploading elsewhere; scripts/zip-lambda.mjs
- *   leaves `*.map` out of the zip.
+ * Where the AWS SDK v3 comes from is a per-Lambda choice, measured with `pnpm bench:lambda`:
+ * - `bundled` (default): the clients the Lambda uses are bundled and tree-shaken with the rest. One file to load
+ *   parses faster than the runtime's SDK spread over hundreds of CommonJS files (module init CPU 130 vs 180 ms for
+ *   the ingest Lambda, same machine, interleaved runs), and the SDK version deployed is the one the tests ran. The
+ *   zip stays small (100–300 KB) once the source map is out of it.
+ * - `runtime`: the service clients (`@aws-sdk/client-*`) and the DynamoDB document helpers are left to the nodejs24.x
+ *   runtime, which ships them (importable from ES modules since nodejs18.x); other SDK packages are still bundled
+ *   because the runtime does not ship every `@aws-sdk/*` or `@smithy/*` one. For the Lambdas that may run any
+ *   playbook (remediation, verification): with code splitting each playbook's chunk imports its one client on first
+ *   use, and bundling all twelve clients would make the zip larger than the 400 KB budget.
  */
-export const AWS_RUNTIME_PROVIDED = /^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb|util-dynamodb)$/;
+type AwsSdkSource = 'bundled' | 'runtime';
 
-export function lambdaBundle(overrides: Options = {}): Options {
+interface LambdaBundleChoices {
+  readonly awsSdk?: AwsSdkSource;
+  /** Chunks loaded on first use (`import()`), for Lambdas with parts that not every invocation needs. */
+  readonly splitting?: boolean;
+}
+
+const RUNTIME_PROVIDED_SDK = /^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb|util-dynamodb)$/;
+const EVERYTHING_BUT_RUNTIME_PROVIDED_SDK = /^(?!@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb|util-dynamodb)$)/;
+
+function lambdaBundle({ awsSdk = 'bundled', splitting = false }: LambdaBundleChoices = {}): Options {
   return {
     entry: { index: 'src/handler.ts' },
     format: ['esm'],
     platform: 'node',
     target: 'node24',
     bundle: true,
-    // Lazy `import()`s would become extra chunks; keep one file for the zip.
-    splitting: false,
-    external: [AWS_RUNTIME_PROVIDED],
-    noExternal: [/^(?!@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb|util-dynamodb)$)/],
+    splitting,
+    ...(awsSdk === 'runtime'
+      ? { external: [RUNTIME_PROVIDED_SDK], noExternal: [EVERYTHING_BUT_RUNTIME_PROVIDED_SDK] }
+      : { noExternal: [/.*/] }),
     minify: true,
-    treeshake: true,
     sourcemap: true,
     clean: true,
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
-    ...overrides,
   };
 }
+
+export type { AwsSdkSource, LambdaBundleChoices };
+export { lambdaBundle, RUNTIME_PROVIDED_SDK };
