@@ -232,14 +232,16 @@ describe('IAM least privilege', () => {
     const lambdaTargets = (statements: Statement[]) =>
       statements.find((s) => s.Action.includes('lambda:InvokeFunction'))?.Resource as string[];
 
-    // Alert: a MEDIUM/HIGH detection that is only logged is still told to a person ("Alert Logged Detection").
+    // Alert: an ALERT decision is told to a person ("Alert Person"), then recorded ALERTED ("Record Alerted").
     expect(lambdaTargets(triage)).toEqual(
       ['ingest', 'scoring', 'decision', 'alert']
         .sort()
         .map((stage) => `arn:aws:lambda:eu-west-1:111111111111:function:aisaws-iam-${stage}:live`),
     );
     expect(actionsOf(triage)).toEqual(expect.arrayContaining(['states:StartExecution', 'sqs:SendMessage']));
-    expect(actionsOf(triage)).not.toContain('dynamodb:UpdateItem');
+    const triageUpdate = triage.find((s) => s.Action.includes('dynamodb:UpdateItem'));
+    expect(triageUpdate?.Action).toEqual(['dynamodb:UpdateItem']);
+    expect(triageUpdate?.Resource).toEqual([expect.stringMatching(/:table\/aisaws-iam-events$/)]);
     expect(actionsOf(remediation)).toEqual(
       expect.arrayContaining(['dynamodb:UpdateItem', 'lambda:InvokeFunction']),
     );

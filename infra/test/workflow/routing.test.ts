@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('routing on the real ASL files by the policy (real handlers, dynalite, s3rver)', () => {
-  it('a HIGH detection in log mode → LOG_ONLY: no remediation, but a person is told it was only logged', async () => {
+  it('a HIGH detection in log mode → LOG_ONLY: no remediation, nobody is told', async () => {
     // Prepare
     world = await startWorld({ policy: { detections: { 's3.bucket-acl-public': { mode: 'log' } } } });
     const eventId = 'c0ffee00-0000-4000-8000-000000000001';
@@ -29,19 +29,46 @@ describe('routing on the real ASL files by the policy (real handlers, dynalite, 
       'Score',
       'Decide',
       'Route By Action',
-      'Alert Logged Detection',
-      'Logged And Alerted',
+      'Logged Only',
     ]);
     expect(remediation).toBeUndefined();
     expect(world.workflows.listExecutions().filter((e) => e.machine === 'remediation')).toEqual([]);
     expect(world.memberS3.commandCalls(PutBucketAclCommand)).toHaveLength(0);
-    const [alert, ...others] = world.publishedInputs();
-    expect(others).toEqual([]);
-    expect(alert?.Subject).toContain('— logged, no automatic fix');
-    expect(alert?.Message).toContain('The policy logs detection s3.bucket-acl-public without fixing it.');
+    expect(world.publishedInputs()).toEqual([]);
     const item = await world.eventsItem(eventId);
     expect(item?.status).toBe('DECIDED');
     expect(item?.decision).toMatchObject({ action: 'LOG_ONLY', level: 'HIGH' });
+  });
+
+  it('a HIGH detection in alert mode → ALERT: no remediation, one e-mail saying the policy chose not to fix', async () => {
+    // Prepare
+    world = await startWorld({ policy: { detections: { 's3.bucket-acl-public': { mode: 'alert' } } } });
+    const eventId = 'c0ffee00-0000-4000-8000-000000000011';
+    // Act
+    const { triage, remediation } = await world.workflows.runTriage(
+      publicBucketEventBridgeEvent({ eventId }),
+    );
+    // Assess
+    expect(triage.status).toBe('SUCCEEDED');
+    expect(triage.states.map((s) => s.name).slice(-4)).toEqual([
+      'Route By Action',
+      'Alert Person',
+      'Record Alerted',
+      'Alerted',
+    ]);
+    expect(remediation).toBeUndefined();
+    expect(world.memberS3.commandCalls(PutBucketAclCommand)).toHaveLength(0);
+    const [alert, ...others] = world.publishedInputs();
+    expect(others).toEqual([]);
+    expect(alert?.Subject).toContain('— alert, nothing was changed');
+    expect(alert?.Message).toContain('The policy sets detection s3.bucket-acl-public to alert');
+    const item = await world.eventsItem(eventId);
+    expect(item?.status).toBe('ALERTED');
+    expect(item?.decision).toMatchObject({
+      action: 'ALERT',
+      level: 'HIGH',
+      detectionId: 's3.bucket-acl-public',
+    });
   });
 
   it('dry run → the fix is described in a "dry run" alert, not applied; the item ends REJECTED with reason DryRun', async () => {

@@ -60,6 +60,8 @@ function outcomeOf(request: AlertRequest): string {
           : 'rejected';
     case 'logged':
       return request.remediation?.status === 'dry-run' ? 'dry-run' : 'logged';
+    case 'alert':
+      return 'alerted';
   }
 }
 
@@ -71,6 +73,7 @@ const OUTCOME_PHRASE: Record<string, string> = {
   rejected: 'not fixed (rejected)',
   'dry-run': 'dry run, not fixed',
   logged: 'logged, no automatic fix',
+  alerted: 'alert, nothing was changed',
 };
 
 function truncate(text: string, max: number): string {
@@ -188,16 +191,18 @@ function doneSection(request: AlertRequest): string {
   ]);
 }
 
-/** Why AISAWS changed nothing, mirroring the decision rules that end in LOG_ONLY (core policy `decide`). */
+/** Why AISAWS changed nothing, mirroring the decision rules that end in ALERT (core policy `decide`). */
 function whyNothingChanged(request: AlertRequest): string {
-  const { decision, detections } = request.event;
+  const { decision, detections, summary } = request.event;
   if (decision.exempt)
     return 'The event is exempt from automatic fixes by the policy (see the decision below).';
-  if (decision.playbook === null)
-    return detections.some((hit) => hit.playbook !== null)
-      ? 'The call failed (errorCode set): the attempt is a warning sign, but there is no change to undo.'
-      : 'No AISAWS playbook fixes this detection: there is no safe API change to make, so it is alert-only by design.';
-  return `The policy logs detection ${decision.detectionId ?? 'this detection'} without fixing it.`;
+  if (decision.playbook !== null)
+    return `The policy sets detection ${decision.detectionId ?? 'this detection'} to alert: a person decides, nothing is changed automatically.`;
+  if (summary.errorCode)
+    return `The call failed (${summary.errorCode}): the attempt is a warning sign, but there is no change to undo.`;
+  const about = detections.find((hit) => hit.id === decision.detectionId);
+  if (about?.playbook) return `The detection names no resource that playbook ${about.playbook} could fix.`;
+  return 'No AISAWS playbook fixes this detection: there is no safe API change to make, so it is alert-only by design.';
 }
 
 /** What a person should check first, by the kind of detection; written for detections without an automatic fix. */
@@ -229,9 +234,10 @@ const ROOT_NEXT_STEPS: readonly string[] = [
   'To prevent it in member accounts, deny root actions with an SCP.',
 ];
 
-/** For a detection that is only logged (not a dry run): why nothing was changed and what a person should do. */
+/** For an ALERT (nothing was changed, not a dry run): why nothing was changed and what a person should do. */
 function nextStepsSection(request: AlertRequest, detection: DetectionHit | undefined): string | null {
-  if (request.kind !== 'logged' || request.remediation) return null;
+  const alerted = request.kind === 'alert' || (request.kind === 'logged' && !request.remediation);
+  if (!alerted) return null;
   const steps =
     request.event.summary.actor.type === 'Root'
       ? ROOT_NEXT_STEPS

@@ -32,10 +32,10 @@ const remediated: AlertRequest = {
   },
 };
 
-/** A root console sign-in without MFA as Decide leaves it: HIGH, LOG_ONLY, no playbook (alert only by design). */
-const rootLoginLogged: AlertRequest = {
+/** A root console sign-in without MFA as Decide leaves it: HIGH, ALERT, no playbook (alert only by design). */
+const rootLoginAlert: AlertRequest = {
   schemaVersion: 1,
-  kind: 'logged',
+  kind: 'alert',
   event: {
     ...event,
     summary: {
@@ -67,10 +67,10 @@ const rootLoginLogged: AlertRequest = {
     ],
     decision: {
       ...event.decision,
-      action: 'LOG_ONLY',
+      action: 'ALERT',
       reason:
-        'logged only: no playbook fixes identity.root-console-login (alert only); score 0.93 is HIGH (≥ 0.70)',
-      detectionId: null,
+        'alert: no automatic fix exists for identity.root-console-login: alert only; score 0.93 is HIGH (≥ 0.70)',
+      detectionId: 'identity.root-console-login',
       playbook: null,
     },
   },
@@ -183,22 +183,24 @@ describe('renderAlert', () => {
 
   it('tells about an alert-only detection: nothing was changed, why, and what a person should do', () => {
     // Act
-    const { subject, body, attributes } = renderAlert(rootLoginLogged);
+    const { subject, body, attributes } = renderAlert(rootLoginAlert);
     // Assess
     expect(subject).toBe(
-      '[AISAWS HIGH] Root user signed in to the console: 111122223333 — logged, no automatic fix',
+      '[AISAWS HIGH] Root user signed in to the console: 111122223333 — alert, nothing was changed',
     );
     expect(attributes).toEqual({
       severity: 'HIGH',
       detection: 'identity.root-console-login',
       account: '111122223333',
-      action: 'LOG_ONLY',
-      outcome: 'logged',
+      action: 'ALERT',
+      outcome: 'alerted',
     });
     const next = body.slice(body.indexOf('NOTHING WAS CHANGED: WHAT TO DO'), body.indexOf('WHO'));
     expect(next).toContain('No AISAWS playbook fixes this detection');
     expect(next).toContain('enable MFA on root');
-    expect(body).toContain('Decision: LOG_ONLY: logged only: no playbook fixes identity.root-console-login');
+    expect(body).toContain(
+      'Decision: ALERT: alert: no automatic fix exists for identity.root-console-login: alert only',
+    );
     expect(body).toContain('MFA: false');
     expect(body).not.toContain('HOW TO ROLL BACK');
   });
@@ -206,16 +208,18 @@ describe('renderAlert', () => {
   it('says the policy chose not to fix a detection that has a playbook, with steps for its category', () => {
     const { subject, body } = renderAlert({
       schemaVersion: 1,
-      kind: 'logged',
+      kind: 'alert',
       event: publicBucketDecidedEvent({
         decision: {
-          action: 'LOG_ONLY',
-          reason: 'logged only: policy sets detections.s3.bucket-acl-public.mode = log',
+          action: 'ALERT',
+          reason: 'alert: policy sets detections.s3.bucket-acl-public.mode = alert, so no fix is permitted',
         },
       }),
     });
-    expect(subject).toContain('— logged, no automatic fix');
-    expect(body).toContain('The policy logs detection s3.bucket-acl-public without fixing it.');
+    expect(subject).toContain('— alert, nothing was changed');
+    expect(body).toContain(
+      'The policy sets detection s3.bucket-acl-public to alert: a person decides, nothing is changed automatically.',
+    );
     expect(body).toContain('- If not: revert it by hand');
     expect(body).not.toContain('enable MFA on root');
   });
@@ -223,12 +227,28 @@ describe('renderAlert', () => {
   it('says an exempt event was left alone because of its exemption', () => {
     const { body } = renderAlert({
       schemaVersion: 1,
-      kind: 'logged',
+      kind: 'alert',
       event: publicBucketDecidedEvent({
-        decision: { action: 'LOG_ONLY', exempt: true, reason: 'exempt: bucket demo-bucket is allow-listed' },
+        decision: {
+          action: 'ALERT',
+          exempt: true,
+          reason: 'alert: exempt: bucket demo-bucket is allow-listed',
+        },
       }),
     });
     expect(body).toContain('The event is exempt from automatic fixes by the policy');
+  });
+
+  it('says a failed attempt changed nothing and there is nothing to undo', () => {
+    const base = publicBucketDecidedEvent({
+      decision: { action: 'ALERT', playbook: null, reason: 'alert: the call failed (AccessDenied)' },
+    });
+    const { body } = renderAlert({
+      schemaVersion: 1,
+      kind: 'alert',
+      event: { ...base, summary: { ...base.summary, errorCode: 'AccessDenied' } },
+    });
+    expect(body).toContain('The call failed (AccessDenied): the attempt is a warning sign');
   });
 
   it('keeps a dry-run alert about the fix it would apply, without the what-to-do section', () => {

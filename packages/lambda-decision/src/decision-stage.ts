@@ -31,6 +31,7 @@ interface DecisionDeps {
 
 const METRIC = Object.freeze({
   LOG_ONLY: 'DecisionsLogOnly',
+  ALERT: 'DecisionsAlert',
   AUTO_REMEDIATE: 'DecisionsAutoRemediate',
   HUMAN_APPROVAL: 'DecisionsHumanApproval',
   circuitBreaker: 'CircuitBreakerTripped',

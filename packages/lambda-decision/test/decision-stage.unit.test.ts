@@ -99,7 +99,7 @@ describe('createDecisionHandler', () => {
     expect(metrics).toEqual(['DecisionsAutoRemediate']);
   });
 
-  it('logs only, exempt, when the resource carries aisaws:exempt=true; no slot is taken', async () => {
+  it('alerts, exempt (no fix permitted), when the resource carries aisaws:exempt=true; no slot is taken', async () => {
     // Prepare
     taggingMock.on(GetResourcesCommand).resolves({
       ResourceTagMappingList: [
@@ -109,7 +109,7 @@ describe('createDecisionHandler', () => {
     // Act
     const decided = await createDecisionHandler(deps())(scoredEvent(bucketMadePublicByAcl('reports'), 0.9));
     // Assess
-    expect(decided.decision).toMatchObject({ action: 'LOG_ONLY', exempt: true });
+    expect(decided.decision).toMatchObject({ action: 'ALERT', exempt: true });
     expect(decided.decision.reason).toContain('aisaws:exempt=true');
     expect(stateUpdates()).toHaveLength(0);
   });

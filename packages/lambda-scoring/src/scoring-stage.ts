@@ -26,7 +26,7 @@ interface ScoringDeps {
 const METRIC = Object.freeze({ scored: 'EventsScored', alreadyPastScoring: 'EventsAlreadyPastScoring' });
 
 /** Later statuses: the event was scored and moved on; a redelivery must not move it back. */
-const PAST_SCORING = new Set(['DECIDED', 'REMEDIATING', 'VERIFIED', 'FAILED', 'REJECTED']);
+const PAST_SCORING = new Set(['DECIDED', 'REMEDIATING', 'VERIFIED', 'FAILED', 'REJECTED', 'ALERTED']);
 
 /**
  * Records the score on the events item: status SCORED, the risk and timeline.scored, only from RECEIVED or SCORED

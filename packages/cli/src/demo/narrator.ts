@@ -26,7 +26,8 @@ const TRIAGE_STAGES: readonly string[] = [
   'Ingest',
   'Score',
   'Decide',
-  'Alert Logged Detection',
+  'Alert Person',
+  'Record Alerted',
   'Start Remediation',
 ];
 
@@ -128,7 +129,7 @@ interface SummaryView {
   totalMs: number;
   resource: { type: string; id: string; before: Record<string, unknown>; after: Record<string, unknown> };
   apiCalls: string[];
-  /** An outcome e-mail was sent (for LOG_ONLY: triage's "Alert Logged Detection"). */
+  /** An outcome e-mail was sent (for ALERT: triage's "Alert Person"). */
   alerted: boolean;
 }
 
@@ -286,12 +287,18 @@ function createDemoNarrator(out: DemoOutput | null) {
           `  Total ${formatMs(result.totalMs)} (sandbox start ${formatMs(result.startupMs)}). Event id ${result.eventId}`,
         ),
       );
-      if (result.decision === 'LOG_ONLY')
+      if (result.decision === 'ALERT')
         write(
           painter.dim(
             result.alerted
-              ? '  LOG_ONLY: nothing is fixed automatically, so triage alerts a person ("Alert Logged Detection"); the events item stays DECIDED.'
-              : '  LOG_ONLY: triage ends at "Logged Only" (LOW risk or no detection); the events item records the score and the reason, no e-mail is sent.',
+              ? '  ALERT: no fix exists or none is permitted, so triage tells a person ("Alert Person") and records the events item ALERTED.'
+              : '  ALERT: no fix exists or none is permitted, but no e-mail was recorded: check the quarantine queue.',
+          ),
+        );
+      if (result.decision === 'LOG_ONLY')
+        write(
+          painter.dim(
+            '  LOG_ONLY: triage ends at "Logged Only"; the events item records the score and the reason, nobody is told.',
           ),
         );
       const rollback = result.remediations > 0 ? `   ·   aisaws rollback ${result.eventId}` : '';

@@ -175,8 +175,8 @@ const rootLoginNoMfa: DemoScenario = {
   id: 'root-login-no-mfa',
   title: 'Root user signs in without MFA (alert only)',
   story:
-    'The root user signs in to the console without MFA (ConsoleLogin, MFAUsed No). No role can act on root: the event is recorded and scored, nothing is changed, and a person gets an alert saying what to check.',
-  expectedDecision: 'LOG_ONLY',
+    'The root user signs in to the console without MFA (ConsoleLogin, MFAUsed No). No role can act on root, so the decision is ALERT: nothing is changed, a person gets an e-mail saying what to check, and the events item ends ALERTED.',
+  expectedDecision: 'ALERT',
   setup(account) {
     return { type: 'AWS::::Account', id: account.accountId };
   },

@@ -23,7 +23,7 @@ type StageListener = (report: StageReport) => void;
 
 const ActionSchema = z.looseObject({ action: z.enum(['snapshot', 'apply', 'rollback']) });
 const KindSchema = z.looseObject({
-  kind: z.enum(['remediated', 'remediation-failed', 'approval-request', 'rejected', 'logged']),
+  kind: z.enum(['remediated', 'remediation-failed', 'approval-request', 'rejected', 'logged', 'alert']),
   remediation: z.unknown().optional(),
 });
 
@@ -34,9 +34,8 @@ const ALERT_STAGE = {
   'approval-request': 'Request Approval',
   rejected: 'Alert Rejected',
   logged: 'Alert Dry Run',
+  alert: 'Alert Person',
 } as const;
-/** A `logged` alert without a remediation comes from triage: a detection nothing fixes automatically. */
-const LOGGED_DETECTION_STAGE = 'Alert Logged Detection';
 
 /** The state name a remediation or alert invocation stands for, from its input; the fixed name otherwise. */
 function stageNameOf(stage: string, input: unknown): string {
@@ -47,7 +46,6 @@ function stageNameOf(stage: string, input: unknown): string {
   if (stage === 'Alert') {
     const parsed = KindSchema.safeParse(input);
     if (!parsed.success) return stage;
-    if (parsed.data.kind === 'logged' && parsed.data.remediation === undefined) return LOGGED_DETECTION_STAGE;
     return ALERT_STAGE[parsed.data.kind];
   }
   return stage;

@@ -16,6 +16,7 @@ const REPORTED_STATES = new Set([
   'Record Verified',
   'Record Rejected',
   'Record Failed',
+  'Record Alerted',
   'Quarantine Input',
 ]);
 /** Terminal states of triage worth naming (what happened to a delivery). */
@@ -24,6 +25,7 @@ const STEP_DETAILS: Readonly<Record<string, string>> = {
   'Record Verified': 'events item → VERIFIED (dynamodb:updateItem)',
   'Record Rejected': 'events item → REJECTED (dynamodb:updateItem)',
   'Record Failed': 'events item → FAILED (dynamodb:updateItem)',
+  'Record Alerted': 'events item → ALERTED (dynamodb:updateItem)',
   'Quarantine Input': 'input sent to the quarantine queue',
 };
 

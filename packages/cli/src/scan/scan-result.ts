@@ -33,7 +33,8 @@ const ScanResultSchema = z.strictObject({
     explanation: z.array(z.strictObject({ feature: z.string().min(1), contribution: z.number() })),
   }),
   decision: z.strictObject({
-    action: z.enum(['LOG_ONLY', 'AUTO_REMEDIATE', 'HUMAN_APPROVAL']),
+    /** LOG_ONLY: nobody is told; ALERT: a person is told, nothing is fixed; the other two run a fix. */
+    action: z.enum(['LOG_ONLY', 'ALERT', 'AUTO_REMEDIATE', 'HUMAN_APPROVAL']),
     reason: z.string().min(1),
   }),
   source: ScanSourceSchema,

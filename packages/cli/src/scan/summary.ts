@@ -21,7 +21,7 @@ function createSummary(): ScanSummary {
     events: 0,
     errors: 0,
     detections: new Map(),
-    decisions: { LOG_ONLY: 0, AUTO_REMEDIATE: 0, HUMAN_APPROVAL: 0 },
+    decisions: { LOG_ONLY: 0, ALERT: 0, AUTO_REMEDIATE: 0, HUMAN_APPROVAL: 0 },
     levels: { LOW: 0, MEDIUM: 0, HIGH: 0 },
     elapsedMs: 0,
   };
@@ -69,9 +69,9 @@ function formatSummary(summary: ScanSummary): string {
   lines.push(
     `detections: ${detections.length === 0 ? 'none' : detections.map(([id, count]) => `${id} ${count}`).join(', ')}`,
   );
-  const { LOG_ONLY, AUTO_REMEDIATE, HUMAN_APPROVAL } = summary.decisions;
+  const { LOG_ONLY, ALERT, AUTO_REMEDIATE, HUMAN_APPROVAL } = summary.decisions;
   lines.push(
-    `decisions: LOG_ONLY ${LOG_ONLY}, AUTO_REMEDIATE ${AUTO_REMEDIATE}, HUMAN_APPROVAL ${HUMAN_APPROVAL}`,
+    `decisions: LOG_ONLY ${LOG_ONLY}, ALERT ${ALERT}, AUTO_REMEDIATE ${AUTO_REMEDIATE}, HUMAN_APPROVAL ${HUMAN_APPROVAL}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -51,7 +51,7 @@ describe('aisaws demo / status / rollback / approve as commands', () => {
       ['cloudtrail-stopped', 'AUTO_REMEDIATE'],
       ['ebs-snapshot-public', 'AUTO_REMEDIATE'],
       ['iam-admin-attached', 'HUMAN_APPROVAL'],
-      ['root-login-no-mfa', 'LOG_ONLY'],
+      ['root-login-no-mfa', 'ALERT'],
     ]);
   });
 

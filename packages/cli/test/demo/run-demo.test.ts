@@ -175,13 +175,13 @@ describe('aisaws demo: every scenario ends as the default policy says', () => {
     });
   }, 30_000);
 
-  it('root-login-no-mfa is scored and recorded, nothing is changed, and a person gets the alert e-mail', async () => {
+  it('root-login-no-mfa is ALERT: nothing is changed, a person gets the alert e-mail, the item ends ALERTED', async () => {
     const result = await demoJson({ scenario: 'root-login-no-mfa' });
     latencies['root-login-no-mfa (to alert)'] = result.latencyMs;
     expect(result).toMatchObject({
-      decision: 'LOG_ONLY',
+      decision: 'ALERT',
       level: 'HIGH',
-      status: 'DECIDED',
+      status: 'ALERTED',
       verified: false,
       remediations: 0,
     });
@@ -193,17 +193,18 @@ describe('aisaws demo: every scenario ends as the default policy says', () => {
       'Ingest',
       'Score',
       'Decide',
-      'Alert Logged Detection',
+      'Alert Person',
+      'Record Alerted',
     ]);
     expect(result.emails).toHaveLength(1);
     expect(result.alert?.subject).toMatch(
-      /^\[AISAWS HIGH\] Root user signed in to the console.* — logged, no automatic fix$/,
+      /^\[AISAWS HIGH\] Root user signed in to the console.* — alert, nothing was changed$/,
     );
     expect(result.alert?.body).toContain('NOTHING WAS CHANGED: WHAT TO DO');
     expect(result.alert?.body).toContain('No AISAWS playbook fixes this detection');
     expect(result.alert?.body).toContain('enable MFA on root');
     const written = await readFile(result.emails[0]?.file ?? '', 'utf8');
-    expect(written).toContain('logged, no automatic fix');
+    expect(written).toContain('alert, nothing was changed');
   }, 30_000);
 });
 

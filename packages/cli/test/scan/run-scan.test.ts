@@ -63,7 +63,7 @@ describe('runScan', () => {
       const run = await scan({ paths: [file], format: 'json' });
       expect(run.stderr).toMatch(/^scan: 3 events, 1 input errors, 1 files, \d+\.\d\d s, [\d,]+ events\/s$/m);
       expect(run.stderr).toMatch(/^detections: s3\.bucket-access-changed 2, s3\.bucket-acl-public 2$/m);
-      expect(run.stderr).toMatch(/^decisions: LOG_ONLY 1, AUTO_REMEDIATE \d, HUMAN_APPROVAL \d$/m);
+      expect(run.stderr).toMatch(/^decisions: LOG_ONLY 1, ALERT \d, AUTO_REMEDIATE \d, HUMAN_APPROVAL \d$/m);
       expect(run.stdout).not.toContain('scan:');
     });
 

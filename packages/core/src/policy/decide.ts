@@ -153,15 +153,28 @@ function makeDecision(
   };
 }
 
+/** The detection an ALERT is about: the most severe one the policy does not set to `log` (first on ties). */
+function alertDetection(detections: readonly DetectionHit[], policy: Policy): DetectionHit | undefined {
+  let chosen: DetectionHit | undefined;
+  for (const hit of detections)
+    if (policy.detections[hit.id]?.mode !== 'log' && (chosen === undefined || hit.severity > chosen.severity))
+      chosen = hit;
+  return chosen;
+}
+
 /**
- * The decision for a scored event, pure and deterministic. Rules, in order:
- * 1. no actionable hit with a playbook (failed call, alert-only detection, no detection) → LOG_ONLY;
- * 2. an exemption (resource tag, account, principal, bucket, resource allow-lists) → LOG_ONLY, exempt;
- * 3. a per-detection override `log` → LOG_ONLY;
+ * The decision for a scored event, pure and deterministic. LOG_ONLY means recorded and nobody is told; ALERT means a
+ * person is told and nothing is changed. Rules, in order:
+ * 1. no actionable hit with a playbook (failed call, alert-only detection, no detection): LOW, no detection, or every
+ *    detection set to `log` → LOG_ONLY; otherwise ALERT about the most severe detection, the reason says why no fix
+ *    runs (no playbook exists, the call failed);
+ * 2. a per-detection override `log` → LOG_ONLY;
+ * 3. an exemption (resource tag, account, principal, bucket, resource allow-lists): no fix is permitted → ALERT,
+ *    exempt (LOG_ONLY, exempt, at LOW);
  * 4. score below thresholds.medium (LOW) → LOG_ONLY: the score decides WHETHER to act, the mode decides HOW;
- * 5. override `approve` → HUMAN_APPROVAL; override `auto` → AUTO_REMEDIATE (only allowed for safe playbooks);
- *    otherwise the playbook decides: disruptive or defaulting to approval → HUMAN_APPROVAL; safe at MEDIUM →
- *    AUTO_REMEDIATE; safe at HIGH → AUTO_REMEDIATE when autoAtHighForSafePlaybooks, else HUMAN_APPROVAL;
+ * 5. override `alert` → ALERT; override `approve` → HUMAN_APPROVAL; override `auto` → AUTO_REMEDIATE (only allowed
+ *    for safe playbooks); otherwise the playbook decides: disruptive or defaulting to approval → HUMAN_APPROVAL; safe
+ *    at MEDIUM → AUTO_REMEDIATE; safe at HIGH → AUTO_REMEDIATE when autoAtHighForSafePlaybooks, else HUMAN_APPROVAL;
  * 6. rate limit reached → AUTO_REMEDIATE becomes HUMAN_APPROVAL (circuit breaker);
  * 7. dryRun keeps the action and marks the decision dry-run.
  */
@@ -177,16 +190,39 @@ function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {})
   const dryRunText = policy.dryRun ? 'dry run: nothing will be changed' : undefined;
   const decidedAt = isoOf(context.now ?? new Date(event.receivedAt));
   const hit = primaryDetection(event.detections);
-  if (!hit || hit.playbook === null)
+  if (!hit || hit.playbook === null) {
+    const why = whyNothingToFix(event);
+    const about = level === 'LOW' ? undefined : alertDetection(event.detections, policy);
+    if (about === undefined) {
+      const silenced =
+        level !== 'LOW' && event.detections.length > 0
+          ? `policy sets ${event.detections.map((d) => `detections.${d.id}.mode`).join(', ')} = log`
+          : undefined;
+      return makeDecision(
+        'LOG_ONLY',
+        level,
+        joinReason(`logged only: ${why}`, silenced, scoreText, dryRunText),
+        null,
+        false,
+        policy,
+        decidedAt,
+      );
+    }
     return makeDecision(
-      'LOG_ONLY',
+      'ALERT',
       level,
-      joinReason(`logged only: ${whyNothingToFix(event)}`, scoreText, dryRunText),
-      null,
+      joinReason(
+        `alert: ${why}`,
+        scoreText,
+        `detection ${about.id} (severity ${fixed(about.severity)}): ${about.summary}`,
+        dryRunText,
+      ),
+      { ...about, playbook: null },
       false,
       policy,
       decidedAt,
     );
+  }
   const make = (action: DecisionAction, reason: string, hit: DetectionHit | null, exempt: boolean) =>
     makeDecision(action, level, reason, hit, exempt, policy, decidedAt);
 
@@ -195,17 +231,23 @@ function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {})
   const decision = (action: DecisionAction, why: string, exempt = false): Decision =>
     make(action, joinReason(why, scoreText, detectionText, playbookText, dryRunText), hit, exempt);
 
-  const exemption = exemptionOf(event, hit, policy, context);
-  if (exemption) return decision('LOG_ONLY', `exempt: ${exemption}`, true);
-
   const override = policy.detections[hit.id]?.mode;
   if (override === 'log')
     return decision('LOG_ONLY', `logged only: policy sets detections.${hit.id}.mode = log`);
+
+  const exemption = exemptionOf(event, hit, policy, context);
+  if (exemption)
+    return level === 'LOW'
+      ? decision('LOG_ONLY', `logged only: exempt: ${exemption}`, true)
+      : decision('ALERT', `alert: exempt: ${exemption}, so no fix is permitted`, true);
+
   if (level === 'LOW')
     return decision(
       'LOG_ONLY',
       `logged only: risk below the MEDIUM threshold (${fixed(policy.thresholds.medium)})`,
     );
+  if (override === 'alert')
+    return decision('ALERT', `alert: policy sets detections.${hit.id}.mode = alert, so no fix is permitted`);
 
   const playbookId = hit.playbook;
   const descriptor = getPlaybook(playbookId);

@@ -20,10 +20,13 @@ const ThresholdsSchema = z
       ctx.addIssue({ code: 'custom', path: ['high'], message: 'must be greater than thresholds.medium' });
   });
 
-const DetectionModeSchema = z.enum(['auto', 'approve', 'log']);
+const DetectionModeSchema = z.enum(['auto', 'approve', 'alert', 'log']);
 
 const DetectionOverrideSchema = z.strictObject({
-  /** auto: fix without asking; approve: ask a human first; log: never act, only record. */
+  /**
+   * auto: fix without asking; approve: ask a human first; alert: never fix, tell a person (at MEDIUM/HIGH);
+   * log: never fix, only record (nobody is told).
+   */
   mode: DetectionModeSchema,
 });
 

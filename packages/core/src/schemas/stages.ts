@@ -111,7 +111,11 @@ const RiskAssessmentSchema = z.strictObject({
 const ScoredEventSchema = IngestedEventSchema.extend({ risk: RiskAssessmentSchema });
 
 const RiskLevelSchema = z.enum(['LOW', 'MEDIUM', 'HIGH']);
-const DecisionActionSchema = z.enum(['LOG_ONLY', 'AUTO_REMEDIATE', 'HUMAN_APPROVAL']);
+/**
+ * LOG_ONLY: recorded, nobody is told. ALERT: a person is told, nothing is changed (no fix exists or none is permitted).
+ * AUTO_REMEDIATE / HUMAN_APPROVAL: the remediation workflow runs, without or after a person's approval.
+ */
+const DecisionActionSchema = z.enum(['LOG_ONLY', 'ALERT', 'AUTO_REMEDIATE', 'HUMAN_APPROVAL']);
 
 const DecisionSchema = z.strictObject({
   action: DecisionActionSchema,
@@ -176,12 +180,17 @@ const VerificationResultSchema = z.strictObject({
   checkedAt: z.string(),
 });
 
+/**
+ * `alert`: triage tells a person about an ALERT decision (nothing was changed). `logged`: a dry run reported what it
+ * would have changed. The others are the remediation workflow's outcomes.
+ */
 const AlertKindSchema = z.enum([
   'remediated',
   'remediation-failed',
   'approval-request',
   'rejected',
   'logged',
+  'alert',
 ]);
 
 const AlertRequestSchema = z.strictObject({
@@ -213,6 +222,8 @@ const EventStatusSchema = z.enum([
   'VERIFIED',
   'FAILED',
   'REJECTED',
+  /** Terminal for an ALERT decision: triage told a person; nothing was changed. */
+  'ALERTED',
 ]);
 
 type DetectionCategory = z.infer<typeof DetectionCategorySchema>;

@@ -26,7 +26,7 @@ describe('levelFor', () => {
   });
 });
 
-describe('decide: nothing to fix → LOG_ONLY', () => {
+describe('decide: nothing to fix → LOG_ONLY (nobody told) or ALERT (a person told)', () => {
   it('no detection', () => {
     // Act
     const decision = decide(scored(0.95, [], iamUserRecord()), DEFAULT_POLICY);
@@ -43,7 +43,7 @@ describe('decide: nothing to fix → LOG_ONLY', () => {
     expect(decision.reason).toContain('score 0.95 is HIGH');
   });
 
-  it('a failed call: the hit is a signal, not something to fix', () => {
+  it('a failed call at HIGH: the attempt is a signal → ALERT, nothing to fix', () => {
     // Prepare
     const event = scored(0.8, [hit({ actionable: false })], publicAclRecord({ errorCode: 'AccessDenied' }));
 
@@ -51,11 +51,11 @@ describe('decide: nothing to fix → LOG_ONLY', () => {
     const decision = decide(event, DEFAULT_POLICY);
 
     // Assess
-    expect(decision.action).toBe('LOG_ONLY');
-    expect(decision.reason).toContain('the call failed (AccessDenied)');
+    expect(decision).toMatchObject({ action: 'ALERT', detectionId: 's3.bucket-acl-public', playbook: null });
+    expect(decision.reason).toMatch(/^alert: the call failed \(AccessDenied\)/);
   });
 
-  it('a detection without a playbook (alert only)', () => {
+  it('a detection without a playbook (alert only) at HIGH → ALERT, the reason says no fix exists', () => {
     // Prepare
     const event = scored(0.9, [
       hit({ id: 'signin.console-login-risky', playbook: null, actionable: false, resource: null }),
@@ -65,12 +65,79 @@ describe('decide: nothing to fix → LOG_ONLY', () => {
     const decision = decide(event, DEFAULT_POLICY);
 
     // Assess
-    expect(decision.action).toBe('LOG_ONLY');
-    expect(decision.level).toBe('HIGH');
-    expect(decision.reason).toContain('no automatic fix exists for signin.console-login-risky');
+    expect(decision).toMatchObject({
+      action: 'ALERT',
+      level: 'HIGH',
+      detectionId: 'signin.console-login-risky',
+      playbook: null,
+      exempt: false,
+    });
+    expect(decision.reason).toContain('alert: no automatic fix exists for signin.console-login-risky');
+    expect(DecisionSchema.parse(decision)).toEqual(decision);
   });
 
-  it('a detection with a playbook that names no resource', () => {
+  it('a detection without a playbook at MEDIUM → ALERT; at LOW → LOG_ONLY', () => {
+    // Prepare
+    const detection = hit({
+      id: 'signin.console-login-risky',
+      playbook: null,
+      actionable: false,
+      resource: null,
+    });
+
+    // Act
+    const medium = decide(scored(0.5, [detection]), DEFAULT_POLICY);
+    const low = decide(scored(0.3, [detection]), DEFAULT_POLICY);
+
+    // Assess
+    expect(medium).toMatchObject({ action: 'ALERT', level: 'MEDIUM' });
+    expect(low).toMatchObject({ action: 'LOG_ONLY', level: 'LOW', detectionId: null });
+    expect(low.reason).toContain('logged only: no automatic fix exists for signin.console-login-risky');
+  });
+
+  it('alerts about the most severe detection the policy does not silence', () => {
+    // Prepare
+    const event = scored(0.9, [
+      hit({
+        id: 'identity.root-console-login-failed',
+        severity: 0.9,
+        playbook: null,
+        actionable: false,
+        resource: null,
+      }),
+      hit({
+        id: 'identity.root-console-login',
+        severity: 0.6,
+        playbook: null,
+        actionable: false,
+        resource: null,
+      }),
+    ]);
+
+    // Act
+    const both = decide(event, DEFAULT_POLICY);
+    const oneSilenced = decide(
+      event,
+      policyWith({ detections: { 'identity.root-console-login-failed': { mode: 'log' } } }),
+    );
+    const allSilenced = decide(
+      event,
+      policyWith({
+        detections: {
+          'identity.root-console-login-failed': { mode: 'log' },
+          'identity.root-console-login': { mode: 'log' },
+        },
+      }),
+    );
+
+    // Assess
+    expect(both).toMatchObject({ action: 'ALERT', detectionId: 'identity.root-console-login-failed' });
+    expect(oneSilenced).toMatchObject({ action: 'ALERT', detectionId: 'identity.root-console-login' });
+    expect(allSilenced).toMatchObject({ action: 'LOG_ONLY', detectionId: null });
+    expect(allSilenced.reason).toContain('= log');
+  });
+
+  it('a detection with a playbook that names no resource → ALERT, says why', () => {
     // Prepare
     const event = scored(0.9, [hit({ actionable: false, resource: null })]);
 
@@ -78,7 +145,7 @@ describe('decide: nothing to fix → LOG_ONLY', () => {
     const decision = decide(event, DEFAULT_POLICY);
 
     // Assess
-    expect(decision.action).toBe('LOG_ONLY');
+    expect(decision.action).toBe('ALERT');
     expect(decision.reason).toContain('named no resource to fix');
   });
 });
@@ -192,6 +259,32 @@ describe('decide: per-detection overrides', () => {
     expect(decision.reason).toContain('detections.s3.bucket-acl-public.mode = log');
   });
 
+  it('alert: a person is told, no fix runs, even for a safe playbook', () => {
+    // Act
+    const decision = decide(
+      scored(0.5, [hit()]),
+      policyWith({ detections: { 's3.bucket-acl-public': { mode: 'alert' } } }),
+    );
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'ALERT', detectionId: 's3.bucket-acl-public' });
+    expect(decision.reason).toContain('mode = alert, so no fix is permitted');
+  });
+
+  it('log wins over an exemption: nobody is told', () => {
+    // Act
+    const decision = decide(
+      scored(0.95, [hit()]),
+      policyWith({
+        detections: { 's3.bucket-acl-public': { mode: 'log' } },
+        exemptions: { buckets: ['reports-2026'] },
+      }),
+    );
+
+    // Assess
+    expect(decision.action).toBe('LOG_ONLY');
+  });
+
   it('approve wins over a safe default', () => {
     // Act
     const decision = decide(
@@ -231,7 +324,7 @@ describe('decide: per-detection overrides', () => {
   });
 });
 
-describe('decide: exemptions → LOG_ONLY, exempt', () => {
+describe('decide: exemptions → ALERT, exempt (no fix is permitted; LOG_ONLY at LOW)', () => {
   it.each([
     [
       'the exemption tag',
@@ -274,8 +367,17 @@ describe('decide: exemptions → LOG_ONLY, exempt', () => {
     const decision = decide(scored(0.9, [hit()]), policyWith(policyInput), context);
 
     // Assess
-    expect(decision).toMatchObject({ action: 'LOG_ONLY', exempt: true, detectionId: 's3.bucket-acl-public' });
-    expect(decision.reason).toContain(`exempt: ${reason}`);
+    expect(decision).toMatchObject({ action: 'ALERT', exempt: true, detectionId: 's3.bucket-acl-public' });
+    expect(decision.reason).toContain(`alert: exempt: ${reason}`);
+    expect(decision.reason).toContain('so no fix is permitted');
+  });
+
+  it('at LOW an exempt event is only logged', () => {
+    // Act
+    const decision = decide(scored(0.2, [hit()]), policyWith({ exemptions: { buckets: ['reports-*'] } }));
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'LOG_ONLY', exempt: true });
   });
 
   it('does not exempt on a near miss', () => {
@@ -306,7 +408,7 @@ describe('decide: exemptions → LOG_ONLY, exempt', () => {
     const decision = decide(scored(0.9, [hit()]), policy);
 
     // Assess
-    expect(decision.action).toBe('LOG_ONLY');
+    expect(decision.action).toBe('ALERT');
   });
 });
 

@@ -163,12 +163,12 @@ describe('createLocalWorkflows', () => {
     );
   });
 
-  it("binds triage's Alert Logged Detection (its AlertFunctionArn) to the alert handler, with kind logged", async () => {
-    // Prepare: stage doubles that hand a LOG_ONLY HIGH decision on, whatever the input.
+  it("binds triage's Alert Person (its AlertFunctionArn) to the alert handler, with kind alert", async () => {
+    // Prepare: stage doubles that hand an ALERT decision on, whatever the input.
     const calls: string[] = [];
     const decided = publicBucketDecidedEvent({
       eventId: 'runner-logged',
-      decision: { action: 'LOG_ONLY', level: 'HIGH', playbook: null, detectionId: null },
+      decision: { action: 'ALERT', level: 'HIGH', playbook: null },
     });
     const workflows = createLocalWorkflows({
       tasks: {
@@ -185,11 +185,13 @@ describe('createLocalWorkflows', () => {
     // Assess
     expect(workflows.placeholders.AlertFunctionArn).toMatch(/:function:aisaws-local-alert$/);
     expect(triage.status).toBe('SUCCEEDED');
-    expect(triage.states.map((s) => s.name).slice(-2)).toEqual([
-      'Alert Logged Detection',
-      'Logged And Alerted',
+    // No events item was written by the doubles, so the ALERTED record's condition fails: nothing to overwrite.
+    expect(triage.states.map((s) => s.name).slice(-3)).toEqual([
+      'Alert Person',
+      'Record Alerted',
+      'Already Recorded',
     ]);
-    expect(calls).toEqual(['alert:logged']);
+    expect(calls).toEqual(['alert:alert']);
     expect(remediation).toBeUndefined();
   });
 

@@ -24,8 +24,8 @@ function lambdaError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
 
-describe('triage alerts a person about a detection nothing fixes (LOG_ONLY at MEDIUM/HIGH)', () => {
-  it('a root console login without MFA (HIGH, no playbook) → "Alert Logged Detection": one e-mail, the item stays DECIDED', async () => {
+describe('triage: ALERT tells a person about a detection nothing fixes; LOG_ONLY tells nobody', () => {
+  it('a root console login without MFA (HIGH, no playbook) → ALERT → "Alert Person": one e-mail, the item ends ALERTED', async () => {
     // Prepare
     world = await startWorld();
     // Act
@@ -37,31 +37,59 @@ describe('triage alerts a person about a detection nothing fixes (LOG_ONLY at ME
       'Score',
       'Decide',
       'Route By Action',
-      'Alert Logged Detection',
-      'Logged And Alerted',
+      'Alert Person',
+      'Record Alerted',
+      'Alerted',
     ]);
     expect(remediation).toBeUndefined();
     const published = world.publishedInputs();
     expect(published).toHaveLength(1);
     const [alert] = published;
     expect(alert?.Subject).toMatch(
-      /^\[AISAWS HIGH\] Root user signed in to the console.* — logged, no automatic fix$/,
+      /^\[AISAWS HIGH\] Root user signed in to the console.* — alert, nothing was changed$/,
     );
     expect(alert?.MessageAttributes).toMatchObject({
       severity: { DataType: 'String', StringValue: 'HIGH' },
-      action: { DataType: 'String', StringValue: 'LOG_ONLY' },
-      outcome: { DataType: 'String', StringValue: 'logged' },
+      action: { DataType: 'String', StringValue: 'ALERT' },
+      outcome: { DataType: 'String', StringValue: 'alerted' },
       detection: { DataType: 'String', StringValue: 'identity.root-console-login' },
     });
     expect(alert?.Message).toContain('No AISAWS playbook fixes this detection');
     expect(alert?.Message).toContain('enable MFA on root');
     expect(triage.output).toMatchObject({
       eventId: ROOT_LOGIN_ID,
-      alert: { eventId: ROOT_LOGIN_ID, kind: 'logged', messageId: 'message-1', subject: alert?.Subject },
+      alert: { eventId: ROOT_LOGIN_ID, kind: 'alert', messageId: 'message-1', subject: alert?.Subject },
     });
     const item = await world.eventsItem(ROOT_LOGIN_ID);
-    expect(item?.status).toBe('DECIDED');
-    expect(item?.decision).toMatchObject({ action: 'LOG_ONLY', level: 'HIGH', playbook: null });
+    expect(item?.status).toBe('ALERTED');
+    expect(item?.decision).toMatchObject({
+      action: 'ALERT',
+      level: 'HIGH',
+      detectionId: 'identity.root-console-login',
+      playbook: null,
+      reason: expect.stringMatching(/^alert: no automatic fix exists for identity\.root-console-login/),
+    });
+    expect(item?.alert).toEqual({ kind: 'alert', messageId: 'message-1', subject: alert?.Subject });
+    expect(item?.timeline).toHaveProperty('alerted');
+  });
+
+  it('a redelivered ALERT keeps the first record: the item stays ALERTED with the first alert, triage ends "Already Recorded"', async () => {
+    // Prepare
+    world = await startWorld();
+    await world.workflows.runTriage(rootLoginEvent());
+    // Act
+    const { triage } = await world.workflows.runTriage(rootLoginEvent());
+    // Assess: the decision is the recorded one; the record is not overwritten. (In AWS the Alert Lambda's
+    // idempotency, keyed on eventId and kind, also returns the first message instead of publishing again.)
+    expect(triage.status).toBe('SUCCEEDED');
+    expect(triage.states.map((s) => s.name).slice(-3)).toEqual([
+      'Alert Person',
+      'Record Alerted',
+      'Already Recorded',
+    ]);
+    const item = await world.eventsItem(ROOT_LOGIN_ID);
+    expect(item?.status).toBe('ALERTED');
+    expect(item?.alert).toMatchObject({ messageId: 'message-1' });
   });
 
   it('a benign read (no detection, LOW) ends "Logged Only" with no e-mail', async () => {
@@ -79,7 +107,7 @@ describe('triage alerts a person about a detection nothing fixes (LOG_ONLY at ME
     expect((await world.eventsItem(eventId))?.decision).toMatchObject({ action: 'LOG_ONLY', level: 'LOW' });
   });
 
-  it('the same root login scored LOW (policy thresholds raised) is only logged: the level gates the alert', async () => {
+  it('the same root login scored LOW (policy thresholds raised) is LOG_ONLY: nobody is told', async () => {
     // Prepare
     world = await startWorld({ policy: { thresholds: { medium: 0.995, high: 0.999 } } });
     // Act
@@ -110,7 +138,7 @@ describe('triage alerts a person about a detection nothing fixes (LOG_ONLY at ME
     expect(triage.status).toBe('FAILED');
     expect(triage.error?.error).toBe('Lambda.TooManyRequestsException');
     expect(triage.states.map((s) => s.name).slice(-3)).toEqual([
-      'Alert Logged Detection',
+      'Alert Person',
       'Quarantine Input',
       'Triage Failed',
     ]);
