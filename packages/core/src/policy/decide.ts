@@ -1,3 +1,4 @@
+import { isInformational } from '../detections/define.js';
 import { principalKey } from '../events/summarize.js';
 import { getPlaybook, type PlaybookDescriptor } from '../playbooks/index.js';
 import type { Decision, DecisionAction, DetectionHit, RiskLevel, ScoredEvent } from '../schemas/stages.js';
@@ -153,11 +154,18 @@ function makeDecision(
   };
 }
 
-/** The detection an ALERT is about: the most severe one the policy does not set to `log` (first on ties). */
+/**
+ * The detection an ALERT is about: the most severe one that is not informational (a change monitor tells nobody) and
+ * that the policy does not set to `log` (first on ties).
+ */
 function alertDetection(detections: readonly DetectionHit[], policy: Policy): DetectionHit | undefined {
   let chosen: DetectionHit | undefined;
   for (const hit of detections)
-    if (policy.detections[hit.id]?.mode !== 'log' && (chosen === undefined || hit.severity > chosen.severity))
+    if (
+      !isInformational(hit) &&
+      policy.detections[hit.id]?.mode !== 'log' &&
+      (chosen === undefined || hit.severity > chosen.severity)
+    )
       chosen = hit;
   return chosen;
 }
@@ -165,8 +173,8 @@ function alertDetection(detections: readonly DetectionHit[], policy: Policy): De
 /**
  * The decision for a scored event, pure and deterministic. LOG_ONLY means recorded and nobody is told; ALERT means a
  * person is told and nothing is changed. Rules, in order:
- * 1. no actionable hit with a playbook (failed call, alert-only detection, no detection): LOW, no detection, or every
- *    detection set to `log` → LOG_ONLY; otherwise ALERT about the most severe detection, the reason says why no fix
+ * 1. no actionable hit with a playbook (failed call, alert-only detection, no detection): LOW, no detection, only
+ *    informational detections, or every other detection set to `log` → LOG_ONLY; otherwise ALERT about the most severe detection, the reason says why no fix
  *    runs (no playbook exists, the call failed);
  * 2. a per-detection override `log` → LOG_ONLY;
  * 3. an exemption (resource tag, account, principal, bucket, resource allow-lists): no fix is permitted → ALERT,
@@ -194,10 +202,13 @@ function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {})
     const why = whyNothingToFix(event);
     const about = level === 'LOW' ? undefined : alertDetection(event.detections, policy);
     if (about === undefined) {
+      const signals = event.detections.filter((d) => !isInformational(d));
       const silenced =
-        level !== 'LOW' && event.detections.length > 0
-          ? `policy sets ${event.detections.map((d) => `detections.${d.id}.mode`).join(', ')} = log`
-          : undefined;
+        level === 'LOW' || event.detections.length === 0
+          ? undefined
+          : signals.length === 0
+            ? 'informational detections only: nobody is told'
+            : `policy sets ${signals.map((d) => `detections.${d.id}.mode`).join(', ')} = log`;
       return makeDecision(
         'LOG_ONLY',
         level,

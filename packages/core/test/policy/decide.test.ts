@@ -137,6 +137,26 @@ describe('decide: nothing to fix → LOG_ONLY (nobody told) or ALERT (a person t
     expect(allSilenced.reason).toContain('= log');
   });
 
+  it('informational hits alone (change monitors) tell nobody, even at HIGH: LOG_ONLY', () => {
+    // Prepare
+    const event = scored(0.9, [
+      hit({
+        id: 'identity.root-console-login',
+        severity: 0.1,
+        playbook: null,
+        actionable: false,
+        resource: null,
+      }),
+    ]);
+
+    // Act
+    const decision = decide(event, DEFAULT_POLICY);
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'LOG_ONLY', level: 'HIGH', detectionId: null });
+    expect(decision.reason).toContain('informational detections only: nobody is told');
+  });
+
   it('a detection with a playbook that names no resource → ALERT, says why', () => {
     // Prepare
     const event = scored(0.9, [hit({ actionable: false, resource: null })]);
