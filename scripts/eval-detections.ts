@@ -205,6 +205,7 @@ function evalPantherAllRules(): void {
     negativesAlert: 0,
     negativesAny: 0,
     negativesSignal: 0,
+    negativesTold: 0,
   };
   const rules = new Map<string, { positives: number; detected: number }>();
   const misses = new Map<string, string[]>();
@@ -238,6 +239,8 @@ function evalPantherAllRules(): void {
       if (hit) c.negativesAny += 1;
       if (signal) c.negativesSignal += 1;
       if (line.action === 'ALERT') c.negativesAlert += 1;
+      if (signal && line.level !== undefined && line.level !== 'LOW' && !ACTIONED.has(line.action ?? ''))
+        c.negativesTold += 1;
       if (line.action !== undefined && ACTIONED.has(line.action)) {
         c.negativesActioned += 1;
         actioned.push(
@@ -259,6 +262,10 @@ function evalPantherAllRules(): void {
         ratio(c.negativesActioned, c.negatives),
       ],
       ['rule-negative tests decided ALERT', ratio(c.negativesAlert, c.negatives)],
+      [
+        'rule-negative tests not actioned, with a non-informational detection at MEDIUM/HIGH (a person is told)',
+        ratio(c.negativesTold, c.negatives),
+      ],
       [
         'rule-negative tests with any detection / a non-informational one',
         `${ratio(c.negativesAny, c.negatives)} / ${ratio(c.negativesSignal, c.negatives)}`,

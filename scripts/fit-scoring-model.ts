@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { catalog } from '../packages/core/src/detections/index.js';
+import { catalog, isInformational } from '../packages/core/src/detections/index.js';
 import { toIngestedEvent } from '../packages/core/src/events/index.js';
 import { extractFeatures, FEATURE_NAMES, type FeatureName } from '../packages/core/src/features/index.js';
 import type { BaselineSnapshot } from '../packages/core/src/ports/index.js';
@@ -206,8 +206,8 @@ function loadOtrf(dir: string, out: Example[]): DatasetSummary {
 }
 
 /**
- * Panther rule tests: the expected rule result is a proxy for "risky", kept only for records some catalog
- * detection triggers on (so they teach the model the difference between the risky and the harmless variant of the
+ * Panther rule tests: the expected rule result is a proxy for "risky", kept only for records some non-informational
+ * catalog detection triggers on (so they teach the model the difference between the risky and the harmless variant of the
  * same API), and only for tests that do not depend on Panther's mocks. Hand-made records: each gets a fresh
  * baseline (no history), since the tests are unrelated to each other.
  */
@@ -224,7 +224,7 @@ function loadPanther(dir: string, out: Example[]): DatasetSummary[] {
     source: 'panther-labs/panther-analysis rules/*/ (unit tests of AWS.CloudTrail rules)',
     commit: 'daa10c888566839e9918dfba1cd652743781e5fe',
     labelling:
-      'expected_result true = 1, false = 0; only records whose eventSource:eventName triggers a catalog detection and whose test needs no mocks; records without eventID get a synthetic id (panther-line-N) in memory; each record has a fresh baseline',
+      'expected_result true = 1, false = 0; only records whose eventSource:eventName triggers a non-informational catalog detection and whose test needs no mocks; records without eventID get a synthetic id (panther-line-N) in memory; each record has a fresh baseline',
     positives: 0,
     negatives: 0,
   };
@@ -236,7 +236,13 @@ function loadPanther(dir: string, out: Example[]): DatasetSummary[] {
         ? { ...raw, eventID: `panther-line-${index + 1}` }
         : raw;
     const record = parseRecord(withId);
-    if (!record || catalog.candidatesFor(record.eventSource, record.eventName).length === 0) return;
+    // Informational detections (change monitors, discovery) carry no risk signal: a Panther "positive" of a generic
+    // change monitor is not a risky event, so only APIs a signal detection triggers on are kept.
+    if (
+      !record ||
+      !catalog.candidatesFor(record.eventSource, record.eventName).some((d) => !isInformational(d))
+    )
+      return;
     const y = label.expected_result ? 1 : 0;
     out.push({
       x: featuresOf(record, new InMemoryBaselineStore()),
