@@ -62,6 +62,7 @@ import {
 import {
   accountContactDiscovery,
   iamGroupEnumeration,
+  reconDeniedEnumeration,
   securityControlsDiscovery,
   sesSendingProbe,
 } from './discovery.js';
@@ -293,6 +294,7 @@ const DETECTIONS = Object.freeze([
   accountContactDiscovery,
   sesSendingProbe,
   securityControlsDiscovery,
+  reconDeniedEnumeration,
   // sign-in-activity.ts (informational)
   iamUserConsoleSignIn,
   stsSessionTokenByIamUser,

@@ -161,4 +161,52 @@ const securityControlsDiscovery = defineDetection({
   },
 });
 
-export { accountContactDiscovery, iamGroupEnumeration, securityControlsDiscovery, sesSendingProbe };
+/** IAM reads an intruder makes to map identities and what they may do. */
+const IAM_ENUMERATION = [
+  'GetAccountAuthorizationDetails',
+  'GetAccountSummary',
+  'GetPolicy',
+  'GetPolicyVersion',
+  'GetRole',
+  'GetRolePolicy',
+  'GetUser',
+  'GetUserPolicy',
+  'ListAccessKeys',
+  'ListAccountAliases',
+  'ListAttachedRolePolicies',
+  'ListAttachedUserPolicies',
+  'ListPolicies',
+  'ListRolePolicies',
+  'ListRoles',
+  'ListUserPolicies',
+  'ListUsers',
+] as const;
+
+const DENIED = /^(?:AccessDenied|.*UnauthorizedOperation|.*AccessDeniedException)$/;
+
+const reconDeniedEnumeration = defineDetection({
+  id: 'recon.denied-enumeration',
+  title: 'IAM enumeration denied (informational)',
+  category: 'DIS',
+  mitre: ['T1087.004', 'T1069.003'],
+  severity: INFORMATIONAL_SEVERITY,
+  description:
+    'An IAM read that maps identities or permissions (GetRole, ListUsers, GetAccountAuthorizationDetails, …) denied: a key probing what it may see. One denial is noise; the behaviour scorer counts them per principal (recent_denied). The console’s own background reads (user agent aws-internal) and AWS services are left out.',
+  triggers: [{ eventSource: 'iam.amazonaws.com', eventNames: [...IAM_ENUMERATION] }],
+  matchesFailures: true,
+  playbook: null,
+  match(record) {
+    if (!DENIED.test(record.errorCode ?? '')) return null;
+    if (calledByAwsService(record) || /\.amazonaws\.com$/.test(record.sourceIPAddress ?? '')) return null;
+    if (/^aws-internal\//.test(record.userAgent ?? '')) return null;
+    return { resource: null, summary: `${record.eventName} by ${caller(record)}` };
+  },
+});
+
+export {
+  accountContactDiscovery,
+  iamGroupEnumeration,
+  reconDeniedEnumeration,
+  securityControlsDiscovery,
+  sesSendingProbe,
+};

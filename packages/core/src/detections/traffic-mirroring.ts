@@ -35,9 +35,9 @@ const ec2TrafficMirroringChanged = defineDetection({
   title: 'VPC traffic mirroring set up or changed',
   category: 'EXF',
   mitre: ['T1040', 'T1020'],
-  severity: 0.35,
+  severity: 0.45,
   description:
-    'Create/Modify/Delete TrafficMirror{Target,Filter,FilterRule,Session}: a session copies an interface’s packets to another interface or load balancer (severity .6 for creating or changing a session, .35 for the parts). Failed attempts count: the API is rarely used and an attempt shows intent.',
+    'Create/Modify/Delete TrafficMirror{Target,Filter,FilterRule,Session}: a session copies an interface’s packets to another interface or load balancer (severity .7 for creating or changing a session, which starts the copying; .45 for the parts, which prepare it). Failed attempts count: the API is rarely used and an attempt shows intent.',
   triggers: [{ eventSource: 'ec2.amazonaws.com', eventNames: [...MIRROR_EVENTS] }],
   matchesFailures: true,
   playbook: null,
@@ -54,7 +54,7 @@ const ec2TrafficMirroringChanged = defineDetection({
     return {
       resource: id ? resourceRef(record, 'AWS::EC2::TrafficMirror', id, {}) : null,
       summary: `${record.eventName}${id ? ` on ${id}` : ''}${str(req.NetworkInterfaceId) ? ` (interface ${str(req.NetworkInterfaceId)})` : ''}`,
-      severity: session ? 0.6 : 0.35,
+      severity: session ? 0.7 : 0.45,
     };
   },
 });

@@ -4,7 +4,7 @@
  */
 const FITTED_WEIGHTS: unknown = {
   modelId: 'aisaws.logistic',
-  version: '1.0.0+fit.20261204.b9c752f9',
+  version: '1.0.0+fit.20261205.b9c752f9',
   bias: -2.659,
   weights: {
     identity_root: 0.5105,
@@ -39,7 +39,7 @@ const FITTED_WEIGHTS: unknown = {
     call_rate: 0.0089,
   },
   provenance: {
-    fittedAt: '2026-12-04T23:59:26.993Z',
+    fittedAt: '2026-12-05T00:09:16.686Z',
     generator: 'scripts/fit-scoring-model.ts',
     method:
       'logistic regression; full-batch gradient descent from zero weights (deterministic, no random seed needed); examples weighted equally, so the intercept reflects the attack share of the data (about 1 in 6, still far above production: scores overstate absolute risk); L2 on the weights, not the bias; calibration requirements enforced as linear constraints on the worst-case logit by projection after every epoch',
@@ -149,9 +149,9 @@ const FITTED_WEIGHTS: unknown = {
       heldOut: {
         examples: 947,
         positives: 190,
-        logLoss: 0.1997,
+        logLoss: 0.199,
         auc: 0.9847,
-        accuracy: 0.9335,
+        accuracy: 0.9377,
         recallAtMedium: 0.7421,
         falsePositiveRateAtMedium: 0.0357,
       },
@@ -161,11 +161,11 @@ const FITTED_WEIGHTS: unknown = {
       'ip_public frozen at 0: random public IPs come from the Stratus anonymizer (all attack)',
       'ip_private frozen at 0: the private operator IP identifies the Invictus capture (mostly background)',
       'records that failed CloudTrailRecordSchema and were skipped: 6',
-      'same run, baseline "score = max detection severity": held-out AUC 0.8003 (model: 0.9847)',
+      'same run, baseline "score = max detection severity": held-out AUC 0.8008 (model: 0.9847)',
       'same run, the model fitted without ua_offensive: held-out AUC 0.9646, recall at 0.4 0.6526, false-positive rate at 0.4 0.0079',
       'ua_offensive is close to a label leak in this data (every Stratus detonation carries the stratus-red-team user agent); Invictus warm-ups carry it too (inside a Terraform user agent), which is what keeps its weight finite',
       'no verified-benign production trace exists in the data: negatives are Invictus lab background, OTRF admin console activity and Panther negative tests, so absolute scores on real benign traffic are unmeasured',
-      'fit time 3.1 s for 2632 training examples',
+      'fit time 5.5 s for 2632 training examples',
     ],
   },
 };

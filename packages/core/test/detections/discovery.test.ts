@@ -8,6 +8,7 @@ describe('informational discovery (discovery.ts)', () => {
     ['discovery/alternate-contact-read.json', 'account.contact-discovery'],
     ['discovery/ses-send-quota.json', 'ses.sending-probe'],
     ['discovery/security-hub-described.json', 'recon.security-controls-discovery'],
+    ['discovery/iam-role-read-denied.json', 'recon.denied-enumeration'],
   ])('%s is recorded by %s as informational', (path, id) => {
     const hit = hitOf(fixture(path), id);
     expect(isInformational(hit)).toBe(true);
@@ -35,5 +36,23 @@ describe('informational discovery (discovery.ts)', () => {
       (raw.userIdentity as Record<string, unknown>).invokedBy = 'cloudformation.amazonaws.com';
     });
     expect(allDetectedIds(viaStack)).toEqual(['iam.group-enumeration']);
+  });
+
+  it('records a denied IAM read, not an allowed one, nor the console’s own background read', () => {
+    const allowed = fixture('discovery/iam-role-read-denied.json', (raw) => {
+      delete raw.errorCode;
+      delete raw.errorMessage;
+    });
+    const console = fixture('discovery/iam-role-read-denied.json', (raw) => {
+      raw.userAgent = 'aws-internal/3 aws-sdk-java/1.12.638 Linux/5.10 OpenJDK_64-Bit_Server_VM/25.392-b08';
+    });
+    const notFound = fixture('discovery/iam-role-read-denied.json', (raw) => {
+      raw.errorCode = 'NoSuchEntityException';
+    });
+    expect(hitOf(fixture('discovery/iam-role-read-denied.json'), 'recon.denied-enumeration').summary).toBe(
+      'Attempt failed (AccessDenied): GetRole by arn:aws:iam::210987654321:user/ops-jane',
+    );
+    for (const record of [allowed, console, notFound])
+      expect(allDetectedIds(record)).not.toContain('recon.denied-enumeration');
   });
 });

@@ -94,6 +94,7 @@ const RULE_DETECTIONS: readonly (readonly [string, string])[] = [
   ['AWS.CloudTrail.Account.Discovery', 'account.contact-discovery'],
   ['AWS.CloudTrail.SES.CheckSendQuota', 'ses.sending-probe'],
   ['AWS.Software.Discovery', 'recon.security-controls-discovery'],
+  ['AWS.IAMUser.ReconAccessDenied', 'recon.denied-enumeration'],
   ['AWS.Console.LoginWithoutSAML', 'identity.iam-user-console-sign-in'],
   ['AWS.STS.GetSessionToken.Misuse', 'sts.session-token-by-iam-user'],
   ['AWS.CloudTrail.UserAccessKeyAuth', 'sts.caller-check-with-user-key'],

@@ -19,9 +19,9 @@ describe('ec2.traffic-mirroring-changed (traffic-mirroring.ts)', () => {
       }),
       'ec2.traffic-mirroring-changed',
     );
-    expect(session.severity).toBe(0.6);
+    expect(session.severity).toBe(0.7);
     expect(session.summary).toContain('eni-0a1b2c3d4e5f60718');
-    expect(target.severity).toBe(0.35);
+    expect(target.severity).toBe(0.45);
   });
 
   it('counts a failed session attempt, never as actionable, and ignores reads', () => {
