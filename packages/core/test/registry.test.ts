@@ -176,7 +176,7 @@ describe('catalog invariants', () => {
   });
 
   it('uses every playbook descriptor from at least one detection', () => {
-    const used = new Set(DETECTIONS.map((d) => d.playbook));
+    const used = new Set(DETECTIONS.flatMap((d) => [d.playbook, ...(d.otherPlaybooks ?? [])]));
     expect(PLAYBOOKS.map((p) => p.id).filter((id) => !used.has(id))).toEqual([]);
   });
 });

@@ -2,13 +2,15 @@ import { restoreManagementEvents, startLogging } from './playbooks/cloudtrail.js
 import { revokeWorldOpenIngress } from './playbooks/ec2-security-group.js';
 import { makeAmiPrivate, makeSnapshotPrivate } from './playbooks/ec2-sharing.js';
 import { deactivateAccessKey, detachAdminPolicy } from './playbooks/iam.js';
+import { deleteInlineAdminPolicy } from './playbooks/iam-inline.js';
 import { cancelKeyDeletion } from './playbooks/kms.js';
 import { removePublicPermission, requireUrlAuth } from './playbooks/lambda.js';
-import { enableDetector, startRecorder } from './playbooks/monitoring.js';
+import { enableDetector, recreateDetector, startRecorder } from './playbooks/monitoring.js';
 import { makeRdsSnapshotPrivate } from './playbooks/rds.js';
 import { restoreAccountPublicAccessBlock } from './playbooks/s3-account.js';
 import { makeBucketPrivate, restoreBucketPublicAccessBlock } from './playbooks/s3-bucket.js';
 import { removePublicPolicyStatements } from './playbooks/s3-policy.js';
+import { enableHub, recreateAnalyzer } from './playbooks/security-services.js';
 import { createPlaybookRegistry } from './registry.js';
 import type { Playbook } from './types.js';
 
@@ -31,6 +33,10 @@ const PLAYBOOK_IMPLEMENTATIONS: readonly Playbook[] = Object.freeze([
   removePublicPermission,
   deactivateAccessKey,
   detachAdminPolicy,
+  deleteInlineAdminPolicy,
+  recreateDetector,
+  enableHub,
+  recreateAnalyzer,
 ]);
 
 const { getPlaybookImplementation, permissionsFor, rollbackPermissionsFor } =

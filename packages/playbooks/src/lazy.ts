@@ -34,6 +34,12 @@ const PLAYBOOK_LOADERS: Readonly<Record<string, () => Promise<Playbook>>> = Obje
     import('./playbooks/lambda.js').then((m) => m.removePublicPermission),
   'iam.deactivate-access-key': () => import('./playbooks/iam.js').then((m) => m.deactivateAccessKey),
   'iam.detach-admin-policy': () => import('./playbooks/iam.js').then((m) => m.detachAdminPolicy),
+  'iam.delete-inline-admin-policy': () =>
+    import('./playbooks/iam-inline.js').then((m) => m.deleteInlineAdminPolicy),
+  'guardduty.recreate-detector': () => import('./playbooks/monitoring.js').then((m) => m.recreateDetector),
+  'securityhub.enable-hub': () => import('./playbooks/security-services.js').then((m) => m.enableHub),
+  'accessanalyzer.recreate-analyzer': () =>
+    import('./playbooks/security-services.js').then((m) => m.recreateAnalyzer),
 });
 
 /** The ids the lazy table can load. */

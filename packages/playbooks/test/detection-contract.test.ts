@@ -378,6 +378,62 @@ const CASES: readonly (readonly [detection: string, record: CloudTrailRecord, fi
       input: { UserName: 'intern' },
     },
   ],
+  [
+    'iam.admin-policy-written',
+    record('iam.amazonaws.com', 'PutUserPolicy', {
+      userName: 'intern',
+      policyName: 'everything',
+      policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+    }),
+    {
+      client: 'IAMClient',
+      command: 'GetUserPolicyCommand',
+      region: 'eu-west-3',
+      input: { UserName: 'intern', PolicyName: 'everything' },
+    },
+  ],
+  [
+    'iam.admin-policy-written',
+    record('iam.amazonaws.com', 'PutGroupPolicy', {
+      groupName: 'ops',
+      policyName: 'all',
+      policyDocument: '{"Statement":[{"Effect":"Allow","Action":"*:*","Resource":"*"}]}',
+    }),
+    {
+      client: 'IAMClient',
+      command: 'GetGroupPolicyCommand',
+      region: 'eu-west-3',
+      input: { GroupName: 'ops', PolicyName: 'all' },
+    },
+  ],
+  [
+    'guardduty.detector-deleted',
+    record('guardduty.amazonaws.com', 'DeleteDetector', { detectorId: '12abc34d567e8fa901bc2d34e56789f0' }),
+    { client: 'GuardDutyClient', command: 'ListDetectorsCommand', region: 'eu-west-3', input: {} },
+  ],
+];
+
+/** Detections whose matcher names a playbook for some events only (DetectionMatch.playbook). */
+const PER_EVENT_CASES: readonly (readonly [
+  detection: string,
+  record: CloudTrailRecord,
+  firstRead: FirstRead,
+])[] = [
+  [
+    'securityhub.disabled',
+    record('securityhub.amazonaws.com', 'DisableSecurityHub', {}),
+    { client: 'SecurityHubClient', command: 'DescribeHubCommand', region: 'eu-west-3', input: {} },
+  ],
+  [
+    'securityhub.disabled',
+    record('access-analyzer.amazonaws.com', 'DeleteAnalyzer', { analyzerName: 'org-analyzer' }),
+    {
+      client: 'AccessAnalyzerClient',
+      command: 'GetAnalyzerCommand',
+      region: 'eu-west-3',
+      input: { analyzerName: 'org-analyzer' },
+    },
+  ],
 ];
 
 /** Runs the playbook's verify on the hit's resource: the first SDK read it attempts, or the error it threw first. */
@@ -393,7 +449,7 @@ async function firstReadOf(playbookId: string, resource: ResourceRef): Promise<F
 
 describe('detection → playbook contract', () => {
   it.each(
-    CASES.map(
+    [...CASES, ...PER_EVENT_CASES].map(
       ([detection, rec, firstRead], index) => [`${detection} #${index}`, detection, rec, firstRead] as const,
     ),
   )(
@@ -416,6 +472,26 @@ describe('detection → playbook contract', () => {
     const covered = new Set(CASES.map(([detection]) => detection));
     const missing = DETECTIONS.filter((d) => d.playbook !== null && !covered.has(d.id)).map((d) => d.id);
     expect(missing).toEqual([]);
+    const perEvent = new Set(PER_EVENT_CASES.map(([detection]) => detection));
+    expect(DETECTIONS.filter((d) => (d.otherPlaybooks ?? []).length > 0 && !perEvent.has(d.id))).toEqual([]);
+  });
+
+  it('names no playbook for the shapes that have no fix: a managed policy, suppressed findings', () => {
+    // Act
+    const managed = catalog
+      .detect(
+        record('iam.amazonaws.com', 'CreatePolicy', {
+          policyName: 'everything',
+          policyDocument: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+        }),
+      )
+      .find((hit) => hit.id === 'iam.admin-policy-written');
+    const standards = catalog
+      .detect(record('securityhub.amazonaws.com', 'BatchDisableStandards', { StandardsSubscriptionArns: [] }))
+      .find((hit) => hit.id === 'securityhub.disabled');
+    // Assess
+    expect(managed).toMatchObject({ playbook: null, actionable: false });
+    expect(standards).toMatchObject({ playbook: null, actionable: false });
   });
 
   it('still rejects a ResourceRef stripped of its details', async () => {

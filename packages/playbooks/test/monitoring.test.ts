@@ -3,7 +3,13 @@ import {
   DescribeConfigurationRecorderStatusCommand,
   StartConfigurationRecorderCommand,
 } from '@aws-sdk/client-config-service';
-import { GetDetectorCommand, GuardDutyClient, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
+import {
+  CreateDetectorCommand,
+  GetDetectorCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+  UpdateDetectorCommand,
+} from '@aws-sdk/client-guardduty';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -184,6 +190,94 @@ describe('Playbook: guardduty.enable-detector', () => {
     expect(error).toBeInstanceOf(ForwardOnlyError);
     expect(harness.sent()).toEqual([]);
     expect(playbook.reversible).toBe(false);
+  });
+
+  it('sends exactly the IAM actions it declares across these tests', () => {
+    expect(harness.actionsExercised()).toEqual(declared(playbook));
+  });
+});
+
+describe('Playbook: guardduty.recreate-detector', () => {
+  const playbook = getPlaybookImplementation('guardduty.recreate-detector');
+  const harness = createPlaybookHarness();
+  const DELETED = '12abc34d567e8fa901bc2d34e56789f0';
+  const NEW = '9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+  const deleted = ref('AWS::GuardDuty::Detector', DELETED, { detectorId: DELETED });
+  beforeEach(() => {
+    guardduty.reset();
+    harness.reset();
+  });
+
+  it('snapshots the empty region and creates an enabled detector', async () => {
+    // Prepare
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+    guardduty.on(CreateDetectorCommand).resolves({ DetectorId: NEW });
+    // Act
+    const snapshot = await playbook.snapshot(deleted, harness.context());
+    const applied = await playbook.apply(deleted, snapshot, harness.context());
+    // Assess
+    expect(snapshot).toEqual({ deletedDetectorId: DELETED, detectors: [] });
+    expect(guardduty.commandCalls(CreateDetectorCommand).map((c) => c.args[0].input)).toEqual([
+      { Enable: true },
+    ]);
+    expect(harness.sent().every((entry) => entry.region === 'eu-west-1')).toBe(true);
+    expect(applied).toEqual({
+      status: 'applied',
+      changes: [
+        `CreateDetector in eu-west-1: Enable true (new detector ${NEW}, replaces deleted ${DELETED})`,
+      ],
+    });
+  });
+
+  it('is idempotent: a region that has a detector again gets no write (a redelivery, or auto-enable)', async () => {
+    // Prepare
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [NEW] });
+    guardduty.on(GetDetectorCommand).resolves({ Status: 'ENABLED', ServiceRole: 'r' });
+    // Act
+    const applied = await playbook.apply(
+      deleted,
+      { deletedDetectorId: DELETED, detectors: [] },
+      harness.context(),
+    );
+    // Assess
+    expect(applied).toEqual({ status: 'already-compliant', changes: [] });
+    expect(writesAmong(harness.sent())).toEqual([]);
+  });
+
+  it('verifies by listing the region again: an ENABLED detector converges; none or suspended does not', async () => {
+    // Prepare
+    guardduty
+      .on(ListDetectorsCommand)
+      .resolvesOnce({ DetectorIds: [NEW] })
+      .resolvesOnce({ DetectorIds: [] })
+      .resolves({ DetectorIds: [NEW] });
+    guardduty
+      .on(GetDetectorCommand)
+      .resolvesOnce({ Status: 'ENABLED', ServiceRole: 'r' })
+      .resolves({ Status: 'DISABLED', ServiceRole: 'r' });
+    // Act
+    const enabled = await playbook.verify(deleted, harness.context());
+    const none = await playbook.verify(deleted, harness.context());
+    const suspended = await playbook.verify(deleted, harness.context());
+    // Assess
+    expect(enabled).toEqual({
+      converged: true,
+      observed: { region: 'eu-west-1', detectors: [{ detectorId: NEW, status: 'ENABLED' }] },
+      details: `GuardDuty detector ${NEW} is ENABLED in eu-west-1.`,
+    });
+    expect(none).toMatchObject({ converged: false, details: 'No GuardDuty detector exists in eu-west-1.' });
+    expect(suspended).toMatchObject({ converged: false });
+    expect(suspended.details).toContain('DISABLED');
+  });
+
+  it('is forward-only and never declares a delete', async () => {
+    // Act
+    const error = await playbook
+      .rollback(deleted, { deletedDetectorId: DELETED, detectors: [] }, harness.context())
+      .catch((e) => e);
+    // Assess
+    expect(error).toBeInstanceOf(ForwardOnlyError);
+    expect(playbook.permissions).not.toContain('guardduty:DeleteDetector');
   });
 
   it('sends exactly the IAM actions it declares across these tests', () => {

@@ -35,10 +35,13 @@ describe('PLAYBOOK_IMPLEMENTATIONS', () => {
   it('makes exactly the playbooks that re-enable monitoring forward-only', () => {
     const forwardOnly = PLAYBOOK_IMPLEMENTATIONS.filter((playbook) => !playbook.reversible).map((p) => p.id);
     expect(forwardOnly.sort()).toEqual([
+      'accessanalyzer.recreate-analyzer',
       'cloudtrail.restore-management-events',
       'cloudtrail.start-logging',
       'config.start-recorder',
       'guardduty.enable-detector',
+      'guardduty.recreate-detector',
+      'securityhub.enable-hub',
     ]);
   });
 
@@ -51,6 +54,9 @@ describe('PLAYBOOK_IMPLEMENTATIONS', () => {
       'iam:AttachGroupPolicy',
       'iam:AttachRolePolicy',
       'iam:AttachUserPolicy',
+      'iam:PutGroupPolicy',
+      'iam:PutRolePolicy',
+      'iam:PutUserPolicy',
       'kms:ScheduleKeyDeletion',
       'lambda:AddPermission',
     ];

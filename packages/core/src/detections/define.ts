@@ -25,6 +25,11 @@ interface DetectionMatch {
   readonly summary: string;
   /** Overrides the base severity for this instance (e.g. admin port vs other port). */
   readonly severity?: number;
+  /**
+   * Overrides the definition's playbook for this instance: null when this shape of the event has no fix (a managed
+   * policy where the playbook deletes inline ones), or another playbook for one of the definition's event names.
+   */
+  readonly playbook?: string | null;
   readonly evidence?: Record<string, unknown>;
 }
 
@@ -51,6 +56,8 @@ interface DetectionDefinition {
   readonly matchesFailures?: boolean;
   /** The playbook that fixes it, or null when no API fix exists (alert only). */
   readonly playbook: string | null;
+  /** Other playbooks `match` names for some of its events (DetectionMatch.playbook); declared for the invariants. */
+  readonly otherPlaybooks?: readonly string[];
   /** Pure: the record → a match, or null when this record is not the bad change. */
   readonly match: (record: CloudTrailRecord, context: MatchContext) => DetectionMatch | null;
 }

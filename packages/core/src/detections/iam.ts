@@ -93,7 +93,8 @@ const iamAdminInlinePolicy = defineDetection({
       eventNames: ['PutUserPolicy', 'PutRolePolicy', 'PutGroupPolicy', 'CreatePolicy', 'CreatePolicyVersion'],
     },
   ],
-  playbook: null,
+  // Inline policies are deleted (with the document saved); a managed policy has no fix here (alert).
+  playbook: 'iam.delete-inline-admin-policy',
   match(record) {
     const req = request(record);
     const statements = adminStatements(req.policyDocument);
@@ -119,6 +120,7 @@ const iamAdminInlinePolicy = defineDetection({
       resource: resourceRef(record, type, id, details),
       summary: `Policy ${policyName ?? ''} granting all actions written (${where})`.replace('  ', ' '),
       severity: inactiveVersion ? 0.5 : 0.75,
+      ...(target && policyName ? {} : { playbook: null }),
     };
   },
 });

@@ -13,7 +13,7 @@ const guarddutyDetectorDeleted = defineDetection({
   severity: 0.9,
   description: 'DeleteDetector: GuardDuty threat detection is off in this region and its findings are gone.',
   triggers: [{ eventSource: GUARDDUTY, eventNames: ['DeleteDetector'] }],
-  playbook: null,
+  playbook: 'guardduty.recreate-detector',
   match(record) {
     const detectorId = str(request(record).detectorId);
     if (!detectorId) return null;
@@ -251,6 +251,7 @@ const securityhubDisabled = defineDetection({
     { eventSource: 'access-analyzer.amazonaws.com', eventNames: ['DeleteAnalyzer'] },
   ],
   playbook: null,
+  otherPlaybooks: ['securityhub.enable-hub', 'accessanalyzer.recreate-analyzer'],
   match(record) {
     const req = request(record);
     if (record.eventName === 'BatchUpdateFindings') {
@@ -261,7 +262,15 @@ const securityhubDisabled = defineDetection({
     const name = str(req.analyzerName) ?? str(req.Name) ?? account;
     const severity =
       record.eventName === 'DisableSecurityHub' || record.eventName === 'DeleteAnalyzer' ? 0.8 : 0.6;
+    // Turning the service off (or deleting the analyzer) has a fix; suppressing findings or standards does not.
+    const playbook =
+      record.eventName === 'DisableSecurityHub'
+        ? 'securityhub.enable-hub'
+        : record.eventName === 'DeleteAnalyzer'
+          ? 'accessanalyzer.recreate-analyzer'
+          : null;
     return {
+      playbook,
       resource: resourceRef(
         record,
         record.eventName === 'DeleteAnalyzer' ? 'AWS::AccessAnalyzer::Analyzer' : 'AWS::SecurityHub::Hub',

@@ -89,6 +89,7 @@ function createDetectionRegistry(definitions: readonly DetectionDefinition[]): D
         const match = definition.match(record, options);
         if (!match) continue;
         const severity = match.severity ?? definition.severity;
+        const playbook = match.playbook === undefined ? definition.playbook : match.playbook;
         hits.push({
           id: definition.id,
           title: definition.title,
@@ -97,13 +98,10 @@ function createDetectionRegistry(definitions: readonly DetectionDefinition[]): D
           severity,
           summary: failed ? `Attempt failed (${record.errorCode}): ${match.summary}` : match.summary,
           resource: match.resource,
-          playbook: definition.playbook,
+          playbook,
           // An informational hit never drives a fix, even when the definition has a playbook for its serious cases.
           actionable:
-            !failed &&
-            definition.playbook !== null &&
-            match.resource !== null &&
-            !isInformational({ severity }),
+            !failed && playbook !== null && match.resource !== null && !isInformational({ severity }),
           evidence: { ...(match.evidence ?? {}) },
         });
       }

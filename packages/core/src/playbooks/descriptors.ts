@@ -197,6 +197,48 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
       'Detaches the AdministratorAccess (or equivalent) managed policy from the user, role or group.',
     rollback: 'Attaches the policy again.',
   }),
+  definePlaybook({
+    id: 'iam.delete-inline-admin-policy',
+    title: 'Delete the inline administrator policy',
+    resourceType: 'AWS::IAM::User',
+    safety: 'disruptive',
+    defaultMode: 'approve',
+    description:
+      'Deletes the inline policy granting all actions from the user, role or group, after saving its document.',
+    rollback: 'Puts the inline policy back with the document saved before the fix.',
+  }),
+  definePlaybook({
+    id: 'guardduty.recreate-detector',
+    title: 'Re-create the GuardDuty detector',
+    resourceType: 'AWS::GuardDuty::Detector',
+    safety: 'safe',
+    defaultMode: 'auto',
+    description:
+      'Creates an enabled GuardDuty detector in the region again (the deleted one and its findings cannot come back).',
+    rollback:
+      'None: forward-only. AISAWS never deletes a detector; a person does it by hand if they mean it.',
+  }),
+  definePlaybook({
+    id: 'securityhub.enable-hub',
+    title: 'Enable Security Hub again',
+    resourceType: 'AWS::SecurityHub::Hub',
+    safety: 'safe',
+    defaultMode: 'auto',
+    description: 'Enables Security Hub in the region again, with the default standards.',
+    rollback:
+      'None: forward-only. AISAWS never disables Security Hub; a person does it by hand if they mean it.',
+  }),
+  definePlaybook({
+    id: 'accessanalyzer.recreate-analyzer',
+    title: 'Re-create the IAM Access Analyzer analyzer',
+    resourceType: 'AWS::AccessAnalyzer::Analyzer',
+    safety: 'safe',
+    defaultMode: 'auto',
+    description:
+      'Creates the deleted analyzer again with its name, of the type its last CreateAnalyzer in the event history had (ACCOUNT when none is found).',
+    rollback:
+      'None: forward-only. AISAWS never deletes an analyzer; a person does it by hand if they mean it.',
+  }),
 ]);
 
 export type { PlaybookDescriptor };

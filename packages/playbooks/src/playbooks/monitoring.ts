@@ -3,7 +3,13 @@ import {
   DescribeConfigurationRecorderStatusCommand,
   StartConfigurationRecorderCommand,
 } from '@aws-sdk/client-config-service';
-import { GetDetectorCommand, GuardDutyClient, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
+import {
+  CreateDetectorCommand,
+  GetDetectorCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+  UpdateDetectorCommand,
+} from '@aws-sdk/client-guardduty';
 import { z } from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { firstDefined, resourceRefSchema } from '../shared.js';
@@ -120,4 +126,73 @@ const enableDetector = definePlaybookImplementation({
   },
 });
 
-export { enableDetector, startRecorder };
+/** The region a detector was deleted in (the deleted id is kept for the record only). */
+const DeletedDetectorTargetSchema = resourceRefSchema(
+  ['AWS::GuardDuty::Detector'],
+  z.object({ detectorId: z.string().min(1).optional() }),
+).transform((ref) => ({ deletedDetectorId: ref.details.detectorId ?? ref.id, region: ref.region }));
+type DeletedDetectorTarget = z.infer<typeof DeletedDetectorTargetSchema>;
+
+/** The region's detectors and their status (a region holds at most one detector per account). */
+async function readRegionDetectors(
+  target: DeletedDetectorTarget,
+  ctx: PlaybookContext,
+): Promise<{ detectorId: string; status: string }[]> {
+  const client = ctx.clients(GuardDutyClient, target.region);
+  const ids = (await client.send(new ListDetectorsCommand({}))).DetectorIds ?? [];
+  const detectors: { detectorId: string; status: string }[] = [];
+  for (const detectorId of ids) {
+    const output = await client.send(new GetDetectorCommand({ DetectorId: detectorId }));
+    detectors.push({ detectorId, status: output.Status ?? 'UNKNOWN' });
+  }
+  return detectors;
+}
+
+/**
+ * DeleteDetector: GuardDuty is off in the region and the detector's findings are gone. The fix creates an enabled
+ * detector again (a new id; the old findings cannot come back). A region that already has a detector again (someone
+ * re-created it, or the organization's auto-enable did) gets no write; a suspended one is left to
+ * guardduty.enable-detector, which its UpdateDetector event triggers.
+ */
+const recreateDetector = definePlaybookImplementation({
+  id: 'guardduty.recreate-detector',
+  permissions: ['guardduty:ListDetectors', 'guardduty:GetDetector', 'guardduty:CreateDetector'],
+  // Forward-only: undoing it would delete the detector again.
+  rollbackPermissions: [],
+  target: DeletedDetectorTargetSchema,
+  state: z.object({
+    deletedDetectorId: z.string(),
+    detectors: z.array(z.object({ detectorId: z.string(), status: z.string() })),
+  }),
+  async snapshot(target, ctx) {
+    return { deletedDetectorId: target.deletedDetectorId, detectors: await readRegionDetectors(target, ctx) };
+  },
+  async apply(target, _state, ctx) {
+    const existing = await readRegionDetectors(target, ctx);
+    if (existing.length > 0) return { status: 'already-compliant', changes: [] };
+    const created = await ctx
+      .clients(GuardDutyClient, target.region)
+      .send(new CreateDetectorCommand({ Enable: true }));
+    return {
+      status: 'applied',
+      changes: [
+        `CreateDetector in ${target.region}: Enable true (new detector ${created.DetectorId ?? 'unknown'}, replaces deleted ${target.deletedDetectorId})`,
+      ],
+    };
+  },
+  async verify(target, ctx) {
+    const detectors = await readRegionDetectors(target, ctx);
+    const enabled = detectors.find((detector) => detector.status === 'ENABLED');
+    return {
+      converged: enabled !== undefined,
+      observed: { region: target.region, detectors },
+      details: enabled
+        ? `GuardDuty detector ${enabled.detectorId} is ENABLED in ${target.region}.`
+        : detectors.length === 0
+          ? `No GuardDuty detector exists in ${target.region}.`
+          : `The GuardDuty detector in ${target.region} is ${detectors.map((d) => d.status).join(', ')}.`,
+    };
+  },
+});
+
+export { enableDetector, recreateDetector, startRecorder };

@@ -19,6 +19,8 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   LambdaClient: 'lambda',
   IAMClient: 'iam',
   RDSClient: 'rds',
+  SecurityHubClient: 'securityhub',
+  AccessAnalyzerClient: 'access-analyzer',
 };
 
 /** Where the IAM action is not `<prefix>:<operation>` (the S3 API names differ from their IAM actions). */
