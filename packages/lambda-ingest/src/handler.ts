@@ -8,14 +8,33 @@ import { createIngestHandler } from './ingest.js';
 const env = parseIngestEnv(process.env);
 const deps = createIngestDeps(env);
 
-/** The CloudTrail eventID of a (possibly invalid) input, for the log key; undefined when absent. */
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The id of a (possibly invalid) input, for the log key: CloudTrail's eventID, else the finding's id@updatedAt
+ * (GuardDuty `detail.id`, Security Hub `detail.findings[0].Id`); undefined when absent.
+ */
 function eventIdOf(event: unknown): string | undefined {
   if (typeof event !== 'object' || event === null) return undefined;
   const detail = (event as { detail?: unknown }).detail;
   if (typeof detail !== 'object' || detail === null) return undefined;
-  const eventId = (detail as { eventID?: unknown }).eventID;
-  return typeof eventId === 'string' ? eventId : undefined;
+  const fields = detail as { eventID?: unknown; id?: unknown; updatedAt?: unknown; findings?: unknown };
+  const eventId = text(fields.eventID);
+  if (eventId) return eventId;
+  const finding = Array.isArray(fields.findings)
+    ? (fields.findings[0] as Record<string, unknown>)
+    : undefined;
+  const id = text(fields.id) ?? text(finding?.Id);
+  const updatedAt = text(fields.updatedAt) ?? text(finding?.UpdatedAt);
+  return id ? `finding:${id}@${updatedAt ?? '?'}` : undefined;
 }
+
+/**
+ * Powertools idempotency key: CloudTrail's eventID, or a finding's id and updatedAt (GuardDuty or Security Hub);
+ * the absent ones are null, so each kind of input is keyed by its own identity.
+ */
+const IDEMPOTENCY_KEY =
+  '[detail.eventID, detail.id, detail.updatedAt, detail.findings[0].Id, detail.findings[0].UpdatedAt]';
 
 /**
  * No Parser middleware on purpose: an invalid envelope must be quarantined by the use case (kept in S3 and announced
@@ -25,7 +44,7 @@ const handler = createStageHandler({
   logger: deps.logger,
   metrics: deps.metrics,
   eventIdOf,
-  idempotency: dynamoDbIdempotencyFromEnv(env, 'detail.eventID', deps.dynamo),
+  idempotency: dynamoDbIdempotencyFromEnv(env, IDEMPOTENCY_KEY, deps.dynamo),
   handle: createIngestHandler(deps),
 });
 

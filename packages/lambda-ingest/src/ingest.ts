@@ -1,9 +1,6 @@
 import { toIngestedEvent } from '@aisaws/core/events';
-import {
-  type CloudTrailEventBridgeEvent,
-  CloudTrailEventBridgeEventSchema,
-  type IngestedEvent,
-} from '@aisaws/core/schemas';
+import { isFindingEvent, parseFindingEvent, toIngestedEventFromFinding } from '@aisaws/core/findings';
+import { CloudTrailEventBridgeEventSchema, type IngestedEvent } from '@aisaws/core/schemas';
 import { expiresAtSeconds } from '@aisaws/core/storage';
 import { observabilityOf } from '@aisaws/lambda-runtime';
 import { createDocumentClient, isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
@@ -32,17 +29,76 @@ const issuesOf = (error: z.ZodError): InputIssue[] =>
 const reasonOf = (issues: readonly InputIssue[]): string =>
   `not a CloudTrail EventBridge event: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`;
 
+/** What Ingest needs of a valid input, whichever kind it is (a CloudTrail event or a finding). */
+interface ValidInput {
+  readonly eventId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly eventTime: string | undefined;
+  readonly envelopeTime: string;
+  readonly eventName: string;
+  readonly toIngested: (receivedAt: string, archive: { bucket: string; key: string }) => IngestedEvent;
+}
+
+type Validation =
+  | { readonly valid: true; readonly input: ValidInput }
+  | { readonly valid: false; readonly issues: InputIssue[]; readonly reason: string };
+
+/**
+ * A `GuardDuty Finding` or `Security Hub Findings - Imported` event is read as a finding (eventId = finding id +
+ * updatedAt); anything else must be a CloudTrail EventBridge event.
+ */
+function validate(input: unknown): Validation {
+  if (isFindingEvent(input)) {
+    const parsed = parseFindingEvent(input);
+    if (!parsed.success) return { valid: false, issues: [...parsed.issues], reason: parsed.reason };
+    const { signal } = parsed;
+    const envelope = input as { time?: unknown };
+    return {
+      valid: true,
+      input: {
+        eventId: signal.idempotencyKey,
+        account: signal.account,
+        region: signal.region,
+        eventTime: signal.updatedAt,
+        envelopeTime: typeof envelope.time === 'string' ? envelope.time : signal.updatedAt,
+        eventName: signal.type,
+        toIngested: (receivedAt, archive) => toIngestedEventFromFinding(signal, { receivedAt, archive }),
+      },
+    };
+  }
+  const parsed = CloudTrailEventBridgeEventSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = issuesOf(parsed.error);
+    return { valid: false, issues, reason: reasonOf(issues) };
+  }
+  const event = parsed.data;
+  const record = event.detail;
+  return {
+    valid: true,
+    input: {
+      eventId: record.eventID,
+      account: event.account,
+      region: event.region,
+      eventTime: record.eventTime,
+      envelopeTime: event.time,
+      eventName: record.eventName,
+      toIngested: (receivedAt, archive) => toIngestedEvent(record, { receivedAt, archive }),
+    },
+  };
+}
+
 const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 
 /** Keeps the bad input in S3 (and announces it on SQS when configured), then throws InvalidEventError. */
 async function quarantine(
   input: unknown,
   issues: InputIssue[],
+  reason: string,
   deps: IngestDeps,
   receivedAt: Date,
 ): Promise<never> {
   const { logger, metrics } = observabilityOf(deps);
-  const reason = reasonOf(issues);
   const key = quarantineKey(input, receivedAt);
   const location = `s3://${deps.archiveBucket}/${key}`;
   await deps.s3.send(
@@ -68,12 +124,7 @@ async function quarantine(
 }
 
 /** Archives the raw event once: a conditional put (If-None-Match) never overwrites an earlier delivery. */
-async function archiveRawEvent(
-  event: CloudTrailEventBridgeEvent,
-  input: unknown,
-  key: string,
-  deps: IngestDeps,
-) {
+async function archiveRawEvent(eventId: string, input: unknown, key: string, deps: IngestDeps) {
   try {
     await deps.s3.send(
       new PutObjectCommand({
@@ -88,7 +139,7 @@ async function archiveRawEvent(
   } catch (error) {
     // 412: the object exists, i.e. an earlier delivery of this eventID archived it.
     if (errorName(error) === 'PreconditionFailed') return 'already-archived' as const;
-    observabilityOf(deps).logger.error('archive failed', { eventId: event.detail.eventID, key });
+    observabilityOf(deps).logger.error('archive failed', { eventId, key });
     throw error;
   }
 }
@@ -105,24 +156,23 @@ async function ingest(
 ): Promise<IngestedEvent> {
   const { logger, metrics } = observabilityOf(deps);
   const now = deps.clock.now();
-  const parsed = CloudTrailEventBridgeEventSchema.safeParse(input);
-  if (!parsed.success) return quarantine(input, issuesOf(parsed.error), deps, now);
+  const validation = validate(input);
+  if (!validation.valid) return quarantine(input, validation.issues, validation.reason, deps, now);
 
-  const event = parsed.data;
-  const record = event.detail;
+  const valid = validation.input;
   const key = rawArchiveKey({
-    account: event.account,
-    region: event.region,
-    eventId: record.eventID,
-    eventTime: record.eventTime,
-    envelopeTime: event.time,
+    account: valid.account,
+    region: valid.region,
+    eventId: valid.eventId,
+    ...(valid.eventTime === undefined ? {} : { eventTime: valid.eventTime }),
+    envelopeTime: valid.envelopeTime,
     receivedAt: now,
   });
   const archive = { bucket: deps.archiveBucket, key };
-  const archived = await archiveRawEvent(event, input, key, deps);
+  const archived = await archiveRawEvent(valid.eventId, input, key, deps);
 
   const receivedAt = now.toISOString();
-  const fresh = toIngestedEvent(record, { receivedAt, archive });
+  const fresh = valid.toIngested(receivedAt, archive);
   try {
     await documents.send(
       new PutCommand({
@@ -133,6 +183,19 @@ async function ingest(
           receivedAt,
           summary: fresh.summary,
           detections: fresh.detections,
+          ...(fresh.finding
+            ? {
+                finding: {
+                  source: fresh.finding.source,
+                  product: fresh.finding.productName,
+                  findingId: fresh.finding.findingId,
+                  type: fresh.finding.type,
+                  updatedAt: fresh.finding.updatedAt,
+                  severity: fresh.finding.severity.label,
+                  ignoredBecause: fresh.finding.ignoredBecause,
+                },
+              }
+            : {}),
           archive,
           timeline: { received: receivedAt },
           expiresAt: expiresAtSeconds(now, deps.ttlDays),
@@ -154,7 +217,7 @@ async function ingest(
   metrics.addMetric(METRIC.ingested, 'Count', 1);
   metrics.addMetric(METRIC.detections, 'Count', fresh.detections.length);
   logger.info('event ingested', {
-    eventName: record.eventName,
+    eventName: valid.eventName,
     detections: fresh.detections.map((hit) => hit.id),
     archive: `s3://${archive.bucket}/${archive.key}`,
   });

@@ -15,6 +15,26 @@ interface DecideContext {
   readonly now?: Date;
 }
 
+const LEVEL_RANK: Readonly<Record<RiskLevel, number>> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
+
+/**
+ * A GuardDuty or Security Hub finding was already judged by its product: its own severity is a floor on the level
+ * (HIGH/CRITICAL → HIGH, MEDIUM → MEDIUM), so the model can raise a finding but never talk it down.
+ */
+function findingLevelFloor(event: ScoredEvent): { level: RiskLevel; why: string } | undefined {
+  const finding = event.finding;
+  if (!finding || finding.ignoredBecause !== null) return undefined;
+  const label = finding.severity.label;
+  const level: RiskLevel | undefined =
+    label === 'HIGH' || label === 'CRITICAL' ? 'HIGH' : label === 'MEDIUM' ? 'MEDIUM' : undefined;
+  return level === undefined
+    ? undefined
+    : {
+        level,
+        why: `the ${finding.productName} finding's own severity ${label} (${finding.severity.original})`,
+      };
+}
+
 /** LOW below thresholds.medium, MEDIUM below thresholds.high, HIGH at or above. */
 function levelFor(score: number, policy: Policy): RiskLevel {
   if (score >= policy.thresholds.high) return 'HIGH';
@@ -57,6 +77,7 @@ function primaryDetection(detections: readonly DetectionHit[]): DetectionHit | u
 /** Why nothing can be fixed, in the analyst's words. */
 function whyNothingToFix(event: ScoredEvent): string {
   const { detections, summary } = event;
+  if (event.finding?.ignoredBecause) return `the finding is ${event.finding.ignoredBecause}`;
   if (detections.length === 0)
     return summary.errorCode
       ? `no detection matched; the call failed (${summary.errorCode})`
@@ -188,13 +209,18 @@ function alertDetection(detections: readonly DetectionHit[], policy: Policy): De
  */
 function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {}): Decision {
   const score = event.risk.score;
-  const level = levelFor(score, policy);
-  const scoreText =
-    level === 'LOW'
+  const modelLevel = levelFor(score, policy);
+  const floor = findingLevelFloor(event);
+  const level =
+    floor !== undefined && LEVEL_RANK[floor.level] > LEVEL_RANK[modelLevel] ? floor.level : modelLevel;
+  const modelText =
+    modelLevel === 'LOW'
       ? `score ${fixed(score)} is LOW (< ${fixed(policy.thresholds.medium)})`
-      : level === 'MEDIUM'
+      : modelLevel === 'MEDIUM'
         ? `score ${fixed(score)} is MEDIUM (≥ ${fixed(policy.thresholds.medium)}, < ${fixed(policy.thresholds.high)})`
         : `score ${fixed(score)} is HIGH (≥ ${fixed(policy.thresholds.high)})`;
+  const scoreText =
+    level === modelLevel ? modelText : `${modelText}, raised to ${level} by ${floor?.why ?? 'the finding'}`;
   const dryRunText = policy.dryRun ? 'dry run: nothing will be changed' : undefined;
   const decidedAt = isoOf(context.now ?? new Date(event.receivedAt));
   const hit = primaryDetection(event.detections);

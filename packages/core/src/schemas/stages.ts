@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CloudTrailRecordSchema } from './cloudtrail.js';
+import { SecuritySignalSchema } from './security-signal.js';
 
 /**
  * The versioned stage messages of DESIGN.md §3. Each stage accepts exactly the previous stage's output; they are
@@ -87,7 +88,14 @@ const IngestedEventSchema = z.strictObject({
   eventId: z.string().min(1),
   receivedAt: z.string(),
   summary: EventSummarySchema,
+  /** The CloudTrail record; for a finding, its CloudTrail-shaped view (see `finding`). */
   record: CloudTrailRecordSchema,
+  /**
+   * Present when the event is a GuardDuty or Security Hub finding: the normalised finding. Its `record` is then a
+   * view built from it (eventSource `guardduty.amazonaws.com` / `securityhub.amazonaws.com`, eventName the finding
+   * type, eventID the finding's idempotency key), so every stage reads one shape.
+   */
+  finding: SecuritySignalSchema.optional(),
   detections: z.array(DetectionHitSchema),
   archive: ArchiveRefSchema.nullable(),
 });
