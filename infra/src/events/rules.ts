@@ -1,4 +1,4 @@
-import type { DetectionRegistry } from '@aisaws/core/detections';
+import { type DetectionRegistry, isInformational } from '@aisaws/core/detections';
 
 /**
  * The EventBridge rules, generated from the detection catalog: only events some detection cares about reach the
@@ -76,11 +76,31 @@ function chunkNames(eventSource: string, eventNames: readonly string[]): string[
   return chunks;
 }
 
+/**
+ * Whether a trigger is routed live. A read-only event that only informational detections watch (discovery reads such
+ * as DescribeSecurityGroups or GetRole, which consoles and Terraform make by the hundred) is not: each would cost a
+ * triage execution to record a hit that moves no score and tells nobody. `aisaws scan` and backtests still record
+ * them. Changes watched only by informational monitors (CIS 4.x) are routed: they are few and worth the record.
+ */
+const isRoutedLive = (
+  registry: Pick<DetectionRegistry, 'candidatesFor'>,
+  eventSource: string,
+  eventName: string,
+): boolean =>
+  !isReadOnlyEvent(eventSource, eventName) ||
+  registry.candidatesFor(eventSource, eventName).some((definition) => !isInformational(definition));
+
 function buildEventRules(
-  registry: Pick<DetectionRegistry, 'triggersBySource' | 'principalTypes'>,
+  registry: Pick<DetectionRegistry, 'triggersBySource' | 'principalTypes' | 'candidatesFor'>,
 ): EventRuleSpec[] {
   const rules: EventRuleSpec[] = [];
-  const bySource = [...registry.triggersBySource()].sort(([a], [b]) => a.localeCompare(b));
+  const bySource = [...registry.triggersBySource()]
+    .map(
+      ([eventSource, names]) =>
+        [eventSource, names.filter((name) => isRoutedLive(registry, eventSource, name))] as const,
+    )
+    .filter(([, names]) => names.length > 0)
+    .sort(([a], [b]) => a.localeCompare(b));
   for (const [eventSource, eventNames] of bySource) {
     const chunks = chunkNames(eventSource, eventNames);
     chunks.forEach((names, index) => {
@@ -110,4 +130,4 @@ function buildEventRules(
 }
 
 export type { EventPattern, EventRuleSpec, RuleState };
-export { API_CALL, buildEventRules, CONSOLE_SIGN_IN, isReadOnlyEvent, MAX_PATTERN_LENGTH };
+export { API_CALL, buildEventRules, CONSOLE_SIGN_IN, isReadOnlyEvent, isRoutedLive, MAX_PATTERN_LENGTH };

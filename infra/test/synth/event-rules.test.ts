@@ -3,7 +3,7 @@ import { catalog } from '@aisaws/core/detections';
 import { CloudTrailRecordSchema } from '@aisaws/core/schemas';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { REPO_ROOT } from '../../src/app.js';
-import { isReadOnlyEvent, MAX_PATTERN_LENGTH } from '../../src/events/rules.js';
+import { isReadOnlyEvent, isRoutedLive, MAX_PATTERN_LENGTH } from '../../src/events/rules.js';
 import { testEnvironment } from '../support/environments.js';
 import { type Json, matchesPattern } from '../support/event-pattern-matcher.js';
 import { resourcesOf, synthStacks } from '../support/synth.js';
@@ -91,14 +91,16 @@ describe('EventBridge rules generated from the detection catalog', () => {
       expect(JSON.stringify(rule.pattern).length).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
   });
 
-  it('delivers every trigger of every detection to exactly one rule, in a state that receives it', () => {
+  it('delivers every live trigger of every detection to exactly one rule, in a state that receives it', () => {
     const triggers = catalog.all.flatMap((detection) =>
       detection.triggers.flatMap((trigger) =>
-        trigger.eventNames.map((eventName) => ({
-          id: detection.id,
-          eventSource: trigger.eventSource,
-          eventName,
-        })),
+        trigger.eventNames
+          .filter((eventName) => isRoutedLive(catalog, trigger.eventSource, eventName))
+          .map((eventName) => ({
+            id: detection.id,
+            eventSource: trigger.eventSource,
+            eventName,
+          })),
       ),
     );
     expect(triggers.length).toBeGreaterThan(0);
@@ -121,6 +123,21 @@ describe('EventBridge rules generated from the detection catalog', () => {
     const failed = { ...cloudTrailRecord(source, names[0] as string), errorCode: 'AccessDenied' };
 
     expect(rulesMatching(eventBridgeEvent(failed)).length).toBeGreaterThan(0);
+  });
+
+  it('does not route reads that only informational detections watch, but routes informational changes', () => {
+    // DescribeSecurityGroups: only recon.security-controls-discovery (informational) watches it.
+    expect(catalog.candidatesFor('ec2.amazonaws.com', 'DescribeSecurityGroups').length).toBeGreaterThan(0);
+    expect(isRoutedLive(catalog, 'ec2.amazonaws.com', 'DescribeSecurityGroups')).toBe(false);
+    expect(
+      rulesMatching(eventBridgeEvent(cloudTrailRecord('ec2.amazonaws.com', 'DescribeSecurityGroups'))),
+    ).toEqual([]);
+    // CreateRoute: only ec2.network-topology-changed (informational) watches it, and it is a change.
+    expect(
+      rulesMatching(eventBridgeEvent(cloudTrailRecord('ec2.amazonaws.com', 'CreateRoute'))),
+    ).toHaveLength(1);
+    // DescribeInstanceAttribute: read-only, watched by a signal detection (user data read).
+    expect(isRoutedLive(catalog, 'ec2.amazonaws.com', 'DescribeInstanceAttribute')).toBe(true);
   });
 
   it('does not match a benign DescribeInstances', () => {
@@ -226,17 +243,23 @@ describe('EventBridge rules and the detection fixtures of core', () => {
   });
 
   it.each(fixtureIndex.map((entry) => [entry.fixture, entry.detection]))(
-    '%s (%s) is delivered to triage, in a rule state that receives it',
+    '%s (%s) is delivered to triage when routed live, in a rule state that receives it',
     (file, detection) => {
       // Prepare: the real record, in the envelope EventBridge delivers it in.
       const record = JSON.parse(readFileSync(`${CORE_FIXTURES}/${file}`, 'utf8')) as Record<string, Json>;
       const event = eventBridgeEvent(record);
+      const live = isRoutedLive(catalog, String(record.eventSource), String(record.eventName));
 
       // Act
       const matched = rules.filter((rule) => matchesPattern(rule.pattern, event));
 
       // Assess
       expect(catalog.detect(CloudTrailRecordSchema.parse(record)).map((hit) => hit.id)).toContain(detection);
+      // A read only informational detections watch is recorded by scan, never routed (see isRoutedLive).
+      if (!live) {
+        expect(matched).toEqual([]);
+        return;
+      }
       expect(matched.length).toBeGreaterThan(0);
       if (isReadOnlyEvent(String(record.eventSource), String(record.eventName)))
         expect(matched.some((rule) => rule.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')).toBe(
