@@ -1,4 +1,5 @@
 import { restoreManagementEvents, startLogging } from './playbooks/cloudtrail.js';
+import { recreateTrail } from './playbooks/cloudtrail-recreate.js';
 import { revokeWorldOpenIngress } from './playbooks/ec2-security-group.js';
 import { makeAmiPrivate, makeSnapshotPrivate } from './playbooks/ec2-sharing.js';
 import { deactivateAccessKey, detachAdminPolicy } from './playbooks/iam.js';
@@ -37,6 +38,7 @@ const PLAYBOOK_IMPLEMENTATIONS: readonly Playbook[] = Object.freeze([
   recreateDetector,
   enableHub,
   recreateAnalyzer,
+  recreateTrail,
 ]);
 
 const { getPlaybookImplementation, permissionsFor, rollbackPermissionsFor } =

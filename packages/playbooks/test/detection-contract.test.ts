@@ -407,6 +407,16 @@ const CASES: readonly (readonly [detection: string, record: CloudTrailRecord, fi
     },
   ],
   [
+    'cloudtrail.trail-deleted',
+    record('cloudtrail.amazonaws.com', 'DeleteTrail', { name: 'org-audit' }),
+    {
+      client: 'CloudTrailClient',
+      command: 'GetTrailCommand',
+      region: 'eu-west-3',
+      input: { Name: 'org-audit' },
+    },
+  ],
+  [
     'guardduty.detector-deleted',
     record('guardduty.amazonaws.com', 'DeleteDetector', { detectorId: '12abc34d567e8fa901bc2d34e56789f0' }),
     { client: 'GuardDutyClient', command: 'ListDetectorsCommand', region: 'eu-west-3', input: {} },

@@ -36,6 +36,7 @@ describe('PLAYBOOK_IMPLEMENTATIONS', () => {
     const forwardOnly = PLAYBOOK_IMPLEMENTATIONS.filter((playbook) => !playbook.reversible).map((p) => p.id);
     expect(forwardOnly.sort()).toEqual([
       'accessanalyzer.recreate-analyzer',
+      'cloudtrail.recreate-trail',
       'cloudtrail.restore-management-events',
       'cloudtrail.start-logging',
       'config.start-recorder',

@@ -68,7 +68,7 @@ const cloudtrailTrailDeleted = defineDetection({
   description:
     'DeleteTrail: the trail and its configuration are gone; re-creating it needs the inventory (bucket, KMS key).',
   triggers: [{ eventSource: CLOUDTRAIL, eventNames: ['DeleteTrail'] }],
-  playbook: null,
+  playbook: 'cloudtrail.recreate-trail',
   match(record) {
     const name = trailNameOf(record);
     if (!name) return null;

@@ -208,6 +208,16 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     rollback: 'Puts the inline policy back with the document saved before the fix.',
   }),
   definePlaybook({
+    id: 'cloudtrail.recreate-trail',
+    title: 'Re-create the deleted CloudTrail trail',
+    resourceType: 'AWS::CloudTrail::Trail',
+    safety: 'safe',
+    defaultMode: 'approve',
+    description:
+      "Re-creates the trail from its last recorded configuration (its CreateTrail and UpdateTrail calls in CloudTrail's 90-day event history), recording all management events, and starts logging.",
+    rollback: 'None: forward-only. AISAWS never deletes a trail; a person does it by hand if they mean it.',
+  }),
+  definePlaybook({
     id: 'guardduty.recreate-detector',
     title: 'Re-create the GuardDuty detector',
     resourceType: 'AWS::GuardDuty::Detector',
