@@ -210,9 +210,14 @@ function evalPantherAllRules(): void {
   const rules = new Map<string, { positives: number; detected: number }>();
   const misses = new Map<string, string[]>();
   const actioned: string[] = [];
+  const informationalOnly = { events: 0, logOnly: 0 };
   labels.forEach((label, i) => {
     const line = lines[i] as ScanLine;
     const hit = line.detections.length > 0;
+    if (hit && line.detections.every((d) => isInformational(d))) {
+      informationalOnly.events += 1;
+      if (line.action === 'LOG_ONLY') informationalOnly.logOnly += 1;
+    }
     const signal = line.detections.some((d) => !isInformational(d));
     const rule = String(label.rule_id);
     if (label.expected_result === true) {
@@ -274,6 +279,10 @@ function evalPantherAllRules(): void {
         '(not in the figures) positives that need Panther mocks, detected',
         ratio(c.withMocksDetected, c.withMocks),
       ],
+      [
+        'tests whose only detections are informational, decided LOG_ONLY (must be all)',
+        ratio(informationalOnly.logOnly, informationalOnly.events),
+      ],
     ],
   );
   console.log(
@@ -296,8 +305,13 @@ function evalInvictusScan(): void {
   const labels = new Map(readJsonLines(join(dir, 'labels.jsonl')).map((l) => [`${l.file}#${l.index}`, l]));
   const lines = aisawsScan(files.map((f) => join(dir, f)));
   const counts = { nonAttack: 0, actioned: 0, alert: 0, signalAtMediumOrHigh: 0 };
+  const informationalOnly = { events: 0, logOnly: 0 };
   for (const line of lines) {
     if (line.file === undefined || line.index === undefined) continue;
+    if (line.detections.length > 0 && line.detections.every((d) => isInformational(d))) {
+      informationalOnly.events += 1;
+      if (line.action === 'LOG_ONLY') informationalOnly.logOnly += 1;
+    }
     const kind = String(labels.get(`${basename(line.file)}#${line.index}`)?.label ?? 'unlabeled');
     if (!NON_ATTACK_LABELS.has(kind)) continue;
     counts.nonAttack += 1;
@@ -308,6 +322,9 @@ function evalInvictusScan(): void {
   }
   console.log(
     `\nInvictus non-attack records (unlabeled, Terraform, SSM agent) through aisaws scan: actioned ${ratio(counts.actioned, counts.nonAttack)}, ALERT ${ratio(counts.alert, counts.nonAttack)}, with a non-informational detection at MEDIUM/HIGH risk (would tell a person) ${ratio(counts.signalAtMediumOrHigh, counts.nonAttack)}`,
+  );
+  console.log(
+    `Invictus records (all labels) whose only detections are informational, decided LOG_ONLY: ${ratio(informationalOnly.logOnly, informationalOnly.events)}`,
   );
 }
 

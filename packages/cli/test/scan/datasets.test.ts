@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isInformational } from '@aisaws/core/detections';
 import { describe, expect, it } from '@jest/globals';
-import { ScanLineSchema } from '../../src/scan/index.js';
+import { ScanLineSchema, ScanResultSchema } from '../../src/scan/index.js';
 import { scan } from './helpers.js';
 
 /** The third-party CloudTrail data beside the repository (shared/datasets), read in place, never copied. */
@@ -43,5 +44,42 @@ describe('scan on the real third-party datasets', () => {
         line.detections.length > 0,
     );
     expect(stratusHits.length).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('meets issue 10 on all Panther CloudTrail rule tests: recall ≥ 0.80, ≤ 5 % of negatives actioned', async () => {
+    // Prepare: Panther's labelled rule tests, one label line per record, same order.
+    const folder = join(DATASETS, 'panther-analysis-fixtures');
+    const labels = readFileSync(join(folder, 'panther-rule-tests.labels.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as { expected_result: boolean; needs_mocks: boolean });
+    // Act
+    const run = await scan({ paths: [join(folder, 'panther-rule-tests.cloudtrail.jsonl')], format: 'json' });
+    // Assess: one line per test; a positive is detected when any detection is listed (invalid input is a miss).
+    expect(run.lines).toHaveLength(labels.length);
+    const results = run.lines.map((line) => ScanResultSchema.safeParse(line));
+    const positives = labels.flatMap((label, i) => (label.expected_result && !label.needs_mocks ? [i] : []));
+    const negatives = labels.flatMap((label, i) => (label.expected_result ? [] : [i]));
+    const detected = positives.filter((i) => {
+      const result = results[i];
+      return result?.success === true && result.data.detections.length > 0;
+    });
+    const actioned = negatives.filter((i) => {
+      const result = results[i];
+      return (
+        result?.success === true && ['AUTO_REMEDIATE', 'HUMAN_APPROVAL'].includes(result.data.decision.action)
+      );
+    });
+    expect(positives).toHaveLength(193);
+    expect(detected.length / positives.length).toBeGreaterThanOrEqual(0.8);
+    expect(actioned.length / negatives.length).toBeLessThanOrEqual(0.05);
+    // Informational detections alone never tell anyone nor change anything.
+    for (const result of results)
+      if (
+        result.success &&
+        result.data.detections.length > 0 &&
+        result.data.detections.every(isInformational)
+      )
+        expect(result.data.decision.action).toBe('LOG_ONLY');
   }, 120_000);
 });
