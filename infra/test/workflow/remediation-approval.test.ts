@@ -92,7 +92,7 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
     const rejected = world.publishedInputs()[1];
     expect(rejected?.Subject).toContain('not fixed (rejected)');
     expect(rejected?.Message).toContain(
-      'Not applied because: ApprovalRejected: Rejected by approval link opened from 198.51.100.20',
+      'Not applied because: ApprovalRejected: Rejected by approval confirmed from 198.51.100.20',
     );
     const item = await world.eventsItem(eventId);
     expect(item?.status).toBe('REJECTED');

@@ -291,14 +291,19 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
   };
 }
 
-/** The function URL event of a click on a link. */
+/**
+ * The function URL event of a person's decision: the POST of the confirmation page the link opens, which carries
+ * the link's signed fields as a form (opening the link alone, a GET, changes nothing).
+ */
 function linkClick(url: string) {
   const parsed = new URL(url);
   return {
     version: '2.0',
-    rawQueryString: parsed.search.slice(1),
-    queryStringParameters: Object.fromEntries(parsed.searchParams),
-    requestContext: { http: { method: 'GET', sourceIp: '198.51.100.20', userAgent: 'integration-test' } },
+    rawQueryString: '',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: parsed.searchParams.toString(),
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'POST', sourceIp: '198.51.100.20', userAgent: 'integration-test' } },
   };
 }
 

@@ -262,7 +262,8 @@ function approvalSection(request: AlertRequest, links: ApprovalLinks | undefined
   if (request.kind !== 'approval-request') return null;
   if (!links) throw new Error('renderAlert: approvalLinks is required for kind approval-request');
   return section('YOUR DECISION IS NEEDED', [
-    '  The fix above will be applied only if you approve it. Each link works once.',
+    '  The fix above will be applied only if you approve it. A link opens a page where you confirm',
+    '  (opening it decides nothing); each works once.',
     `  Approve: ${links.approve}`,
     `  Reject:  ${links.reject}`,
     `  The links expire at ${links.expiresAt}; no answer by then counts as a rejection.`,

@@ -106,9 +106,10 @@ describe('createAlertHandler', () => {
       valid: true,
       decision: 'reject',
     });
+    // A verifier holding another key (e.g. after a rotation) refuses the link as signed with another key.
     expect(verifyApprovalLink(query(approveUrl), 'another-key', NOW)).toMatchObject({
       valid: false,
-      reason: 'tampered',
+      reason: 'rotated',
     });
   });
 

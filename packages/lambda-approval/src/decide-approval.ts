@@ -9,7 +9,13 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { FunctionUrlEventSchema, type HttpResponse, htmlPage } from './function-url-event.js';
+import {
+  confirmationPage,
+  FunctionUrlEventSchema,
+  formFields,
+  type HttpResponse,
+  htmlPage,
+} from './function-url-event.js';
 
 /** The one SFN call this Lambda makes: an SFNClient, or the local workflow runner's simulation of it. */
 interface TaskTokenSender {
@@ -47,39 +53,77 @@ async function previousDecision(deps: ApprovalDeps, pk: string): Promise<string>
   return decision && at ? ` It was ${decision === 'approve' ? 'approved' : 'rejected'} at ${at}.` : '';
 }
 
-/**
- * Handles one click on an approve/reject link: verify the signature and expiry, claim the once-only marker with a
- * conditional PutItem, then SendTaskSuccess with {approved, by, at}. A reject is also a SendTaskSuccess (approved:
- * false) so the workflow records REJECTED with the approver instead of failing.
- */
-async function decideApproval(event: unknown, deps: ApprovalDeps): Promise<HttpResponse> {
-  const parsed = FunctionUrlEventSchema.safeParse(event);
-  if (!parsed.success) return htmlPage(400, 'Bad request', 'This is not a function URL request.');
-  const { http } = parsed.data.requestContext;
-  if (http.method !== 'GET')
-    return htmlPage(405, 'Method not allowed', 'Open the link from the e-mail (GET).');
+type LinkVerdict = ReturnType<typeof verifyApprovalLink>;
+type ValidVerdict = Extract<LinkVerdict, { valid: true }>;
 
-  const now = deps.clock.now();
-  const verdict = verifyApprovalLink(parsed.data.queryStringParameters ?? {}, await deps.signingKey(), now);
-  if (!verdict.valid) {
-    if (verdict.reason === 'malformed')
-      return htmlPage(400, 'Malformed link', `The link is incomplete: ${verdict.message}.`);
-    if (verdict.reason === 'expired')
+/** The page for a link that cannot be used; nothing was changed. */
+function refusal(verdict: Exclude<LinkVerdict, { valid: true }>): HttpResponse {
+  switch (verdict.reason) {
+    case 'malformed':
+      return htmlPage(
+        400,
+        'Malformed link',
+        `The link is incomplete: ${verdict.message}. Nothing was changed.`,
+      );
+    case 'expired':
       return htmlPage(
         403,
         'Link expired',
         `This approval link has expired: ${verdict.message}. Nothing was changed.`,
       );
-    return htmlPage(
-      403,
-      'Link refused',
-      'This link was altered or not signed by AISAWS (bad signature). Nothing was changed.',
-    );
+    case 'rotated':
+      return htmlPage(
+        403,
+        'Link no longer valid',
+        'This link was signed with a key that has since been rotated, so it can no longer be used. Nothing was changed; the request times out as the policy says, or a new approval e-mail is sent for a new event.',
+      );
+    case 'tampered':
+      return htmlPage(
+        403,
+        'Link refused',
+        'This link was altered or not signed by AISAWS (bad signature). Nothing was changed.',
+      );
   }
+}
 
+const METHOD_NOT_ALLOWED = (): HttpResponse =>
+  htmlPage(405, 'Method not allowed', 'Open the link from the e-mail, then confirm on the page.', {
+    allow: 'GET, HEAD, POST',
+  });
+
+/** GET/HEAD: a read-only look at the link. It shows the confirmation form, or why the link cannot be used. */
+async function showConfirmation(
+  fields: Record<string, string>,
+  verdict: ValidVerdict,
+  deps: ApprovalDeps,
+): Promise<HttpResponse> {
+  const previous = await previousDecision(deps, approvalMarkerKey(verdict.taskToken));
+  if (previous)
+    return htmlPage(
+      409,
+      'Already decided',
+      `A decision was already taken with this approval request.${previous}`,
+    );
+  const until = new Date(verdict.expiresAt * 1000).toISOString();
+  return verdict.decision === 'approve'
+    ? confirmationPage(
+        'Approve this fix?',
+        `Nothing has been done yet. Press the button to let AISAWS apply the fix it proposes. This link works once, until ${until}.`,
+        'Approve the fix',
+        fields,
+      )
+    : confirmationPage(
+        'Reject this fix?',
+        `Nothing has been done yet. Press the button to refuse the fix; the event is then recorded as REJECTED. This link works once, until ${until}.`,
+        'Reject the fix',
+        fields,
+      );
+}
+
+/** POST from the confirmation page: claim the once-only marker, then SendTaskSuccess. */
+async function act(verdict: ValidVerdict, by: string, now: Date, deps: ApprovalDeps): Promise<HttpResponse> {
   const pk = approvalMarkerKey(verdict.taskToken);
   const at = now.toISOString();
-  const by = `approval link opened from ${http.sourceIp ?? 'an unknown address'}`;
   try {
     await deps.dynamo.send(
       new PutItemCommand({
@@ -128,6 +172,34 @@ async function decideApproval(event: unknown, deps: ApprovalDeps): Promise<HttpR
         'Thank you. The fix is being applied; you will receive an e-mail when it is verified.',
       )
     : htmlPage(200, 'Rejected', 'Thank you. The fix will not be applied; the event is recorded as REJECTED.');
+}
+
+/**
+ * Handles a request to the approval function URL. Opening a link (GET, or HEAD as link previews do) verifies it and
+ * shows a confirmation page, changing nothing: mail scanners and previews that pre-fetch links decide nothing. Only
+ * the POST of that page's form — the same signed, expiring fields — acts: verify the signature (constant time) and
+ * the expiry, claim the once-only marker with a conditional PutItem (a replay gets 409), then SendTaskSuccess with
+ * {approved, by, at}. A reject is also a SendTaskSuccess (approved: false) so the workflow records REJECTED with the
+ * approver instead of failing.
+ */
+async function decideApproval(event: unknown, deps: ApprovalDeps): Promise<HttpResponse> {
+  const parsed = FunctionUrlEventSchema.safeParse(event);
+  if (!parsed.success) return htmlPage(400, 'Bad request', 'This is not a function URL request.');
+  const { http } = parsed.data.requestContext;
+  const method = http.method.toUpperCase();
+  const reading = method === 'GET' || method === 'HEAD';
+  if (!reading && method !== 'POST') return METHOD_NOT_ALLOWED();
+
+  const fields = reading ? (parsed.data.queryStringParameters ?? {}) : formFields(parsed.data);
+  const now = deps.clock.now();
+  const verdict = verifyApprovalLink(fields, await deps.signingKey(), now);
+  if (!verdict.valid) return refusal(verdict);
+  if (reading) {
+    const response = await showConfirmation(fields, verdict, deps);
+    return method === 'HEAD' ? { ...response, body: '' } : response;
+  }
+  const by = `approval confirmed from ${http.sourceIp ?? 'an unknown address'}`;
+  return act(verdict, by, now, deps);
 }
 
 export type { ApprovalDecision, ApprovalDeps, ApprovalOutput, TaskTokenSender };

@@ -1,5 +1,6 @@
-import { signApprovalLink } from '@aisaws/core/approval';
+import { approvalMarkerKey, signApprovalLink } from '@aisaws/core/approval';
 import { createTables, type RunningDynalite, startDynalite } from '@aisaws/testing/harness';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -40,13 +41,63 @@ function freshToken(): string {
   return `AAAA+token/${tokenCounter}==`;
 }
 
-function clickEvent(url: string, method = 'GET') {
+/** Opening a link: a GET (or HEAD) of it, as a browser, a mail scanner or a link preview makes it. */
+function openEvent(url: string, method = 'GET') {
   return {
     version: '2.0',
     rawQueryString: new URL(url).search.slice(1),
     queryStringParameters: Object.fromEntries(new URL(url).searchParams),
     requestContext: { http: { method, sourceIp: '198.51.100.9', userAgent: 'Mozilla/5.0' } },
   };
+}
+
+/** The POST a browser sends when the confirmation form is submitted. */
+function postEvent(fields: Record<string, string>, base64 = false) {
+  const body = new URLSearchParams(fields).toString();
+  return {
+    version: '2.0',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: base64,
+    requestContext: { http: { method: 'POST', sourceIp: '198.51.100.9', userAgent: 'Mozilla/5.0' } },
+  };
+}
+
+/** The hidden fields of the confirmation page's form (what the browser posts). */
+function formOf(html: string): Record<string, string> {
+  expect(html).toContain('<form method="post" action="">');
+  const decode = (text: string) =>
+    text
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  return Object.fromEntries(
+    [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((match) => [
+      decode(match[1] ?? ''),
+      decode(match[2] ?? ''),
+    ]),
+  );
+}
+
+/** A person: opens the link, reads the page, presses its button. */
+async function openAndConfirm(handler: ReturnType<typeof handlerAt>, url: string) {
+  const opened = await handler(openEvent(url));
+  expect(opened.statusCode).toBe(200);
+  return handler(postEvent(formOf(opened.body)));
+}
+
+async function markerExists(taskToken: string): Promise<boolean> {
+  const { Item } = await dynalite.client.send(
+    new GetItemCommand({
+      TableName: 'test-state',
+      Key: { pk: { S: approvalMarkerKey(taskToken) } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item !== undefined;
 }
 
 function link(taskToken: string, decision: 'approve' | 'reject', expiresAt = NOW_S + 600, key = KEY): string {
@@ -60,31 +111,76 @@ function sentOutputs(): unknown[] {
   }));
 }
 
-describe('createApprovalHandler', () => {
-  it('approves once with a valid link: SendTaskSuccess {approved: true, by, at} and a 200 page', async () => {
+describe('createApprovalHandler: opening a link changes nothing', () => {
+  it('answers a GET with a confirmation page whose form posts the signed fields back, and sends nothing', async () => {
     // Prepare
     const token = freshToken();
+    const url = link(token, 'approve');
     // Act
-    const response = await handlerAt(NOW)(clickEvent(link(token, 'approve')));
+    const response = await handlerAt(NOW)(openEvent(url));
     // Assess
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['content-security-policy']).toContain("form-action 'self'");
+    expect(response.body).toContain('Approve this fix?');
+    expect(response.body).toContain('Nothing has been done yet');
+    expect(response.body).toContain('<button type="submit">Approve the fix</button>');
+    expect(formOf(response.body)).toEqual(Object.fromEntries(new URL(url).searchParams));
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(await markerExists(token)).toBe(false);
+  });
+
+  it('a client that pre-fetches every link (GET and HEAD, approve and reject, again and again) decides nothing', async () => {
+    // Prepare
+    const token = freshToken();
+    const handler = handlerAt(NOW);
+    const links = [link(token, 'approve'), link(token, 'reject')];
+    // Act
+    const prefetched = [];
+    for (let round = 0; round < 3; round += 1)
+      for (const url of links)
+        for (const method of ['GET', 'HEAD']) prefetched.push(await handler(openEvent(url, method)));
+    // Assess: every prefetch saw a confirmation page, no SendTaskSuccess, no once-only marker…
+    expect(prefetched.map((response) => response.statusCode)).toEqual(Array(12).fill(200));
+    expect(prefetched.filter((_, index) => index % 2 === 1).every((head) => head.body === '')).toBe(true);
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(await markerExists(token)).toBe(false);
+    // …so the person's confirmation afterwards is still the one decision.
+    const confirmed = await openAndConfirm(handler, links[1] ?? '');
+    expect(confirmed.body).toContain('Rejected');
+    expect(sentOutputs()).toEqual([
+      { taskToken: token, output: expect.objectContaining({ approved: false }) },
+    ]);
+  });
+});
+
+describe('createApprovalHandler: the POST from the confirmation page acts, once', () => {
+  it('approves: SendTaskSuccess {approved: true, by, at} and a 200 page', async () => {
+    // Prepare
+    const token = freshToken();
+    // Act
+    const response = await openAndConfirm(handlerAt(NOW), link(token, 'approve'));
+    // Assess
+    expect(response.statusCode).toBe(200);
     expect(response.body).toContain('Approved');
     expect(sentOutputs()).toEqual([
       {
         taskToken: token,
         output: {
           approved: true,
-          by: 'approval link opened from 198.51.100.9',
+          by: 'approval confirmed from 198.51.100.9',
           at: '2026-03-01T12:00:00.000Z',
         },
       },
     ]);
+    expect(await markerExists(token)).toBe(true);
   });
 
-  it('sends approved: false for a reject link', async () => {
+  it('sends approved: false for a reject, and accepts a base64-encoded form body', async () => {
     const token = freshToken();
-    const response = await handlerAt(NOW)(clickEvent(link(token, 'reject')));
+    const fields = Object.fromEntries(new URL(link(token, 'reject')).searchParams);
+    const response = await handlerAt(NOW)(postEvent(fields, true));
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('Rejected');
     expect(sentOutputs()).toEqual([
@@ -92,36 +188,53 @@ describe('createApprovalHandler', () => {
     ]);
   });
 
-  it('refuses an expired link with 403 saying it expired, and sends nothing', async () => {
+  it('refuses an expired link with 403 saying it expired, on the page and on the POST, and sends nothing', async () => {
     const token = freshToken();
-    const response = await handlerAt(new Date((NOW_S + 601) * 1000))(clickEvent(link(token, 'approve')));
-    expect(response.statusCode).toBe(403);
-    expect(response.body).toContain('Link expired');
+    const url = link(token, 'approve');
+    const later = handlerAt(new Date((NOW_S + 601) * 1000));
+    const opened = await later(openEvent(url));
+    const posted = await later(postEvent(Object.fromEntries(new URL(url).searchParams)));
+    expect([opened.statusCode, posted.statusCode]).toEqual([403, 403]);
+    expect(opened.body).toContain('Link expired');
+    expect(posted.body).toContain('Nothing was changed');
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 
-  it('refuses a tampered link (reject turned into approve) with 403 saying it was altered', async () => {
-    const url = new URL(link(freshToken(), 'reject'));
-    url.searchParams.set('decision', 'approve');
-    const response = await handlerAt(NOW)(clickEvent(url.toString()));
+  it('refuses a tampered POST (reject turned into approve) with 403 saying it was altered', async () => {
+    const fields = Object.fromEntries(new URL(link(freshToken(), 'reject')).searchParams);
+    const response = await handlerAt(NOW)(postEvent({ ...fields, decision: 'approve' }));
     expect(response.statusCode).toBe(403);
     expect(response.body).toContain('altered or not signed');
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 
-  it('answers a replayed link, or the other link of the same request, with 409 and never sends twice', async () => {
+  it('refuses a link signed before the key was rotated, saying so, and sends nothing', async () => {
+    const url = link(freshToken(), 'approve', NOW_S + 600, 'the-key-before-rotation');
+    const opened = await handlerAt(NOW)(openEvent(url));
+    const posted = await handlerAt(NOW)(postEvent(Object.fromEntries(new URL(url).searchParams)));
+    expect([opened.statusCode, posted.statusCode]).toEqual([403, 403]);
+    expect(opened.body).toContain('Link no longer valid');
+    expect(opened.body).toContain('rotated');
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('answers a replayed POST, or the other link of the same request, with 409 and never sends twice', async () => {
     // Prepare
     const token = freshToken();
     const handler = handlerAt(NOW);
+    const approve = Object.fromEntries(new URL(link(token, 'approve')).searchParams);
     // Act
-    const first = await handler(clickEvent(link(token, 'approve')));
-    const replay = await handler(clickEvent(link(token, 'approve')));
-    const other = await handler(clickEvent(link(token, 'reject')));
+    const first = await handler(postEvent(approve));
+    const replay = await handler(postEvent(approve));
+    const reopened = await handler(openEvent(link(token, 'approve')));
+    const other = await handler(postEvent(Object.fromEntries(new URL(link(token, 'reject')).searchParams)));
     // Assess
     expect(first.statusCode).toBe(200);
     expect(replay.statusCode).toBe(409);
     expect(replay.body).toContain('Already decided');
     expect(replay.body).toContain('It was approved at 2026-03-01T12:00:00.000Z.');
+    expect(reopened.statusCode).toBe(409);
+    expect(reopened.body).not.toContain('<form');
     expect(other.statusCode).toBe(409);
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
   });
@@ -130,9 +243,9 @@ describe('createApprovalHandler', () => {
     sfnMock
       .on(SendTaskSuccessCommand)
       .rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
-    const token = freshToken();
-    const response = await handlerAt(NOW)(clickEvent(link(token, 'approve')));
-    const again = await handlerAt(NOW)(clickEvent(link(token, 'approve')));
+    const fields = Object.fromEntries(new URL(link(freshToken(), 'approve')).searchParams);
+    const response = await handlerAt(NOW)(postEvent(fields));
+    const again = await handlerAt(NOW)(postEvent(fields));
     expect(response.statusCode).toBe(410);
     expect(response.body).toContain('TaskTimedOut');
     expect(again.statusCode).toBe(409);
@@ -140,20 +253,24 @@ describe('createApprovalHandler', () => {
 
   it('releases the marker after a transient SendTaskSuccess failure so the same link works again', async () => {
     sfnMock.on(SendTaskSuccessCommand).rejectsOnce(new Error('socket hang up')).resolves({});
-    const token = freshToken();
+    const fields = Object.fromEntries(new URL(link(freshToken(), 'approve')).searchParams);
     const handler = handlerAt(NOW);
-    await expect(handler(clickEvent(link(token, 'approve')))).rejects.toThrow('socket hang up');
-    const retried = await handler(clickEvent(link(token, 'approve')));
+    await expect(handler(postEvent(fields))).rejects.toThrow('socket hang up');
+    const retried = await handler(postEvent(fields));
     expect(retried.statusCode).toBe(200);
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(2);
   });
 
-  it('answers 400 naming the missing parameter, and 405 to anything but GET', async () => {
-    const malformed = await handlerAt(NOW)(clickEvent('https://approve.example/?decision=approve'));
-    const posted = await handlerAt(NOW)(clickEvent(link(freshToken(), 'approve'), 'POST'));
+  it('answers 400 naming the missing field (query or form), and 405 with Allow to other methods', async () => {
+    const malformed = await handlerAt(NOW)(openEvent('https://approve.example/?decision=approve'));
+    const emptyPost = await handlerAt(NOW)(postEvent({}));
+    const put = await handlerAt(NOW)(openEvent(link(freshToken(), 'approve'), 'PUT'));
     expect(malformed.statusCode).toBe(400);
     expect(malformed.body).toContain('token');
-    expect(posted.statusCode).toBe(405);
+    expect(emptyPost.statusCode).toBe(400);
+    expect(emptyPost.body).toContain('sig');
+    expect(put.statusCode).toBe(405);
+    expect(put.headers.allow).toBe('GET, HEAD, POST');
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 });

@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('handler (deployed entry point)', () => {
-  it('approves once through a real function URL event, reading the key with WithDecryption', async () => {
+  it('shows the page on GET, approves once on the POST (function URL events), reading the key with WithDecryption', async () => {
     // Prepare
     const url = new URL(
       signApprovalLink({
@@ -48,7 +48,7 @@ describe('handler (deployed entry point)', () => {
         key: 'deployed-key',
       }),
     );
-    const event = {
+    const opened = {
       version: '2.0',
       rawPath: '/',
       rawQueryString: url.search.slice(1),
@@ -56,11 +56,26 @@ describe('handler (deployed entry point)', () => {
       requestContext: { http: { method: 'GET', path: '/', sourceIp: '192.0.2.1', userAgent: 'Mail' } },
       isBase64Encoded: false,
     };
+    const confirmed = {
+      version: '2.0',
+      rawPath: '/',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: url.searchParams.toString(),
+      requestContext: {
+        http: { method: 'POST', path: '/', sourceIp: '192.0.2.1', userAgent: 'Mozilla/5.0' },
+      },
+      isBase64Encoded: false,
+    };
     // Act
-    const first = await handler(event, context);
-    const second = await handler(event, context);
+    const page = await handler(opened, context);
+    const first = await handler(confirmed, context);
+    const second = await handler(confirmed, context);
     // Assess
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Approve the fix');
     expect(first.statusCode).toBe(200);
+    expect(first.body).toContain('Approved');
     expect(second.statusCode).toBe(409);
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
     expect(ssmMock.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([

@@ -1,10 +1,12 @@
 import { createStateDir, type PendingApproval } from '../sandbox/state-dir.js';
+import { type ApprovalAnswer, confirmApprovalLink } from './approval-client.js';
 import { createPainter, type DemoOutput } from './render.js';
 
 /**
  * `aisaws approve [<link | eventId | token>] [--reject]`: answers an approval request of a running demo, from
- * another process, exactly as a person clicking the e-mail link would: an HTTP GET of the signed link, served by the
- * demo's approval endpoint, which runs the REAL approval handler. Without a link, the pending approval written by
+ * another process, exactly as a person clicking the e-mail link would: an HTTP GET of the signed link (the
+ * confirmation page), then the POST of that page's form, served by the demo's approval endpoint, which runs the REAL
+ * approval handler. Without a link, the pending approval written by
  * the waiting demo in the state folder is used (by event id, by the link's token, or the only one pending).
  */
 
@@ -80,18 +82,19 @@ async function runApprove(options: ApproveOptions, out: DemoOutput): Promise<App
     throw new NoPendingApprovalError(
       '--reject was given but the link is an approve link; pass the reject link',
     );
-  let response: Response;
+  let response: ApprovalAnswer;
   try {
-    response = await fetch(link);
+    response = await confirmApprovalLink(link);
   } catch (error) {
     throw new NoPendingApprovalError(
       `the approval endpoint ${url.origin} does not answer (${error instanceof Error ? error.message : String(error)}): is the demo still waiting?`,
     );
   }
-  const message = pageText(await response.text());
+  const message = pageText(response.body);
   const painter = createPainter(out.isTTY);
-  out.write(`${painter.ok(response.ok)} ${decision} → HTTP ${response.status}: ${message}\n`);
-  return { link, decision, statusCode: response.status, message };
+  const ok = response.submitted && response.statusCode >= 200 && response.statusCode < 300;
+  out.write(`${painter.ok(ok)} ${decision} → HTTP ${response.statusCode}: ${message}\n`);
+  return { link, decision, statusCode: response.statusCode, message };
 }
 
 export type { ApproveOptions, ApproveResult };

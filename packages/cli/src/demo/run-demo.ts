@@ -9,6 +9,7 @@ import {
   type OutboxMessage,
 } from '@aisaws/simulated-account';
 import { openSandbox } from '../sandbox/local-sandbox.js';
+import { confirmApprovalLink } from './approval-client.js';
 import { startApprovalServer } from './approval-server.js';
 import { readEventItem, timelineSteps } from './event-item.js';
 import { createDemoNarrator } from './narrator.js';
@@ -205,9 +206,9 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
         await io.onApprovalRequested?.({ eventId, ...links });
         if (options.autoApprove || options.reject) {
           const decision = options.reject ? 'reject' : 'approve';
-          const response = await fetch(links[decision]);
-          await response.text();
-          narrator.approvalAnswered(decision, response.status);
+          // As a person does: open the link (a confirmation page), then press its button (POST).
+          const answer = await confirmApprovalLink(links[decision]);
+          narrator.approvalAnswered(decision, answer.statusCode);
         } else narrator.waitingForApproval(links, stateDir, timeoutSeconds);
       });
     });

@@ -281,6 +281,32 @@ describe('aisaws demo: human approval through the real approval handler', () => 
     expect(result).toMatchObject({ status: 'REJECTED', remediations: 0 });
     expect(result.resource.after).toMatchObject({ public: true });
   }, 30_000);
+  it('a mail scanner that pre-fetches every link (GET and HEAD, both links) decides nothing; the person still decides', async () => {
+    const prefetched: { method: string; status: number; page: string }[] = [];
+    let personAnswer: number | undefined;
+    const result = await runDemo(options({ policy: approvePolicy }), {
+      out: captureOutput().out,
+      onApprovalRequested: async ({ eventId, approve, reject }) => {
+        for (const link of [approve, reject, approve])
+          for (const method of ['GET', 'HEAD']) {
+            const response = await fetch(link, { method });
+            prefetched.push({ method, status: response.status, page: await response.text() });
+          }
+        // Had any prefetch acted, this answer would be refused with 409 Already decided.
+        personAnswer = (await runApprove({ target: eventId, reject: true, stateDir }, captureOutput().out))
+          .statusCode;
+      },
+    });
+    expect(prefetched.map((entry) => entry.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(prefetched.filter((entry) => entry.method === 'GET').map((entry) => entry.page)).toEqual([
+      expect.stringContaining('Nothing has been done yet'),
+      expect.stringContaining('Nothing has been done yet'),
+      expect.stringContaining('Nothing has been done yet'),
+    ]);
+    expect(personAnswer).toBe(200);
+    expect(result).toMatchObject({ status: 'REJECTED', remediations: 0 });
+    expect(result.resource.after).toMatchObject({ public: true });
+  }, 30_000);
 });
 
 describe('aisaws demo: what a person reads', () => {

@@ -7,6 +7,7 @@ export type {
 export {
   ApprovalDecisionSchema,
   ApprovalLinkQuerySchema,
+  approvalKeyId,
   approvalMarkerKey,
   signApprovalLink,
   verifyApprovalLink,

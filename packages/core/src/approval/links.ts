@@ -1,6 +1,8 @@
 /**
  * Signed approve/reject links for the HUMAN_APPROVAL path. The Alert Lambda signs them into the e-mail; the Approval
- * Lambda verifies them before it calls SendTaskSuccess.
+ * Lambda verifies them: opening a link (GET) only shows a confirmation page, and the POST of that page's form (the
+ * same signed fields) is what acts. A link names the key it was signed with (`kid`, a one-way id of the key), so
+ * after the key is rotated an old link is refused as such rather than as tampered.
  *
  * Purity note: core has no I/O. HMAC-SHA256 from node:crypto is a deterministic computation over its arguments (no
  * clock, no randomness, no network), so it is acceptable here; the key and the current time are arguments.
@@ -17,6 +19,7 @@ const ApprovalLinkQuerySchema = z.object({
   token: z.string().regex(/^[A-Za-z0-9_-]+$/, 'token: expected URL-safe base64'),
   decision: ApprovalDecisionSchema,
   expires: z.string().regex(/^\d{1,12}$/, 'expires: expected epoch seconds'),
+  kid: z.string().regex(/^[0-9a-f]{16}$/, 'kid: expected 16 lowercase hex characters'),
   sig: z.string().regex(/^[0-9a-f]{64}$/, 'sig: expected 64 lowercase hex characters'),
 });
 type ApprovalLinkQuery = z.infer<typeof ApprovalLinkQuerySchema>;
@@ -42,7 +45,7 @@ type ApprovalLinkVerdict =
     }
   | {
       readonly valid: false;
-      readonly reason: 'malformed' | 'tampered' | 'expired';
+      readonly reason: 'malformed' | 'rotated' | 'tampered' | 'expired';
       readonly message: string;
     };
 
@@ -50,17 +53,26 @@ function encodeToken(taskToken: string): string {
   return Buffer.from(taskToken, 'utf8').toString('base64url');
 }
 
-/** Hex HMAC-SHA256 over `token|decision|expires` (token as it appears in the URL). */
+/**
+ * The public id of a signing key: 16 hex characters of an HMAC of a fixed label under the key. It tells keys apart
+ * (a link signed before a rotation) and reveals nothing about the key.
+ */
+function approvalKeyId(key: string): string {
+  return createHmac('sha256', key).update('aisaws approval link key id').digest('hex').slice(0, 16);
+}
+
+/** Hex HMAC-SHA256 over `token|decision|expires|kid` (token as it appears in the URL). */
 function signatureOf(
   encodedToken: string,
   decision: ApprovalDecision,
   expiresAt: number,
+  kid: string,
   key: string,
 ): string {
-  return createHmac('sha256', key).update(`${encodedToken}|${decision}|${expiresAt}`).digest('hex');
+  return createHmac('sha256', key).update(`${encodedToken}|${decision}|${expiresAt}|${kid}`).digest('hex');
 }
 
-/** `<baseUrl>?token=…&decision=…&expires=…&sig=…` */
+/** `<baseUrl>?token=…&decision=…&expires=…&kid=…&sig=…` */
 function signApprovalLink(input: SignApprovalLinkInput): string {
   if (input.key.length === 0) throw new Error('signApprovalLink: key is empty');
   if (!Number.isInteger(input.expiresAt) || input.expiresAt <= 0)
@@ -70,13 +82,16 @@ function signApprovalLink(input: SignApprovalLinkInput): string {
   url.searchParams.set('token', token);
   url.searchParams.set('decision', input.decision);
   url.searchParams.set('expires', String(input.expiresAt));
-  url.searchParams.set('sig', signatureOf(token, input.decision, input.expiresAt, input.key));
+  const kid = approvalKeyId(input.key);
+  url.searchParams.set('kid', kid);
+  url.searchParams.set('sig', signatureOf(token, input.decision, input.expiresAt, kid, input.key));
   return url.toString();
 }
 
 /**
- * Checks a link's query: shape first (malformed), then the signature in constant time (tampered), then the expiry
- * (expired) — the expiry is only trusted once the signature proves it was not edited.
+ * Checks a link's fields (its query, or the form posted from its confirmation page): shape first (malformed), then
+ * the key id (rotated: signed with a key that is no longer the current one), then the signature in constant time
+ * (tampered), then the expiry (expired) — the expiry is only trusted once the signature proves it was not edited.
  */
 function verifyApprovalLink(query: unknown, key: string, now: Date): ApprovalLinkVerdict {
   const parsed = ApprovalLinkQuerySchema.safeParse(query);
@@ -86,9 +101,15 @@ function verifyApprovalLink(query: unknown, key: string, now: Date): ApprovalLin
       .join('; ');
     return { valid: false, reason: 'malformed', message };
   }
-  const { token, decision, expires, sig } = parsed.data;
+  const { token, decision, expires, kid, sig } = parsed.data;
+  if (kid !== approvalKeyId(key))
+    return {
+      valid: false,
+      reason: 'rotated',
+      message: 'the link was signed with a key that has since been replaced (rotated)',
+    };
   const expiresAt = Number(expires);
-  const expected = Buffer.from(signatureOf(token, decision, expiresAt, key), 'hex');
+  const expected = Buffer.from(signatureOf(token, decision, expiresAt, kid, key), 'hex');
   const given = Buffer.from(sig, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { valid: false, reason: 'tampered', message: 'the signature does not match the link parameters' };
@@ -110,6 +131,7 @@ export type { ApprovalDecision, ApprovalLinkQuery, ApprovalLinkVerdict, SignAppr
 export {
   ApprovalDecisionSchema,
   ApprovalLinkQuerySchema,
+  approvalKeyId,
   approvalMarkerKey,
   signApprovalLink,
   verifyApprovalLink,

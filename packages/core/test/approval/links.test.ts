@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { approvalMarkerKey, signApprovalLink, verifyApprovalLink } from '../../src/approval/links.js';
+import {
+  approvalKeyId,
+  approvalMarkerKey,
+  signApprovalLink,
+  verifyApprovalLink,
+} from '../../src/approval/links.js';
 
 const KEY = 'test-signing-key-0123456789';
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -70,17 +75,34 @@ describe('signApprovalLink / verifyApprovalLink', () => {
     expect(expired).toMatchObject({ valid: false, reason: 'expired' });
   });
 
-  it('refuses a link signed with another key as tampered', () => {
+  it('refuses a link signed with an earlier key as rotated, and one whose key id was forged as tampered', () => {
+    // Prepare
     const query = queryOf(
       signApprovalLink({
         baseUrl: 'https://a.example/',
         taskToken: TASK_TOKEN,
         decision: 'approve',
         expiresAt: EXPIRES_AT,
-        key: 'other',
+        key: 'the-key-before-rotation',
       }),
     );
-    expect(verifyApprovalLink(query, KEY, NOW)).toMatchObject({ valid: false, reason: 'tampered' });
+    // Act
+    const rotated = verifyApprovalLink(query, KEY, NOW);
+    const forged = verifyApprovalLink({ ...query, kid: approvalKeyId(KEY) }, KEY, NOW);
+    // Assess
+    expect(query.kid).toBe(approvalKeyId('the-key-before-rotation'));
+    expect(rotated).toEqual({
+      valid: false,
+      reason: 'rotated',
+      message: 'the link was signed with a key that has since been replaced (rotated)',
+    });
+    expect(forged).toMatchObject({ valid: false, reason: 'tampered' });
+  });
+
+  it('gives each key a 16-hex id that does not contain the key', () => {
+    expect(approvalKeyId(KEY)).toMatch(/^[0-9a-f]{16}$/);
+    expect(approvalKeyId(KEY)).toBe(approvalKeyId(KEY));
+    expect(approvalKeyId(`${KEY}x`)).not.toBe(approvalKeyId(KEY));
   });
 
   it('names the missing or bad parameter of a malformed link', () => {
