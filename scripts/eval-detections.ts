@@ -358,6 +358,22 @@ function evalStratus(): void {
  * history (impossible travel, new account) are left out on purpose: AISAWS does not call those changes bad.
  */
 const PANTHER_EQUIVALENTS: Record<string, readonly string[]> = {
+  'AWS.Suspicious.SAML.Activity': ['identity.identity-provider-changed'],
+  'AWS.CloudTrail.CodebuildProjectMadePublic': ['codebuild.project-public'],
+  'AWS.EC2.Traffic.Mirroring': ['ec2.traffic-mirroring-changed'],
+  'AWS.S3.DeleteBucketReplication': ['s3.replication-removed'],
+  'AWS.S3.RansomwareNoteUpload': ['s3.ransom-note-uploaded'],
+  'AWS.S3.CopyObjectToExternalAccountBucket': ['s3.object-copied-to-foreign-account'],
+  'AWS.S3.CopyObject.CrossAccount.Encryption.KMS': ['s3.object-encrypted-with-foreign-key'],
+  'AWS.S3.CopyObjectWithClientSideEncryption': ['s3.object-encrypted-with-customer-key'],
+  'AWS.RDS.IAMRoleAdded': ['rds.iam-role-added'],
+  'AWS.RDS.SecurityGroupIngressAuthorized': ['rds.security-group-ingress'],
+  'AWS.RDS.ActivityStreamStopped': ['rds.activity-stream-stopped'],
+  'AWS.RDS.SnapshotCopiedCrossRegion': ['rds.snapshot-copied-to-region'],
+  'AWS.RDS.SnapshotExport': ['rds.snapshot-exported'],
+  'AWS.RDS.AutomatedBackupDeleted': ['rds.backup-deleted'],
+  'AWS.RDS.SnapshotDeleted': ['rds.backup-deleted'],
+  'AWS.RDS.InstanceDeletion': ['rds.database-deleted'],
   'AWS.Bedrock.DeleteModelInvocationLoggingConfiguration': ['bedrock.safeguards-removed'],
   'AWS.Bedrock.GuardrailUpdateDelete': ['bedrock.safeguards-removed'],
   'AWS.CloudTrail.AMIModifiedForPublicAccess': ['ec2.ami-shared'],
