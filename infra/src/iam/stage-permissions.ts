@@ -138,7 +138,10 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
           : []),
       ];
     case 'verification': {
-      const reads = [...new Set([...playbookActions, ...inputs.rollbackActions])].filter(isReadAction).sort();
+      // sts:AssumeRoot too: a playbook that acts as a member's root user (centralized root access) re-reads as it.
+      const reads = [...new Set([...playbookActions, ...inputs.rollbackActions])]
+        .filter((action) => isReadAction(action) || action === 'sts:AssumeRoot')
+        .sort();
       return [
         ...assumeMemberRole('verification', names, memberAccounts),
         ...(reads.length > 0

@@ -196,6 +196,8 @@ function whyNothingChanged(request: AlertRequest): string {
   const { decision, detections, summary } = request.event;
   if (decision.exempt)
     return 'The event is exempt from automatic fixes by the policy (see the decision below).';
+  if (decision.playbook !== null && getPlaybook(decision.playbook)?.requires === 'centralized-root-access')
+    return `Playbook ${decision.playbook} needs a root session (Organizations centralized root access), which this deployment does not have for account ${summary.account}: a person must do it in the console.`;
   if (decision.playbook !== null)
     return `The policy sets detection ${decision.detectionId ?? 'this detection'} to alert: a person decides, nothing is changed automatically.`;
   if (summary.errorCode)
@@ -234,14 +236,28 @@ const ROOT_NEXT_STEPS: readonly string[] = [
   'To prevent it in member accounts, deny root actions with an SCP.',
 ];
 
+/** The console steps for a root access key nobody could delete automatically. */
+function rootAccessKeySteps(request: AlertRequest, detection: DetectionHit | undefined): readonly string[] {
+  const account = request.event.summary.account;
+  const keyId = detection?.resource?.details.accessKeyId;
+  const key = typeof keyId === 'string' ? `access key ${keyId}` : 'the new access key';
+  return [
+    `Sign in to the console as the root user of account ${account} (or, from the organization's management account: IAM > Root access management > ${account} > Delete root credentials).`,
+    `Root user > Security credentials > Access keys: deactivate ${key}, then delete it.`,
+    'If nobody in your team created it: change the root password, enable MFA on root, and review what the key and the session did in CloudTrail.',
+  ];
+}
+
 /** For an ALERT (nothing was changed, not a dry run): why nothing was changed and what a person should do. */
 function nextStepsSection(request: AlertRequest, detection: DetectionHit | undefined): string | null {
   const alerted = request.kind === 'alert' || (request.kind === 'logged' && !request.remediation);
   if (!alerted) return null;
   const steps =
-    request.event.summary.actor.type === 'Root'
-      ? ROOT_NEXT_STEPS
-      : ((detection && NEXT_STEPS[detection.category]) ?? DEFAULT_NEXT_STEPS);
+    detection?.id === 'identity.root-access-key-created'
+      ? rootAccessKeySteps(request, detection)
+      : request.event.summary.actor.type === 'Root'
+        ? ROOT_NEXT_STEPS
+        : ((detection && NEXT_STEPS[detection.category]) ?? DEFAULT_NEXT_STEPS);
   return section('NOTHING WAS CHANGED: WHAT TO DO', [
     `  ${whyNothingChanged(request)}`,
     ...steps.map((step) => `  - ${step}`),

@@ -239,6 +239,45 @@ describe('renderAlert', () => {
     expect(body).toContain('The event is exempt from automatic fixes by the policy');
   });
 
+  it('gives the console steps for a root access key that needs a root session this deployment lacks', () => {
+    // Prepare
+    const [login] = rootLoginAlert.event.detections;
+    const { body } = renderAlert({
+      ...rootLoginAlert,
+      event: {
+        ...rootLoginAlert.event,
+        summary: {
+          ...rootLoginAlert.event.summary,
+          eventName: 'CreateAccessKey',
+          eventSource: 'iam.amazonaws.com',
+        },
+        detections: [
+          {
+            ...(login as NonNullable<typeof login>),
+            id: 'identity.root-access-key-created',
+            title: 'Root access key created',
+            playbook: 'iam.delete-root-access-key',
+            resource: {
+              ...(login?.resource as NonNullable<NonNullable<typeof login>['resource']>),
+              details: { accessKeyId: 'AKIAEXAMPLEROOTKEY01' },
+            },
+          },
+        ],
+        decision: {
+          ...rootLoginAlert.event.decision,
+          detectionId: 'identity.root-access-key-created',
+          playbook: 'iam.delete-root-access-key',
+          reason: 'alert: playbook iam.delete-root-access-key needs Organizations centralized root access',
+        },
+      },
+    });
+    // Assess
+    const next = body.slice(body.indexOf('NOTHING WAS CHANGED: WHAT TO DO'), body.indexOf('WHO'));
+    expect(next).toContain('needs a root session (Organizations centralized root access)');
+    expect(next).toContain('Root access management > 111122223333 > Delete root credentials');
+    expect(next).toContain('deactivate access key AKIAEXAMPLEROOTKEY01, then delete it');
+  });
+
   it('says a failed attempt changed nothing and there is nothing to undo', () => {
     const base = publicBucketDecidedEvent({
       decision: { action: 'ALERT', playbook: null, reason: 'alert: the call failed (AccessDenied)' },

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '@aisaws/core/ports';
 import { RemediationRequestSchema, type RemediationResult } from '@aisaws/core/schemas';
 import { createDocumentClient } from '@aisaws/lambda-runtime/dynamodb';
-import type { ClientFactory, Playbook } from '@aisaws/playbooks';
+import type { ClientFactory, Playbook, RootSessionFactory } from '@aisaws/playbooks';
 import { loadPlaybookImplementation } from '@aisaws/playbooks/lazy';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { remediate } from './remediate.js';
@@ -12,6 +12,8 @@ interface RemediationHandlerDeps {
   readonly eventsTable: string;
   /** ClientFactory per resource account: `createCrossAccountClients(...)` of `@aisaws/playbooks/cross-account` in AWS, a fixed factory in tests/demo. */
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
+  /** Root sessions (sts:AssumeRoot, `createRootSessions` of @aisaws/playbooks/cross-account) in AWS; absent in tests/demo. */
+  readonly rootSession?: RootSessionFactory;
   /** Defaults to `loadPlaybookImplementation` of @aisaws/playbooks/lazy (a playbook's module loads on first use). */
   readonly playbookFor?: (id: string) => Playbook | Promise<Playbook>;
   readonly clock?: Clock;
@@ -25,6 +27,7 @@ function createRemediationHandler(
     documents: createDocumentClient(deps.dynamo),
     eventsTable: deps.eventsTable,
     clientsFor: deps.clientsFor,
+    ...(deps.rootSession ? { rootSession: deps.rootSession } : {}),
     playbookFor: deps.playbookFor ?? loadPlaybookImplementation,
     clock: deps.clock ?? systemClock,
   };

@@ -10,7 +10,7 @@ import {
 } from '@aisaws/core/schemas';
 import { classifyThrottling } from '@aisaws/lambda-runtime';
 import { isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
-import type { ClientFactory, Playbook, PlaybookContext } from '@aisaws/playbooks';
+import type { ClientFactory, Playbook, PlaybookContext, RootSessionFactory } from '@aisaws/playbooks';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventStateConflictError, NothingToRemediateError, SnapshotNotFoundError } from './errors.js';
 
@@ -19,6 +19,8 @@ interface RemediationDeps {
   readonly eventsTable: string;
   /** The ClientFactory for the resource's account (cross-account via AssumeRole, or the Lambda's own). */
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
+  /** Root sessions of member accounts (sts:AssumeRoot), for the playbooks that need one; absent in tests/demo. */
+  readonly rootSession?: RootSessionFactory;
   /** Playbook lookup by id (`loadPlaybookImplementation` of @aisaws/playbooks/lazy in production). */
   readonly playbookFor: (id: string) => Playbook | Promise<Playbook>;
   readonly clock: Clock;
@@ -46,7 +48,11 @@ async function targetOf(event: DecidedEvent, deps: RemediationDeps): Promise<Tar
 }
 
 async function contextFor(resource: ResourceRef, deps: RemediationDeps): Promise<PlaybookContext> {
-  return { clients: await deps.clientsFor(resource.account), now: () => deps.clock.now() };
+  return {
+    clients: await deps.clientsFor(resource.account),
+    now: () => deps.clock.now(),
+    ...(deps.rootSession ? { rootSession: deps.rootSession } : {}),
+  };
 }
 
 async function readItem(

@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '@aisaws/core/ports';
 import { VerificationRequestSchema, type VerificationResult } from '@aisaws/core/schemas';
-import type { ClientFactory, Playbook } from '@aisaws/playbooks';
+import type { ClientFactory, Playbook, RootSessionFactory } from '@aisaws/playbooks';
 import { loadPlaybookImplementation } from '@aisaws/playbooks/lazy';
 import { verifyRemediation } from './verify.js';
 
@@ -9,6 +9,8 @@ const DEFAULT_VERIFICATION_DEADLINE_SECONDS = 300;
 
 interface VerificationHandlerDeps {
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
+  /** Root sessions (sts:AssumeRoot, `createRootSessions` of @aisaws/playbooks/cross-account) in AWS; absent in tests/demo. */
+  readonly rootSession?: RootSessionFactory;
   readonly playbookFor?: (id: string) => Playbook | Promise<Playbook>;
   readonly clock?: Clock;
   readonly deadlineSeconds?: number;
@@ -20,6 +22,7 @@ function createVerificationHandler(
 ): (event: unknown) => Promise<VerificationResult> {
   const resolved = {
     clientsFor: deps.clientsFor,
+    ...(deps.rootSession ? { rootSession: deps.rootSession } : {}),
     playbookFor: deps.playbookFor ?? loadPlaybookImplementation,
     clock: deps.clock ?? systemClock,
     deadlineSeconds: deps.deadlineSeconds ?? DEFAULT_VERIFICATION_DEADLINE_SECONDS,

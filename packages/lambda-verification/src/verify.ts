@@ -1,11 +1,13 @@
 import type { Clock } from '@aisaws/core/ports';
 import { SCHEMA_VERSION, type VerificationRequest, type VerificationResult } from '@aisaws/core/schemas';
 import { classifyThrottling } from '@aisaws/lambda-runtime';
-import type { ClientFactory, Playbook } from '@aisaws/playbooks';
+import type { ClientFactory, Playbook, RootSessionFactory } from '@aisaws/playbooks';
 import { NotConvergedError, VerificationFailedError } from './errors.js';
 
 interface VerificationDeps {
   readonly clientsFor: (account: string) => Promise<ClientFactory>;
+  /** Root sessions of member accounts (sts:AssumeRoot), for the playbooks that need one; absent in tests/demo. */
+  readonly rootSession?: RootSessionFactory;
   /** Playbook lookup by id (`loadPlaybookImplementation` of @aisaws/playbooks/lazy in production). */
   readonly playbookFor: (id: string) => Playbook | Promise<Playbook>;
   readonly clock: Clock;
@@ -34,7 +36,11 @@ async function verifyRemediation(
     );
   const playbook = await deps.playbookFor(remediation.playbook);
   const resource = detection.resource;
-  const ctx = { clients: await deps.clientsFor(resource.account), now: () => deps.clock.now() };
+  const ctx = {
+    clients: await deps.clientsFor(resource.account),
+    now: () => deps.clock.now(),
+    ...(deps.rootSession ? { rootSession: deps.rootSession } : {}),
+  };
 
   const outcome = await classifyThrottling(`${playbook.id} verify`, () => playbook.verify(resource, ctx));
 

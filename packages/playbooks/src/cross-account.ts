@@ -1,6 +1,6 @@
 import type { Clock } from '@aisaws/core/ports';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
-import type { ClientFactory } from './types.js';
+import { AssumeRoleCommand, AssumeRootCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { ClientFactory, RootSessionFactory } from './types.js';
 
 interface CrossAccountSettings {
   readonly sts: Pick<STSClient, 'send'>;
@@ -93,5 +93,37 @@ function createCrossAccountClients(
   };
 }
 
+/**
+ * Root sessions of member accounts (Organizations centralized root access): sts:AssumeRoot with the caller's own
+ * credentials (AISAWS in the management or delegated-administrator account), 15 minutes, limited to the given AWS
+ * managed task policy. Not cached: a root session is opened per operation and expires quickly.
+ */
+function createRootSessions(sts: Pick<STSClient, 'send'>): RootSessionFactory {
+  return async (account, taskPolicyArn) => {
+    if (!/^\d{12}$/.test(account))
+      throw new Error(`root session account ${JSON.stringify(account)} is not a 12-digit AWS account id`);
+    const { Credentials } = await sts.send(
+      new AssumeRootCommand({
+        TargetPrincipal: account,
+        TaskPolicyArn: { arn: taskPolicyArn },
+        DurationSeconds: 900,
+      }),
+    );
+    if (
+      !Credentials?.AccessKeyId ||
+      !Credentials.SecretAccessKey ||
+      !Credentials.SessionToken ||
+      !Credentials.Expiration
+    )
+      throw new Error(`AssumeRoot ${account} (${taskPolicyArn}) returned no complete credentials`);
+    return clientFactoryWith({
+      accessKeyId: Credentials.AccessKeyId,
+      secretAccessKey: Credentials.SecretAccessKey,
+      sessionToken: Credentials.SessionToken,
+      expiration: Credentials.Expiration,
+    });
+  };
+}
+
 export type { CrossAccountSettings, TemporaryCredentials };
-export { clientFactoryWith, createCrossAccountClients };
+export { clientFactoryWith, createCrossAccountClients, createRootSessions };

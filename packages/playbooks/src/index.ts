@@ -4,6 +4,7 @@ import { revokeWorldOpenIngress } from './playbooks/ec2-security-group.js';
 import { makeAmiPrivate, makeSnapshotPrivate } from './playbooks/ec2-sharing.js';
 import { deactivateAccessKey, detachAdminPolicy } from './playbooks/iam.js';
 import { deleteInlineAdminPolicy } from './playbooks/iam-inline.js';
+import { deleteRootAccessKey } from './playbooks/iam-root.js';
 import { cancelKeyDeletion } from './playbooks/kms.js';
 import { removePublicPermission, requireUrlAuth } from './playbooks/lambda.js';
 import { enableDetector, recreateDetector, startRecorder } from './playbooks/monitoring.js';
@@ -39,6 +40,7 @@ const PLAYBOOK_IMPLEMENTATIONS: readonly Playbook[] = Object.freeze([
   enableHub,
   recreateAnalyzer,
   recreateTrail,
+  deleteRootAccessKey,
 ]);
 
 const { getPlaybookImplementation, permissionsFor, rollbackPermissionsFor } =
@@ -56,6 +58,7 @@ export type {
   Playbook,
   PlaybookContext,
   RollbackOutcome,
+  RootSessionFactory,
   VerifyOutcome,
 } from './types.js';
 export { getPlaybookImplementation, PLAYBOOK_IMPLEMENTATIONS, permissionsFor, rollbackPermissionsFor };

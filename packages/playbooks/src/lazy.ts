@@ -38,6 +38,7 @@ const PLAYBOOK_LOADERS: Readonly<Record<string, () => Promise<Playbook>>> = Obje
     import('./playbooks/iam-inline.js').then((m) => m.deleteInlineAdminPolicy),
   'guardduty.recreate-detector': () => import('./playbooks/monitoring.js').then((m) => m.recreateDetector),
   'securityhub.enable-hub': () => import('./playbooks/security-services.js').then((m) => m.enableHub),
+  'iam.delete-root-access-key': () => import('./playbooks/iam-root.js').then((m) => m.deleteRootAccessKey),
   'cloudtrail.recreate-trail': () =>
     import('./playbooks/cloudtrail-recreate.js').then((m) => m.recreateTrail),
   'accessanalyzer.recreate-analyzer': () =>

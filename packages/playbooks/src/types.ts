@@ -7,10 +7,21 @@ import type { ResourceRef } from '@aisaws/core/schemas';
  */
 type ClientFactory = <C>(ClientClass: new (config: { region: string }) => C, region: string) => C;
 
+/**
+ * Opens a root-user session in a member account (sts:AssumeRoot, Organizations centralized root access) limited by an
+ * AWS managed task policy, and returns a ClientFactory whose clients act as that root user.
+ */
+type RootSessionFactory = (account: string, taskPolicyArn: string) => Promise<ClientFactory>;
+
 /** What a playbook may use besides its arguments. */
 interface PlaybookContext {
   readonly clients: ClientFactory;
   readonly now: () => Date;
+  /**
+   * Present only where AISAWS runs in the organization's management or delegated-administrator account (the
+   * remediation and verification Lambdas); the playbooks that need a root session refuse without it.
+   */
+  readonly rootSession?: RootSessionFactory;
 }
 
 /** The result of `apply`: `already-compliant` means nothing was written. */
@@ -59,4 +70,12 @@ interface Playbook {
   ): Promise<RollbackOutcome>;
 }
 
-export type { ApplyOutcome, ClientFactory, Playbook, PlaybookContext, RollbackOutcome, VerifyOutcome };
+export type {
+  ApplyOutcome,
+  ClientFactory,
+  Playbook,
+  PlaybookContext,
+  RollbackOutcome,
+  RootSessionFactory,
+  VerifyOutcome,
+};

@@ -478,8 +478,35 @@ describe('detection → playbook contract', () => {
     },
   );
 
+  it('identity.root-access-key-created: a valid target; without a root session the playbook refuses with the manual step', async () => {
+    // Prepare
+    const rec = CloudTrailRecordSchema.parse({
+      ...record(
+        'iam.amazonaws.com',
+        'CreateAccessKey',
+        {},
+        { accessKey: { accessKeyId: 'AKIAEXAMPLEROOTKEY01', status: 'Active' } },
+      ),
+      userIdentity: {
+        type: 'Root',
+        principalId: ACCOUNT,
+        arn: `arn:aws:iam::${ACCOUNT}:root`,
+        accountId: ACCOUNT,
+      },
+    });
+    const hit = catalog.detect(rec).find((candidate) => candidate.id === 'identity.root-access-key-created');
+    // Act
+    const outcome = await firstReadOf(hit?.playbook ?? '', hit?.resource as ResourceRef);
+    // Assess
+    expect(hit).toMatchObject({ playbook: 'iam.delete-root-access-key', actionable: true });
+    expect(outcome).toMatchObject({ name: 'RootSessionUnavailableError' });
+    expect((outcome as Error).message).toContain(
+      'delete root access key AKIAEXAMPLEROOTKEY01 in the console',
+    );
+  });
+
   it('covers every detection that names a playbook', () => {
-    const covered = new Set(CASES.map(([detection]) => detection));
+    const covered = new Set([...CASES.map(([detection]) => detection), 'identity.root-access-key-created']);
     const missing = DETECTIONS.filter((d) => d.playbook !== null && !covered.has(d.id)).map((d) => d.id);
     expect(missing).toEqual([]);
     const perEvent = new Set(PER_EVENT_CASES.map(([detection]) => detection));

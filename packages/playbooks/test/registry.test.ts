@@ -42,6 +42,7 @@ describe('PLAYBOOK_IMPLEMENTATIONS', () => {
       'config.start-recorder',
       'guardduty.enable-detector',
       'guardduty.recreate-detector',
+      'iam.delete-root-access-key',
       'securityhub.enable-hub',
     ]);
   });

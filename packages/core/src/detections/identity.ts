@@ -157,7 +157,8 @@ const rootAccessKeyCreated = defineDetection({
   description:
     'CreateAccessKey by the root user for itself (no userName): long-lived keys with full control of the account.',
   triggers: [{ eventSource: IAM, eventNames: ['CreateAccessKey'] }],
-  playbook: null,
+  // Only with Organizations centralized root access (policy); otherwise the decision is ALERT with console steps.
+  playbook: 'iam.delete-root-access-key',
   match(record) {
     if (record.userIdentity?.type !== 'Root' || str(request(record).userName)) return null;
     const accessKeyId = str(response(record), 'accessKey.accessKeyId');

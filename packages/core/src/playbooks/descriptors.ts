@@ -21,6 +21,12 @@ interface PlaybookDescriptor {
   readonly description: string;
   /** How the rollback restores the snapshot, in one sentence (used in alerts). */
   readonly rollback: string;
+  /**
+   * A capability the deployment must have for the fix to run. `centralized-root-access`: the accounts are members of
+   * an AWS Organization with centralized root access, and AISAWS runs in its management or delegated-administrator
+   * account (policy `centralizedRootAccess`). Without it the decision is ALERT, with the manual steps.
+   */
+  readonly requires?: 'centralized-root-access';
 }
 
 function definePlaybook(descriptor: PlaybookDescriptor): PlaybookDescriptor {
@@ -206,6 +212,18 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     description:
       'Deletes the inline policy granting all actions from the user, role or group, after saving its document.',
     rollback: 'Puts the inline policy back with the document saved before the fix.',
+  }),
+  definePlaybook({
+    id: 'iam.delete-root-access-key',
+    title: 'Delete the root access key',
+    resourceType: 'AWS::IAM::Root',
+    safety: 'disruptive',
+    defaultMode: 'approve',
+    description:
+      'Deletes the access key the root user created, in a root session of the member account (sts:AssumeRoot with the IAMDeleteRootUserCredentials task policy).',
+    rollback:
+      'None: a deleted access key cannot come back; the root user creates a new one if it was really wanted.',
+    requires: 'centralized-root-access',
   }),
   definePlaybook({
     id: 'cloudtrail.recreate-trail',

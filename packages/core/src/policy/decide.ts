@@ -152,6 +152,21 @@ function defaultAction(
   return { action: 'HUMAN_APPROVAL', why: `HIGH risk: approval required before playbook ${descriptor.id}` };
 }
 
+/** Why the deployment cannot run the playbook (a capability it lacks), or undefined. */
+function missingCapability(
+  descriptor: PlaybookDescriptor | undefined,
+  event: ScoredEvent,
+  policy: Policy,
+): string | undefined {
+  if (descriptor?.requires !== 'centralized-root-access') return undefined;
+  const { enabled, managementAccount } = policy.centralizedRootAccess;
+  if (!enabled)
+    return `playbook ${descriptor.id} needs Organizations centralized root access (policy centralizedRootAccess.enabled is false), so a person must act: see the console steps in the alert`;
+  if (managementAccount !== undefined && event.summary.account === managementAccount)
+    return `playbook ${descriptor.id} cannot reach the root user of the management account ${managementAccount} (sts:AssumeRoot targets members only), so a person must act`;
+  return undefined;
+}
+
 /** One literal with every field (no spread, no closure): decide runs once per event in `scan`. */
 function makeDecision(
   action: DecisionAction,
@@ -201,7 +216,8 @@ function alertDetection(detections: readonly DetectionHit[], policy: Policy): De
  * 3. an exemption (resource tag, account, principal, bucket, resource allow-lists): no fix is permitted → ALERT,
  *    exempt (LOG_ONLY, exempt, at LOW);
  * 4. score below thresholds.medium (LOW) → LOG_ONLY: the score decides WHETHER to act, the mode decides HOW;
- * 5. override `alert` → ALERT; override `approve` → HUMAN_APPROVAL; override `auto` → AUTO_REMEDIATE (only allowed
+ * 5. a playbook that needs a capability the deployment lacks (a root session without centralized root access) →
+ *    ALERT, the reason says which; override `alert` → ALERT; override `approve` → HUMAN_APPROVAL; override `auto` → AUTO_REMEDIATE (only allowed
  *    for safe playbooks); otherwise the playbook decides: disruptive or defaulting to approval → HUMAN_APPROVAL; safe
  *    at MEDIUM → AUTO_REMEDIATE; safe at HIGH → AUTO_REMEDIATE when autoAtHighForSafePlaybooks, else HUMAN_APPROVAL;
  * 6. rate limit reached → AUTO_REMEDIATE becomes HUMAN_APPROVAL (circuit breaker);
@@ -288,6 +304,8 @@ function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {})
 
   const playbookId = hit.playbook;
   const descriptor = getPlaybook(playbookId);
+  const missing = missingCapability(descriptor, event, policy);
+  if (missing) return decision('ALERT', `alert: ${missing}`);
   let chosen: { action: DecisionAction; why: string };
   if (override === 'approve')
     chosen = { action: 'HUMAN_APPROVAL', why: `policy sets detections.${hit.id}.mode = approve` };

@@ -51,6 +51,19 @@ const RateLimitSchema = z.strictObject({
   windowMinutes: z.number().int().positive().default(60),
 });
 
+const CentralizedRootAccessSchema = z.strictObject({
+  /**
+   * The accounts are members of an AWS Organization with centralized root access enabled, and AISAWS runs in its
+   * management or delegated-administrator account, so it can open a root session (sts:AssumeRoot) in a member.
+   */
+  enabled: z.boolean().default(false),
+  /** The management account: AssumeRoot cannot reach its own root, so its root activity stays ALERT. */
+  managementAccount: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit account id')
+    .optional(),
+});
+
 const PolicyShape = z.strictObject({
   thresholds: ThresholdsSchema.prefault({}),
   /** A safe, reversible playbook is applied automatically at HIGH risk too (DESIGN §1). */
@@ -60,6 +73,8 @@ const PolicyShape = z.strictObject({
   /** Decide as usual but mark every decision dry-run: playbooks report what they would change. */
   dryRun: z.boolean().default(false),
   rateLimit: RateLimitSchema.prefault({}),
+  /** Fixes that need a root session (deleting a root access key); off by default: those detections are ALERT. */
+  centralizedRootAccess: CentralizedRootAccessSchema.prefault({}),
   approvalTimeoutMinutes: z
     .number()
     .int()

@@ -490,3 +490,65 @@ describe('decide: circuit breaker, dry run, metadata', () => {
     expect(decide(event, DEFAULT_POLICY)).toEqual(decide(event, DEFAULT_POLICY));
   });
 });
+
+describe('decide: a fix that needs a root session (Organizations centralized root access)', () => {
+  const rootKey = hit({
+    id: 'identity.root-access-key-created',
+    title: 'Root access key created',
+    category: 'PER',
+    severity: 0.95,
+    summary: 'Root access key AKIAEXAMPLEROOTKEY01 created',
+    playbook: 'iam.delete-root-access-key',
+    resource: {
+      type: 'AWS::IAM::Root',
+      id: '111122223333',
+      arn: 'arn:aws:iam::111122223333:root',
+      account: '111122223333',
+      region: 'us-east-1',
+      details: { accessKeyId: 'AKIAEXAMPLEROOTKEY01' },
+    },
+  });
+
+  it('without centralized root access (the default) → ALERT, saying a person must act', () => {
+    // Act
+    const decision = decide(scored(0.9, [rootKey], iamUserRecord()), DEFAULT_POLICY);
+
+    // Assess
+    expect(decision).toMatchObject({
+      action: 'ALERT',
+      detectionId: 'identity.root-access-key-created',
+      playbook: 'iam.delete-root-access-key',
+    });
+    expect(decision.reason).toContain(
+      'alert: playbook iam.delete-root-access-key needs Organizations centralized root access',
+    );
+  });
+
+  it('with centralized root access → HUMAN_APPROVAL (the deletion cannot be undone)', () => {
+    // Act
+    const decision = decide(
+      scored(0.9, [rootKey], iamUserRecord()),
+      policyWith({ centralizedRootAccess: { enabled: true, managementAccount: '999999999999' } }),
+    );
+
+    // Assess
+    expect(decision.action).toBe('HUMAN_APPROVAL');
+    expect(decision.reason).toContain('playbook iam.delete-root-access-key is disruptive');
+  });
+
+  it('the management account itself → ALERT: AssumeRoot reaches members only', () => {
+    // Prepare
+    const event = scored(0.9, [rootKey], iamUserRecord());
+    const inManagement = { ...event, summary: { ...event.summary, account: '111122223333' } };
+
+    // Act
+    const decision = decide(
+      inManagement,
+      policyWith({ centralizedRootAccess: { enabled: true, managementAccount: '111122223333' } }),
+    );
+
+    // Assess
+    expect(decision.action).toBe('ALERT');
+    expect(decision.reason).toContain('cannot reach the root user of the management account 111122223333');
+  });
+});

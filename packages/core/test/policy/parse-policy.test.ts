@@ -47,6 +47,7 @@ describe('parsePolicy', () => {
       },
       dryRun: false,
       rateLimit: { maxAutoRemediations: 10, windowMinutes: 60 },
+      centralizedRootAccess: { enabled: false },
       approvalTimeoutMinutes: 60,
     });
     expect(DEFAULT_POLICY).toEqual(policy);

@@ -20,6 +20,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   IAMClient: 'iam',
   RDSClient: 'rds',
   SecurityHubClient: 'securityhub',
+  STSClient: 'sts',
   AccessAnalyzerClient: 'access-analyzer',
 };
 
