@@ -129,6 +129,11 @@ const EnvironmentSchema = z.strictObject({
   remediationConcurrency: z.number().int().min(1).max(100).default(5),
   /** Reserved concurrency of the public approval URL: caps what an anonymous caller can spend. */
   approvalConcurrency: z.number().int().min(1).max(100).default(5),
+  /**
+   * Generation of the approval-link signing key. Terraform writes a new random key (write-only: never in the plan or
+   * the state) whenever this number changes: raise it to rotate the key. Links signed before then stop working.
+   */
+  approvalSigningKeyVersion: z.number().int().min(1).default(1),
   /** Tables refuse deletion (DynamoDB deletion protection); turn off only for throw-away environments. */
   deletionProtection: z.boolean().default(true),
 });

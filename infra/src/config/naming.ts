@@ -30,8 +30,10 @@ interface Names {
   queueArn(kind: 'quarantine' | 'events-dlq'): string;
   topicName: string;
   topicArn: string;
-  hmacParameterName: string;
-  hmacParameterArn: string;
+  /** Secrets Manager secret of the approval-link signing key. */
+  signingKeySecretName: string;
+  /** Its ARN as IAM matches it: Secrets Manager appends `-` and 6 random characters to the name. */
+  signingKeySecretArn: string;
   /**
    * The roles the member stacks create in each member account: `remediation` holds the forward (fixing) actions,
    * `rollback` the un-fix actions (assumable only by the security account's rollback role), `verification` reads.
@@ -70,8 +72,11 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
     queueArn: (kind) => arn('sqs', queueName(kind)),
     topicName: `${prefix}-alerts`,
     topicArn: arn('sns', `${prefix}-alerts`),
-    hmacParameterName: `/aisaws/${environment.name}/approval-hmac-key`,
-    hmacParameterArn: arn('ssm', `parameter/aisaws/${environment.name}/approval-hmac-key`),
+    signingKeySecretName: `aisaws/${environment.name}/approval-signing-key`,
+    signingKeySecretArn: arn(
+      'secretsmanager',
+      `secret:aisaws/${environment.name}/approval-signing-key-??????`,
+    ),
     memberRoleName,
     memberRoleArn: (kind, memberAccount) => `arn:aws:iam::${memberAccount}:role/${memberRoleName(kind)}`,
     roleName: (owner) => `${prefix}-${owner}`,

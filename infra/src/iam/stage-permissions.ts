@@ -152,7 +152,11 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
     case 'alert':
       return [
         { sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [names.topicArn] },
-        { sid: 'ReadApprovalSigningKey', actions: ['ssm:GetParameter'], resources: [names.hmacParameterArn] },
+        {
+          sid: 'ReadApprovalSigningKey',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [names.signingKeySecretArn],
+        },
       ];
     case 'approval':
       return [
@@ -167,7 +171,11 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
           actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
           resources: [names.tableArn('state')],
         },
-        { sid: 'ReadApprovalSigningKey', actions: ['ssm:GetParameter'], resources: [names.hmacParameterArn] },
+        {
+          sid: 'ReadApprovalSigningKey',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [names.signingKeySecretArn],
+        },
       ];
   }
 }

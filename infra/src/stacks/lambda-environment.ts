@@ -4,7 +4,7 @@ import type { Names } from '../config/naming.js';
 /**
  * The environment variables of each Lambda, named as each package's `src/env.ts` parses them (a test reads those
  * files and fails when a required variable is missing here). Values are names, URLs and ARNs; nothing secret: the
- * approval signing key stays in SSM and the Lambdas read it at run time.
+ * approval signing key stays in Secrets Manager and the Lambdas read it at run time.
  */
 
 interface LambdaEnvironmentInputs {
@@ -69,13 +69,13 @@ function stageVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<s
       return {
         ALERT_TOPIC_ARN: names.topicArn,
         APPROVAL_BASE_URL: inputs.approvalUrl,
-        APPROVAL_SIGNING_KEY_PARAMETER: names.hmacParameterName,
+        APPROVAL_SIGNING_KEY_SECRET: names.signingKeySecretName,
         IDEMPOTENCY_TABLE_NAME: names.tableName('idempotency'),
       };
     case 'approval':
       return {
         STATE_TABLE_NAME: names.tableName('state'),
-        APPROVAL_SIGNING_KEY_PARAMETER: names.hmacParameterName,
+        APPROVAL_SIGNING_KEY_SECRET: names.signingKeySecretName,
       };
   }
 }

@@ -3,6 +3,8 @@ import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy/index.js';
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
+import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
+import { SqsQueuePolicy } from '@cdktn/provider-aws/lib/sqs-queue-policy/index.js';
 import { S3Backend, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.js';
@@ -138,7 +140,15 @@ class MemberStack extends TerraformStack {
         { sid: 'PutEventsOnSecurityBus', actions: ['events:PutEvents'], resources: [securityBus] },
       ]),
     });
-    for (const spec of props.eventRules) {
+    // An event EventBridge could not forward within its retries (security bus unreachable, policy changed) is kept
+    // here, in this account, encrypted (SSE-SQS: EventBridge writes without a key grant), for the reconcile job.
+    const forwardDlqName = `${names.prefix}-member-forward-dlq`;
+    const forwardDlq = new SqsQueue(this, 'forward-dlq', {
+      name: forwardDlqName,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1_209_600,
+    });
+    const rules = props.eventRules.map((spec) => {
       const rule = new CloudwatchEventRule(this, `rule-${spec.id}`, {
         name: `${names.prefix}-forward-${spec.id}`,
         description: spec.description,
@@ -151,8 +161,23 @@ class MemberStack extends TerraformStack {
         arn: securityBus,
         roleArn: forwarder.arn,
         retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 20 },
+        deadLetterConfig: { arn: forwardDlq.arn },
       });
-    }
+      return rule;
+    });
+    if (rules.length > 0)
+      new SqsQueuePolicy(this, 'forward-dlq-policy', {
+        queueUrl: forwardDlq.url,
+        policy: policyJson([
+          {
+            sid: 'EventBridgeDeadLetters',
+            principals: { Service: 'events.amazonaws.com' },
+            actions: ['sqs:SendMessage'],
+            resources: [`arn:aws:sqs:${environment.region}:${account}:${forwardDlqName}`],
+            conditions: { ArnEquals: { 'aws:SourceArn': rules.map((rule) => rule.arn) } },
+          },
+        ]),
+      });
   }
 }
 

@@ -5,6 +5,7 @@ import { CloudwatchEventTarget } from '@cdktn/provider-aws/lib/cloudwatch-event-
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
 import { CloudwatchMetricAlarm } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { DynamodbTable } from '@cdktn/provider-aws/lib/dynamodb-table/index.js';
+import { EphemeralAwsSecretsmanagerRandomPassword } from '@cdktn/provider-aws/lib/ephemeral-aws-secretsmanager-random-password/index.js';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy/index.js';
 import { KmsAlias } from '@cdktn/provider-aws/lib/kms-alias/index.js';
@@ -19,12 +20,13 @@ import { S3BucketPolicy } from '@cdktn/provider-aws/lib/s3-bucket-policy/index.j
 import { S3BucketPublicAccessBlock } from '@cdktn/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktn/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3BucketVersioningA } from '@cdktn/provider-aws/lib/s3-bucket-versioning/index.js';
+import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-secret/index.js';
+import { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmanager-secret-version/index.js';
 import { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
 import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription/index.js';
 import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
 import { SqsQueuePolicy } from '@cdktn/provider-aws/lib/sqs-queue-policy/index.js';
-import { SsmParameter } from '@cdktn/provider-aws/lib/ssm-parameter/index.js';
 import { type ITerraformDependable, S3Backend, TerraformOutput, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
 import type { LambdaArtifact } from '../config/artifacts.js';
@@ -93,7 +95,7 @@ const KEY_ADMIN_ACTIONS = [
 ];
 
 /** The services that encrypt AISAWS stores with the key on behalf of a caller (deploys, readers of the archive). */
-const KEY_SERVICES = ['dynamodb', 'lambda', 'logs', 's3', 'sns', 'sqs', 'ssm', 'states'];
+const KEY_SERVICES = ['dynamodb', 'lambda', 'logs', 's3', 'secretsmanager', 'sns', 'sqs', 'states'];
 
 /** What an AISAWS role does with the key: decrypt what it reads, make data keys for what it writes. */
 const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
@@ -183,15 +185,23 @@ class SecurityStack extends TerraformStack {
       messageRetentionSeconds: 1_209_600,
     });
 
-    // --- Approval signing key: SecureString created with a placeholder, rotated out of band (README).
-    new SsmParameter(this, 'approval-hmac-key', {
-      name: names.hmacParameterName,
+    // --- Approval signing key: generated at apply time by Secrets Manager (an ephemeral resource: never in the plan
+    // or the state) and written write-only; raising approvalSigningKeyVersion writes a new one (the rotation).
+    const signingKey = new SecretsmanagerSecret(this, 'approval-signing-key', {
+      name: names.signingKeySecretName,
       description:
-        'HMAC key signing the approve/reject links. Set the real value with the rotation step of infra/README.md.',
-      type: 'SecureString',
-      keyId: key.arn,
-      value: 'PLACEHOLDER-rotate-before-use',
-      lifecycle: { ignoreChanges: ['value'] },
+        'HMAC key signing the AISAWS approve/reject links (generated at deploy, never in Terraform state)',
+      kmsKeyId: key.arn,
+      recoveryWindowInDays: 7,
+    });
+    const generatedKey = new EphemeralAwsSecretsmanagerRandomPassword(this, 'approval-signing-key-value', {
+      passwordLength: 64,
+      excludePunctuation: true,
+    });
+    new SecretsmanagerSecretVersion(this, 'approval-signing-key-version', {
+      secretId: signingKey.id,
+      secretStringWo: generatedKey.randomPassword,
+      secretStringWoVersion: environment.approvalSigningKeyVersion,
     });
 
     // --- Lambdas. The approval URL is created first so Alert can sign links that point at it.
@@ -316,6 +326,8 @@ class SecurityStack extends TerraformStack {
           actions: ['states:StartExecution'],
           resources: [names.stateMachineArn('triage')],
         },
+        // The triage state machine is encrypted with the AISAWS key: starting it encrypts the input.
+        { sid: 'UseAisawsKey', actions: KEY_USE_ACTIONS, resources: [key.arn] },
       ]),
     });
     const rules = props.eventRules.map((spec) => {
@@ -373,6 +385,7 @@ class SecurityStack extends TerraformStack {
         rollbackRole.arn,
         triageWorkflowRole.arn,
         remediationWorkflowRole.arn,
+        targetRole.arn,
       ]),
     );
 
@@ -607,6 +620,12 @@ function createStateMachine(
     type: props.type,
     roleArn: role.arn,
     definition: props.definition,
+    // Definition, inputs and execution history encrypted with the AISAWS key, not an AWS-owned one.
+    encryptionConfiguration: {
+      type: 'CUSTOMER_MANAGED_KMS_KEY',
+      kmsKeyId: props.keyArn,
+      kmsDataKeyReusePeriodSeconds: 300,
+    },
     loggingConfiguration: {
       logDestination: `${logGroup.arn}:*`,
       // EXPRESS keeps no execution history: its logs are the only trace, so log every event with its data.

@@ -180,7 +180,8 @@ describe('Split authority in the synthesized Terraform', () => {
 
     // Only the AISAWS roles use the key unconditionally; the account only through the AISAWS services.
     expect(usersWithoutCondition.map((s) => s.Sid)).toEqual(['AisawsRolesUseKey']);
-    expect(roleRefs.length).toBe(7 + 1 + 2);
+    // 7 Lambda roles, the rollback role, 2 workflow roles, the EventBridge role (starting the encrypted triage).
+    expect(roleRefs.length).toBe(7 + 1 + 2 + 1);
     expect(roleRefs.every((arn) => /^\$\{aws_iam_role\.[\w-]+\.arn\}$/.test(arn))).toBe(true);
     expect(list(deny?.Action)).toEqual(['kms:DisableKey', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']);
     expect(deny?.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': roleRefs } });

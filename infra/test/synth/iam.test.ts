@@ -93,7 +93,7 @@ describe('IAM least privilege', () => {
       'arn:aws:s3:::aisaws-iam-archive-111111111111/raw/*',
     ]);
     expect(actionsOf(byRole.get('aisaws-iam-alert') ?? [])).toEqual(
-      expect.arrayContaining(['sns:Publish', 'ssm:GetParameter', 'kms:Decrypt']),
+      expect.arrayContaining(['sns:Publish', 'secretsmanager:GetSecretValue', 'kms:Decrypt']),
     );
     const approval = byRole.get('aisaws-iam-approval') ?? [];
     expect(approval.find((s) => s.Sid === 'AnswerApprovalTask')?.Resource).toEqual([
@@ -290,7 +290,14 @@ const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
  */
 const SHARED_SOURCE_OF_IMPORT: Readonly<Record<string, string>> = {
   '@aisaws/playbooks/cross-account': 'packages/playbooks/src/cross-account.ts',
-  '@aisaws/lambda-runtime/ssm': 'packages/lambda-runtime/src/ssm/index.ts',
+};
+
+/**
+ * Shared modules whose SDK calls are sent by a library rather than by a `new XCommand(` in our source: a Lambda
+ * importing one is charged with these actions. Powertools Parameters' SecretsProvider sends GetSecretValue.
+ */
+const LIBRARY_CALLS_OF_IMPORT: Readonly<Record<string, readonly string[]>> = {
+  '@aisaws/lambda-runtime/secrets': ['secretsmanager:GetSecretValue'],
 };
 
 /** The source files of a Lambda package: its own `src/`, plus the shared modules above that it imports. */
@@ -314,6 +321,8 @@ function actionsSentBy(stage: string): string[] {
   const actions = new Set<string>();
   for (const file of sourcesOf(stage)) {
     const source = readFileSync(file, 'utf8');
+    for (const [, module] of source.matchAll(/from\s*'(@aisaws\/[\w/-]+)'/g))
+      for (const action of LIBRARY_CALLS_OF_IMPORT[module ?? ''] ?? []) actions.add(action);
     for (const [, names, module] of source.matchAll(
       /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/[\w-]+)'/g,
     ))
@@ -350,8 +359,8 @@ describe('IAM matches the SDK calls of each Lambda package', () => {
   it('charges the calls of shared modules to the Lambdas importing them', () => {
     expect(actionsSentBy('remediation')).toContain('sts:AssumeRole');
     expect(actionsSentBy('verification')).toContain('sts:AssumeRole');
-    expect(actionsSentBy('alert')).toContain('ssm:GetParameter');
-    expect(actionsSentBy('approval')).toContain('ssm:GetParameter');
+    expect(actionsSentBy('alert')).toContain('secretsmanager:GetSecretValue');
+    expect(actionsSentBy('approval')).toContain('secretsmanager:GetSecretValue');
     expect(actionsSentBy('decision')).not.toContain('sts:AssumeRole');
   });
 

@@ -189,16 +189,24 @@ describe('Security stack of every environment in infra/environments', () => {
     );
   });
 
-  it('keeps the HMAC key as a SecureString whose value Terraform never overwrites', () => {
+  it('keeps the HMAC key in Secrets Manager, generated at apply and written write-only (never in the state)', () => {
     const stack = stackOf('dev');
 
     expect(
-      Testing.toHaveResourceWithProperties(stack.text, 'aws_ssm_parameter', {
-        name: '/aisaws/dev/approval-hmac-key',
-        type: 'SecureString',
-        lifecycle: { ignore_changes: ['value'] },
+      Testing.toHaveResourceWithProperties(stack.text, 'aws_secretsmanager_secret', {
+        name: 'aisaws/dev/approval-signing-key',
+        kms_key_id: interpolation('aws_kms_key.key.arn'),
       }),
     ).toBe(true);
+    expect(resourcesOf(stack, 'aws_secretsmanager_secret_version')).toEqual([
+      {
+        secret_id: interpolation('aws_secretsmanager_secret.approval-signing-key.id'),
+        secret_string_wo: interpolation(
+          'ephemeral.aws_secretsmanager_random_password.approval-signing-key-value.random_password',
+        ),
+        secret_string_wo_version: 1,
+      },
+    ]);
   });
 
   it('exposes the approval function URL without IAM auth, on the live alias, invocable only through the URL', () => {

@@ -3,9 +3,9 @@ import {
   createPowertoolsObservability,
   type PowertoolsObservability,
 } from '@aisaws/lambda-runtime/powertools';
-import { cachedSecureParameter } from '@aisaws/lambda-runtime/ssm';
+import { cachedSecret } from '@aisaws/lambda-runtime/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AlertEnv } from './env.js';
 import type { SendAlertDeps } from './send-alert.js';
 
@@ -17,7 +17,7 @@ function createAlertDeps(env: AlertEnv): SendAlertDeps & PowertoolsObservability
     clock: systemClock,
     approval: {
       baseUrl: env.APPROVAL_BASE_URL,
-      signingKey: cachedSecureParameter(new SSMClient({}), env.APPROVAL_SIGNING_KEY_PARAMETER),
+      signingKey: cachedSecret(new SecretsManagerClient({}), env.APPROVAL_SIGNING_KEY_SECRET),
     },
     ...createPowertoolsObservability('aisaws-alert'),
   };

@@ -7,8 +7,8 @@ const AlertEnvSchema = z.object({
   ALERT_TOPIC_ARN: RequiredEnvSchema.startsWith('arn:', 'must be an SNS topic ARN'),
   /** The Approval Lambda's function URL, the base of the signed approve/reject links. */
   APPROVAL_BASE_URL: z.url({ message: 'must be the Approval function URL' }),
-  /** SSM SecureString parameter holding the approval-link signing key. */
-  APPROVAL_SIGNING_KEY_PARAMETER: RequiredEnvSchema,
+  /** Secrets Manager secret (name or ARN) holding the approval-link signing key. */
+  APPROVAL_SIGNING_KEY_SECRET: RequiredEnvSchema,
   /** DynamoDB table of the Powertools idempotency layer (one alert per eventId, kind and task token). */
   IDEMPOTENCY_TABLE_NAME: RequiredEnvSchema,
 });

@@ -1,14 +1,14 @@
 import { signApprovalLink } from '@aisaws/core/approval';
 import type { Clock } from '@aisaws/core/ports';
 import { type AlertRequest, type AlertResult, SCHEMA_VERSION } from '@aisaws/core/schemas';
-import type { SecretProvider } from '@aisaws/lambda-runtime/ssm';
+import type { SecretProvider } from '@aisaws/lambda-runtime/secrets';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type ApprovalLinks, renderAlert } from './render-alert.js';
 
 interface ApprovalLinkSettings {
   /** The Approval Lambda's function URL. */
   readonly baseUrl: string;
-  /** Returns the approval-link HMAC key (`cachedSecureParameter` of the SSM SecureString in AWS). */
+  /** Returns the approval-link HMAC key (`cachedSecret` of the Secrets Manager secret in AWS). */
   readonly signingKey: SecretProvider;
 }
 

@@ -7,7 +7,7 @@ describe('parseAlertEnv', () => {
       parseAlertEnv({
         ALERT_TOPIC_ARN: 'aisaws-alerts',
         APPROVAL_BASE_URL: 'not a url',
-        APPROVAL_SIGNING_KEY_PARAMETER: '/aisaws/dev/approval-key',
+        APPROVAL_SIGNING_KEY_SECRET: 'aisaws/dev/approval-key',
         IDEMPOTENCY_TABLE_NAME: 'aisaws-dev-idempotency',
       });
     expect(parse).toThrow(expect.objectContaining({ name: 'ConfigurationError' }));

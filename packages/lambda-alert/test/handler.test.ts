@@ -26,7 +26,7 @@ beforeAll(async () => {
   Object.assign(process.env, emulatedLambdaEnvironment({ dynamodb: dynalite.endpoint }), {
     ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:999999999999:aisaws-test-alerts',
     APPROVAL_BASE_URL: 'https://approve.example/',
-    APPROVAL_SIGNING_KEY_PARAMETER: '/aisaws/test/approval-key',
+    APPROVAL_SIGNING_KEY_SECRET: 'aisaws/test/approval-key',
     IDEMPOTENCY_TABLE_NAME: 'test-idempotency',
   });
   ({ handler } = (await import('../src/handler.js')) as unknown as { handler: typeof handler });

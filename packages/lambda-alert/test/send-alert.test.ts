@@ -1,9 +1,9 @@
 import { verifyApprovalLink } from '@aisaws/core/approval';
 import type { AlertRequest } from '@aisaws/core/schemas';
-import { cachedSecureParameter } from '@aisaws/lambda-runtime/ssm';
+import { cachedSecret } from '@aisaws/lambda-runtime/secrets';
 import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createAlertHandler } from '../src/create-alert-handler.js';
@@ -11,7 +11,7 @@ import { createAlertHandler } from '../src/create-alert-handler.js';
 const TOPIC = 'arn:aws:sns:eu-west-1:999999999999:aisaws-test-alerts';
 const NOW = new Date('2026-03-01T11:59:00Z');
 const snsMock = mockClient(SNSClient);
-const ssmMock = mockClient(SSMClient);
+const secretsMock = mockClient(SecretsManagerClient);
 
 function handlerUnderTest() {
   return createAlertHandler({
@@ -20,16 +20,16 @@ function handlerUnderTest() {
     clock: { now: () => NOW },
     approval: {
       baseUrl: 'https://approve.example/',
-      signingKey: cachedSecureParameter(new SSMClient({ region: 'eu-west-1' }), '/aisaws/test/approval-key'),
+      signingKey: cachedSecret(new SecretsManagerClient({ region: 'eu-west-1' }), 'aisaws/test/approval-key'),
     },
   });
 }
 
 beforeEach(() => {
   snsMock.reset();
-  ssmMock.reset();
+  secretsMock.reset();
   snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
-  ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: 'signing-key-from-ssm' } });
+  secretsMock.on(GetSecretValueCommand).resolves({ SecretString: 'signing-key-from-secrets-manager' });
 });
 
 describe('createAlertHandler', () => {
@@ -67,10 +67,10 @@ describe('createAlertHandler', () => {
       messageId: 'msg-1',
       subject: input?.Subject,
     });
-    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(0);
+    expect(secretsMock.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 
-  it('signs approve/reject links with the SSM key (read once, WithDecryption) that the approval side verifies', async () => {
+  it('signs approve/reject links with the Secrets Manager key (read once, cached) that the approval side verifies', async () => {
     // Prepare
     const handler = handlerUnderTest();
     const event = publicBucketDecidedEvent({
@@ -86,23 +86,20 @@ describe('createAlertHandler', () => {
     await handler(request);
     await handler({ ...request, taskToken: 'task/token+2==' });
     // Assess
-    const getParameter = ssmMock.commandCalls(GetParameterCommand);
-    expect(getParameter).toHaveLength(1);
-    expect(getParameter[0]?.args[0].input).toEqual({
-      Name: '/aisaws/test/approval-key',
-      WithDecryption: true,
-    });
+    const reads = secretsMock.commandCalls(GetSecretValueCommand);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.args[0].input).toEqual({ SecretId: 'aisaws/test/approval-key' });
     const message = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
     const approveUrl = /Approve: (\S+)/.exec(message)?.[1] ?? '';
     const rejectUrl = /Reject: {2}(\S+)/.exec(message)?.[1] ?? '';
     const query = (url: string) => Object.fromEntries(new URL(url).searchParams);
-    expect(verifyApprovalLink(query(approveUrl), 'signing-key-from-ssm', NOW)).toEqual({
+    expect(verifyApprovalLink(query(approveUrl), 'signing-key-from-secrets-manager', NOW)).toEqual({
       valid: true,
       taskToken: 'task/token+1==',
       decision: 'approve',
       expiresAt: Math.floor(NOW.getTime() / 1000) + 900,
     });
-    expect(verifyApprovalLink(query(rejectUrl), 'signing-key-from-ssm', NOW)).toMatchObject({
+    expect(verifyApprovalLink(query(rejectUrl), 'signing-key-from-secrets-manager', NOW)).toMatchObject({
       valid: true,
       decision: 'reject',
     });
@@ -128,11 +125,8 @@ describe('createAlertHandler', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
-  it('does not cache a failed key read: the next approval request reads SSM again', async () => {
-    ssmMock
-      .on(GetParameterCommand)
-      .rejectsOnce(new Error('throttled'))
-      .resolves({ Parameter: { Value: 'k' } });
+  it('does not cache a failed key read: the next approval request reads the secret again', async () => {
+    secretsMock.on(GetSecretValueCommand).rejectsOnce(new Error('throttled')).resolves({ SecretString: 'k' });
     const handler = handlerUnderTest();
     const request: AlertRequest = {
       schemaVersion: 1,
@@ -142,6 +136,6 @@ describe('createAlertHandler', () => {
     };
     await expect(handler(request)).rejects.toThrow('throttled');
     await expect(handler(request)).resolves.toMatchObject({ messageId: 'msg-1' });
-    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(2);
+    expect(secretsMock.commandCalls(GetSecretValueCommand)).toHaveLength(2);
   });
 });

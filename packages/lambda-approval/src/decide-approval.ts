@@ -1,7 +1,7 @@
 import { type ApprovalDecision, approvalMarkerKey, verifyApprovalLink } from '@aisaws/core/approval';
 import type { Clock } from '@aisaws/core/ports';
 import { isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
-import type { SecretProvider } from '@aisaws/lambda-runtime/ssm';
+import type { SecretProvider } from '@aisaws/lambda-runtime/secrets';
 import {
   DeleteItemCommand,
   type DynamoDBClient,
@@ -27,7 +27,10 @@ interface ApprovalDeps {
   readonly dynamo: DynamoDBClient;
   /** The `state` table: holds the once-only `approval#<sha256(token)>` markers. */
   readonly stateTable: string;
-  /** Returns the approval-link HMAC key (`cachedSecureParameter` of the SSM SecureString in AWS). */
+  /**
+   * Returns the approval-link HMAC key (`cachedSecret` of the Secrets Manager secret in AWS); `{ refresh: true }`
+   * reads it again past the cache (a link signed with a key newer than the cached one).
+   */
   readonly signingKey: SecretProvider;
   readonly clock: Clock;
 }
@@ -192,7 +195,10 @@ async function decideApproval(event: unknown, deps: ApprovalDeps): Promise<HttpR
 
   const fields = reading ? (parsed.data.queryStringParameters ?? {}) : formFields(parsed.data);
   const now = deps.clock.now();
-  const verdict = verifyApprovalLink(fields, await deps.signingKey(), now);
+  let verdict = verifyApprovalLink(fields, await deps.signingKey(), now);
+  // A key id we do not hold may be the key rotated in after our cached read: read the key once more, then judge.
+  if (!verdict.valid && verdict.reason === 'rotated')
+    verdict = verifyApprovalLink(fields, await deps.signingKey({ refresh: true }), now);
   if (!verdict.valid) return refusal(verdict);
   if (reading) {
     const response = await showConfirmation(fields, verdict, deps);

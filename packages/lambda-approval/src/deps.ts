@@ -3,10 +3,10 @@ import {
   createPowertoolsObservability,
   type PowertoolsObservability,
 } from '@aisaws/lambda-runtime/powertools';
-import { cachedSecureParameter } from '@aisaws/lambda-runtime/ssm';
+import { cachedSecret } from '@aisaws/lambda-runtime/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { ApprovalDeps } from './decide-approval.js';
 import type { ApprovalEnv } from './env.js';
 
@@ -16,7 +16,7 @@ function createApprovalDeps(env: ApprovalEnv): ApprovalDeps & PowertoolsObservab
     sfn: new SFNClient({}),
     dynamo: new DynamoDBClient({}),
     stateTable: env.STATE_TABLE_NAME,
-    signingKey: cachedSecureParameter(new SSMClient({}), env.APPROVAL_SIGNING_KEY_PARAMETER),
+    signingKey: cachedSecret(new SecretsManagerClient({}), env.APPROVAL_SIGNING_KEY_SECRET),
     clock: systemClock,
     ...createPowertoolsObservability('aisaws-approval'),
   };

@@ -5,8 +5,8 @@ import { z } from 'zod';
 const ApprovalEnvSchema = z.object({
   /** DynamoDB `state` table: the once-only `approval#<sha256(token)>` markers. */
   STATE_TABLE_NAME: RequiredEnvSchema,
-  /** SSM SecureString parameter holding the approval-link signing key. */
-  APPROVAL_SIGNING_KEY_PARAMETER: RequiredEnvSchema,
+  /** Secrets Manager secret (name or ARN) holding the approval-link signing key. */
+  APPROVAL_SIGNING_KEY_SECRET: RequiredEnvSchema,
 });
 type ApprovalEnv = z.infer<typeof ApprovalEnvSchema>;
 

@@ -273,4 +273,26 @@ describe('createApprovalHandler: the POST from the confirmation page acts, once'
     expect(put.headers.allow).toBe('GET, HEAD, POST');
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
+
+  it('reads the key again once when a link names a newer key than the cached one (just rotated), then accepts it', async () => {
+    // Prepare: the container cached the key from before the rotation; the store now holds the new one.
+    const reads: (boolean | undefined)[] = [];
+    const handler = createApprovalHandler({
+      sfn: new SFNClient({ region: 'eu-west-1' }),
+      dynamo: dynalite.client,
+      stateTable: 'test-state',
+      signingKey: async (options) => {
+        reads.push(options?.refresh);
+        return options?.refresh ? 'key-after-rotation' : KEY;
+      },
+      clock: { now: () => NOW },
+    });
+    const url = link(freshToken(), 'approve', NOW_S + 600, 'key-after-rotation');
+    // Act
+    const response = await handler(openEvent(url));
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Approve this fix?');
+    expect(reads).toEqual([undefined, true]);
+  });
 });

@@ -7,7 +7,7 @@ describe('parseApprovalEnv', () => {
       expect.objectContaining({
         name: 'ConfigurationError',
         message:
-          'invalid environment for the Approval Lambda: STATE_TABLE_NAME: must not be empty; APPROVAL_SIGNING_KEY_PARAMETER: must be set',
+          'invalid environment for the Approval Lambda: STATE_TABLE_NAME: must not be empty; APPROVAL_SIGNING_KEY_SECRET: must be set',
       }),
     );
   });

@@ -6,8 +6,8 @@ import {
   type RunningDynalite,
   startDynalite,
 } from '@aisaws/testing/harness';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -15,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 // The deployed entry point with its state table in dynalite (AWS_ENDPOINT_URL_DYNAMODB); SSM and SFN are mocked at
 // the class level because the handler builds its own clients.
 const sfnMock = mockClient(SFNClient);
-const ssmMock = mockClient(SSMClient);
+const secretsMock = mockClient(SecretsManagerClient);
 let dynalite: RunningDynalite;
 let handler: (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }>;
 
@@ -26,9 +26,9 @@ beforeAll(async () => {
   await createTables(dynalite.client, { state: 'handler-state' });
   Object.assign(process.env, emulatedLambdaEnvironment({ dynamodb: dynalite.endpoint }), {
     STATE_TABLE_NAME: 'handler-state',
-    APPROVAL_SIGNING_KEY_PARAMETER: '/aisaws/test/approval-key',
+    APPROVAL_SIGNING_KEY_SECRET: 'aisaws/test/approval-key',
   });
-  ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: 'deployed-key' } });
+  secretsMock.on(GetSecretValueCommand).resolves({ SecretString: 'deployed-key' });
   sfnMock.on(SendTaskSuccessCommand).resolves({});
   ({ handler } = (await import('../src/handler.js')) as unknown as { handler: typeof handler });
 });
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('handler (deployed entry point)', () => {
-  it('shows the page on GET, approves once on the POST (function URL events), reading the key with WithDecryption', async () => {
+  it('shows the page on GET, approves once on the POST (function URL events), reading the key from Secrets Manager once', async () => {
     // Prepare
     const url = new URL(
       signApprovalLink({
@@ -78,8 +78,8 @@ describe('handler (deployed entry point)', () => {
     expect(first.body).toContain('Approved');
     expect(second.statusCode).toBe(409);
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
-    expect(ssmMock.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([
-      { Name: '/aisaws/test/approval-key', WithDecryption: true },
+    expect(secretsMock.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([
+      { SecretId: 'aisaws/test/approval-key' },
     ]);
   });
 });
