@@ -31,6 +31,7 @@ import { type ITerraformDependable, S3Backend, TerraformOutput, TerraformStack }
 import type { Construct } from 'constructs';
 import type { LambdaArtifact } from '../config/artifacts.js';
 import { type Environment, STAGES, type Stage } from '../config/environment.js';
+import { lambdaSizing, STAGE_DEFAULTS } from '../config/lambda-sizing.js';
 import { type Names, namesFor } from '../config/naming.js';
 import { AisawsFunction } from '../constructs/aisaws-function.js';
 import type { EventRuleSpec } from '../events/rules.js';
@@ -51,17 +52,6 @@ interface SecurityStackProps {
   /** Folder of triage.asl.json and remediation.asl.json. */
   readonly workflowsDir: string;
 }
-
-/** Memory and timeout per stage unless the environment overrides them. */
-const STAGE_DEFAULTS: Readonly<Record<Stage, { memoryMb: number; timeoutSeconds: number }>> = {
-  ingest: { memoryMb: 512, timeoutSeconds: 30 },
-  scoring: { memoryMb: 1024, timeoutSeconds: 30 },
-  decision: { memoryMb: 512, timeoutSeconds: 30 },
-  remediation: { memoryMb: 512, timeoutSeconds: 120 },
-  verification: { memoryMb: 512, timeoutSeconds: 60 },
-  alert: { memoryMb: 256, timeoutSeconds: 30 },
-  approval: { memoryMb: 256, timeoutSeconds: 15 },
-};
 
 /**
  * What the account's administrators keep on the key through IAM (listed, not `kms:*`): administration only. Using
@@ -206,10 +196,7 @@ class SecurityStack extends TerraformStack {
 
     // --- Lambdas. The approval URL is created first so Alert can sign links that point at it.
     const artifactOf = (stage: Stage) => props.artifacts[stage];
-    const settingsOf = (stage: Stage) => ({
-      memoryMb: environment.lambdas[stage].memoryMb ?? STAGE_DEFAULTS[stage].memoryMb,
-      timeoutSeconds: environment.lambdas[stage].timeoutSeconds ?? STAGE_DEFAULTS[stage].timeoutSeconds,
-    });
+    const settingsOf = (stage: Stage) => lambdaSizing(environment, stage);
     const permissionInputs = {
       names,
       keyArn: key.arn,
