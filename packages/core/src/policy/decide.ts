@@ -85,8 +85,12 @@ function whyNothingToFix(event: ScoredEvent): string {
   const ids = detections.map((hit) => hit.id).join(', ');
   if (summary.errorCode)
     return `the call failed (${summary.errorCode}), so nothing changed and there is nothing to fix (detections: ${ids})`;
+  const signals = detections.filter((hit) => !isInformational(hit));
+  if (signals.length === 0)
+    return `informational detections only (${ids}): a record for the analyst, there is nothing to fix`;
   const withPlaybook = detections.filter((hit) => hit.playbook !== null);
-  if (withPlaybook.length === 0) return `no automatic fix exists for ${ids}: alert only`;
+  if (withPlaybook.length === 0)
+    return `no automatic fix exists for ${signals.map((hit) => hit.id).join(', ')}: alert only`;
   return `${withPlaybook.map((hit) => hit.id).join(', ')} named no resource to fix: alert only`;
 }
 

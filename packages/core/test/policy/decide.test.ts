@@ -157,6 +157,34 @@ describe('decide: nothing to fix → LOG_ONLY (nobody told) or ALERT (a person t
     expect(decision.reason).toContain('informational detections only: nobody is told');
   });
 
+  it('says an informational-only event is a record for the analyst, not "alert only", and names a signal hit alone', () => {
+    // Prepare
+    const change = hit({
+      id: 'ec2.firewall-changed',
+      severity: 0.15,
+      playbook: null,
+      actionable: false,
+      resource: null,
+    });
+    const informationalOnly = scored(0.2, [change]);
+    const withSignal = scored(0.2, [
+      hit({ id: 'rds.database-deleted', severity: 0.55, playbook: null, actionable: false, resource: null }),
+      change,
+    ]);
+
+    // Act
+    const quiet = decide(informationalOnly, DEFAULT_POLICY);
+    const signal = decide(withSignal, DEFAULT_POLICY);
+
+    // Assess
+    expect(quiet.action).toBe('LOG_ONLY');
+    expect(quiet.reason).toContain(
+      'informational detections only (ec2.firewall-changed): a record for the analyst',
+    );
+    expect(quiet.reason).not.toContain('alert only');
+    expect(signal.reason).toContain('no automatic fix exists for rds.database-deleted: alert only');
+  });
+
   it('a detection with a playbook that names no resource → ALERT, says why', () => {
     // Prepare
     const event = scored(0.9, [hit({ actionable: false, resource: null })]);
