@@ -14,7 +14,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventNotFoundError, InvalidEventStatusError } from './errors.js';
-import { rateLimitWindow, tryConsumeSlot } from './rate-limit.js';
+import { rateLimitWindow, resourceFixesWindow, tryConsumeSlot } from './rate-limit.js';
 import { readResourceTags } from './resource-tags.js';
 
 /** Everything the Decision stage needs, injected (real clients in Lambda, dynalite or mocks in tests). */
@@ -35,6 +35,7 @@ const METRIC = Object.freeze({
   AUTO_REMEDIATE: 'DecisionsAutoRemediate',
   HUMAN_APPROVAL: 'DecisionsHumanApproval',
   circuitBreaker: 'CircuitBreakerTripped',
+  loopBreaker: 'LoopBreakerTripped',
   duplicate: 'DuplicateDecisions',
 });
 
@@ -55,9 +56,10 @@ async function readItem(eventId: string, deps: DecisionDeps, documents: DynamoDB
 }
 
 /**
- * Decides with the resource's tags. Only a decision that wants AUTO_REMEDIATE touches the rate limit: it takes a
- * slot of the window atomically (conditional ADD), and when the window is full it is decided again as if the
- * limit were reached, which the policy turns into HUMAN_APPROVAL (circuit breaker). Nothing else consumes a slot.
+ * Decides with the resource's tags. Only a decision that wants AUTO_REMEDIATE touches the limits, each a slot taken
+ * atomically (conditional ADD): first the resource's own window — full means the same resource keeps being fixed,
+ * and deciding again as if its limit were reached gives ALERT (loop breaker) — then the global window, whose being
+ * full gives HUMAN_APPROVAL (circuit breaker, the last resort). Nothing else consumes a slot.
  */
 async function decideWithContext(
   event: ScoredEvent,
@@ -72,7 +74,28 @@ async function decideWithContext(
   const decision = decide(event, deps.policy, { resourceTags, autoRemediationsInWindow: 0, now });
   if (decision.action !== 'AUTO_REMEDIATE') return decision;
 
-  const { maxAutoRemediations, windowMinutes } = deps.policy.rateLimit;
+  const { maxAutoRemediations, windowMinutes, perResource } = deps.policy.rateLimit;
+  if (arn) {
+    const resourceWindow = resourceFixesWindow(arn, now, perResource.windowMinutes);
+    const free = await tryConsumeSlot(
+      resourceWindow,
+      perResource.maxAutoRemediations,
+      deps.stateTable,
+      documents,
+    );
+    if (!free) {
+      metrics.addMetric(METRIC.loopBreaker, 'Count', 1);
+      logger.warn('the same resource was fixed too often: loop breaker, alert instead of a fix', {
+        window: resourceWindow.key,
+      });
+      return decide(event, deps.policy, {
+        resourceTags,
+        autoRemediationsInWindow: 0,
+        resourceAutoRemediationsInWindow: perResource.maxAutoRemediations,
+        now,
+      });
+    }
+  }
   const window = rateLimitWindow(now, windowMinutes);
   if (await tryConsumeSlot(window, maxAutoRemediations, deps.stateTable, documents)) return decision;
 

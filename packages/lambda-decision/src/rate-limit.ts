@@ -19,6 +19,12 @@ function rateLimitWindow(now: Date, windowMinutes: number): RateLimitWindow {
   };
 }
 
+/** The loop breaker's window for one resource: `fixes#<arn>#<window start>`. */
+function resourceFixesWindow(arn: string, now: Date, windowMinutes: number): RateLimitWindow {
+  const window = rateLimitWindow(now, windowMinutes);
+  return { ...window, key: `${KEY_PREFIX.resourceFixes}${arn}#${new Date(window.startMs).toISOString()}` };
+}
+
 /**
  * Takes one slot of the window atomically: ADD 1 only while the count is below `max`. False when the window is
  * full (another decision took the last slot first): the caller falls back to approval.
@@ -52,4 +58,4 @@ async function tryConsumeSlot(
 }
 
 export type { RateLimitWindow };
-export { rateLimitWindow, tryConsumeSlot };
+export { rateLimitWindow, resourceFixesWindow, tryConsumeSlot };

@@ -63,6 +63,18 @@ describe('createDecisionHandler', () => {
     expect(stateUpdates().map((c) => c.args[0].input)).toEqual([
       {
         TableName: 'state-table',
+        Key: { pk: 'fixes#arn:aws:s3:::reports#2026-11-25T08:00:00.000Z' },
+        UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':max': DEFAULT_POLICY.rateLimit.perResource.maxAutoRemediations,
+          ':expiresAt': Date.parse('2026-11-25T09:00:00.000Z') / 1000 + 86_400,
+        },
+      },
+      {
+        TableName: 'state-table',
         Key: { pk: 'ratelimit#2026-11-25T08:00:00.000Z' },
         UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
         ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
@@ -126,13 +138,34 @@ describe('createDecisionHandler', () => {
 
   it('turns AUTO into HUMAN_APPROVAL when the rate-limit window is full (circuit breaker)', async () => {
     // Prepare
-    documentsMock.on(UpdateCommand, { TableName: 'state-table' }).rejects(conditionFailed());
+    documentsMock
+      .on(UpdateCommand, { TableName: 'state-table', Key: { pk: 'ratelimit#2026-11-25T08:00:00.000Z' } })
+      .rejects(conditionFailed());
     // Act
     const decided = await createDecisionHandler(deps())(scoredEvent(bucketMadePublicByAcl('reports'), 0.9));
     // Assess
     expect(decided.decision.action).toBe('HUMAN_APPROVAL');
     expect(decided.decision.reason).toContain('circuit breaker');
     expect(metrics).toEqual(['CircuitBreakerTripped', 'DecisionsHumanApproval']);
+  });
+
+  it('turns AUTO into ALERT when the same resource keeps being fixed (loop breaker), before the global limit', async () => {
+    // Prepare
+    documentsMock
+      .on(UpdateCommand, {
+        TableName: 'state-table',
+        Key: { pk: 'fixes#arn:aws:s3:::reports#2026-11-25T08:00:00.000Z' },
+      })
+      .rejects(conditionFailed());
+    // Act
+    const decided = await createDecisionHandler(deps())(scoredEvent(bucketMadePublicByAcl('reports'), 0.9));
+    // Assess
+    expect(decided.decision.action).toBe('ALERT');
+    expect(decided.decision.reason).toContain('loop breaker: arn:aws:s3:::reports was already fixed');
+    expect(stateUpdates().map((c) => c.args[0].input.Key)).toEqual([
+      { pk: 'fixes#arn:aws:s3:::reports#2026-11-25T08:00:00.000Z' },
+    ]);
+    expect(metrics).toEqual(['LoopBreakerTripped', 'DecisionsAlert']);
   });
 
   it('logs a benign event without reading tags or touching the rate limit', async () => {

@@ -85,6 +85,42 @@ describe('decision against dynalite', () => {
     expect(await counter()).toBe(MAX_AUTO);
   });
 
+  it('stops fixing a resource that keeps coming back (loop breaker → ALERT) while other resources are still fixed', async () => {
+    // Prepare: the default policy (3 fixes per resource per hour, 50 in all), another hour than the test above.
+    const handler = createDecisionHandler({
+      ...deps,
+      policy: parsePolicy({}),
+      clock: { now: () => new Date('2026-11-25T12:30:00.000Z') },
+    });
+    const looping = [];
+    for (let index = 0; index < 5; index += 1)
+      looping.push(await scoredItem(0.9, bucketMadePublicByAcl('looping')));
+    const other = await scoredItem(0.9, bucketMadePublicByAcl('other'));
+    // Act
+    const actions = [];
+    for (const event of looping) actions.push((await handler(event)).decision);
+    const otherDecision = (await handler(other)).decision;
+    // Assess
+    expect(actions.map((decision) => decision.action)).toEqual([
+      'AUTO_REMEDIATE',
+      'AUTO_REMEDIATE',
+      'AUTO_REMEDIATE',
+      'ALERT',
+      'ALERT',
+    ]);
+    expect(actions[3]?.reason).toContain(
+      'loop breaker: arn:aws:s3:::looping was already fixed automatically 3 times in the last 60 min (limit 3)',
+    );
+    expect(otherDecision.action).toBe('AUTO_REMEDIATE');
+    const { Item } = await dynamo.client.send(
+      new GetItemCommand({
+        TableName: TABLES.state,
+        Key: { pk: { S: 'fixes#arn:aws:s3:::looping#2026-11-25T12:00:00.000Z' } },
+      }),
+    );
+    expect(Item?.count?.N).toBe('3');
+  });
+
   it('records status DECIDED, the decision and timeline.decided on the events item', async () => {
     // Prepare
     const event = await scoredItem(0.5, benignDescribeInstances());

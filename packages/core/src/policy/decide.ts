@@ -11,6 +11,8 @@ interface DecideContext {
   readonly resourceTags?: Readonly<Record<string, string>>;
   /** Automatic remediations already started in the rate-limit window (circuit breaker). */
   readonly autoRemediationsInWindow?: number;
+  /** Automatic remediations of this event's resource already started in its window (loop breaker). */
+  readonly resourceAutoRemediationsInWindow?: number;
   /** Decision time; defaults to the event's receivedAt so that the function stays deterministic. */
   readonly now?: Date;
 }
@@ -224,7 +226,9 @@ function alertDetection(detections: readonly DetectionHit[], policy: Policy): De
  *    ALERT, the reason says which; override `alert` → ALERT; override `approve` → HUMAN_APPROVAL; override `auto` → AUTO_REMEDIATE (only allowed
  *    for safe playbooks); otherwise the playbook decides: disruptive or defaulting to approval → HUMAN_APPROVAL; safe
  *    at MEDIUM → AUTO_REMEDIATE; safe at HIGH → AUTO_REMEDIATE when autoAtHighForSafePlaybooks, else HUMAN_APPROVAL;
- * 6. rate limit reached → AUTO_REMEDIATE becomes HUMAN_APPROVAL (circuit breaker);
+ * 6. the same resource fixed automatically rateLimit.perResource.maxAutoRemediations times in its window → ALERT:
+ *    something keeps undoing the fix, so AISAWS stops and tells a person (loop breaker);
+ *    rate limit across all resources reached → AUTO_REMEDIATE becomes HUMAN_APPROVAL (circuit breaker);
  * 7. dryRun keeps the action and marks the decision dry-run.
  */
 function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {}): Decision {
@@ -316,6 +320,14 @@ function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {})
   else if (override === 'auto' && descriptor?.safety === 'safe')
     chosen = { action: 'AUTO_REMEDIATE', why: `policy sets detections.${hit.id}.mode = auto` };
   else chosen = defaultAction(playbookId, descriptor, level, policy);
+
+  const perResource = policy.rateLimit.perResource;
+  const resourceDone = context.resourceAutoRemediationsInWindow ?? 0;
+  if (chosen.action === 'AUTO_REMEDIATE' && resourceDone >= perResource.maxAutoRemediations)
+    return decision(
+      'ALERT',
+      `alert: loop breaker: ${hit.resource?.arn ?? 'this resource'} was already fixed automatically ${resourceDone} times in the last ${perResource.windowMinutes} min (limit ${perResource.maxAutoRemediations}); something keeps undoing the fix, so AISAWS stops and a person must look (${chosen.why})`,
+    );
 
   const { maxAutoRemediations, windowMinutes } = policy.rateLimit;
   const done = context.autoRemediationsInWindow ?? 0;

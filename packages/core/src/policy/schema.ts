@@ -45,10 +45,23 @@ const ExemptionsSchema = z.strictObject({
   resources: z.array(z.string().min(1)).default([]),
 });
 
-const RateLimitSchema = z.strictObject({
-  /** Circuit breaker: beyond this many automatic fixes in the window, AUTO becomes HUMAN_APPROVAL. */
-  maxAutoRemediations: z.number().int().nonnegative().default(10),
+const PerResourceRateLimitSchema = z.strictObject({
+  /**
+   * Loop breaker: the same resource fixed automatically this many times in the window means something keeps undoing
+   * the fix (a pipeline, a person, another tool): the next AUTO decision on it becomes ALERT and AISAWS stops.
+   */
+  maxAutoRemediations: z.number().int().nonnegative().default(3),
   windowMinutes: z.number().int().positive().default(60),
+});
+
+const RateLimitSchema = z.strictObject({
+  /**
+   * Global circuit breaker, the last resort: beyond this many automatic fixes in the window across all resources,
+   * AUTO becomes HUMAN_APPROVAL. Higher than the per-resource limit: a burst of ordinary fixes must not stop AISAWS.
+   */
+  maxAutoRemediations: z.number().int().nonnegative().default(50),
+  windowMinutes: z.number().int().positive().default(60),
+  perResource: PerResourceRateLimitSchema.prefault({}),
 });
 
 const CentralizedRootAccessSchema = z.strictObject({

@@ -74,6 +74,7 @@ const KEY_PREFIX = Object.freeze({
   event: 'event#',
   window: 'window#',
   rateLimit: 'ratelimit#',
+  resourceFixes: 'fixes#',
   approval: 'approval#',
 });
 

@@ -477,6 +477,35 @@ describe('decide: circuit breaker, dry run, metadata', () => {
     );
   });
 
+  it('stops and alerts when the same resource was fixed automatically up to the per-resource limit (loop breaker)', () => {
+    // Prepare: a low global limit too, to show the loop breaker is checked first and gives ALERT, not approval.
+    const policy = policyWith({
+      rateLimit: { maxAutoRemediations: 2, perResource: { maxAutoRemediations: 2, windowMinutes: 30 } },
+    });
+
+    // Act
+    const below = decide(scored(0.9, [hit()]), policy, { resourceAutoRemediationsInWindow: 1 });
+    const looping = decide(scored(0.9, [hit()]), policy, {
+      resourceAutoRemediationsInWindow: 2,
+      autoRemediationsInWindow: 2,
+    });
+
+    // Assess
+    expect(below.action).toBe('AUTO_REMEDIATE');
+    expect(looping.action).toBe('ALERT');
+    expect(looping.reason).toContain('loop breaker:');
+    expect(looping.reason).toContain('was already fixed automatically 2 times in the last 30 min (limit 2)');
+    expect(looping.detectionId).toBe(below.detectionId);
+  });
+
+  it('defaults to a per-resource limit of 3 and a higher global limit of 50 per hour', () => {
+    expect(DEFAULT_POLICY.rateLimit).toEqual({
+      maxAutoRemediations: 50,
+      windowMinutes: 60,
+      perResource: { maxAutoRemediations: 3, windowMinutes: 60 },
+    });
+  });
+
   it('does not touch decisions that were not automatic', () => {
     // Act
     const decision = decide(scored(0.2, [hit()]), DEFAULT_POLICY, { autoRemediationsInWindow: 1000 });

@@ -46,7 +46,11 @@ describe('parsePolicy', () => {
         resources: [],
       },
       dryRun: false,
-      rateLimit: { maxAutoRemediations: 10, windowMinutes: 60 },
+      rateLimit: {
+        maxAutoRemediations: 50,
+        windowMinutes: 60,
+        perResource: { maxAutoRemediations: 3, windowMinutes: 60 },
+      },
       centralizedRootAccess: { enabled: false },
       approvalTimeoutMinutes: 60,
     });
