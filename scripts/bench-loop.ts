@@ -10,7 +10,7 @@
  * `--cost` adds what the run would cost in AWS per million events (counts of this run × list prices, Lambda
  * durations from a one-at-a-time calibration run of the same mix). The engine is @aisaws/loop-load.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -39,7 +39,10 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
 
 function machine(): string {
   const cores = cpus();
-  return `machine: ${cores.length} CPU × ${cores[0]?.model.trim() ?? 'unknown'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} ${process.platform}/${process.arch}`;
+  const load = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+  return `machine: ${cores.length} CPU × ${cores[0]?.model.trim() ?? 'unknown'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${load} at the end, Node ${process.version} ${process.platform}/${process.arch}`;
 }
 
 async function main(): Promise<void> {

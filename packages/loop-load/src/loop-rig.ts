@@ -46,8 +46,9 @@ import {
  * s3rver, and the control plane, SNS and the Approval link in the SIMULATED account (@aisaws/simulated-account).
  * Every handler is wrapped by a counter (invocations, duration, who called it), the playbooks' clients by a counter
  * of the calls that change a resource, DynamoDB by the capacity probe (and, with faults, the simulated faults).
- * An AsyncLocalStorage carries the index of the delivery that started the work, through both workflows, so each
- * change to a resource is attributed to the input that caused it.
+ * An AsyncLocalStorage carries the delivery that started the work through both workflows, and the Remediation and
+ * Verification wrappers add the eventId they act for, so each change to a resource is attributed to the event (and
+ * the delivery) that caused it.
  */
 
 type Stage = keyof WorkflowTasks | 'approval';
@@ -74,6 +75,8 @@ interface ResourceChange {
   readonly operation: string;
   /** The delivery whose work made the call (undefined outside any delivery). */
   readonly delivery: number | undefined;
+  /** The event the Remediation/Verification invocation making the call acted for (undefined outside them). */
+  readonly eventId: string | undefined;
 }
 
 interface LoopFaults {
@@ -91,6 +94,7 @@ interface LoopRigOptions {
 
 interface DeliveryContext {
   readonly delivery: number;
+  readonly eventId?: string;
 }
 
 const TABLE_PREFIX = 'aisaws-load';
@@ -202,7 +206,12 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
         const input = (command as { input?: Record<string, unknown> }).input ?? {};
         const resource = resourceOf(input);
         if (MUTATING.test(operation) && resource)
-          changes.push({ resource, operation, delivery: context.getStore()?.delivery });
+          changes.push({
+            resource,
+            operation,
+            delivery: context.getStore()?.delivery,
+            eventId: context.getStore()?.eventId,
+          });
         return output;
       },
     };
@@ -223,8 +232,15 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
       const counters = stages[stage];
       counters.invocations += 1;
       const started = performance.now();
+      // Remediation and Verification requests carry the event they act for: the attribution of their calls.
+      const eventId = (event as { event?: { eventId?: unknown } } | null)?.event?.eventId;
+      const store = context.getStore();
+      const run = () =>
+        typeof eventId === 'string' && (stage === 'remediation' || stage === 'verification')
+          ? context.run({ delivery: store?.delivery ?? -1, eventId }, () => handler(event))
+          : handler(event);
       try {
-        const output = await handler(event);
+        const output = await run();
         counters.durationsMs.push(performance.now() - started);
         const result = output as { eventId?: string; action?: string; status?: string; kind?: string };
         if (

@@ -172,12 +172,41 @@ function lastState(execution: ExecutionResult | undefined): string | undefined {
   return execution?.states.at(-1)?.name;
 }
 
-function classify(delivery: Delivery): Outcome | undefined {
+/**
+ * The outcome of one delivery. Of the deliveries of one eventID, the primary one carries the event's outcome: the
+ * original, unless its triage was quarantined or a redelivery overtook it and started the remediation first (the
+ * original then ends at Duplicate Ignored); then the first redelivery that went on. Every other delivery of the event
+ * is a DUPLICATE, or QUARANTINED when its own triage failed (and the queue kept it).
+ */
+function classify(delivery: Delivery, primary: boolean): Outcome | undefined {
   const end = TRIAGE_ENDS[lastState(delivery.triage) ?? ''];
   if (end === undefined) return undefined;
-  if (delivery.input.kind === 'duplicate') return end === 'QUARANTINED' ? 'QUARANTINED' : 'DUPLICATE';
+  if (end === 'QUARANTINED') return end;
+  if (!primary) return 'DUPLICATE';
   if (end !== 'REMEDIATION') return end;
   return REMEDIATION_ENDS[lastState(delivery.remediation) ?? ''];
+}
+
+/** For each eventID, the index of the delivery that carries the event's outcome. */
+function primaryDeliveries(deliveries: readonly Delivery[]): Set<number> {
+  const byEvent = new Map<string, Delivery[]>();
+  for (const delivery of deliveries) {
+    if (delivery.input.kind === 'malformed') continue;
+    const list = byEvent.get(delivery.input.eventId) ?? [];
+    list.push(delivery);
+    byEvent.set(delivery.input.eventId, list);
+  }
+  const primary = new Set<number>();
+  for (const list of byEvent.values()) {
+    const chosen =
+      list.find(
+        (delivery) => delivery.input.kind === 'event' && lastState(delivery.triage) !== 'Duplicate Ignored',
+      ) ??
+      list.find((delivery) => lastState(delivery.triage) !== 'Duplicate Ignored') ??
+      list[0];
+    if (chosen) primary.add(chosen.index);
+  }
+  return primary;
 }
 
 /** Failed attempts that were retried (the last failure of a caught or failed state was not). */
@@ -375,8 +404,11 @@ async function account(
   let lost = 0;
   let quarantinedKept = 0;
   let inputQuarantined = 0;
+  const primary = primaryDeliveries(deliveries);
   for (const delivery of deliveries) {
-    const outcome = delivery.thrown ? undefined : classify(delivery);
+    const outcome = delivery.thrown
+      ? undefined
+      : classify(delivery, delivery.input.kind === 'malformed' || primary.has(delivery.index));
     delivery.outcome = outcome;
     if (outcome === undefined) {
       lost += 1;
@@ -388,6 +420,13 @@ async function account(
     }
     outcomes[outcome] += 1;
     if (outcome !== 'QUARANTINED') continue;
+    if (delivery.input.kind !== 'malformed' && problems.length < 30) {
+      const caught = delivery.triage?.states.find((visit) => visit.status === 'caught');
+      const failure = caught?.failures.at(-1);
+      problems.push(
+        `input ${delivery.index} (${delivery.input.kind} ${delivery.input.eventId}) quarantined: ${caught?.name ?? '?'} failed with ${failure?.error ?? '?'}: ${(failure?.cause ?? '').slice(0, 200)}`,
+      );
+    }
     if (lastState(delivery.triage) === 'Input Quarantined') inputQuarantined += 1;
     else if (queued.has(delivery.triage?.executionArn)) quarantinedKept += 1;
     else {
@@ -403,27 +442,32 @@ async function account(
   }
   quarantinedKept += kept;
 
-  // Double fixes: a resource changed by more than one delivery or by a redelivery; an event applied twice.
-  const changesByResource = new Map<string, { deliveries: Set<number | undefined>; calls: number }>();
+  // Double fixes: a resource changed for more than one event or outside any remediation; an event applied twice or
+  // remediated by more than one execution (a redelivery that was not refused).
+  const changesByResource = new Map<string, { events: Set<string | undefined>; calls: number }>();
   for (const change of rig.changes) {
-    const entry = changesByResource.get(change.resource) ?? { deliveries: new Set(), calls: 0 };
-    entry.deliveries.add(change.delivery);
+    const entry = changesByResource.get(change.resource) ?? { events: new Set(), calls: 0 };
+    entry.events.add(change.eventId);
     entry.calls += 1;
     changesByResource.set(change.resource, entry);
   }
   const doubleFixed = new Set<string>();
-  for (const [resource, entry] of changesByResource) {
-    const byRedelivery = [...entry.deliveries].some(
-      (index) => index === undefined || deliveries[index]?.input.kind === 'duplicate',
-    );
-    if (entry.deliveries.size > 1 || byRedelivery) doubleFixed.add(resource);
-  }
+  for (const [resource, entry] of changesByResource)
+    if (entry.events.size > 1 || entry.events.has(undefined)) doubleFixed.add(resource);
   const resourceOfEvent = new Map<string, string>();
   for (const delivery of deliveries)
     if (delivery.input.kind === 'event')
       resourceOfEvent.set(delivery.input.eventId, delivery.input.target.id);
   for (const [eventId, applies] of rig.appliesByEvent)
     if (applies > 1) doubleFixed.add(resourceOfEvent.get(eventId) ?? eventId);
+  const executionsByEvent = new Map<string, number>();
+  for (const execution of executions) {
+    const eventId = (execution.input as { eventId?: unknown } | undefined)?.eventId;
+    if (execution.machine === 'remediation' && typeof eventId === 'string')
+      executionsByEvent.set(eventId, (executionsByEvent.get(eventId) ?? 0) + 1);
+  }
+  for (const [eventId, count] of executionsByEvent)
+    if (count > 1) doubleFixed.add(resourceOfEvent.get(eventId) ?? eventId);
   for (const resource of doubleFixed)
     if (problems.length < 20) problems.push(`resource ${resource} was fixed more than once`);
 
@@ -437,11 +481,15 @@ async function account(
   const verifiedAfterApproval: number[] = [];
   for (const delivery of deliveries) {
     if (delivery.input.kind !== 'event') continue;
-    const { scenario, target, eventId } = delivery.input;
     const decide = delivery.triage?.states.find(
       (visit) => visit.name === 'Decide' && visit.status === 'succeeded',
     );
     if (decide) decided.push(decide.endMs - delivery.deliveredAt);
+  }
+  for (const delivery of deliveries) {
+    if (delivery.input.kind === 'malformed' || !primary.has(delivery.index)) continue;
+    const change = delivery.input.kind === 'event' ? delivery.input : delivery.input.original;
+    const { scenario, target, eventId } = change;
     if (delivery.outcome === 'VERIFIED') {
       if (!scenario.readsBackFixed?.(rig.account, target)) {
         fixedButNotReadBackFixed += 1;
@@ -489,7 +537,12 @@ async function account(
       delivery.input.kind === 'duplicate' &&
       ['Start Remediation', 'Duplicate Ignored'].includes(lastState(delivery.triage) ?? ''),
   ).length;
-  const duplicateAlerts = [...rig.alertsByEvent.values()].filter((count) => count > 1).length;
+  const alertedTwice = [...rig.alertsByEvent].filter(([, count]) => count > 1);
+  const duplicateAlerts = alertedTwice.length;
+  for (const [key, count] of alertedTwice.slice(0, 5))
+    problems.push(
+      `event ${key.replace('|', ' alert kind ')} was sent ${count} times (a redelivery alerted again)`,
+    );
 
   const byState = new Map<string, number>();
   const byError = new Map<string, number>();
