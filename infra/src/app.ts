@@ -4,6 +4,7 @@ import { permissionsFor, rollbackPermissionsFor } from '@aisaws/playbooks';
 import { App } from 'cdktn';
 import { resolveArtifacts, workspacePackageDirs } from './config/artifacts.js';
 import type { Environment } from './config/environment.js';
+import { buildFindingRules } from './events/finding-rules.js';
 import { buildEventRules } from './events/rules.js';
 import { MemberStack } from './stacks/member-stack.js';
 import { SecurityStack } from './stacks/security-stack.js';
@@ -22,13 +23,13 @@ interface BuildOptions {
 
 /**
  * One App with, per environment, the security stack `<env>` and one `<env>-member-<account>` stack per member
- * account. The EventBridge rules come from the detection catalog; the member and remediation IAM from the
+ * account. The EventBridge rules come from the detection catalog (plus the GuardDuty / Security Hub finding rules); the member and remediation IAM from the
  * playbooks' declared actions.
  */
 function buildApp(environments: readonly Environment[], options: BuildOptions = {}): App {
   const app = new App({ outdir: options.outdir ?? OUT_DIR, skipValidation: false });
   const packageDirs = workspacePackageDirs(REPO_ROOT);
-  const eventRules = buildEventRules(catalog);
+  const eventRules = [...buildEventRules(catalog), ...buildFindingRules()];
   const playbookActions = permissionsFor();
   const rollbackActions = rollbackPermissionsFor();
   for (const environment of environments) {

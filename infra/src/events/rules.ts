@@ -28,6 +28,8 @@ const NOT_READ_ONLY = new Set(['sts.amazonaws.com GetFederationToken', 'sts.amaz
 type RuleState = 'ENABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 
 interface EventPattern {
+  /** Only on the finding rules: the service that sent the event (`aws.guardduty`, `aws.securityhub`). */
+  readonly source?: readonly string[];
   readonly 'detail-type': readonly string[];
   readonly detail: Readonly<Record<string, unknown>>;
 }

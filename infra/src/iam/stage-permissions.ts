@@ -115,6 +115,13 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
           actions: ['dynamodb:UpdateItem'],
           resources: [names.tableArn('state')],
         },
+        {
+          // One fix per resource + playbook: a conditional PutItem of `fix#…`, and GetItem of its holder.
+          sid: 'ClaimOneFixPerResource',
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          resources: [names.tableArn('state')],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['fix#*'] } },
+        },
       ];
     case 'remediation':
       return [

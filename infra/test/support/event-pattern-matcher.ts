@@ -1,6 +1,6 @@
 /**
  * A small, honest EventBridge pattern matcher for the subset the infra emits and a little more, so a test can tell
- * a real event from a near miss: exact value lists (any element of an array field may match), `{"prefix": …}`,
+ * a real event from a near miss: exact value lists (any element of an array field may match), `{"prefix": …}`, `{"anything-but": [strings]}`,
  * `{"exists": …}`, nested objects and `$or`. Anything else throws instead of guessing.
  */
 
@@ -32,6 +32,17 @@ function matchesOne(condition: Json, value: Json | undefined): boolean {
     }
     if (operator === 'exists' && typeof condition.exists === 'boolean')
       return (value !== undefined) === condition.exists;
+    // anything-but with a list of strings: the field must be present and none of its values listed.
+    const excluded = condition['anything-but'];
+    if (
+      operator === 'anything-but' &&
+      Array.isArray(excluded) &&
+      excluded.every((v) => typeof v === 'string')
+    ) {
+      if (value === undefined) return false;
+      const candidates = Array.isArray(value) ? value : [value];
+      return candidates.every((candidate) => !(excluded as Json[]).includes(candidate));
+    }
     throw new UnsupportedPatternError(JSON.stringify(condition));
   }
   throw new UnsupportedPatternError(JSON.stringify(condition));
@@ -46,7 +57,11 @@ function matchesPattern(pattern: Record<string, Json>, event: Record<string, Jso
     }
     const value = event[key];
     if (Array.isArray(condition)) return condition.some((one) => matchesOne(one, value));
-    if (isObject(condition)) return isObject(value) && matchesPattern(condition, value);
+    // An array of objects (Security Hub's `detail.findings`): some element must match the nested pattern.
+    if (isObject(condition))
+      return Array.isArray(value)
+        ? value.some((element) => isObject(element) && matchesPattern(condition, element))
+        : isObject(value) && matchesPattern(condition, value);
     throw new UnsupportedPatternError(`${key}: ${JSON.stringify(condition)}`);
   });
 }

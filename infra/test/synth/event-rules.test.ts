@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { catalog } from '@aisaws/core/detections';
 import { CloudTrailRecordSchema } from '@aisaws/core/schemas';
+import { instanceCredentialExfiltration, securityHubBucketControlFailed } from '@aisaws/testing/fixtures';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { REPO_ROOT } from '../../src/app.js';
 import { isReadOnlyEvent, isRoutedLive, MAX_PATTERN_LENGTH } from '../../src/events/rules.js';
@@ -193,7 +194,10 @@ describe('EventBridge rules generated from the detection catalog', () => {
   });
 
   it('uses the read-only state only for rules that list a read-only trigger', () => {
-    for (const rule of rules.filter((r) => !r.name.endsWith('-principal-types'))) {
+    const cloudTrailRules = rules.filter(
+      (r) => !r.name.endsWith('-principal-types') && !/-(?:guardduty|securityhub)-findings$/.test(r.name),
+    );
+    for (const rule of cloudTrailRules) {
       const detail = rule.pattern.detail as { eventSource: string[]; eventName: string[] };
       const hasRead = detail.eventName.some((name) => isReadOnlyEvent(detail.eventSource[0] as string, name));
       expect(rule.state).toBe(hasRead ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED');
@@ -267,4 +271,46 @@ describe('EventBridge rules and the detection fixtures of core', () => {
         );
     },
   );
+});
+
+describe('EventBridge rules for GuardDuty and Security Hub findings', () => {
+  let rules: SynthesizedRule[];
+
+  beforeAll(() => {
+    const stack = synthStacks([testEnvironment({ name: 'findings' })]).get('findings');
+    if (!stack) throw new Error('no findings stack');
+    rules = resourcesOf(stack, 'aws_cloudwatch_event_rule').map((rule) => ({
+      name: String(rule.name),
+      state: String(rule.state),
+      pattern: JSON.parse(String(rule.event_pattern)),
+    }));
+  });
+
+  const matched = (event: unknown) =>
+    rules.filter((rule) => matchesPattern(rule.pattern, event as Record<string, Json>)).map((r) => r.name);
+
+  it('routes an active GuardDuty finding and a failed Security Hub control to exactly one rule each', () => {
+    expect(matched(instanceCredentialExfiltration('web-app'))).toEqual([
+      expect.stringMatching(/-guardduty-findings$/),
+    ]);
+    expect(matched(securityHubBucketControlFailed('reports'))).toEqual([
+      expect.stringMatching(/-securityhub-findings$/),
+    ]);
+  });
+
+  it('drops sample and archived GuardDuty findings at EventBridge', () => {
+    expect(matched(instanceCredentialExfiltration('web-app', { sample: true }))).toEqual([]);
+    expect(matched(instanceCredentialExfiltration('web-app', { archived: true }))).toEqual([]);
+  });
+
+  it("drops archived, resolved and AISAWS's own Security Hub findings at EventBridge", () => {
+    const variant = (change: (finding: Record<string, unknown>) => void) => {
+      const event = securityHubBucketControlFailed('reports');
+      change(event.detail.findings[0] as unknown as Record<string, unknown>);
+      return event;
+    };
+    expect(matched(variant((f) => Object.assign(f, { RecordState: 'ARCHIVED' })))).toEqual([]);
+    expect(matched(variant((f) => Object.assign(f, { Workflow: { Status: 'RESOLVED' } })))).toEqual([]);
+    expect(matched(variant((f) => Object.assign(f, { ProductName: 'AISAWS' })))).toEqual([]);
+  });
 });

@@ -14,6 +14,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventNotFoundError, InvalidEventStatusError } from './errors.js';
+import { claimFix, fixClaimKey } from './fix-claims.js';
 import { rateLimitWindow, resourceFixesWindow, tryConsumeSlot } from './rate-limit.js';
 import { readResourceTags } from './resource-tags.js';
 
@@ -37,6 +38,7 @@ const METRIC = Object.freeze({
   circuitBreaker: 'CircuitBreakerTripped',
   loopBreaker: 'LoopBreakerTripped',
   duplicate: 'DuplicateDecisions',
+  duplicateFix: 'DuplicateFixesLogged',
 });
 
 const DECIDABLE = new Set(['RECEIVED', 'SCORED']);
@@ -72,6 +74,30 @@ async function decideWithContext(
   const resourceTags = arn ? await readResourceTags(arn, deps.tagging, logger) : {};
 
   const decision = decide(event, deps.policy, { resourceTags, autoRemediationsInWindow: 0, now });
+  if (decision.action !== 'AUTO_REMEDIATE' && decision.action !== 'HUMAN_APPROVAL') return decision;
+
+  // One fix per resource + playbook in the window, whichever event (finding or CloudTrail call) claims it first.
+  const resource = event.detections.find((hit) => hit.id === decision.detectionId)?.resource;
+  if (resource && decision.playbook) {
+    const { windowMinutes: dedupeMinutes } = deps.policy.deduplication;
+    const key = fixClaimKey(resource, decision.playbook);
+    const changedAt = Date.parse(event.summary.eventTime ?? event.receivedAt);
+    const claimant = {
+      eventId: event.eventId,
+      kind: event.finding ? ('finding' as const) : ('cloudtrail' as const),
+      changedAtMs: Number.isNaN(changedAt) ? now.getTime() : changedAt,
+    };
+    const claim = await claimFix(key, claimant, now, dedupeMinutes, deps.stateTable, documents);
+    if (!claim.claimed) {
+      metrics.addMetric(METRIC.duplicateFix, 'Count', 1);
+      logger.info('fix already claimed by another event: logged only', { key, byEventId: claim.byEventId });
+      return {
+        ...decision,
+        action: 'LOG_ONLY',
+        reason: `logged only: ${decision.playbook} on ${resource.type} ${resource.id} is already handled by event ${claim.byEventId} (claimed ${claim.claimedAt}, one fix per resource and playbook within ${dedupeMinutes} min); it would have been ${decision.action}: ${decision.reason}`,
+      };
+    }
+  }
   if (decision.action !== 'AUTO_REMEDIATE') return decision;
 
   const { maxAutoRemediations, windowMinutes, perResource } = deps.policy.rateLimit;

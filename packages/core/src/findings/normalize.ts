@@ -66,11 +66,13 @@ function ignoredBecause(flags: {
   sample: boolean;
   archived: boolean;
   where: string;
+  closed?: string;
 }): string | null {
   if (flags.ours)
     return `published by AISAWS itself (${flags.where}): never acted on, so AISAWS cannot loop on its own output`;
   if (flags.sample) return `a sample finding (${flags.where}): generated for testing, never acted on`;
   if (flags.archived) return `an archived finding (${flags.where}): suppressed by its owner, never acted on`;
+  if (flags.closed) return flags.closed;
   return null;
 }
 
@@ -393,6 +395,19 @@ function controlIdOf(finding: AsffFinding): string | undefined {
   return match?.[1];
 }
 
+/** A control that passed, or a finding its owner resolved or suppressed: there is nothing left to act on. */
+function closedBecause(finding: AsffFinding): { closed?: string } {
+  const compliance = finding.Compliance?.Status;
+  if (compliance && compliance !== 'FAILED' && compliance !== 'WARNING')
+    return {
+      closed: `a control check that did not fail (Compliance.Status = ${compliance}): nothing to act on`,
+    };
+  const workflow = finding.Workflow?.Status;
+  if (workflow === 'RESOLVED' || workflow === 'SUPPRESSED')
+    return { closed: `a finding its owner set to ${workflow} (Workflow.Status): never acted on` };
+  return {};
+}
+
 /** The GuardDuty finding id inside a GuardDuty ASFF `Id` (`arn:aws:guardduty:…:detector/…/finding/<id>`). */
 const guardDutyIdFromArn = (id: string): string | undefined => /\/finding\/([^/]+)$/.exec(id)?.[1];
 
@@ -423,6 +438,7 @@ function asffToSignal(finding: AsffFinding): SecuritySignal {
     type: (guardDuty ? guardDutyTypeFromAsff(types) : undefined) ?? types[0] ?? finding.GeneratorId,
     generatorId: finding.GeneratorId,
     ...(controlId ? { controlId } : {}),
+    ...(finding.Compliance?.Status ? { compliance: finding.Compliance.Status } : {}),
     title: finding.Title,
     description: finding.Description,
     severity: { label, normalized, original: severity.Original ?? String(severity.Normalized ?? label) },
@@ -433,6 +449,7 @@ function asffToSignal(finding: AsffFinding): SecuritySignal {
       ours,
       sample,
       archived: finding.RecordState === 'ARCHIVED',
+      ...closedBecause(finding),
       where: ours
         ? `ProductName ${finding.ProductName ?? '-'}, GeneratorId ${finding.GeneratorId}`
         : sample

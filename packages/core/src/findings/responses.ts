@@ -25,8 +25,9 @@ interface FindingResponse {
 
 const gd = (signal: SecuritySignal, pattern: RegExp): boolean =>
   signal.productName === 'GuardDuty' && pattern.test(signal.type);
+/** A failed Security Hub control check with one of these ids. */
 const control = (signal: SecuritySignal, ids: readonly string[]): boolean =>
-  signal.controlId !== undefined && ids.includes(signal.controlId);
+  signal.controlId !== undefined && signal.compliance === 'FAILED' && ids.includes(signal.controlId);
 
 const ROLE_CREDENTIAL_TYPES =
   /^UnauthorizedAccess:IAMUser\/(?:InstanceCredentialExfiltration\.(?:OutsideAWS|InsideAWS)|MaliciousIPCaller(?:\.Custom)?)$/;

@@ -77,6 +77,19 @@ const CentralizedRootAccessSchema = z.strictObject({
     .optional(),
 });
 
+const DeduplicationSchema = z.strictObject({
+  /**
+   * One fix per resource + playbook in this window: a GuardDuty or Security Hub finding and the CloudTrail call
+   * behind the same change (or two findings about it) lead to one remediation; the later ones are logged only.
+   */
+  windowMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(60),
+});
+
 const PolicyShape = z.strictObject({
   thresholds: ThresholdsSchema.prefault({}),
   /** A safe, reversible playbook is applied automatically at HIGH risk too (DESIGN §1). */
@@ -88,6 +101,7 @@ const PolicyShape = z.strictObject({
   rateLimit: RateLimitSchema.prefault({}),
   /** Fixes that need a root session (deleting a root access key); off by default: those detections are ALERT. */
   centralizedRootAccess: CentralizedRootAccessSchema.prefault({}),
+  deduplication: DeduplicationSchema.prefault({}),
   approvalTimeoutMinutes: z
     .number()
     .int()

@@ -25,6 +25,8 @@ const SecuritySignalSchema = z.strictObject({
   generatorId: z.string(),
   /** Security Hub control id (`S3.8`) when the finding is a failed control check. */
   controlId: z.string().optional(),
+  /** ASFF Compliance.Status of a control finding (`FAILED`, `PASSED`, `WARNING`, `NOT_AVAILABLE`). */
+  compliance: z.string().optional(),
   title: z.string(),
   description: z.string(),
   severity: z.strictObject({

@@ -45,7 +45,8 @@ const STATE_TABLE: TableDefinition = Object.freeze({
   partitionKey: Object.freeze({ name: 'pk', type: 'S' }),
   ttlAttribute: 'expiresAt',
   pointInTimeRecovery: false,
-  description: 'Counters and once-only markers: ratelimit#<window start>, approval#<sha256(taskToken)>.',
+  description:
+    'Counters and once-only markers: ratelimit#<window start>, approval#<sha256(taskToken)>, fix#<playbook>#<resource> (one fix per resource + playbook in the dedupe window).',
 });
 
 const IDEMPOTENCY_TABLE: TableDefinition = Object.freeze({
@@ -76,6 +77,8 @@ const KEY_PREFIX = Object.freeze({
   rateLimit: 'ratelimit#',
   resourceFixes: 'fixes#',
   approval: 'approval#',
+  /** One fix per resource + playbook in the dedupe window: `fix#<playbook>#<account>#<type>#<id>`. */
+  fixClaim: 'fix#',
 });
 
 /** Epoch seconds `days` after `now`: the value of a TTL attribute. */

@@ -138,6 +138,17 @@ describe('Security Hub Findings - Imported (ASFF) → security signal', () => {
     expect(decisionFor(signal, 0.99).decision.action).toBe('LOG_ONLY');
   });
 
+  it('never acts on a passed control check or a resolved / suppressed finding', () => {
+    const event = fixture('securityhub-s3-8-block-public-access') as {
+      detail: { findings: Record<string, unknown>[] };
+    };
+    const finding = event.detail.findings[0] as Record<string, unknown>;
+    const passed = parseFinding({ ...finding, Compliance: { Status: 'PASSED', SecurityControlId: 'S3.8' } });
+    const resolved = parseFinding({ ...finding, Workflow: { Status: 'RESOLVED' } });
+    expect(passed.success && passed.signal.ignoredBecause).toMatch(/Compliance\.Status = PASSED/);
+    expect(resolved.success && resolved.signal.ignoredBecause).toMatch(/set to RESOLVED/);
+  });
+
   it('reads one finding from an `aws guardduty get-findings` / `aws securityhub get-findings` export', () => {
     const gd = parseFinding(fixture('guardduty-bitcoin-tool-dns').detail);
     const asff = parseFinding(
