@@ -52,6 +52,7 @@ describe('parsePolicy', () => {
         perResource: { maxAutoRemediations: 3, windowMinutes: 60 },
       },
       centralizedRootAccess: { enabled: false },
+      deduplication: { windowMinutes: 60 },
       approvalTimeoutMinutes: 60,
     });
     expect(DEFAULT_POLICY).toEqual(policy);
