@@ -1,10 +1,12 @@
 import { restoreManagementEvents, startLogging } from './playbooks/cloudtrail.js';
 import { recreateTrail } from './playbooks/cloudtrail-recreate.js';
+import { isolateInstance } from './playbooks/ec2-isolation.js';
 import { revokeWorldOpenIngress } from './playbooks/ec2-security-group.js';
 import { makeAmiPrivate, makeSnapshotPrivate } from './playbooks/ec2-sharing.js';
 import { deactivateAccessKey, detachAdminPolicy } from './playbooks/iam.js';
 import { deleteInlineAdminPolicy } from './playbooks/iam-inline.js';
 import { deleteRootAccessKey } from './playbooks/iam-root.js';
+import { revokeRoleSessions } from './playbooks/iam-sessions.js';
 import { cancelKeyDeletion } from './playbooks/kms.js';
 import { removePublicPermission, requireUrlAuth } from './playbooks/lambda.js';
 import { enableDetector, recreateDetector, startRecorder } from './playbooks/monitoring.js';
@@ -41,6 +43,8 @@ const PLAYBOOK_IMPLEMENTATIONS: readonly Playbook[] = Object.freeze([
   recreateAnalyzer,
   recreateTrail,
   deleteRootAccessKey,
+  revokeRoleSessions,
+  isolateInstance,
 ]);
 
 const { getPlaybookImplementation, permissionsFor, rollbackPermissionsFor } =

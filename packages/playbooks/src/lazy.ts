@@ -43,6 +43,8 @@ const PLAYBOOK_LOADERS: Readonly<Record<string, () => Promise<Playbook>>> = Obje
     import('./playbooks/cloudtrail-recreate.js').then((m) => m.recreateTrail),
   'accessanalyzer.recreate-analyzer': () =>
     import('./playbooks/security-services.js').then((m) => m.recreateAnalyzer),
+  'iam.revoke-role-sessions': () => import('./playbooks/iam-sessions.js').then((m) => m.revokeRoleSessions),
+  'ec2.isolate-instance': () => import('./playbooks/ec2-isolation.js').then((m) => m.isolateInstance),
 });
 
 /** The ids the lazy table can load. */

@@ -96,6 +96,8 @@ function guardDutyAccessKeyResource(finding: GuardDutyFinding): SignalResource {
       id: userName,
       details: {
         roleName: userName,
+        // iam.revoke-role-sessions verifies that its deny covers sessions issued up to the finding's last update.
+        observedAt: isoTime(finding.updatedAt),
         ...(accessKeyId ? { accessKeyId } : {}),
         ...(principalId ? { principalId } : {}),
       },
@@ -338,7 +340,11 @@ function asffResource(finding: AsffFinding, resource: AsffResource): SignalResou
           ...base,
           type: 'AWS::IAM::Role',
           id: principal,
-          details: { roleName: principal, ...(accessKeyId ? { accessKeyId } : {}) },
+          details: {
+            roleName: principal,
+            observedAt: isoTime(finding.UpdatedAt),
+            ...(accessKeyId ? { accessKeyId } : {}),
+          },
         };
       if (!accessKeyId)
         return fail(

@@ -267,6 +267,28 @@ const PLAYBOOKS: readonly PlaybookDescriptor[] = Object.freeze([
     rollback:
       'None: forward-only. AISAWS never deletes an analyzer; a person does it by hand if they mean it.',
   }),
+  definePlaybook({
+    id: 'iam.revoke-role-sessions',
+    title: "Revoke the role's sessions issued before now",
+    resourceType: 'AWS::IAM::Role',
+    safety: 'disruptive',
+    defaultMode: 'approve',
+    description:
+      "Adds the inline policy AISAWSRevokeOlderSessions to the role: a Deny of every action for sessions whose aws:TokenIssueTime is before the revocation time, so stolen temporary credentials stop working while new sessions (the instance's own, after it refreshes) keep working.",
+    rollback:
+      'Puts back the AISAWSRevokeOlderSessions inline policy read before the fix, or deletes it if there was none.',
+  }),
+  definePlaybook({
+    id: 'ec2.isolate-instance',
+    title: 'Isolate the instance and keep its disks for forensics',
+    resourceType: 'AWS::EC2::Instance',
+    safety: 'disruptive',
+    defaultMode: 'approve',
+    description:
+      "Moves every network interface of the instance to the VPC's quarantine security group (aisaws-quarantine, no inbound and no outbound rule) and snapshots its EBS volumes, tagged for forensics. Never stops or terminates it.",
+    rollback:
+      'Puts back the security groups each network interface had before the fix; the forensic snapshots are kept.',
+  }),
 ]);
 
 export type { PlaybookDescriptor };
