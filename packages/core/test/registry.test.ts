@@ -8,6 +8,7 @@ import {
   INFORMATIONAL_SEVERITY,
   isInformational,
 } from '../src/detections/index.js';
+import { FINDING_RESPONSES } from '../src/findings/index.js';
 import { PLAYBOOKS } from '../src/playbooks/index.js';
 import { CloudTrailRecordSchema } from '../src/schemas/index.js';
 import type { DetectionHit } from '../src/schemas/stages.js';
@@ -175,8 +176,11 @@ describe('catalog invariants', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('uses every playbook descriptor from at least one detection', () => {
-    const used = new Set(DETECTIONS.flatMap((d) => [d.playbook, ...(d.otherPlaybooks ?? [])]));
+  it('uses every playbook descriptor from at least one detection or finding response', () => {
+    const used = new Set([
+      ...DETECTIONS.flatMap((d) => [d.playbook, ...(d.otherPlaybooks ?? [])]),
+      ...FINDING_RESPONSES.map((response) => response.playbook),
+    ]);
     expect(PLAYBOOKS.map((p) => p.id).filter((id) => !used.has(id))).toEqual([]);
   });
 });

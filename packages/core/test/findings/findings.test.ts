@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import {
   FINDING_LIMITS,
+  FINDING_RESPONSES,
   isFindingEvent,
   parseFinding,
   parseFindingEvent,
@@ -318,5 +319,20 @@ describe('hostile findings: a clear error naming the field, nothing acted on', (
     expect(isFindingEvent(fixture('guardduty-port-probe'))).toBe(true);
     expect(isFindingEvent({ 'detail-type': 'AWS API Call via CloudTrail' })).toBe(false);
     expect(isFindingEvent(null)).toBe(false);
+  });
+});
+
+describe('FINDING_RESPONSES', () => {
+  it('names only playbooks core describes, with the resource type the playbook acts on', async () => {
+    const { getPlaybook } = await import('../../src/playbooks/index.js');
+    for (const response of FINDING_RESPONSES) {
+      if (response.playbook === null) continue;
+      expect({ id: response.id, known: getPlaybook(response.playbook) !== undefined }).toEqual({
+        id: response.id,
+        known: true,
+      });
+    }
+    expect(getPlaybook('iam.revoke-role-sessions')?.resourceType).toBe('AWS::IAM::Role');
+    expect(getPlaybook('ec2.isolate-instance')?.resourceType).toBe('AWS::EC2::Instance');
   });
 });
