@@ -1,3 +1,5 @@
+export type { CloudTrailLogObject } from './cloudtrail-bucket.js';
+export { cloudTrailLogBytes, cloudTrailLogKey, putCloudTrailLogObject } from './cloudtrail-bucket.js';
 export type { RunningDynalite } from './dynalite.js';
 export { startDynalite } from './dynalite.js';
 export type { EmulatorEndpoints, FakeLambdaContext } from './lambda-invocation.js';
