@@ -38,7 +38,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEnvironments, STAGES, type Stage } from '../infra/src/config/environment.js';
 import { namesFor } from '../infra/src/config/naming.js';
-import { lambdaEnvironment } from '../infra/src/stacks/lambda-environment.js';
+import { backtestLambdaEnvironment, lambdaEnvironment } from '../infra/src/stacks/lambda-environment.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ZIP_BUDGET_BYTES = 400 * 1024;
@@ -124,6 +124,17 @@ if (!devEnvironment) throw new Error('bench-lambda: infra/environments has no de
 const names = namesFor(devEnvironment);
 
 function environmentOf(lambda: LambdaPackage): Record<string, string> {
+  // The backtest Lambda is no triage/remediation stage: it gets the environment the infra gives it.
+  if (lambda.name === 'lambda-backtest')
+    return {
+      PATH: process.env.PATH ?? '',
+      ...runtimeVariables(names.functionName('backtest')),
+      ...backtestLambdaEnvironment({
+        environmentName: devEnvironment?.name ?? 'dev',
+        names,
+        policyJson: JSON.stringify(devEnvironment?.policy ?? {}),
+      }),
+    };
   return {
     PATH: process.env.PATH ?? '',
     ...runtimeVariables(names.functionName(lambda.stage)),

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { catalog } from '@aisaws/core/detections';
 import { permissionsFor, rollbackPermissionsFor } from '@aisaws/playbooks';
 import { App } from 'cdktn';
-import { resolveArtifacts, workspacePackageDirs } from './config/artifacts.js';
+import { resolveArtifacts, resolveBacktestArtifact, workspacePackageDirs } from './config/artifacts.js';
 import type { Environment } from './config/environment.js';
 import { buildFindingRules } from './events/finding-rules.js';
 import { buildEventRules } from './events/rules.js';
@@ -40,6 +40,7 @@ function buildApp(environments: readonly Environment[], options: BuildOptions = 
       playbookActions,
       rollbackActions,
       workflowsDir: WORKFLOWS_DIR,
+      backtestArtifact: resolveBacktestArtifact(environment, packageDirs),
     });
     for (const account of environment.accounts.members)
       new MemberStack(app, `${environment.name}-member-${account}`, {

@@ -64,8 +64,28 @@ function resolveArtifacts(
   return Object.freeze(Object.fromEntries(entries) as Record<Stage, LambdaArtifact>);
 }
 
+/** The backtest Lambda's artifact (`@aisaws/lambda-backtest`), when the environment has a backtest. */
+function resolveBacktestArtifact(
+  environment: Environment,
+  packageDirs: ReadonlyMap<string, string>,
+): Omit<LambdaArtifact, 'stage'> | undefined {
+  if (environment.backtest === undefined) return undefined;
+  const packageName = '@aisaws/lambda-backtest';
+  const dir = packageDirs.get(packageName);
+  if (dir === undefined)
+    throw new ArtifactResolutionError(
+      `environment ${environment.name}: ${packageName} is not a workspace package`,
+    );
+  const { version } = environment.backtest.lambda;
+  return Object.freeze({
+    packageName,
+    version,
+    path: `${dir}/dist/${artifactFileName(packageName, version)}`,
+  });
+}
+
 /** The artifact path as Terraform sees it from the stack folder: relative, so the output is machine-independent. */
-const artifactPathFromStack = (artifact: LambdaArtifact): string =>
+const artifactPathFromStack = (artifact: Pick<LambdaArtifact, 'path'>): string =>
   `${STACK_DIR_TO_REPO_ROOT}/${artifact.path}`;
 
 export type { LambdaArtifact };
@@ -74,5 +94,6 @@ export {
   artifactFileName,
   artifactPathFromStack,
   resolveArtifacts,
+  resolveBacktestArtifact,
   workspacePackageDirs,
 };

@@ -63,6 +63,36 @@ const LambdasSchema = z
     }
   });
 
+/**
+ * The backtest (optional): a Distributed Map over the organisation's CloudTrail bucket, scanning past logs with the
+ * backtest Lambda (detect, score, decide; never remediate) and writing findings to the archive bucket.
+ */
+const BacktestSchema = z.strictObject({
+  /** The bucket the organisation trail delivers to (its policy must let the backtest roles read, see README). */
+  cloudTrailBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  /** Key prefix the backtest may list and read; an execution's `prefix` must lie under it. */
+  cloudTrailPrefix: z
+    .string()
+    .regex(
+      /^(?:[\w!.'()-]+\/)*$/,
+      'must be empty or key folders ending in "/", e.g. AWSLogs/ or AWSLogs/o-abc/',
+    )
+    .default('AWSLogs/'),
+  /** The trail's KMS key, when its log files are SSE-KMS encrypted (the Lambda then needs kms:Decrypt on it). */
+  cloudTrailKmsKeyArn: z
+    .string()
+    .regex(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN')
+    .optional(),
+  /** The backtest Lambda's artifact (`@aisaws/lambda-backtest`). */
+  lambda: LambdaArtifactSchema.omit({ package: true, packageDir: true }),
+  /** Log objects per batch (one Lambda invocation); CloudTrail files are a few MiB each. */
+  objectsPerBatch: z.number().int().min(1).max(1000).default(20),
+  /** Child executions (batches) at once: bounds the Lambda concurrency and the S3 request rate. */
+  maxConcurrency: z.number().int().min(1).max(10_000).default(100),
+  /** Percentage of batches that may fail (after retries) before the run fails. */
+  toleratedFailurePercentage: z.number().min(0).max(100).default(5),
+});
+
 const BackendSchema = z.strictObject({
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
   /** State object key of the security stack, e.g. `aisaws/dev/security.tfstate`; member stacks sit beside it. */
@@ -98,6 +128,7 @@ const EnvironmentSchema = z.strictObject({
   /** Decision policy file, relative to this environment file; validated with core's parsePolicy. */
   policyFile: z.string().min(1),
   lambdas: LambdasSchema,
+  backtest: BacktestSchema.optional(),
   backend: BackendSchema,
   /** Confused-deputy guard on the cross-account role (not a secret; unique per environment). */
   externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of [A-Za-z0-9+=,.@:/_-]'),

@@ -1,8 +1,13 @@
 import type { Environment, Stage } from './environment.js';
 
 type MemberRoleKind = 'remediation' | 'rollback' | 'verification';
-/** A Lambda of AISAWS: one per stage, plus the rollback function (the remediation package, the rollback role). */
-type FunctionKind = Stage | 'rollback';
+/**
+ * A Lambda of AISAWS: one per stage, plus the rollback function (the remediation package, the rollback role) and,
+ * when the environment has a backtest, the backtest function.
+ */
+type FunctionKind = Stage | 'rollback' | 'backtest';
+/** A state machine of AISAWS. */
+type WorkflowKind = 'triage' | 'remediation' | 'backtest';
 
 /**
  * Physical names and ARNs, computed from the environment alone (never read back from AWS), so IAM policies are
@@ -22,8 +27,8 @@ interface Names {
   logGroupArn(name: string): string;
   tableName(logical: string): string;
   tableArn(logical: string): string;
-  stateMachineName(kind: 'triage' | 'remediation'): string;
-  stateMachineArn(kind: 'triage' | 'remediation'): string;
+  stateMachineName(kind: WorkflowKind): string;
+  stateMachineArn(kind: WorkflowKind): string;
   archiveBucketName: string;
   archiveBucketArn: string;
   queueName(kind: 'quarantine' | 'events-dlq'): string;
@@ -84,5 +89,5 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
   };
 }
 
-export type { FunctionKind, MemberRoleKind, Names };
+export type { FunctionKind, MemberRoleKind, Names, WorkflowKind };
 export { namesFor };

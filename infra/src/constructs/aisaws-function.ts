@@ -6,14 +6,13 @@ import { LambdaFunction } from '@cdktn/provider-aws/lib/lambda-function/index.js
 import { Fn } from 'cdktn';
 import { Construct } from 'constructs';
 import { artifactPathFromStack, type LambdaArtifact } from '../config/artifacts.js';
-import type { Stage } from '../config/environment.js';
-import type { Names } from '../config/naming.js';
+import type { FunctionKind, Names } from '../config/naming.js';
 import { type PolicyStatement, policyJson, serviceTrustPolicy } from '../iam/policy-document.js';
 
 interface AisawsFunctionProps {
-  readonly stage: Stage;
+  readonly stage: FunctionKind;
   readonly names: Names;
-  readonly artifact: LambdaArtifact;
+  readonly artifact: Pick<LambdaArtifact, 'packageName' | 'version' | 'path'>;
   readonly statements: readonly PolicyStatement[];
   readonly environment: Readonly<Record<string, string>>;
   readonly keyArn: string;

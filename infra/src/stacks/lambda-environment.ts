@@ -84,5 +84,24 @@ function lambdaEnvironment(stage: Stage, inputs: LambdaEnvironmentInputs): Recor
   return { ...commonVariables(stage, inputs), ...stageVariables(stage, inputs) };
 }
 
+/** Where the backtest writes in the archive bucket: findings as JSON Lines, and the Map's ResultWriter files. */
+const BACKTEST_FINDINGS_PREFIX = 'backtest/findings/';
+const BACKTEST_RUNS_PREFIX = 'backtest/runs';
+
+/** The backtest Lambda's variables (named as packages/lambda-backtest/src/env.ts parses them). */
+function backtestLambdaEnvironment(
+  inputs: Pick<LambdaEnvironmentInputs, 'environmentName' | 'names' | 'policyJson'>,
+): Record<string, string> {
+  return {
+    AISAWS_ENVIRONMENT: inputs.environmentName,
+    POWERTOOLS_SERVICE_NAME: 'aisaws-backtest',
+    POWERTOOLS_METRICS_NAMESPACE: 'AISAWS',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    FINDINGS_BUCKET: inputs.names.archiveBucketName,
+    FINDINGS_PREFIX: BACKTEST_FINDINGS_PREFIX,
+    POLICY_JSON: inputs.policyJson,
+  };
+}
+
 export type { LambdaEnvironmentInputs };
-export { lambdaEnvironment };
+export { BACKTEST_FINDINGS_PREFIX, BACKTEST_RUNS_PREFIX, backtestLambdaEnvironment, lambdaEnvironment };

@@ -32,14 +32,16 @@ import type { Construct } from 'constructs';
 import type { LambdaArtifact } from '../config/artifacts.js';
 import { type Environment, STAGES, type Stage } from '../config/environment.js';
 import { lambdaSizing, STAGE_DEFAULTS } from '../config/lambda-sizing.js';
-import { type Names, namesFor } from '../config/naming.js';
+import { type Names, namesFor, type WorkflowKind } from '../config/naming.js';
 import { AisawsFunction } from '../constructs/aisaws-function.js';
 import type { EventRuleSpec } from '../events/rules.js';
+import { backtestFunctionStatements, backtestWorkflowStatements } from '../iam/backtest-permissions.js';
 import { type PolicyStatement, policyJson, serviceTrustPolicy } from '../iam/policy-document.js';
 import { rollbackRoleStatements, stageStatements } from '../iam/stage-permissions.js';
+import { applyBacktestSettings } from '../workflows/backtest-settings.js';
 import { loadWorkflowDefinition } from '../workflows/definition.js';
 import { statementsForDefinition } from '../workflows/permissions.js';
-import { lambdaEnvironment } from './lambda-environment.js';
+import { BACKTEST_RUNS_PREFIX, backtestLambdaEnvironment, lambdaEnvironment } from './lambda-environment.js';
 
 interface SecurityStackProps {
   readonly environment: Environment;
@@ -49,8 +51,10 @@ interface SecurityStackProps {
   readonly playbookActions: readonly string[];
   /** The playbooks' rollback actions (`rollbackPermissionsFor()`): the rollback role's, and only its. */
   readonly rollbackActions: readonly string[];
-  /** Folder of triage.asl.json and remediation.asl.json. */
+  /** Folder of triage.asl.json, remediation.asl.json and backtest.asl.json. */
   readonly workflowsDir: string;
+  /** The backtest Lambda's artifact, when the environment has a backtest. */
+  readonly backtestArtifact?: Pick<LambdaArtifact, 'packageName' | 'version' | 'path'>;
 }
 
 /**
@@ -366,6 +370,17 @@ class SecurityStack extends TerraformStack {
 
     createAlarms(this, names, topic.arn, [...STAGES], ['quarantine', 'events-dlq']);
 
+    const backtestRoles = props.backtestArtifact
+      ? createBacktest(this, {
+          names,
+          environment,
+          keyArn: key.arn,
+          artifact: props.backtestArtifact,
+          workflowsDir: props.workflowsDir,
+          dependsOn: [archive],
+        })
+      : [];
+
     key.policy = policyJson(
       keyPolicyStatements(names, [
         ...STAGES.map((stage) => this.functions[stage].role.arn),
@@ -373,6 +388,7 @@ class SecurityStack extends TerraformStack {
         triageWorkflowRole.arn,
         remediationWorkflowRole.arn,
         targetRole.arn,
+        ...backtestRoles.map((role) => role.arn),
       ]),
     );
 
@@ -535,6 +551,13 @@ function createArchiveBucket(
         noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
       },
       {
+        id: 'backtest',
+        status: 'Enabled',
+        filter: [{ prefix: 'backtest/' }],
+        expiration: [{ days: environment.archive.expirationDays }],
+        noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+      },
+      {
         id: 'abort-incomplete-uploads',
         status: 'Enabled',
         filter: [{ prefix: '' }],
@@ -573,11 +596,13 @@ interface StateMachineProps {
   readonly type: 'STANDARD' | 'EXPRESS';
   readonly definition: string;
   readonly dependsOn: readonly ITerraformDependable[];
+  /** What the role needs beyond the Task integrations of the definition (e.g. a Distributed Map's S3 access). */
+  readonly statements?: readonly PolicyStatement[];
 }
 
 function createStateMachine(
   scope: Construct,
-  kind: 'triage' | 'remediation',
+  kind: WorkflowKind,
   props: StateMachineProps,
 ): { machine: SfnStateMachine; role: IamRole } {
   const { names } = props;
@@ -593,6 +618,7 @@ function createStateMachine(
   });
   const statements: PolicyStatement[] = [
     ...statementsForDefinition(props.definition, { region: names.region, account: names.account }),
+    ...(props.statements ?? []),
     // Queue and table are encrypted with the AISAWS key.
     { sid: 'UseAisawsKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.keyArn] },
     { sid: 'VendedLogsDeliveryNoResourceLevel', actions: LOG_DELIVERY_ACTIONS, resources: ['*'] },
@@ -622,6 +648,59 @@ function createStateMachine(
     dependsOn: [...props.dependsOn, policy],
   });
   return { machine, role };
+}
+
+interface BacktestProps {
+  readonly names: Names;
+  readonly environment: Environment;
+  readonly keyArn: string;
+  readonly artifact: Pick<LambdaArtifact, 'packageName' | 'version' | 'path'>;
+  readonly workflowsDir: string;
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/**
+ * The backtest: its Lambda (`@aisaws/lambda-backtest`) and the STANDARD state machine of backtest.asl.json, a
+ * Distributed Map over the organisation's CloudTrail bucket. Returns the two roles (they use the AISAWS key).
+ */
+function createBacktest(scope: Construct, props: BacktestProps): IamRole[] {
+  const { names, environment, keyArn } = props;
+  const backtest = environment.backtest;
+  if (!backtest) return [];
+  const fn = new AisawsFunction(scope, 'backtest', {
+    stage: 'backtest',
+    names,
+    artifact: props.artifact,
+    statements: backtestFunctionStatements(names, backtest, keyArn),
+    environment: backtestLambdaEnvironment({
+      environmentName: environment.name,
+      names,
+      policyJson: JSON.stringify(environment.policy),
+    }),
+    keyArn,
+    logRetentionDays: environment.logRetentionDays,
+    memoryMb: backtest.lambda.memoryMb ?? 1024,
+    timeoutSeconds: backtest.lambda.timeoutSeconds ?? 300,
+  });
+  const definition = applyBacktestSettings(
+    loadWorkflowDefinition(`${props.workflowsDir}/backtest.asl.json`, {
+      CloudTrailBucketName: backtest.cloudTrailBucket,
+      BacktestFunctionArn: names.aliasArn('backtest'),
+      BacktestResultsBucketName: names.archiveBucketName,
+      BacktestRunsPrefix: BACKTEST_RUNS_PREFIX,
+    }),
+    backtest,
+  );
+  const { role } = createStateMachine(scope, 'backtest', {
+    names,
+    environment,
+    keyArn,
+    type: 'STANDARD',
+    definition,
+    statements: backtestWorkflowStatements(names, backtest),
+    dependsOn: [fn.alias, ...props.dependsOn],
+  });
+  return [fn.role, role];
 }
 
 function createAlarms(

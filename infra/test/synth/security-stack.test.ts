@@ -87,7 +87,9 @@ describe('Security stack of every environment in infra/environments', () => {
         ).toBe(true);
       }
       const aliases = resourcesOf(stack, 'aws_lambda_alias');
-      expect(aliases).toHaveLength(STAGES.length);
+      const environment = environments.find((candidate) => candidate.name === name) as Environment;
+      // Plus the backtest Lambda where the environment has a backtest (dev does, prod does not).
+      expect(aliases).toHaveLength(STAGES.length + (environment.backtest ? 1 : 0));
       expect(aliases.every((alias) => alias.name === 'live')).toBe(true);
     },
   );
@@ -181,6 +183,7 @@ describe('Security stack of every environment in infra/environments', () => {
     expect(lifecycle.rule.map((rule) => rule.id)).toEqual([
       'raw-events',
       'quarantine',
+      'backtest',
       'abort-incomplete-uploads',
     ]);
     const policy = JSON.parse(String(resourcesOf(stack, 'aws_s3_bucket_policy')[0]?.policy));
@@ -302,8 +305,9 @@ describe('Security stack of every environment in infra/environments', () => {
   it('records the resource counts by type (printed for the README)', () => {
     const counts = countsByType(stackOf('dev'));
 
-    expect(counts.aws_lambda_function).toBe(7);
-    expect(counts.aws_sfn_state_machine).toBe(2);
+    // dev has a backtest: its Lambda and its state machine come on top of the seven stages and two workflows.
+    expect(counts.aws_lambda_function).toBe(8);
+    expect(counts.aws_sfn_state_machine).toBe(3);
     expect(counts.aws_dynamodb_table).toBe(4);
     expect(counts.aws_sqs_queue).toBe(2);
     expect(counts.aws_kms_key).toBe(1);

@@ -30,6 +30,10 @@ const messageOf = (error: unknown): string =>
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** True when the error came from the source stream (the connection), not from gunzip or the size check. */
+const isStreamError = (error: unknown, body: Readable): boolean =>
+  body.errored !== null && body.errored === error;
+
 /** The stream's bytes, gunzipped when they start with the gzip magic bytes (not by name), up to `maxBytes`. */
 async function readText(
   body: Readable,
@@ -62,11 +66,11 @@ async function readText(
     if (gzip) await pipeline(Readable.from(stored()), createGunzip(), collect);
     else await collect(stored());
   } catch (error) {
+    const fromSource = isStreamError(error, body);
     body.destroy();
     if (error instanceof LogObjectError) throw error;
-    throw new LogObjectError(
-      `${gzip ? 'gzip data does not decompress' : 'cannot read the object'}: ${messageOf(error)}`,
-    );
+    const what = gzip && !fromSource ? 'gzip data does not decompress' : 'cannot read the object';
+    throw new LogObjectError(`${what}: ${messageOf(error)}`, { cause: error });
   }
   const text = Buffer.concat(chunks, total).toString('utf8');
   return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;

@@ -31,11 +31,17 @@ interface ListOptions {
  */
 const DIGEST_KEY = /(^|\/)CloudTrail-Digest\//;
 
+/** Why an object with this key and size holds no events to read, or undefined when it is to be read. */
+function skipReasonOf(key: string, size: number): S3SkipReason | undefined {
+  if (key.endsWith('/') && size === 0) return 'folder marker';
+  if (DIGEST_KEY.test(key)) return 'CloudTrail digest';
+  if (size === 0) return 'empty';
+  return undefined;
+}
+
 function classify(ref: S3ObjectRef): ListedObject {
-  if (ref.key.endsWith('/') && ref.size === 0) return { kind: 'skipped', reason: 'folder marker', ...ref };
-  if (DIGEST_KEY.test(ref.key)) return { kind: 'skipped', reason: 'CloudTrail digest', ...ref };
-  if (ref.size === 0) return { kind: 'skipped', reason: 'empty', ...ref };
-  return { kind: 'object', ...ref };
+  const reason = skipReasonOf(ref.key, ref.size);
+  return reason === undefined ? { kind: 'object', ...ref } : { kind: 'skipped', reason, ...ref };
 }
 
 /**
@@ -104,4 +110,4 @@ async function openS3Object(
 }
 
 export type { ListedObject, ListOptions, S3ObjectRef, S3SkipReason };
-export { listS3Objects, openS3Object, S3ObjectStreamError };
+export { listS3Objects, openS3Object, S3ObjectStreamError, skipReasonOf };

@@ -5,6 +5,13 @@ export {
   substitutePlaceholders,
   workflowsDirectory,
 } from './definitions.js';
+export type {
+  ChildExecution,
+  DistributedMapRun,
+  DistributedMapSimulationOptions,
+  LocalFunction,
+} from './distributed-map-simulation.js';
+export { DistributedMapSimulationError, simulateDistributedMap } from './distributed-map-simulation.js';
 export type { DecidedEventOptions, PublicBucketEventOptions } from './fixtures.js';
 export { publicBucketAclRecord, publicBucketDecidedEvent, publicBucketEventBridgeEvent } from './fixtures.js';
 export type {
