@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { S3UrlError } from '@aisaws/cloudtrail-s3';
 import { catalog, type DetectionDefinition } from '@aisaws/core/detections';
 import { DEFAULT_POLICY, type Policy, PolicyError, parsePolicy } from '@aisaws/core/policy';
 import { type BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
 import { defaultScorer, type Scorer } from '@aisaws/core/scoring';
+import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { discoverFiles, ScanPathError } from './discover-files.js';
+import { listS3Inputs, S3ListError, splitS3Paths, spoolS3Objects } from '../s3/s3-inputs.js';
+import { discoverFiles, type InputFile, ScanPathError } from './discover-files.js';
 import { createDefaultSyncScorer, createEvaluator, toScanError } from './evaluate.js';
 import { createProgress } from './progress.js';
 import { readInputFile } from './read-input.js';
@@ -81,6 +84,8 @@ interface ScanDeps {
   readonly toolVersion?: string;
   /** Scan start (the events' receivedAt); default now. */
   readonly now?: () => Date;
+  /** Client for `s3://` paths; default one from the environment (credentials, region, AWS_ENDPOINT_URL_S3). */
+  readonly s3?: S3Client;
 }
 
 const messageOf = (error: unknown): string =>
@@ -142,12 +147,24 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
   let options: ScanOptions;
   let policy: Policy;
   let files: Awaited<ReturnType<typeof discoverFiles>>;
+  let s3: S3Client | undefined;
+  let s3Listing: Awaited<ReturnType<typeof listS3Inputs>> = { objects: [], skipped: [] };
   try {
     options = parseOptions(input);
     policy = await loadPolicy(options.policy);
-    files = await discoverFiles(options.paths);
+    const { local, s3: locations } = splitS3Paths(options.paths);
+    files = local.length > 0 ? await discoverFiles(local) : [];
+    if (locations.length > 0) {
+      s3 = deps.s3 ?? new S3Client({});
+      s3Listing = await listS3Inputs(s3, locations);
+    }
   } catch (error) {
-    if (error instanceof ScanUsageError || error instanceof ScanPathError) {
+    if (
+      error instanceof ScanUsageError ||
+      error instanceof ScanPathError ||
+      error instanceof S3UrlError ||
+      error instanceof S3ListError
+    ) {
       io.stderr.write(`aisaws scan: ${error.message}\n`);
       return EXIT_USAGE;
     }
@@ -168,15 +185,45 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
   });
   const reporter = createReporter(options, io, deps);
   const summary = createSummary();
-  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
-  const progress = createProgress(io.stderr, totalBytes, options.progress);
+  const totalBytes =
+    files.reduce((sum, file) => sum + file.size, 0) + s3Listing.objects.reduce((sum, o) => sum + o.size, 0);
+  const progress = createProgress(io.stderr, totalBytes, options.progress, s3Listing.objects.length);
   const onBytes = (bytes: number) => progress.addBytes(bytes);
 
+  /** Local files, then S3 objects (spooled to a temporary file each, and named by their s3:// URL). */
+  async function* inputs(): AsyncGenerator<
+    { file: InputFile; name?: string } | { unreadable: string; name: string }
+  > {
+    for (const file of files) yield { file };
+    if (s3 === undefined) return;
+    for await (const object of spoolS3Objects(s3, s3Listing.objects)) {
+      progress.addObject();
+      if (object.kind === 'unreadable') yield { unreadable: object.error, name: object.ref.name };
+      else yield { file: { path: object.path, size: object.ref.size }, name: object.ref.name };
+    }
+  }
+
   try {
-    for (const file of files) {
+    for await (const input of inputs()) {
       summary.files++;
+      if ('unreadable' in input) {
+        const evaluation = {
+          kind: 'error' as const,
+          error: toScanError({
+            kind: 'error',
+            error: input.unreadable,
+            location: { file: input.name, line: 1 },
+          }),
+        };
+        recordEvaluation(summary, evaluation);
+        const wait = reporter.report(evaluation);
+        if (wait) await wait;
+        continue;
+      }
+      const { file, name } = input;
       for await (const batch of readInputFile(file, { onBytes })) {
-        for (const item of batch) {
+        for (const read of batch) {
+          const item = name === undefined ? read : renamed(read, name);
           if (item.kind === 'skipped') {
             summary.skipped.push({ file: item.file, reason: item.reason });
             continue;
@@ -197,7 +244,7 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
   summary.elapsedMs = performance.now() - startedAt;
   await reporter.finish(summary);
 
-  for (const skipped of summary.skipped)
+  for (const skipped of [...s3Listing.skipped, ...summary.skipped])
     io.stderr.write(`aisaws scan: skipped ${skipped.file}: ${skipped.reason}\n`);
   io.stderr.write(formatSummary(summary));
   if (options.failOn !== undefined && hasLevelAtLeast(summary, options.failOn)) {
@@ -205,6 +252,13 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/** An item read from a spooled S3 object, named by the object's s3:// URL instead of the temporary file. */
+function renamed<T extends { kind: string }>(item: T, name: string): T {
+  if ('location' in item) return { ...item, location: { ...(item.location as object), file: name } };
+  if ('file' in item) return { ...item, file: name };
+  return item;
 }
 
 export type { ScanDeps, ScanIo, ScanOptions, ScanOptionsInput };
