@@ -136,6 +136,20 @@ describe('aisaws scan s3://bucket/prefix (s3rver, gzip CloudTrail log files)', (
     expect(run.stderr).toMatch(/3 files?/);
   });
 
+  it('names S3 objects by their s3:// URI in SARIF', async () => {
+    const stdout = new MemoryStream();
+    await runScan(
+      { paths: [`s3://${BUCKET}/AWSLogs/111122223333/`], format: 'sarif' },
+      { stdout, stderr: new MemoryStream(), cwd: process.cwd() },
+      { now: () => new Date('2026-11-25T00:00:00Z'), s3: s3.client },
+    );
+    const log = JSON.parse(stdout.text()) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const uris = log.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri);
+    expect(uris).toContain(`s3://${BUCKET}/${[...objects.keys()][0]}`);
+  });
+
   it('shows objects and bytes on a terminal only', async () => {
     const onTerminal = await scan({ paths: [`s3://${BUCKET}/AWSLogs/`], format: 'json' }, true);
     const inPipe = await scan({ paths: [`s3://${BUCKET}/AWSLogs/`], format: 'json' }, false);

@@ -37,6 +37,8 @@ interface ArtifactLocation {
 }
 
 function artifactLocation(file: string, cwd: string): ArtifactLocation {
+  // An S3 object (`aisaws scan s3://…`) is already a URI.
+  if (file.startsWith('s3://')) return { uri: file };
   const absolute = resolve(cwd, file);
   const inside = relative(cwd, absolute);
   if (inside !== '' && !inside.startsWith('..') && !isAbsolute(inside)) {
