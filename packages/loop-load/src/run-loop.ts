@@ -198,11 +198,13 @@ function primaryDeliveries(deliveries: readonly Delivery[]): Set<number> {
   }
   const primary = new Set<number>();
   for (const list of byEvent.values()) {
+    const wentOn = (delivery: Delivery) => {
+      const end = TRIAGE_ENDS[lastState(delivery.triage) ?? ''];
+      return end !== undefined && end !== 'QUARANTINED' && end !== 'DUPLICATE';
+    };
     const chosen =
-      list.find(
-        (delivery) => delivery.input.kind === 'event' && lastState(delivery.triage) !== 'Duplicate Ignored',
-      ) ??
-      list.find((delivery) => lastState(delivery.triage) !== 'Duplicate Ignored') ??
+      list.find((delivery) => delivery.input.kind === 'event' && wentOn(delivery)) ??
+      list.find(wentOn) ??
       list[0];
     if (chosen) primary.add(chosen.index);
   }
@@ -644,4 +646,4 @@ async function account(
 }
 
 export type { Delivery, LoopCounts, LoopResult, LoopRunOptions, Outcome, StageFigures };
-export { DEFAULT_FAULTS, LoopOptionsError, OUTCOMES, runLoop };
+export { classify, DEFAULT_FAULTS, LoopOptionsError, OUTCOMES, primaryDeliveries, runLoop };
