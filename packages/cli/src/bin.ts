@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import module from 'node:module';
-import { runCli } from './program.js';
+import { EXIT_INTERNAL, reportInternalError, runCli } from './program.js';
 
 // Node 22.1+ caches compiled code on disk between runs (a faster start); older versions have no such API.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -10,9 +10,7 @@ runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, 
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `aisaws: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
+    reportInternalError(error, process.stderr);
+    process.exitCode = EXIT_INTERNAL;
   },
 );

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
+import { sanitizeForTerminal } from './terminal.js';
 
 /** The streams and directory a command uses; the process's in bin.ts, in-memory ones in tests. */
 interface CliIo {
@@ -36,8 +37,31 @@ const COMMAND_MODULES: readonly CommandModule[] = [
   },
 ];
 
-/** Exit code of a usage error (unknown command or option, missing argument, bad choice). */
+/**
+ * The exit codes every command follows (README, "Exit codes"):
+ *   0  done;
+ *   1  done, and the outcome is the failure asked about: `scan --fail-on` found a decision at that level, or a demo
+ *      event ended FAILED;
+ *   2  usage error: unknown command or option, missing or empty argument, bad value, unusable --policy/--state-dir;
+ *   3  could not do what was asked: an input path or the output could not be read or written, nothing is pending,
+ *      no such event, nothing to roll back, the sandbox is busy or its state is damaged;
+ *   4  internal error (a bug in aisaws): one line on stderr (the stack with AISAWS_DEBUG=1);
+ *   130  interrupted (Ctrl-C), after cleaning up.
+ */
+const EXIT_OK = 0;
+const EXIT_FAILED_OUTCOME = 1;
 const EXIT_USAGE = 2;
+const EXIT_NOT_DONE = 3;
+const EXIT_INTERNAL = 4;
+const EXIT_INTERRUPTED = 130;
+const EXIT_CODES = [
+  EXIT_OK,
+  EXIT_FAILED_OUTCOME,
+  EXIT_USAGE,
+  EXIT_NOT_DONE,
+  EXIT_INTERNAL,
+  EXIT_INTERRUPTED,
+] as const;
 
 /** The CLI's version: package.json sits one folder up both from src/program.ts and from the bundled dist/bin.js. */
 function readVersion(): string {
@@ -58,8 +82,9 @@ function createProgram(context: CommandContext, registrars: readonly RegisterCom
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({
-      writeOut: (text) => context.io.stdout.write(text),
-      writeErr: (text) => context.io.stderr.write(text),
+      // Usage errors quote the arguments given: sanitized like every message meant for a person.
+      writeOut: (text) => context.io.stdout.write(sanitizeForTerminal(text)),
+      writeErr: (text) => context.io.stderr.write(sanitizeForTerminal(text)),
     });
   for (const register of registrars) register(program, context);
   return program;
@@ -114,16 +139,48 @@ async function runCli(
 ): Promise<number> {
   let exitCode = 0;
   const context: CommandContext = { io, version: readVersion(), setExitCode: (code) => (exitCode = code) };
-  const registrars = await loadRegistrars(argv, modules, io.stderr);
-  const program = createProgram(context, registrars);
+  // A reader that goes away (`aisaws … | head`) makes the next write fail with EPIPE, reported as an 'error' event:
+  // unheard, it would crash the process. The commands see it on the stream (`errored`) and stop writing.
+  const ignoreWriteError = () => {};
+  io.stdout.on('error', ignoreWriteError);
+  io.stderr.on('error', ignoreWriteError);
   try {
+    const registrars = await loadRegistrars(argv, modules, io.stderr);
+    const program = createProgram(context, registrars);
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    throw error;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    reportInternalError(error, io.stderr);
+    return EXIT_INTERNAL;
   }
+  // The listeners stay: a write still in flight may fail after the command returned.
   return exitCode;
 }
 
+/** A failure no command planned for: one line, no stack trace unless AISAWS_DEBUG is set. */
+function reportInternalError(error: unknown, stderr: Writable): void {
+  const debug = process.env.AISAWS_DEBUG !== undefined && process.env.AISAWS_DEBUG !== '';
+  const detail =
+    debug && error instanceof Error && error.stack ? error.stack : (messageOf(error).split('\n')[0] ?? '');
+  if (stderr.writable)
+    stderr.write(
+      sanitizeForTerminal(
+        `aisaws: internal error: ${detail}\n(this is a bug in aisaws; AISAWS_DEBUG=1 shows where it happened)\n`,
+      ),
+    );
+}
+
 export type { CliIo, CommandContext, CommandModule, RegisterCommand };
-export { COMMAND_MODULES, createProgram, runCli };
+export {
+  COMMAND_MODULES,
+  createProgram,
+  EXIT_CODES,
+  EXIT_FAILED_OUTCOME,
+  EXIT_INTERNAL,
+  EXIT_INTERRUPTED,
+  EXIT_NOT_DONE,
+  EXIT_OK,
+  EXIT_USAGE,
+  reportInternalError,
+  runCli,
+};

@@ -45,20 +45,48 @@ class BufferedWriter {
   }
 
   private send(data: Buffer | string): Promise<void> {
+    const closed = outputClosed(this.stream);
+    if (closed) return Promise.reject(closed);
     if (this.stream.write(data)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const onDrain = () => {
-        this.stream.off('error', onError);
-        resolve();
-      };
-      const onError = (error: Error) => {
+      const settle = (error?: OutputClosedError) => {
         this.stream.off('drain', onDrain);
-        reject(error);
+        this.stream.off('error', onError);
+        this.stream.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
       };
+      const onDrain = () => settle();
+      const onError = (error: Error) => settle(new OutputClosedError(error));
+      const onClose = () => settle(outputClosed(this.stream) ?? new OutputClosedError(undefined));
       this.stream.once('drain', onDrain);
       this.stream.once('error', onError);
+      this.stream.once('close', onClose);
     });
   }
 }
 
-export { BufferedWriter };
+/**
+ * The output stream went away: the reader closed the pipe (`aisaws scan … | head -1`: EPIPE, not a failure) or the
+ * write failed (a full disk). Commands stop producing output and say so in one line, without a stack trace.
+ */
+class OutputClosedError extends Error {
+  override readonly name = 'OutputClosedError';
+  /** The reader closed the pipe: a normal end for a command whose output is cut short on purpose. */
+  readonly readerClosed: boolean;
+
+  constructor(cause: Error | undefined) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    super(cause ? `cannot write the output: ${cause.message}` : 'the output was closed', { cause });
+    this.readerClosed = code === 'EPIPE' || cause === undefined;
+  }
+}
+
+/** The error to stop with when `stream` can no longer be written to, else undefined. */
+function outputClosed(stream: Writable): OutputClosedError | undefined {
+  if (stream.errored) return new OutputClosedError(stream.errored);
+  if (stream.destroyed || stream.writableEnded) return new OutputClosedError(undefined);
+  return undefined;
+}
+
+export { BufferedWriter, OutputClosedError, outputClosed };

@@ -1,16 +1,22 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { constants, createGunzip, gunzipSync } from 'node:zlib';
-import type { InputFile } from './discover-files.js';
-import { type InputItem, type InputLocation, unwrapDocument } from './unwrap.js';
+import type { InputFile, SkipReason } from './discover-files.js';
+import {
+  type InputErrorItem,
+  type InputItem,
+  type InputLocation,
+  isObject,
+  unwrapDocument,
+} from './unwrap.js';
 
-/** A file that is not JSON (a licence, a README, a CSV …) found while walking a folder: skipped with a note. */
+/** A file not worth reading as events (not JSON, not CloudTrail …): skipped with a counted note. */
 interface SkippedItem {
   readonly kind: 'skipped';
   readonly file: string;
-  readonly reason: string;
+  readonly reason: SkipReason;
+  readonly detail?: string;
 }
 
 type FileItem = InputItem | SkippedItem;
@@ -18,6 +24,12 @@ type FileItem = InputItem | SkippedItem;
 interface ReadInputOptions {
   /** Bytes read from disk (compressed bytes for gzip), for the progress bar; they add up to the file's size. */
   readonly onBytes?: (bytes: number) => void;
+  /** Longest line (and whole multi-line document) read, in bytes; a longer one is an input error. */
+  readonly maxLineBytes?: number;
+  /** Read every JSON file as events, also those whose first values have no CloudTrail shape. */
+  readonly strict?: boolean;
+  /** Told the work done on the file (bytes searched, copied, decoded): linear in its size. */
+  readonly onWork?: (bytes: number) => void;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -25,6 +37,13 @@ const GZIP_MAGIC_1 = 0x8b;
 const SNIFF_BYTES = 4096;
 const CHUNK_BYTES = 1 << 16;
 const BYTE_ORDER_MARK = '\uFEFF';
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const EMPTY = Buffer.alloc(0);
+/** Default longest line: a 100 MB one-line CloudTrail log file fits; a decompression bomb does not. */
+const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
+/** How many JSON values at the start of a file are looked at to tell CloudTrail from other JSON. */
+const SHAPE_PROBE = 5;
 
 /** The message of an error, also of one from another realm (where `instanceof Error` is false). */
 const errorMessage = (error: unknown): string =>
@@ -103,18 +122,24 @@ function lineItems(text: string, file: string, line: number, into: FileItem[]): 
 /**
  * A whole-file JSON document (`{"Records": [...]}`, an array, one record or envelope). When it does not parse but
  * its second line is a JSON value by itself, it is JSON Lines with a bad first line: read line by line instead.
+ * Unless `strict`, a document (or lines) with no CloudTrail shape is skipped.
  */
-function documentItems(text: string, file: string): FileItem[] {
+function documentItems(text: string, file: string, strict: boolean): FileItem[] {
   const items: FileItem[] = [];
   const parsed = parseJson(text);
   if (parsed.ok) {
+    if (!strict && !hasCloudTrailShape(parsed.value)) return [notCloudTrail(file)];
     const location = Array.isArray(parsed.value) || hasRecords(parsed.value) ? { file } : { file, index: 0 };
     unwrapDocument(parsed.value, location, items);
     return items;
   }
   const lines = text.split('\n');
-  const second = lines.filter((line) => !isBlank(line))[1];
+  const values = lines.filter((line) => !isBlank(line));
+  const second = values[1];
   if (second !== undefined && parseJson(second).ok) {
+    const firstValues = values.slice(0, SHAPE_PROBE + 1).map(parseJson);
+    const shaped = firstValues.some((value) => value.ok && hasCloudTrailShape(value.value));
+    if (!strict && !shaped) return [notCloudTrail(file)];
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] ?? '';
       if (!isBlank(line)) lineItems(line, file, i + 1, items);
@@ -167,53 +192,140 @@ async function* readPlainChunks(path: string, onBytes: (bytes: number) => void):
   }
 }
 
-async function readWholeText(path: string, gzip: boolean): Promise<string> {
-  const bytes = await readFile(path);
-  const text = (gzip ? gunzipSync(bytes) : bytes).toString('utf8');
+/** A multi-line document, read whole: no larger than the line limit (also once decompressed). */
+async function readWholeText(file: InputFile, gzip: boolean, maxBytes: number): Promise<string> {
+  const tooLarge = `the document is larger than ${formatBytes(maxBytes)} (--max-line-mb)`;
+  if (!gzip && file.size > maxBytes) throw new Error(tooLarge);
+  const bytes = await readFile(file.path);
+  let data: Buffer;
+  try {
+    data = gzip ? gunzipSync(bytes, { maxOutputLength: maxBytes }) : bytes;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(tooLarge);
+    throw error;
+  }
+  const text = data.toString('utf8');
   return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
 }
 
-/** Splits decoded text into lines across chunk boundaries (\n or \r\n), numbering them from 1. */
+/** Called with each complete line's bytes (\n or \r\n removed), numbered from 1; returns false to stop. */
+type OnLine = (line: string, lineNumber: number) => boolean;
+/** Called for a line longer than the limit (its bytes are dropped as they arrive); returns false to stop. */
+type OnOverlong = (lineNumber: number) => boolean;
+
+/**
+ * Splits a byte stream into lines, in time and memory linear in the input: each chunk is searched for newlines once
+ * (a byte search: `\n` is never part of a multi-byte UTF-8 character, so lines are cut before decoding), and the
+ * unfinished tail is kept as a list of byte pieces, joined and decoded once when its newline arrives. A line longer
+ * than `maxLineBytes` is never held: its bytes are dropped as they come and it is reported by its number.
+ */
 class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private carry = '';
+  private pieces: Buffer[] = [];
+  private pendingBytes = 0;
+  private overlong = false;
   lineNumber = 0;
+  /** Work done: bytes searched for a newline plus bytes copied or decoded (a linearity check counts these). */
+  workBytes = 0;
+
+  constructor(private readonly maxLineBytes: number) {}
 
   /** The complete lines of this chunk; the unfinished tail waits for the next one. */
-  push(chunk: Buffer, onLine: (line: string, lineNumber: number) => boolean): boolean {
-    const text = this.carry + this.decoder.write(chunk);
+  push(chunk: Buffer, onLine: OnLine, onOverlong: OnOverlong): boolean {
     let start = 0;
-    let end = text.indexOf('\n');
+    let end = chunk.indexOf(NEWLINE);
     while (end !== -1) {
-      const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      this.workBytes += end - start + 1;
+      if (!this.emit(chunk, start, end, onLine, onOverlong)) return false;
       start = end + 1;
-      if (
-        !onLine(
-          this.lineNumber === 0 && line.startsWith(BYTE_ORDER_MARK) ? line.slice(1) : line,
-          ++this.lineNumber,
-        )
-      ) {
-        return false;
-      }
-      end = text.indexOf('\n', start);
+      end = chunk.indexOf(NEWLINE, start);
     }
-    this.carry = text.slice(start);
+    this.workBytes += chunk.length - start;
+    this.hold(chunk, start);
     return true;
   }
 
-  /** The last line when the file does not end with a newline. */
-  end(onLine: (line: string, lineNumber: number) => boolean): void {
-    const rest = this.carry + this.decoder.end();
-    this.carry = '';
-    if (rest !== '') onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++this.lineNumber);
+  /** The last line when the input does not end with a newline. */
+  end(onLine: OnLine, onOverlong: OnOverlong): void {
+    if (this.overlong || this.pendingBytes > 0) this.emit(EMPTY, 0, 0, onLine, onOverlong);
   }
+
+  /** Keeps `chunk[start…]` (a copy: chunk buffers are reused) as part of the unfinished line. */
+  private hold(chunk: Buffer, start: number): void {
+    const length = chunk.length - start;
+    if (length === 0 || this.overlong) return;
+    if (this.pendingBytes + length > this.maxLineBytes) {
+      this.overlong = true;
+      this.pieces = [];
+      this.pendingBytes = 0;
+      return;
+    }
+    this.pieces.push(Buffer.from(chunk.subarray(start)));
+    this.pendingBytes += length;
+  }
+
+  private emit(chunk: Buffer, start: number, end: number, onLine: OnLine, onOverlong: OnOverlong): boolean {
+    const lineNumber = ++this.lineNumber;
+    if (this.overlong || this.pendingBytes + (end - start) > this.maxLineBytes) {
+      this.overlong = false;
+      this.pieces = [];
+      this.pendingBytes = 0;
+      return onOverlong(lineNumber);
+    }
+    let bytes = chunk.subarray(start, end);
+    if (this.pieces.length > 0) {
+      this.pieces.push(bytes);
+      bytes = Buffer.concat(this.pieces, this.pendingBytes + bytes.length);
+      this.workBytes += bytes.length;
+      this.pieces = [];
+      this.pendingBytes = 0;
+    }
+    let from = 0;
+    let to = bytes.length;
+    if (to > 0 && bytes[to - 1] === CARRIAGE_RETURN) to--;
+    if (lineNumber === 1 && to >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) from = 3;
+    return onLine(bytes.toString('utf8', from, to), lineNumber);
+  }
+}
+
+/** `1.5 MiB`, `256 MiB`: a byte limit as people read it. */
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  if (mib >= 1) return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * True for what CloudTrail writes or wraps: a log file (`Records`), an EventBridge event (`detail-type` with
+ * a `detail`), or a record (eventName and eventSource with userIdentity or eventVersion, which CloudTrail always
+ * writes). Label, provenance or index files that only quote eventName, eventSource, eventID or eventTime are not.
+ */
+function hasCloudTrailShape(value: unknown): boolean {
+  if (Array.isArray(value)) return value.slice(0, SHAPE_PROBE).some(hasCloudTrailShape);
+  if (!isObject(value)) return false;
+  if ('Records' in value || ('detail-type' in value && 'detail' in value)) return true;
+  return (
+    'eventName' in value && 'eventSource' in value && ('userIdentity' in value || 'eventVersion' in value)
+  );
+}
+
+const NOT_CLOUDTRAIL_DETAIL = `none of its first ${SHAPE_PROBE} JSON values is a CloudTrail record, log file or EventBridge event`;
+
+function notCloudTrail(file: string): SkippedItem {
+  return { kind: 'skipped', file, reason: 'not CloudTrail', detail: NOT_CLOUDTRAIL_DETAIL };
+}
+
+/** An error about the file as a whole: it is located at its first line. */
+function fileError(file: string, error: string, line = 1): InputErrorItem {
+  return { kind: 'error', error, location: { file, line } };
 }
 
 /**
  * Reads one input file and yields its event candidates and errors in input order, in batches (one per chunk read,
  * so the per-event cost of async iteration is paid once per chunk). JSON Lines are streamed (over gunzip when the
- * file starts with the gzip magic bytes); a multi-line JSON document is read whole. A file whose name does not say
- * JSON and whose content does not start with `{` or `[` is skipped.
+ * file starts with the gzip magic bytes); a multi-line JSON document is read whole (up to the line limit). A file
+ * whose name does not say JSON and whose content does not start with `{` or `[` is skipped, and so is JSON whose
+ * first values have no CloudTrail shape (unless `strict`). Nothing the file holds or how it fails to read throws:
+ * a failure is an error item, and the scan goes on with the next file.
  */
 async function* readInputFile(file: InputFile, options: ReadInputOptions = {}): AsyncGenerator<FileItem[]> {
   let counted = 0;
@@ -222,95 +334,134 @@ async function* readInputFile(file: InputFile, options: ReadInputOptions = {}): 
     options.onBytes?.(bytes);
   };
   try {
-    yield* readItems(file, onBytes);
+    yield* readItems(file, onBytes, options);
   } finally {
     // Whatever was not streamed (a document read whole, a skipped file) still counts as done.
     if (counted < file.size) options.onBytes?.(file.size - counted);
   }
 }
 
-async function* readItems(file: InputFile, onBytes: (bytes: number) => void): AsyncGenerator<FileItem[]> {
+async function* readItems(
+  file: InputFile,
+  onBytes: (bytes: number) => void,
+  options: ReadInputOptions,
+): AsyncGenerator<FileItem[]> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const strict = options.strict === true;
   const hint = nameHint(file.path);
-  const head = await sniff(file.path);
+  let head: Sniff;
+  try {
+    head = await sniff(file.path);
+  } catch (error) {
+    yield [{ ...fileError(file.path, `cannot read the file: ${errorMessage(error)}`), readFailure: true }];
+    return;
+  }
   if (head.gzipError !== undefined) {
-    const error = `cannot decompress the gzip file: ${head.gzipError}`;
-    yield [{ kind: 'error', error, location: { file: file.path, line: 1 } }];
+    yield [fileError(file.path, `cannot decompress the gzip file: ${head.gzipError}`)];
     return;
   }
   // Empty. (For gzip, a head that yields nothing is read anyway: the stream tells empty from corrupt.)
-  if (head.firstChar === undefined && !head.gzip) return;
+  if (head.firstChar === undefined && !head.gzip) {
+    yield [{ kind: 'skipped', file: file.path, reason: 'empty', detail: 'only blank characters' }];
+    return;
+  }
   if (
+    !strict &&
     hint === 'unknown' &&
     head.firstChar !== undefined &&
     head.firstChar !== '{' &&
     head.firstChar !== '['
   ) {
-    yield [
-      {
-        kind: 'skipped',
-        file: file.path,
-        reason: `not JSON (starts with ${JSON.stringify(head.firstChar)})`,
-      },
-    ];
+    const detail = `starts with ${JSON.stringify(head.firstChar)}`;
+    yield [{ kind: 'skipped', file: file.path, reason: 'not JSON', detail }];
     return;
   }
 
   const stream = head.gzip ? openGunzipStream(file.path, onBytes) : undefined;
   const chunks: AsyncIterable<Buffer> = stream ?? readPlainChunks(file.path, onBytes);
-  const splitter = new LineSplitter();
+  const splitter = new LineSplitter(maxLineBytes);
   let jsonLines = hint === 'jsonl';
   let multiLineDocument = false;
+  // Until the file's shape is known (CloudTrail or not), its items are held back.
+  let shapeKnown = strict;
+  let probed = 0;
+  let skipped = false;
   let batch: FileItem[] = [];
+  const probe = (value: unknown): void => {
+    if (shapeKnown) return;
+    if (hasCloudTrailShape(value)) shapeKnown = true;
+    else if (++probed >= SHAPE_PROBE) skipped = true;
+  };
+  const onOverlong = (lineNumber: number): boolean => {
+    jsonLines = true;
+    batch.push(
+      fileError(
+        file.path,
+        `line ${lineNumber} is longer than ${formatBytes(maxLineBytes)} (--max-line-mb): not read`,
+        lineNumber,
+      ),
+    );
+    return true;
+  };
   const onLine = (line: string, lineNumber: number): boolean => {
     if (isBlank(line)) return true;
+    const parsed = parseJson(line);
     if (jsonLines) {
-      lineItems(line, file.path, lineNumber, batch);
+      if (parsed.ok) {
+        probe(parsed.value);
+        if (skipped) return false;
+        unwrapDocument(parsed.value, { file: file.path, line: lineNumber }, batch);
+      } else batch.push(fileError(file.path, `invalid JSON: ${parsed.message}`, lineNumber));
       return true;
     }
     // First non-blank line: a JSON value by itself means JSON Lines (a one-line `{"Records": [...]}` file too).
-    const parsed = parseJson(line);
     if (!parsed.ok) {
       multiLineDocument = true;
       return false;
     }
     jsonLines = true;
+    probe(parsed.value);
+    if (skipped) return false;
     unwrapDocument(parsed.value, { file: file.path, line: lineNumber }, batch);
     return true;
   };
 
   try {
     for await (const chunk of chunks) {
-      if (!splitter.push(chunk, onLine)) break;
-      if (batch.length > 0) {
+      const more = splitter.push(chunk, onLine, onOverlong);
+      if (!more) break;
+      if (batch.length > 0 && shapeKnown) {
         yield batch;
         batch = [];
       }
     }
-    if (!multiLineDocument) splitter.end(onLine);
+    if (!multiLineDocument && !skipped) splitter.end(onLine, onOverlong);
   } catch (error) {
-    batch.push({
-      kind: 'error',
-      error: `cannot read the file${splitter.lineNumber > 0 ? ` after line ${splitter.lineNumber}` : ''}: ${errorMessage(error)}`,
-      location: { file: file.path, line: splitter.lineNumber + 1 },
-    });
+    shapeKnown = true;
+    const after = splitter.lineNumber > 0 ? ` after line ${splitter.lineNumber}` : '';
+    batch.push(
+      fileError(file.path, `cannot read the file${after}: ${errorMessage(error)}`, splitter.lineNumber + 1),
+    );
   } finally {
     stream?.destroy();
+    options.onWork?.(splitter.workBytes);
+  }
+  // A few values, none shaped like CloudTrail (and no read error): the file is something else.
+  if (skipped || (!shapeKnown && probed > 0)) {
+    yield [notCloudTrail(file.path)];
+    return;
   }
   if (multiLineDocument) {
     try {
-      batch = documentItems(await readWholeText(file.path, head.gzip), file.path);
+      const text = await readWholeText(file, head.gzip, maxLineBytes);
+      options.onWork?.(text.length);
+      batch = documentItems(text, file.path, strict);
     } catch (error) {
-      batch = [
-        {
-          kind: 'error',
-          error: `cannot read the file: ${errorMessage(error)}`,
-          location: { file: file.path, line: 1 },
-        },
-      ];
+      batch = [fileError(file.path, `cannot read the file: ${errorMessage(error)}`)];
     }
   }
   if (batch.length > 0) yield batch;
 }
 
-export type { FileItem, SkippedItem };
-export { readInputFile };
+export type { FileItem, ReadInputOptions, SkippedItem };
+export { DEFAULT_MAX_LINE_BYTES, hasCloudTrailShape, LineSplitter, readInputFile };

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { S3UrlError } from '@aisaws/cloudtrail-s3';
 import { catalog, type DetectionDefinition } from '@aisaws/core/detections';
@@ -8,15 +8,24 @@ import { defaultScorer, type Scorer } from '@aisaws/core/scoring';
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { listS3Inputs, S3ListError, splitS3Paths, spoolS3Objects } from '../s3/s3-inputs.js';
-import { discoverFiles, type InputFile, ScanPathError } from './discover-files.js';
+import { oneLine, sanitizeForTerminal } from '../terminal.js';
+import { OutputClosedError } from './buffered-writer.js';
+import { type DiscoveredPath, discoverFiles, ScanPathError } from './discover-files.js';
 import { createDefaultSyncScorer, createEvaluator, toScanError } from './evaluate.js';
 import { createProgress } from './progress.js';
-import { readInputFile } from './read-input.js';
+import { DEFAULT_MAX_LINE_BYTES, type FileItem, readInputFile } from './read-input.js';
 import { createJsonReporter } from './reporters/json-reporter.js';
 import type { ScanReporter } from './reporters/reporter.js';
 import { createSarifReporter } from './reporters/sarif-reporter.js';
 import { createTableReporter } from './reporters/table-reporter.js';
-import { createSummary, formatSummary, hasLevelAtLeast, recordEvaluation } from './summary.js';
+import {
+  createSummary,
+  formatSkipNotes,
+  formatSummary,
+  hasLevelAtLeast,
+  recordEvaluation,
+  type ScanSummary,
+} from './summary.js';
 
 /** Exit codes of `aisaws scan`. */
 const EXIT_OK = 0;
@@ -24,6 +33,13 @@ const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 /** Usage error: missing path, bad option value, invalid policy file. */
 const EXIT_USAGE = 2;
+/** The scan ran, but a file or folder could not be read (its error is in the output; every other result is too). */
+const EXIT_INCOMPLETE = 3;
+
+/** Largest `--policy` file read: a policy is a few KB; /dev/zero or a log file given by mistake is refused. */
+const MAX_POLICY_BYTES = 1024 * 1024;
+/** `--max-line-mb` bounds: a line must fit in one V8 string, with room to parse it. */
+const MAX_LINE_MB_LIMIT = 512;
 
 const SCAN_FORMATS = ['table', 'json', 'sarif'] as const;
 
@@ -32,9 +48,13 @@ const ScanOptionsSchema = z.strictObject({
     .array(z.string().min(1, 'a PATH is empty'))
     .min(1, 'scan needs at least one PATH (a CloudTrail file or a folder)'),
   format: z
-    .enum(SCAN_FORMATS, {
-      error: (issue) => `--format must be table, json or sarif, not ${JSON.stringify(issue.input)}`,
-    })
+    .string()
+    .transform((format) => format.toLowerCase())
+    .pipe(
+      z.enum(SCAN_FORMATS, {
+        error: (issue) => `--format must be table, json or sarif, not ${JSON.stringify(issue.input)}`,
+      }),
+    )
     .default('table'),
   policy: z.string().min(1, '--policy needs a file').optional(),
   failOn: z
@@ -50,6 +70,29 @@ const ScanOptionsSchema = z.strictObject({
   all: z.boolean().default(false),
   /** Show the progress bar (it shows only when stderr is a terminal anyway). */
   progress: z.boolean().default(true),
+  /** Read every JSON file as events, also those that are plainly not CloudTrail. */
+  strict: z.boolean().default(false),
+  /** Longest line (and multi-line document) read, in MiB. */
+  maxLineMb: z
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .regex(/^\s*\d+(\.\d+)?\s*$/)
+          .transform(Number),
+      ],
+      {
+        error: (issue) => `--max-line-mb must be a number of MiB, not ${JSON.stringify(issue.input)}`,
+      },
+    )
+    .pipe(
+      z
+        .number()
+        .positive('--max-line-mb must be more than 0')
+        .max(MAX_LINE_MB_LIMIT, `--max-line-mb must be at most ${MAX_LINE_MB_LIMIT}`),
+    )
+    .default(DEFAULT_MAX_LINE_BYTES / (1024 * 1024)),
 });
 
 /** What the command line gives `runScan`: plain strings, validated by ScanOptionsSchema. */
@@ -60,6 +103,8 @@ interface ScanOptionsInput {
   readonly failOn?: string;
   readonly all?: boolean;
   readonly progress?: boolean;
+  readonly strict?: boolean;
+  readonly maxLineMb?: number | string;
 }
 type ScanOptions = z.output<typeof ScanOptionsSchema>;
 
@@ -93,14 +138,36 @@ const messageOf = (error: unknown): string =>
     ? error.message
     : String(error);
 
+/** The policy file's text: a regular file of at most MAX_POLICY_BYTES (read no further than that). */
+async function readPolicyText(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error('not a regular file');
+    const buffer = Buffer.alloc(MAX_POLICY_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_POLICY_BYTES) throw new Error(`larger than ${MAX_POLICY_BYTES / 1024} KiB`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads and validates the `--policy` file (JSON); every failure names the file and the field. */
 async function loadPolicy(path: string | undefined): Promise<Policy> {
   if (path === undefined) return DEFAULT_POLICY;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readPolicyText(path);
   } catch (error) {
-    throw new ScanUsageError(`cannot read the policy file ${path}: ${messageOf(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : messageOf(error);
+    throw new ScanUsageError(`cannot read the policy file ${path}: ${reason}`);
   }
   let input: unknown;
   try {
@@ -137,23 +204,32 @@ function createReporter(options: ScanOptions, io: ScanIo, deps: ScanDeps): ScanR
   }
 }
 
+/** A path that could not be read, as an output error (located at its first line, as file-level errors are). */
+function unreadableItem(path: DiscoveredPath & { kind: 'unreadable' }): FileItem {
+  return { kind: 'error', error: path.error, location: { file: path.path, line: 1 }, readFailure: true };
+}
+
 /**
  * `aisaws scan`: reads every input file in order, runs each event through detect → score → decide, writes one
- * output per event (format table, json or sarif) and a summary on stderr. Returns the exit code: 0 when the scan ran
- * (whatever it found), 1 with `--fail-on` when a decision reached that level, 2 on a usage error.
+ * output per event (format table, json or sarif) and a summary on stderr. Returns the exit code (README's table):
+ * 0 when the scan ran (whatever it found, bad input included), 1 with `--fail-on` when a decision reached that level,
+ * 2 on a usage error, 3 when a file or folder could not be read (every other file's results are still written).
+ * A file that fails in any way is reported in its place and the scan goes on with the next one. When the reader of
+ * the output goes away (`| head`), the scan stops quietly.
  */
 async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {}): Promise<number> {
   const startedAt = performance.now();
+  const note = (text: string) => io.stderr.write(sanitizeForTerminal(`aisaws scan: ${text}\n`));
   let options: ScanOptions;
   let policy: Policy;
-  let files: Awaited<ReturnType<typeof discoverFiles>>;
+  let paths: DiscoveredPath[];
   let s3: S3Client | undefined;
   let s3Listing: Awaited<ReturnType<typeof listS3Inputs>> = { objects: [], skipped: [] };
   try {
     options = parseOptions(input);
     policy = await loadPolicy(options.policy);
     const { local, s3: locations } = splitS3Paths(options.paths);
-    files = local.length > 0 ? await discoverFiles(local) : [];
+    paths = local.length > 0 ? await discoverFiles(local) : [];
     if (locations.length > 0) {
       s3 = deps.s3 ?? new S3Client({});
       s3Listing = await listS3Inputs(s3, locations);
@@ -165,7 +241,7 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
       error instanceof S3UrlError ||
       error instanceof S3ListError
     ) {
-      io.stderr.write(`aisaws scan: ${error.message}\n`);
+      note(error.message);
       return EXIT_USAGE;
     }
     throw error;
@@ -186,72 +262,121 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
   const reporter = createReporter(options, io, deps);
   const summary = createSummary();
   const totalBytes =
-    files.reduce((sum, file) => sum + file.size, 0) + s3Listing.objects.reduce((sum, o) => sum + o.size, 0);
+    paths.reduce((sum, path) => sum + (path.kind === 'file' ? path.size : 0), 0) +
+    s3Listing.objects.reduce((sum, object) => sum + object.size, 0);
   const progress = createProgress(io.stderr, totalBytes, options.progress, s3Listing.objects.length);
-  const onBytes = (bytes: number) => progress.addBytes(bytes);
+  const readOptions = {
+    onBytes: (bytes: number) => progress.addBytes(bytes),
+    maxLineBytes: Math.floor(options.maxLineMb * 1024 * 1024),
+    strict: options.strict,
+    onWork: (bytes: number) => {
+      summary.workBytes += bytes;
+    },
+  };
 
-  /** Local files, then S3 objects (spooled to a temporary file each, and named by their s3:// URL). */
-  async function* inputs(): AsyncGenerator<
-    { file: InputFile; name?: string } | { unreadable: string; name: string }
-  > {
-    for (const file of files) yield { file };
-    if (s3 === undefined) return;
-    for await (const object of spoolS3Objects(s3, s3Listing.objects)) {
-      progress.addObject();
-      if (object.kind === 'unreadable') yield { unreadable: object.error, name: object.ref.name };
-      else yield { file: { path: object.path, size: object.ref.size }, name: object.ref.name };
+  const handle = async (item: FileItem): Promise<void> => {
+    if (item.kind === 'skipped') {
+      // Opened, but not read as events (not JSON, not CloudTrail, blank): counted as skipped, not as scanned.
+      summary.files--;
+      summary.skipped.push(item);
+      return;
     }
-  }
+    if (item.kind === 'error' && item.readFailure === true) summary.unreadable++;
+    let evaluation =
+      item.kind === 'candidate' ? evaluate(item) : { kind: 'error' as const, error: toScanError(item) };
+    if (evaluation instanceof Promise) evaluation = await evaluation;
+    recordEvaluation(summary, evaluation);
+    const wait = reporter.report(evaluation);
+    if (wait) await wait;
+  };
 
+  let outputClosed: OutputClosedError | undefined;
   try {
-    for await (const input of inputs()) {
-      summary.files++;
-      if ('unreadable' in input) {
-        const evaluation = {
-          kind: 'error' as const,
-          error: toScanError({
-            kind: 'error',
-            error: input.unreadable,
-            location: { file: input.name, line: 1 },
-          }),
-        };
-        recordEvaluation(summary, evaluation);
-        const wait = reporter.report(evaluation);
-        if (wait) await wait;
+    for (const path of paths) {
+      if (path.kind === 'skipped') {
+        summary.skipped.push({ file: path.path, reason: path.reason });
         continue;
       }
-      const { file, name } = input;
-      for await (const batch of readInputFile(file, { onBytes })) {
-        for (const read of batch) {
-          const item = name === undefined ? read : renamed(read, name);
-          if (item.kind === 'skipped') {
-            summary.skipped.push({ file: item.file, reason: item.reason });
-            continue;
-          }
-          let evaluation =
-            item.kind === 'candidate' ? evaluate(item) : { kind: 'error' as const, error: toScanError(item) };
-          if (evaluation instanceof Promise) evaluation = await evaluation;
-          recordEvaluation(summary, evaluation);
-          const wait = reporter.report(evaluation);
-          if (wait) await wait;
+      if (path.kind === 'unreadable') {
+        await handle(unreadableItem(path));
+        continue;
+      }
+      summary.files++;
+      await scanFile(path, readOptions, handle, summary);
+      progress.setEvents(summary.events + summary.errors);
+    }
+    // Then S3 objects, each spooled to a temporary file and named by its s3:// URL.
+    if (s3 !== undefined)
+      for await (const object of spoolS3Objects(s3, s3Listing.objects)) {
+        progress.addObject();
+        if (object.kind === 'unreadable') {
+          await handle({
+            kind: 'error',
+            error: object.error,
+            location: { file: object.ref.name, line: 1 },
+            readFailure: true,
+          });
+          continue;
         }
+        summary.files++;
+        const file = { kind: 'file' as const, path: object.path, size: object.ref.size };
+        await scanFile(file, readOptions, (item) => handle(renamed(item, object.ref.name)), summary);
         progress.setEvents(summary.events + summary.errors);
       }
-    }
+    await reporter.finish(summary);
+  } catch (error) {
+    if (!(error instanceof OutputClosedError)) throw error;
+    outputClosed = error;
   } finally {
     progress.stop();
   }
   summary.elapsedMs = performance.now() - startedAt;
-  await reporter.finish(summary);
 
-  for (const skipped of [...s3Listing.skipped, ...summary.skipped])
-    io.stderr.write(`aisaws scan: skipped ${skipped.file}: ${skipped.reason}\n`);
-  io.stderr.write(formatSummary(summary));
+  for (const skipped of s3Listing.skipped) note(`skipped ${skipped.file}: ${skipped.reason}`);
+  for (const line of formatSkipNotes(summary)) note(line);
+  io.stderr.write(sanitizeForTerminal(formatSummary(summary)));
+  if (outputClosed) {
+    // The reader went away (`| head`): nothing is wrong. Any other write failure is.
+    if (outputClosed.readerClosed) return EXIT_OK;
+    note(outputClosed.message);
+    return EXIT_INCOMPLETE;
+  }
   if (options.failOn !== undefined && hasLevelAtLeast(summary, options.failOn)) {
-    io.stderr.write(`aisaws scan: failing: a decision at ${options.failOn} or above (--fail-on)\n`);
+    note(`failing: a decision at ${options.failOn} or above (--fail-on)`);
     return EXIT_FINDINGS;
   }
+  if (summary.unreadable > 0) {
+    note(
+      `${summary.unreadable} ${summary.unreadable === 1 ? 'path' : 'paths'} could not be read (see the errors)`,
+    );
+    return EXIT_INCOMPLETE;
+  }
   return EXIT_OK;
+}
+
+/**
+ * One file's items, handed on in order. Whatever goes wrong with the file (a reader bug included) becomes an error
+ * in its place; only a closed output stops the scan.
+ */
+async function scanFile(
+  file: DiscoveredPath & { kind: 'file' },
+  options: Parameters<typeof readInputFile>[1],
+  handle: (item: FileItem) => Promise<void>,
+  summary: ScanSummary,
+): Promise<void> {
+  try {
+    for await (const batch of readInputFile(file, options)) {
+      for (const item of batch) await handle(item);
+    }
+  } catch (error) {
+    if (error instanceof OutputClosedError) throw error;
+    summary.unreadable++;
+    await handle({
+      kind: 'error',
+      error: `cannot scan the file: ${oneLine(messageOf(error))}`,
+      location: { file: file.path, line: 1 },
+    });
+  }
 }
 
 /** An item read from a spooled S3 object, named by the object's s3:// URL instead of the temporary file. */
@@ -264,6 +389,7 @@ function renamed<T extends { kind: string }>(item: T, name: string): T {
 export type { ScanDeps, ScanIo, ScanOptions, ScanOptionsInput };
 export {
   EXIT_FINDINGS,
+  EXIT_INCOMPLETE,
   EXIT_OK,
   EXIT_USAGE,
   loadPolicy,

@@ -22,6 +22,8 @@ interface InputErrorItem {
   readonly location: InputLocation;
   readonly eventId?: string;
   readonly eventName?: string;
+  /** The file or folder could not be read at all (permissions, I/O): the scan is incomplete. */
+  readonly readFailure?: boolean;
 }
 
 type InputItem = CandidateItem | InputErrorItem;

@@ -27,9 +27,11 @@ describe('scan on the real third-party datasets', () => {
     // Assess
     expect(run.exitCode).toBe(0);
     for (const line of run.lines) expect(ScanLineSchema.safeParse(line).success).toBe(true);
-    // Licences, READMEs, YAML and the OTRF CSV are skipped with a note, not read as events.
-    expect(run.stderr).toMatch(/skipped .*AWS_S3_HoneyBucketLogs\.csv: not JSON/);
-    expect(run.stderr).toMatch(/skipped .*stratus-red-team\/LICENSE: not JSON/);
+    // Licences, READMEs, YAML and the OTRF CSV are skipped with one counted note, not read as events; so are the
+    // label, provenance and index files beside the logs (JSON, but not CloudTrail).
+    expect(run.stderr).toMatch(/^aisaws scan: skipped 12 files \(not JSON\): /m);
+    expect(run.stderr).toMatch(/^aisaws scan: skipped 10 files \(JSON, but not CloudTrail.*--strict/m);
+    expect(run.stderr).toMatch(/^scan: \d+ events, \d+ input errors, \d+ files \(22 skipped\)/m);
     // OTRF records have no eventTime (Logstash kept @timestamp): they are scored, not rejected.
     const otrf = run.lines.filter((line) =>
       String((line.source as { file?: string } | undefined)?.file).includes('ec2_proxy_s3_exfiltration_'),

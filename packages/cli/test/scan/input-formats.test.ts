@@ -134,9 +134,10 @@ describe('scan: input formats', () => {
     expect(run.exitCode).toBe(0);
     // a-sub/a.jsonl < a-sub/deeper/c.json < b.jsonl
     expect(ids(run.lines)).toEqual(['a', 'c', 'b']);
-    expect(run.stderr).toContain(`skipped ${folder.dir}/LICENSE: not JSON`);
-    expect(run.stderr).toContain('notes.md: not JSON');
-    expect(run.stderr).toContain('table.csv: not JSON');
+    // One counted note for the three, naming them.
+    expect(run.stderr).toContain(
+      `skipped 3 files (not JSON): ${folder.dir}/LICENSE, ${folder.dir}/notes.md, ${folder.dir}/table.csv\n`,
+    );
     expect(run.stderr).toMatch(/3 skipped/);
   });
 
@@ -148,11 +149,12 @@ describe('scan: input formats', () => {
     await symlink(folder.dir, `${folder.dir}/logs/loop`);
     const run = await scan({ paths: [folder.dir], format: 'json' });
     expect(run.exitCode).toBe(0);
-    // alias.jsonl, then logs/real.jsonl; logs/loop leads back to a folder already walked.
+    // alias.jsonl is logs/real.jsonl: read once, where it is first reached; logs/loop leads back to a folder
+    // already walked.
     expect(run.lines.map((line) => (line.source as { file: string }).file)).toEqual([
       `${folder.dir}/alias.jsonl`,
-      `${folder.dir}/logs/real.jsonl`,
     ]);
+    expect(run.stderr).toContain(`skipped 1 file (already scanned: the same file reached twice`);
   });
 
   it('keeps the input order across files, records and lines', async () => {

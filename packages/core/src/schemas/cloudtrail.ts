@@ -49,12 +49,36 @@ const JsonObjectSchema = z.custom<Record<string, unknown>>(
   { error: 'must be a JSON object' },
 );
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/** `YYYY-MM-DD[T ]hh:mm:ss[.fraction][Z|±hh:mm]` with a real calendar day and time. */
+function isDateTime(value: string): boolean {
+  const match = DATE_TIME.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 61
+  );
+}
+
 /** One CloudTrail record, as delivered in log files and in EventBridge `detail`. */
 const CloudTrailRecordSchema = z.looseObject({
   eventVersion: z.string().optional(),
   userIdentity: UserIdentitySchema.optional(),
-  /** Absent in some re-shipped logs (e.g. Logstash keeps `@timestamp` instead). */
-  eventTime: z.string().optional(),
+  /**
+   * A date-time: CloudTrail writes `2026-11-24T09:00:00Z`; re-shipped logs may use a space, fractions or an offset
+   * (`2022-09-15 13:45:24.000`). A value that is not a date (`not-a-date`, month 13) is refused: features and the
+   * baseline reason on it. Absent in some re-shipped logs (e.g. Logstash keeps `@timestamp` instead).
+   */
+  eventTime: z.string().refine(isDateTime, 'must be a date-time such as 2026-11-24T09:00:00Z').optional(),
   eventSource: z.string().min(1, 'eventSource is empty'),
   eventName: z.string().min(1, 'eventName is empty'),
   awsRegion: z.string().optional(),

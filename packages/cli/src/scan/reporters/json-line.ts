@@ -8,7 +8,7 @@ import type { ScanError, ScanResult, ScanSource } from '../scan-result.js';
  */
 
 const MAX_CACHED = 50_000;
-const NON_ASCII = /[\u0080-\uffff]/g;
+const NON_ASCII = /[\u007f-\uffff]/g;
 const escapeChar = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const quoted = new Map<string, string>();
 

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { type DetectionDefinition, isInformational } from '@aisaws/core/detections';
 import type { RiskLevel } from '@aisaws/core/schemas';
+import { BufferedWriter } from '../buffered-writer.js';
 import type { EventEvaluation } from '../evaluate.js';
 import type { ScanError } from '../scan-result.js';
 import type { ScanSummary } from '../summary.js';
@@ -16,6 +17,9 @@ import type { ScanReporter } from './reporter.js';
  * the location is the input file with its line (JSON Lines) or its index (arrays, `Records`) as a logical location.
  * Input errors are tool execution notifications.
  */
+
+const C1_CONTROLS = /[\u007f-\u009f\u2028\u2029]/g;
+const escapeChar = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = 'SRCROOT';
@@ -154,7 +158,7 @@ function createSarifReporter(stdout: Writable, options: SarifOptions): ScanRepor
             originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${resolve(options.cwd)}${sep}`).href } },
             invocations: [
               {
-                executionSuccessful: true,
+                executionSuccessful: summary.unreadable === 0,
                 toolExecutionNotifications: notifications,
                 properties: { events: summary.events, inputErrors: summary.errors, files: summary.files },
               },
@@ -163,9 +167,10 @@ function createSarifReporter(stdout: Writable, options: SarifOptions): ScanRepor
           },
         ],
       };
-      await new Promise<void>((done, fail) =>
-        stdout.write(`${JSON.stringify(log, null, 2)}\n`, (error) => (error ? fail(error) : done())),
-      );
+      // DEL and the C1 controls are valid raw in JSON; escaped anyway so that no viewer meets them.
+      const out = new BufferedWriter(stdout);
+      await out.write(`${JSON.stringify(log, null, 2).replace(C1_CONTROLS, escapeChar)}\n`);
+      await out.flush();
     },
   };
 }

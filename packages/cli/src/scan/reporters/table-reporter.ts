@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { oneLine } from '../../terminal.js';
 import { BufferedWriter } from '../buffered-writer.js';
 import type { Evaluation } from '../evaluate.js';
 import type { InputLocation } from '../unwrap.js';
@@ -18,8 +19,12 @@ function formatLocation(location: InputLocation): string {
   return `${location.file}${line}${index}`;
 }
 
-/** Pads to `width`; a longer text keeps its end (the file name and position matter most) behind an ellipsis. */
-function cell(text: string, width: number, keep: 'start' | 'end' = 'start'): string {
+/**
+ * Pads to `width`; a longer text keeps its end (the file name and position matter most) behind an ellipsis. Every
+ * cell comes from the input (names, ids, messages quoting a bad line): it goes through the terminal sanitizer first.
+ */
+function cell(raw: string, width: number, keep: 'start' | 'end' = 'start'): string {
+  const text = oneLine(raw);
   if (text.length <= width) return text.padEnd(width);
   return keep === 'end' ? `…${text.slice(text.length - width + 1)}` : `${text.slice(0, width - 1)}…`;
 }
@@ -41,7 +46,7 @@ function formatEvaluation(evaluation: Evaluation): string {
   if (evaluation.kind === 'error') {
     const { error } = evaluation;
     const location = formatLocation(error);
-    return row([cell(location, WIDTH.location, 'end'), `ERROR ${error.error}`]);
+    return row([cell(location, WIDTH.location, 'end'), `ERROR ${oneLine(error.error)}`]);
   }
   const { result } = evaluation;
   let text = row([
@@ -50,12 +55,12 @@ function formatEvaluation(evaluation: Evaluation): string {
     cell(result.risk.score.toFixed(2), WIDTH.score),
     cell(result.risk.level, WIDTH.level),
     cell(result.decision.action, WIDTH.action),
-    result.detections.map((d) => d.id).join(', ') || '-',
+    oneLine(result.detections.map((d) => d.id).join(', ')) || '-',
   ]);
   for (const detection of result.detections) {
-    text += `    ${detection.id} (${detection.severity.toFixed(2)}): ${detection.summary}\n`;
+    text += `    ${oneLine(detection.id)} (${detection.severity.toFixed(2)}): ${oneLine(detection.summary)}\n`;
   }
-  if (result.detections.length > 0) text += `    decision: ${result.decision.reason}\n`;
+  if (result.detections.length > 0) text += `    decision: ${oneLine(result.decision.reason)}\n`;
   return text;
 }
 
@@ -67,12 +72,12 @@ function createTableReporter(stdout: Writable, options: TableOptions): ScanRepor
     report(evaluation) {
       if (!options.all && evaluation.kind === 'result' && evaluation.result.detections.length === 0)
         return undefined;
-      if (rows++ === 0) out.write(HEADER);
-      return out.write(formatEvaluation(evaluation));
+      const text = formatEvaluation(evaluation);
+      return out.write(rows++ === 0 ? HEADER + text : text);
     },
     async finish(summary) {
       if (rows === 0) {
-        out.write(
+        await out.write(
           summary.events === 0
             ? 'No events found.\n'
             : `No detections and no input errors in ${summary.events} events${options.all ? '' : ' (--all lists every event)'}.\n`,
