@@ -3,12 +3,14 @@ import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { constants, createGunzip, gunzipSync } from 'node:zlib';
 import type { InputFile, SkipReason } from './discover-files.js';
+import { type RecordsSink, RecordsStreamer, recordsArrayStart } from './records-streamer.js';
 import {
   type InputErrorItem,
   type InputItem,
   type InputLocation,
   isObject,
   unwrapDocument,
+  unwrapElement,
 } from './unwrap.js';
 
 /** A file not worth reading as events (not JSON, not CloudTrail …): skipped with a counted note. */
@@ -213,26 +215,44 @@ type OnLine = (line: string, lineNumber: number) => boolean;
 /** Called for a line longer than the limit (its bytes are dropped as they arrive); returns false to stop. */
 type OnOverlong = (lineNumber: number) => boolean;
 
+/** Where the elements of a streamed `{"Records":[…]}` line go: a sink per such line, given its line number. */
+type OpenRecordsSink = (lineNumber: number) => RecordsSink;
+
+/** A line this long that starts like `{"Records":[` is streamed record by record instead of being held. */
+const STREAM_RECORDS_AFTER_BYTES = 1024 * 1024;
+
 /**
  * Splits a byte stream into lines, in time and memory linear in the input: each chunk is searched for newlines once
  * (a byte search: `\n` is never part of a multi-byte UTF-8 character, so lines are cut before decoding), and the
  * unfinished tail is kept as a list of byte pieces, joined and decoded once when its newline arrives. A line longer
- * than `maxLineBytes` is never held: its bytes are dropped as they come and it is reported by its number.
+ * than `maxLineBytes` is never held: its bytes are dropped as they come and it is reported by its number. A long line
+ * that is a CloudTrail log file (`{"Records":[…]}`, as S3 delivers it) is not held either: once it passes 1 MiB its
+ * records are streamed one by one to the sink `openRecords` gives (the limit then applies to each record).
  */
 class LineSplitter {
   private pieces: Buffer[] = [];
   private pendingBytes = 0;
   private overlong = false;
+  private streamer: RecordsStreamer | undefined;
+  /** The unfinished line was looked at for `{"Records":[` already. */
+  private streamChecked = false;
   lineNumber = 0;
   /** Work done: bytes searched for a newline plus bytes copied or decoded (a linearity check counts these). */
   workBytes = 0;
 
-  constructor(private readonly maxLineBytes: number) {}
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly openRecords?: OpenRecordsSink,
+  ) {}
 
   /** The complete lines of this chunk; the unfinished tail waits for the next one. */
   push(chunk: Buffer, onLine: OnLine, onOverlong: OnOverlong): boolean {
     let start = 0;
-    let end = chunk.indexOf(NEWLINE);
+    if (this.streamer) {
+      start = this.feedStreamer(chunk, 0);
+      if (start === -1) return true;
+    }
+    let end = chunk.indexOf(NEWLINE, start);
     while (end !== -1) {
       this.workBytes += end - start + 1;
       if (!this.emit(chunk, start, end, onLine, onOverlong)) return false;
@@ -246,25 +266,72 @@ class LineSplitter {
 
   /** The last line when the input does not end with a newline. */
   end(onLine: OnLine, onOverlong: OnOverlong): void {
+    if (this.streamer) {
+      this.streamer.end();
+      this.workBytes += this.streamer.workBytes;
+      this.streamer = undefined;
+      this.lineNumber++;
+      return;
+    }
     if (this.overlong || this.pendingBytes > 0) this.emit(EMPTY, 0, 0, onLine, onOverlong);
+  }
+
+  /** Hands `chunk[start…]` to the streamer; the offset where the line goes on after the object, or -1. */
+  private feedStreamer(chunk: Buffer, start: number): number {
+    const streamer = this.streamer as RecordsStreamer;
+    const end = streamer.push(chunk, start);
+    if (end === -1) return -1;
+    this.lineNumber += streamer.newlines;
+    this.workBytes += streamer.workBytes;
+    this.streamer = undefined;
+    return end;
   }
 
   /** Keeps `chunk[start…]` (a copy: chunk buffers are reused) as part of the unfinished line. */
   private hold(chunk: Buffer, start: number): void {
     const length = chunk.length - start;
     if (length === 0 || this.overlong) return;
-    if (this.pendingBytes + length > this.maxLineBytes) {
+    this.pieces.push(Buffer.from(chunk.subarray(start)));
+    this.pendingBytes += length;
+    if (
+      this.openRecords &&
+      !this.streamChecked &&
+      this.pendingBytes >= Math.min(STREAM_RECORDS_AFTER_BYTES, this.maxLineBytes)
+    ) {
+      this.streamChecked = true;
+      this.startStreaming();
+    }
+    if (this.pendingBytes > this.maxLineBytes) {
       this.overlong = true;
       this.pieces = [];
       this.pendingBytes = 0;
-      return;
     }
-    this.pieces.push(Buffer.from(chunk.subarray(start)));
-    this.pendingBytes += length;
+  }
+
+  /** When the unfinished line is a `{"Records":[` object, streams it from here on. */
+  private startStreaming(): void {
+    // Once per streamed line: the held head (about 1 MiB) joined, then fed from just past the `[`.
+    const held = Buffer.concat(this.pieces, this.pendingBytes);
+    const arrayStart = recordsArrayStart(held);
+    if (arrayStart === -1 || !this.openRecords) return;
+    this.streamer = new RecordsStreamer(
+      this.maxLineBytes,
+      this.openRecords(this.lineNumber + 1),
+      `${formatBytes(this.maxLineBytes)} (--max-line-mb)`,
+    );
+    this.pieces = [];
+    this.pendingBytes = 0;
+    const end = this.feedStreamer(held, arrayStart);
+    // The object ended inside what was held: the rest is the line's again.
+    if (end !== -1 && end < held.length) {
+      this.pieces.push(held.subarray(end));
+      this.pendingBytes = held.length - end;
+    }
   }
 
   private emit(chunk: Buffer, start: number, end: number, onLine: OnLine, onOverlong: OnOverlong): boolean {
     const lineNumber = ++this.lineNumber;
+    this.streamChecked = false;
     if (this.overlong || this.pendingBytes + (end - start) > this.maxLineBytes) {
       this.overlong = false;
       this.pieces = [];
@@ -379,7 +446,6 @@ async function* readItems(
 
   const stream = head.gzip ? openGunzipStream(file.path, onBytes) : undefined;
   const chunks: AsyncIterable<Buffer> = stream ?? readPlainChunks(file.path, onBytes);
-  const splitter = new LineSplitter(maxLineBytes);
   let jsonLines = hint === 'jsonl';
   let multiLineDocument = false;
   // Until the file's shape is known (CloudTrail or not), its items are held back.
@@ -392,6 +458,23 @@ async function* readItems(
     if (hasCloudTrailShape(value)) shapeKnown = true;
     else if (++probed >= SHAPE_PROBE) skipped = true;
   };
+  // A long `{"Records":[…]}` line, streamed: its elements are parsed one by one, located by line and index.
+  const openRecords = (lineNumber: number): RecordsSink => {
+    jsonLines = true;
+    shapeKnown = true;
+    return {
+      element(text, index) {
+        const location = { file: file.path, line: lineNumber, index };
+        const parsed = parseJson(text);
+        if (parsed.ok) batch.push(unwrapElement(parsed.value, location));
+        else batch.push({ kind: 'error', error: `invalid JSON: ${parsed.message}`, location });
+      },
+      error(message, index) {
+        batch.push({ kind: 'error', error: message, location: { file: file.path, line: lineNumber, index } });
+      },
+    };
+  };
+  const splitter = new LineSplitter(maxLineBytes, openRecords);
   const onOverlong = (lineNumber: number): boolean => {
     jsonLines = true;
     batch.push(

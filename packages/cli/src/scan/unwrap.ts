@@ -137,4 +137,4 @@ function unwrapDocument(
 }
 
 export type { CandidateItem, InputErrorItem, InputItem, InputLocation };
-export { describeIssues, isObject, REPORT_INPUT, unwrapDocument };
+export { describeIssues, isObject, REPORT_INPUT, unwrapDocument, unwrapElement };

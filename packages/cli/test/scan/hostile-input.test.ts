@@ -121,6 +121,52 @@ describe('issue 16: hostile input to aisaws scan', () => {
       expect(splitter.workBytes).toBeLessThanOrEqual(2 * line.length + 8);
     });
 
+    it('streams a long one-line {"Records":[…]} record by record, as S3 delivers it', async () => {
+      // Prepare: about 3 MB on one line (past the 1 MiB after which a Records line is streamed), then a second line.
+      const records = Array.from({ length: 3000 }, (_, i) =>
+        record({ eventID: `r${i}`, pad: 'p'.repeat(900) }),
+      );
+      const file = await folder.write(
+        'one-line.json',
+        `${JSON.stringify({ Records: records })}\n${JSON.stringify({ Records: [record({ eventID: 'next' })] })}\n`,
+      );
+      // Act
+      const run = await scan({ paths: [file], format: 'json', maxLineMb: 1 });
+      // Assess: every record, in order, located by line and index; the 1 MiB limit applies to each record.
+      expect(run.lines).toHaveLength(3001);
+      expect(run.lines[0]).toMatchObject({ eventId: 'r0', source: { file, line: 1, index: 0 } });
+      expect(run.lines[2999]).toMatchObject({ eventId: 'r2999', source: { file, line: 1, index: 2999 } });
+      expect(run.lines[3000]).toMatchObject({ eventId: 'next', source: { file, line: 2, index: 0 } });
+    });
+
+    it('keeps the records of a cut one-line log file and names where it ends', async () => {
+      const records = Array.from({ length: 2000 }, (_, i) =>
+        record({ eventID: `r${i}`, pad: 'p'.repeat(900) }),
+      );
+      const text = JSON.stringify({ Records: records });
+      const cut = text.slice(0, text.indexOf('"r1999"') + 20);
+      const oversized = JSON.stringify({
+        Records: [record({ eventID: 'a', pad: 'p'.repeat(1_200_000) }), record({ eventID: 'b' })],
+      });
+      const file = await folder.write('cut.json', cut);
+      const big = await folder.write('big-record.json', oversized);
+      const run = await scan({ paths: [file], format: 'json', maxLineMb: 1 });
+      expect(run.lines).toHaveLength(2000);
+      expect(run.lines[1998]).toMatchObject({ eventId: 'r1998' });
+      expect(run.lines[1999]).toEqual({
+        error: 'invalid JSON: the input ends inside Records[1999]',
+        file,
+        line: 1,
+        index: 1999,
+      });
+      expect(run.stderr).toContain('1 input errors');
+      const gone = await scan({ paths: [big], format: 'json', maxLineMb: 1 });
+      expect(gone.lines).toEqual([
+        { error: 'Records[0] is longer than 1 MiB (--max-line-mb): not read', file: big, line: 1, index: 0 },
+        expect.objectContaining({ eventId: 'b', source: { file: big, line: 1, index: 1 } }),
+      ]);
+    });
+
     it('reports a line past --max-line-mb as an error naming it, and reads the next lines', async () => {
       const long = `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`;
       const file = await folder.write(
