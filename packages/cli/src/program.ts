@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
+import {
+  EXIT_CODES,
+  EXIT_FAILED_OUTCOME,
+  EXIT_INTERNAL,
+  EXIT_INTERRUPTED,
+  EXIT_NOT_DONE,
+  EXIT_OK,
+  EXIT_USAGE,
+} from './errors.js';
 import { sanitizeForTerminal } from './terminal.js';
 
 /** The streams and directory a command uses; the process's in bin.ts, in-memory ones in tests. */
@@ -8,6 +17,8 @@ interface CliIo {
   readonly stdout: Writable;
   readonly stderr: Writable & { isTTY?: boolean };
   readonly cwd: string;
+  /** Aborted on Ctrl-C (bin.ts): a long command (demo) cleans up and ends with exit code 130. */
+  readonly signal?: AbortSignal;
 }
 
 /** What every command module gets when it registers. */
@@ -36,32 +47,6 @@ const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./demo/index.js')).registerDemoCommands,
   },
 ];
-
-/**
- * The exit codes every command follows (README, "Exit codes"):
- *   0  done;
- *   1  done, and the outcome is the failure asked about: `scan --fail-on` found a decision at that level, or a demo
- *      event ended FAILED;
- *   2  usage error: unknown command or option, missing or empty argument, bad value, unusable --policy/--state-dir;
- *   3  could not do what was asked: an input path or the output could not be read or written, nothing is pending,
- *      no such event, nothing to roll back, the sandbox is busy or its state is damaged;
- *   4  internal error (a bug in aisaws): one line on stderr (the stack with AISAWS_DEBUG=1);
- *   130  interrupted (Ctrl-C), after cleaning up.
- */
-const EXIT_OK = 0;
-const EXIT_FAILED_OUTCOME = 1;
-const EXIT_USAGE = 2;
-const EXIT_NOT_DONE = 3;
-const EXIT_INTERNAL = 4;
-const EXIT_INTERRUPTED = 130;
-const EXIT_CODES = [
-  EXIT_OK,
-  EXIT_FAILED_OUTCOME,
-  EXIT_USAGE,
-  EXIT_NOT_DONE,
-  EXIT_INTERNAL,
-  EXIT_INTERRUPTED,
-] as const;
 
 /** The CLI's version: package.json sits one folder up both from src/program.ts and from the bundled dist/bin.js. */
 function readVersion(): string {

@@ -1,3 +1,4 @@
+import { NotDoneError, UsageError } from '../errors.js';
 import { createStateDir, type PendingApproval } from '../sandbox/state-dir.js';
 import { type ApprovalAnswer, confirmApprovalLink } from './approval-client.js';
 import { createPainter, type DemoOutput } from './render.js';
@@ -23,8 +24,8 @@ interface ApproveResult {
   message: string;
 }
 
-/** No link could be found for what was given. */
-class NoPendingApprovalError extends Error {
+/** No link could be found for what was given, or the endpoint does not answer: exit 3. */
+class NoPendingApprovalError extends NotDoneError {
   override readonly name = 'NoPendingApprovalError';
 }
 
@@ -38,7 +39,9 @@ function linkOf(pending: PendingApproval, reject: boolean): string {
 
 async function resolveLink(options: ApproveOptions): Promise<string> {
   if (options.target && isLink(options.target)) return options.target;
-  const pendings = await createStateDir(options.stateDir).listPendingApprovals();
+  const stateDir = createStateDir(options.stateDir);
+  await stateDir.requireExisting();
+  const pendings = await stateDir.listPendingApprovals();
   if (options.target) {
     const target = options.target;
     const match = pendings.find(
@@ -76,12 +79,15 @@ function pageText(html: string): string {
 
 async function runApprove(options: ApproveOptions, out: DemoOutput): Promise<ApproveResult> {
   const link = await resolveLink(options);
-  const url = new URL(link);
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    throw new UsageError(`not a link: ${link.slice(0, 200)}`);
+  }
   const decision = url.searchParams.get('decision') === 'reject' ? 'reject' : 'approve';
   if (options.reject && decision !== 'reject')
-    throw new NoPendingApprovalError(
-      '--reject was given but the link is an approve link; pass the reject link',
-    );
+    throw new UsageError('--reject was given but the link is an approve link; pass the reject link');
   let response: ApprovalAnswer;
   try {
     response = await confirmApprovalLink(link);

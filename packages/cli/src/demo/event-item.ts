@@ -2,6 +2,7 @@ import { EventStatusSchema, SnapshotSchema } from '@aisaws/core/schemas';
 import { type DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
+import { NotDoneError } from '../errors.js';
 
 /**
  * Reads the `events` items the stages and the workflow's Record states wrote (the system of record for status and
@@ -29,7 +30,7 @@ const EventItemSchema = z.looseObject({
 type EventItem = z.infer<typeof EventItemSchema>;
 
 /** An events item is not what the stages write. */
-class EventItemError extends Error {
+class EventItemError extends NotDoneError {
   override readonly name = 'EventItemError';
 }
 

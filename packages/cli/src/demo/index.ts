@@ -1,6 +1,20 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  EXIT_FAILED_OUTCOME,
+  EXIT_INTERNAL,
+  EXIT_INTERRUPTED,
+  EXIT_NOT_DONE,
+  EXIT_OK,
+  EXIT_USAGE,
+  InterruptedError,
+  isSystemError,
+  NotDoneError,
+  UsageError,
+} from '../errors.js';
+import { choiceOption } from '../options.js';
 import type { CommandContext } from '../program.js';
+import { oneLine, sanitizeForTerminal } from '../terminal.js';
 import { runApprove } from './approve.js';
 import type { DemoOutput } from './render.js';
 import { runRollback } from './rollback.js';
@@ -16,10 +30,51 @@ import { runStatus } from './status.js';
 
 const DEFAULT_STATE_DIR = '.aisaws';
 
-/** The program's stdout as the demo's output (colours only when it is a terminal). */
+/**
+ * The program's stdout as the demo's output (colours only when it is a terminal). Everything goes through the
+ * terminal sanitizer: names, ids and messages come from the sandbox's state files; only the demo's own colour codes
+ * pass, and only on a terminal.
+ */
 function outputOf(context: CommandContext): DemoOutput {
   const stdout = context.io.stdout as CommandContext['io']['stdout'] & { isTTY?: boolean };
-  return { write: (text) => stdout.write(text), isTTY: stdout.isTTY === true };
+  const isTTY = stdout.isTTY === true;
+  return {
+    write: (text) => {
+      if (!stdout.writable) return;
+      stdout.write(sanitizeForTerminal(text, { colours: isTTY }));
+    },
+    isTTY,
+  };
+}
+
+/**
+ * An event id as the commands take it: CloudTrail's eventID is a UUID (S3 data events: 16 hex digits); anything
+ * outside 1–128 letters, digits, `-`, `_`, `.` and `:` is refused before it reaches a file name or a DynamoDB key.
+ */
+const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+function checkEventId(value: string, what: string): string {
+  if (value.trim() === '')
+    throw new UsageError(`${what} is empty (an unset shell variable?): give the CloudTrail eventID`);
+  if (!EVENT_ID.test(value))
+    throw new UsageError(
+      `${what} must be 1–128 letters, digits, '-', '_', '.' or ':' (a CloudTrail eventID), got ${value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)` : JSON.stringify(value)}`,
+    );
+  return value;
+}
+
+/** The approve target: a link (http/https URL), an event id or a link token; never an empty string. */
+function checkApproveTarget(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '')
+    throw new UsageError(
+      'the link or event id is empty (an unset shell variable?): give one, or none to use the only pending approval',
+    );
+  if (/^https?:\/\//i.test(value)) {
+    if (value.length > 4096) throw new UsageError('the link is longer than 4096 characters');
+    return value;
+  }
+  return checkEventId(value, 'the event id or token');
 }
 
 function positiveInteger(value: string): number {
@@ -29,23 +84,39 @@ function positiveInteger(value: string): number {
 }
 
 const formatOption = () =>
-  new Option('--format <format>', 'output format').choices(['text', 'json'] as const).default('text');
+  choiceOption('--format <format>', 'output format', ['text', 'json']).default('text');
 const stateDirOption = () =>
   new Option('--state-dir <dir>', 'folder holding the sandbox between commands').default(DEFAULT_STATE_DIR);
 
-/** Runs a command action; a failure prints `aisaws <command>: <message>` and sets exit code 1. */
+/** The exit code of a failed command (README's table) and whether its message is for the user or a bug report. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError) return EXIT_USAGE;
+  if (error instanceof InterruptedError) return EXIT_INTERRUPTED;
+  if (error instanceof NotDoneError || isSystemError(error)) return EXIT_NOT_DONE;
+  return EXIT_INTERNAL;
+}
+
+/**
+ * Runs a command action; a failure prints one sanitized line `aisaws <command>: <message>` (no stack trace) and sets
+ * the exit code of its kind: 2 usage, 3 not done, 130 interrupted, 4 internal error.
+ */
 function actionOf(context: CommandContext) {
   return <Args extends unknown[]>(name: string, run: (...args: Args) => Promise<number>) =>
     async (...args: Args): Promise<void> => {
       try {
         context.setExitCode(await run(...args));
       } catch (error) {
+        const code = exitCodeOf(error);
+        const text = error instanceof Error ? error.message : String(error);
         const message =
-          error instanceof Error
-            ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`
-            : String(error);
-        context.io.stderr.write(`aisaws ${name}: ${message}\n`);
-        context.setExitCode(1);
+          code === EXIT_INTERRUPTED
+            ? 'interrupted: the run was not saved, its pending approval removed'
+            : code === EXIT_INTERNAL
+              ? `internal error: ${oneLine(text.split('\n')[0] ?? '')} (a bug in aisaws)`
+              : text;
+        if (context.io.stderr.writable)
+          context.io.stderr.write(sanitizeForTerminal(`aisaws ${name}: ${message}\n`));
+        context.setExitCode(code);
       }
     };
 }
@@ -99,6 +170,7 @@ function registerDemoCommands(program: Command, context: CommandContext): void {
           }
           const result = await runDemo(
             {
+              ...(context.io.signal ? { signal: context.io.signal } : {}),
               scenario: opts.scenario,
               format: opts.format,
               duplicates: opts.duplicates,
@@ -109,7 +181,7 @@ function registerDemoCommands(program: Command, context: CommandContext): void {
             },
             { out: out },
           );
-          return result.status === 'FAILED' ? 2 : 0;
+          return result.status === 'FAILED' ? EXIT_FAILED_OUTCOME : EXIT_OK;
         },
       ),
     );
@@ -125,11 +197,17 @@ function registerDemoCommands(program: Command, context: CommandContext): void {
     .addOption(stateDirOption())
     .action(
       action('approve', async (target: string | undefined, opts: { reject: boolean; stateDir: string }) => {
+        const checked = checkApproveTarget(target);
         const result = await runApprove(
-          { ...(target ? { target } : {}), reject: opts.reject, stateDir: stateDirOf(opts.stateDir) },
+          {
+            ...(checked !== undefined ? { target: checked } : {}),
+            reject: opts.reject,
+            stateDir: stateDirOf(opts.stateDir),
+          },
           out,
         );
-        return result.statusCode === 200 ? 0 : 1;
+        // The endpoint refused (expired, already answered, bad signature): the approval was not done.
+        return result.statusCode === 200 ? EXIT_OK : EXIT_NOT_DONE;
       }),
     );
 
@@ -141,7 +219,14 @@ function registerDemoCommands(program: Command, context: CommandContext): void {
     .addOption(stateDirOption())
     .action(
       action('rollback', async (eventId: string, opts: { format: 'text' | 'json'; stateDir: string }) => {
-        await runRollback({ eventId, format: opts.format, stateDir: stateDirOf(opts.stateDir) }, out);
+        await runRollback(
+          {
+            eventId: checkEventId(eventId, 'eventId'),
+            format: opts.format,
+            stateDir: stateDirOf(opts.stateDir),
+          },
+          out,
+        );
         return 0;
       }),
     );
@@ -157,7 +242,11 @@ function registerDemoCommands(program: Command, context: CommandContext): void {
         'status',
         async (eventId: string | undefined, opts: { format: 'text' | 'json'; stateDir: string }) => {
           await runStatus(
-            { ...(eventId ? { eventId } : {}), format: opts.format, stateDir: stateDirOf(opts.stateDir) },
+            {
+              ...(eventId !== undefined ? { eventId: checkEventId(eventId, 'eventId') } : {}),
+              format: opts.format,
+              stateDir: stateDirOf(opts.stateDir),
+            },
             out,
           );
           return 0;

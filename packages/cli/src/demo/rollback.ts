@@ -1,5 +1,6 @@
 import { RemediationResultSchema, SCHEMA_VERSION } from '@aisaws/core/schemas';
 import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
+import { NotDoneError } from '../errors.js';
 import { openSandbox } from '../sandbox/local-sandbox.js';
 import { readEventItem } from './event-item.js';
 import { createPainter, type DemoOutput, formatMs, formatResourceChange } from './render.js';
@@ -26,13 +27,18 @@ interface RollbackResult {
   ms: number;
 }
 
-/** The event cannot be rolled back (unknown, never decided, or nothing was snapshotted). */
-class RollbackNotPossibleError extends Error {
+/** The event cannot be rolled back (unknown, never decided, or nothing was snapshotted): exit 3. */
+class RollbackNotPossibleError extends NotDoneError {
   override readonly name = 'RollbackNotPossibleError';
 }
 
 async function runRollback(options: RollbackOptions, out: DemoOutput): Promise<RollbackResult> {
-  const sandbox = await openSandbox({ stateDir: options.stateDir, s3: false });
+  const sandbox = await openSandbox({
+    stateDir: options.stateDir,
+    s3: false,
+    create: false,
+    lock: 'rollback',
+  });
   try {
     const run = await sandbox.stateDir.readRun(options.eventId);
     if (!run)

@@ -8,6 +8,7 @@ import {
   type FaultSwitchesInput,
   type OutboxMessage,
 } from '@aisaws/simulated-account';
+import { InterruptedError, UsageError } from '../errors.js';
 import { openSandbox } from '../sandbox/local-sandbox.js';
 import { confirmApprovalLink } from './approval-client.js';
 import { startApprovalServer } from './approval-server.js';
@@ -15,7 +16,7 @@ import { readEventItem, timelineSteps } from './event-item.js';
 import { createDemoNarrator } from './narrator.js';
 import { buildApprovalHandler, buildHandlers } from './pipeline.js';
 import type { DemoOutput } from './render.js';
-import { getScenario } from './scenarios.js';
+import { getScenario, SCENARIOS } from './scenarios.js';
 import { createStageLog, type StageReport } from './stage-log.js';
 import { startDemoWorkflows } from './workflows.js';
 
@@ -46,6 +47,11 @@ interface DemoOptions {
    * Fault switches of the simulated account (throttling, 5xx, timeouts, SNS down, never converging; see
    * @aisaws/simulated-account): they apply to AISAWS's calls, never to the scenario's risky call.
    */
+  /**
+   * Aborted by Ctrl-C: the demo stops waiting, removes its pending approval and run record, saves nothing (the
+   * sandbox stays as it was before the run) and rejects with InterruptedError.
+   */
+  readonly signal?: AbortSignal;
   readonly faults?: FaultSwitchesInput;
 }
 
@@ -122,9 +128,33 @@ function extractApprovalLinks(body: string): { approve: string; reject: string }
 
 function validate(options: DemoOptions): void {
   if (!Number.isInteger(options.duplicates) || options.duplicates < 1)
-    throw new Error(`duplicates must be a whole number ≥ 1, got ${options.duplicates}`);
+    throw new UsageError(`--duplicates must be a whole number ≥ 1, got ${options.duplicates}`);
   if (options.autoApprove && options.reject)
-    throw new Error('--auto-approve and --reject cannot be used together');
+    throw new UsageError('--auto-approve and --reject cannot be used together');
+  if (!SCENARIOS.some((scenario) => scenario.id === options.scenario))
+    throw new UsageError(
+      `unknown scenario ${JSON.stringify(options.scenario)}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`,
+    );
+}
+
+/** `work`, or InterruptedError as soon as `signal` aborts (whichever comes first). */
+function interruptible<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new InterruptedError('interrupted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new InterruptedError('interrupted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
@@ -136,9 +166,11 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
   const narrator = createDemoNarrator(options.format === 'json' ? null : io.out);
   const clock = { now: () => new Date() };
 
-  const sandbox = await openSandbox({ stateDir });
+  const sandbox = await openSandbox({ stateDir, lock: 'demo' });
   if (options.faults) sandbox.account.faults.set(options.faults);
   const approvalServer = await startApprovalServer();
+  let eventId: string | undefined;
+  let finished = false;
   try {
     narrator.header(scenario, sandbox, outboxDir);
     const stageLog = createStageLog();
@@ -174,12 +206,13 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
     const callsBefore = sandbox.account.state.calls.length;
     const changeAt = Date.now();
     const { record, event } = scenario.trigger(sandbox.account, resource);
-    const eventId = String(record.eventID);
+    eventId = String(record.eventID);
+    const runEventId = eventId;
     const before = scenario.describe(sandbox.account, resource);
     narrator.change(record, initial, before);
     const run = {
       format: 'aisaws-demo-run/1' as const,
-      eventId,
+      eventId: runEventId,
       scenario: scenario.id,
       resource,
       startedAt: new Date(changeAt).toISOString(),
@@ -197,13 +230,14 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
       if (!links) return;
       const timeoutSeconds = decidedEventOf(stageLog.reports)?.decision.approvalTimeoutSeconds ?? 3600;
       approvalWork = approvalWork.then(async () => {
+        if (options.signal?.aborted) return;
         await sandbox.stateDir.writePendingApproval({
-          eventId,
+          eventId: runEventId,
           ...links,
           expiresAt: new Date(Date.now() + timeoutSeconds * 1000).toISOString(),
           pid: process.pid,
         });
-        await io.onApprovalRequested?.({ eventId, ...links });
+        await io.onApprovalRequested?.({ eventId: runEventId, ...links });
         if (options.autoApprove || options.reject) {
           const decision = options.reject ? 'reject' : 'approve';
           // As a person does: open the link (a confirmation page), then press its button (POST).
@@ -214,12 +248,15 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
     });
 
     // 2. EventBridge delivers the event (N times: at-least-once) to the triage workflow, concurrently.
-    await Promise.all(Array.from({ length: options.duplicates }, () => workflows.deliver(event)));
+    await interruptible(
+      Promise.all(Array.from({ length: options.duplicates }, () => workflows.deliver(event))),
+      options.signal,
+    );
 
     // 3. The remediation workflow started by triage runs to its end (through the approval wait, if any).
-    const remediationExecutions = await workflows.settled();
+    const remediationExecutions = await interruptible(workflows.settled(), options.signal);
     narrator.deliveries(options.duplicates, remediationExecutions.length);
-    await approvalWork;
+    await interruptible(approvalWork, options.signal);
     await sandbox.stateDir.removePendingApproval(eventId);
 
     const after = scenario.describe(sandbox.account, resource);
@@ -265,8 +302,14 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
     };
     narrator.summary({ ...result, alerted: result.alert !== null });
     if (options.format === 'json') io.out.write(`${JSON.stringify(result)}\n`);
+    finished = true;
     return result;
   } finally {
+    if (!finished && eventId !== undefined) {
+      // Interrupted or failed mid-run: nothing of it is saved, so nothing may point at it.
+      await sandbox.stateDir.removePendingApproval(eventId);
+      await sandbox.stateDir.removeRun(eventId);
+    }
     await approvalServer.close();
     await sandbox.close();
   }

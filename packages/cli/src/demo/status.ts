@@ -1,3 +1,4 @@
+import { NotDoneError } from '../errors.js';
 import { openSandbox } from '../sandbox/local-sandbox.js';
 import { type EventItem, listEventItems, readEventItem, timelineSteps } from './event-item.js';
 import { createPainter, type DemoOutput, formatMs } from './render.js';
@@ -17,7 +18,10 @@ interface EventStatusView {
   eventId: string;
   scenario: string | null;
   eventName: string | null;
+  /** The events item's status, or ROLLED_BACK once `aisaws rollback` restored the prior state. */
   status: string;
+  /** The status the events item records (VERIFIED after a rollback, which only adds timeline.rolledBack). */
+  recordedStatus: string;
   decision: string | null;
   score: number | null;
   timeline: { stage: string; at: string; sinceStartMs: number }[];
@@ -30,7 +34,8 @@ function viewOf(item: EventItem, scenario: string | null): EventStatusView {
     eventId: item.eventId,
     scenario,
     eventName: item.summary?.eventName ?? null,
-    status: item.status,
+    status: item.timeline.rolledBack !== undefined ? 'ROLLED_BACK' : item.status,
+    recordedStatus: item.status,
     decision: item.decision?.action ?? null,
     score: item.risk?.score ?? null,
     timeline: timelineSteps(item),
@@ -39,13 +44,14 @@ function viewOf(item: EventItem, scenario: string | null): EventStatusView {
   };
 }
 
-/** No such event in the sandbox. */
-class UnknownEventError extends Error {
+/** No such event in the sandbox (exit 3). */
+class UnknownEventError extends NotDoneError {
   override readonly name = 'UnknownEventError';
 }
 
 async function readStatus(options: Omit<StatusOptions, 'format'>): Promise<EventStatusView[]> {
-  const sandbox = await openSandbox({ stateDir: options.stateDir, s3: false });
+  // Reads only: no lock, and a missing folder is an error, never created.
+  const sandbox = await openSandbox({ stateDir: options.stateDir, s3: false, create: false });
   try {
     const runs = await sandbox.stateDir.listRuns();
     const scenarioOf = (eventId: string) => runs.find((run) => run.eventId === eventId)?.scenario ?? null;

@@ -40,6 +40,10 @@ interface LocalSandbox {
 
 interface OpenSandboxOptions {
   readonly stateDir: string;
+  /** Create the folder when missing (demo); default true. When false, a missing sandbox is NoSandboxError. */
+  readonly create?: boolean;
+  /** Take the sandbox for this command (demo, rollback) until close: one changing process at a time. */
+  readonly lock?: string;
   /** Start s3rver too (the demo archives raw events); default true. */
   readonly s3?: boolean;
   readonly now?: () => Date;
@@ -48,10 +52,19 @@ interface OpenSandboxOptions {
 async function openSandbox(options: OpenSandboxOptions): Promise<LocalSandbox> {
   const started = performance.now();
   const stateDir = createStateDir(options.stateDir);
-  await stateDir.ensure();
+  if (options.create === false) await stateDir.requireExisting();
+  else await stateDir.ensure();
+  const release = options.lock === undefined ? async () => {} : await stateDir.lock(options.lock);
   const now = options.now ?? (() => new Date());
 
-  const [dynamo, s3] = await Promise.all([startDynalite(), options.s3 === false ? undefined : startS3rver()]);
+  let dynamo: RunningDynalite;
+  let s3: RunningS3rver | undefined;
+  try {
+    [dynamo, s3] = await Promise.all([startDynalite(), options.s3 === false ? undefined : startS3rver()]);
+  } catch (error) {
+    await release();
+    throw error;
+  }
   try {
     const tables = tableNamesWithPrefix(SANDBOX_TABLE_PREFIX);
     await createTables(dynamo.client, tables);
@@ -77,10 +90,12 @@ async function openSandbox(options: OpenSandboxOptions): Promise<LocalSandbox> {
       },
       async close() {
         await Promise.all([dynamo.stop(), s3?.stop()]);
+        await release();
       },
     };
   } catch (error) {
     await Promise.all([dynamo.stop(), s3?.stop()]);
+    await release();
     throw error;
   }
 }

@@ -88,20 +88,23 @@ describe('aisaws demo / status / rollback / approve as commands', () => {
     expect(list.stdout).toContain(`${result.eventId}  VERIFIED`);
   }, 60_000);
 
-  it('fails with exit code 1 and a message naming the problem', async () => {
+  it("fails with the exit code of README's table and one line naming the problem", async () => {
+    // 3: well-formed, but there is nothing to do it on.
     const rollback = await aisaws(['rollback', 'no-such-event', '--state-dir', 'sandbox'], workDir);
-    expect(rollback.code).toBe(1);
-    expect(rollback.stderr).toMatch(
-      /aisaws rollback: RollbackNotPossibleError: no demo run for event no-such-event/,
+    expect(rollback.code).toBe(3);
+    expect(rollback.stderr).toBe(
+      `aisaws rollback: no demo run for event no-such-event in ${join(workDir, 'sandbox')} (see \`aisaws status\`)\n`,
     );
-
     const approve = await aisaws(['approve', '--state-dir', 'sandbox'], workDir);
-    expect(approve.code).toBe(1);
+    expect(approve.code).toBe(3);
     expect(approve.stderr).toMatch(/no demo is waiting for an approval/);
-
+    // 2: usage errors of the demo, as of every other command.
     const unknown = await aisaws(['demo', '--scenario', 'nope', '--state-dir', 'sandbox'], workDir);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown scenario "nope"/);
+    const both = await aisaws(['demo', '--auto-approve', '--reject', '--state-dir', 'sandbox'], workDir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--auto-approve and --reject cannot be used together/);
   }, 30_000);
 });
 
