@@ -171,6 +171,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
   const approvalServer = await startApprovalServer();
   let eventId: string | undefined;
   let finished = false;
+  let stopWorkflows = () => {};
   try {
     narrator.header(scenario, sandbox, outboxDir);
     const stageLog = createStageLog();
@@ -198,6 +199,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
       retryIntervalMs: options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS,
       onStep: (step) => narrator.step(step),
     });
+    stopWorkflows = () => workflows.abort();
     approvalServer.setHandler(buildApprovalHandler(sandbox, workflows.sfn, signingKey, clock));
 
     // 1. The risky change, made in the simulated account: CloudTrail record → EventBridge event.
@@ -305,6 +307,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
     finished = true;
     return result;
   } finally {
+    if (!finished) stopWorkflows();
     if (!finished && eventId !== undefined) {
       // Interrupted or failed mid-run: nothing of it is saved, so nothing may point at it.
       await sandbox.stateDir.removePendingApproval(eventId);

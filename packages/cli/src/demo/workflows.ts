@@ -46,6 +46,8 @@ interface DemoWorkflows {
   steps(): WorkflowStep[];
   /** The task-token API (SendTaskSuccess / SendTaskFailure) the approval handler calls. */
   readonly sfn: ReturnType<typeof createLocalWorkflows>['sfn'];
+  /** Stops every running execution (an interrupted demo): nothing waits on afterwards. */
+  abort(): void;
 }
 
 async function startDemoWorkflows(options: DemoWorkflowsOptions): Promise<DemoWorkflows> {
@@ -99,6 +101,7 @@ async function startDemoWorkflows(options: DemoWorkflowsOptions): Promise<DemoWo
 
   return {
     sfn: workflows.sfn,
+    abort: () => workflows.abortAll(),
     steps: () => [...steps],
     async deliver(event) {
       const { triage, remediation } = await workflows.runTriage(event);

@@ -5,6 +5,7 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import {
+  ExecutionAbortedError,
   ExecutionError,
   ExecutionTimeoutError,
   type RunOptions,
@@ -60,7 +61,7 @@ interface StateVisit {
   output?: unknown;
 }
 
-type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 interface ExecutionResult {
   readonly machine: WorkflowName;
@@ -185,6 +186,8 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
   const executions = new Map<string, ExecutionSummary & { status: ExecutionStatus }>();
   const quarantined: QuarantinedMessage[] = [];
   const waiters = new Map<string, Waiter>();
+  /** Abort functions of the executions still running. */
+  const aborts = new Map<string, () => void>();
   /** Tokens no longer awaited, with the error SendTask* answers for them. */
   const closedTokens = new Map<string, string>();
   const pendingListeners: ((task: PendingTask) => void)[] = [];
@@ -447,6 +450,7 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
       },
       context,
     });
+    aborts.set(executionArn, () => execution.abort());
     const visitsDone = collectVisits(
       machine,
       executionArn,
@@ -471,6 +475,7 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
         outcome = failureOf(error);
       }
       await visitsDone;
+      aborts.delete(executionArn);
       for (const token of run.openTokens) closeToken(token, 'TaskDoesNotExist');
       summary.status = outcome.status;
       return {
@@ -549,6 +554,17 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
     listExecutions(): ExecutionSummary[] {
       return [...executions.values()];
     },
+    /**
+     * Stops every running execution (Step Functions' StopExecution): a state waiting for a task token stops waiting,
+     * so no timer (TimeoutSeconds of the state or of the machine) outlives the caller. Their results end ABORTED.
+     */
+    abortAll(): void {
+      for (const abort of aborts.values()) abort();
+      for (const [token, waiter] of [...waiters]) {
+        closeToken(token, 'TaskDoesNotExist');
+        waiter.reject(namedError('States.Aborted', 'the execution was stopped'));
+      }
+    },
   };
 
   function startedBy(triageArn: string): ExecutionSummary | undefined {
@@ -603,6 +619,8 @@ function causeText(cause: unknown): string {
 }
 
 function failureOf(error: unknown): Pick<ExecutionResult, 'status' | 'error'> {
+  if (error instanceof ExecutionAbortedError)
+    return { status: 'ABORTED', error: { error: 'States.Aborted', cause: 'the execution was stopped' } };
   if (error instanceof ExecutionTimeoutError)
     return {
       status: 'TIMED_OUT',
