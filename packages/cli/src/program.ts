@@ -10,6 +10,7 @@ import {
   EXIT_OK,
   EXIT_USAGE,
 } from './errors.js';
+import type { ScanSummary } from './scan/summary.js';
 import { sanitizeForTerminal } from './terminal.js';
 
 /** The streams and directory a command uses; the process's in bin.ts, in-memory ones in tests. */
@@ -19,6 +20,8 @@ interface CliIo {
   readonly cwd: string;
   /** Aborted on Ctrl-C (bin.ts): a long command (demo) cleans up and ends with exit code 130. */
   readonly signal?: AbortSignal;
+  /** Told the summary of a scan when it ends (tests check the readers' work is linear in the input). */
+  readonly onScanSummary?: (summary: ScanSummary) => void;
 }
 
 /** What every command module gets when it registers. */

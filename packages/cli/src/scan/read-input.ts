@@ -123,7 +123,8 @@ function lineItems(text: string, file: string, line: number, into: FileItem[]): 
 
 /**
  * A whole-file JSON document (`{"Records": [...]}`, an array, one record or envelope). When it does not parse but
- * its second line is a JSON value by itself, it is JSON Lines with a bad first line: read line by line instead.
+ * its second line is a JSON value by itself, or one of its lines is a whole record, it is JSON Lines with bad first
+ * lines: read line by line instead.
  * Unless `strict`, a document (or lines) with no CloudTrail shape is skipped.
  */
 function documentItems(text: string, file: string, strict: boolean): FileItem[] {
@@ -138,7 +139,15 @@ function documentItems(text: string, file: string, strict: boolean): FileItem[] 
   const lines = text.split('\n');
   const values = lines.filter((line) => !isBlank(line));
   const second = values[1];
-  if (second !== undefined && parseJson(second).ok) {
+  // JSON Lines whose first lines are broken: the second line is a value by itself, or some line is a whole record
+  // (a pretty-printed document never has a record on one line).
+  const recordOnALine = () =>
+    values.some((line) => {
+      if (!line.trimStart().startsWith('{')) return false;
+      const value = parseJson(line);
+      return value.ok && hasCloudTrailShape(value.value);
+    });
+  if ((second !== undefined && parseJson(second).ok) || recordOnALine()) {
     const firstValues = values.slice(0, SHAPE_PROBE + 1).map(parseJson);
     const shaped = firstValues.some((value) => value.ok && hasCloudTrailShape(value.value));
     if (!strict && !shaped) return [notCloudTrail(file)];
@@ -486,6 +495,26 @@ async function* readItems(
     );
     return true;
   };
+  /**
+   * A `{"Records":[…]}` line that does not parse as a whole (one broken record): read record by record, so the
+   * others are still reported. Returns false when the line is not such an object.
+   */
+  const salvageRecords = (line: string, lineNumber: number): boolean => {
+    const bytes = Buffer.from(line);
+    const arrayStart = recordsArrayStart(bytes);
+    if (arrayStart === -1) return false;
+    const streamer = new RecordsStreamer(
+      maxLineBytes,
+      openRecords(lineNumber),
+      `${formatBytes(maxLineBytes)} (--max-line-mb)`,
+    );
+    const end = streamer.push(bytes, arrayStart);
+    if (end === -1) streamer.end();
+    else if (!isBlank(bytes.toString('utf8', end)))
+      batch.push(fileError(file.path, 'invalid JSON: unexpected text after the Records object', lineNumber));
+    options.onWork?.(streamer.workBytes);
+    return true;
+  };
   const onLine = (line: string, lineNumber: number): boolean => {
     if (isBlank(line)) return true;
     const parsed = parseJson(line);
@@ -494,9 +523,12 @@ async function* readItems(
         probe(parsed.value);
         if (skipped) return false;
         unwrapDocument(parsed.value, { file: file.path, line: lineNumber }, batch);
-      } else batch.push(fileError(file.path, `invalid JSON: ${parsed.message}`, lineNumber));
+      } else if (!salvageRecords(line, lineNumber))
+        batch.push(fileError(file.path, `invalid JSON: ${parsed.message}`, lineNumber));
       return true;
     }
+    // A one-line log file with a broken record (it ends like one: a pretty-printed file's first line does not).
+    if (!parsed.ok && line.trimEnd().endsWith('}') && salvageRecords(line, lineNumber)) return true;
     // First non-blank line: a JSON value by itself means JSON Lines (a one-line `{"Records": [...]}` file too).
     if (!parsed.ok) {
       multiLineDocument = true;

@@ -119,6 +119,8 @@ interface ScanIo {
   readonly stderr: Writable & { isTTY?: boolean };
   /** Base of relative paths in the SARIF log; default process.cwd(). */
   readonly cwd?: string;
+  /** Told the summary when the scan ends (tests check the readers' work is linear in the input). */
+  readonly onScanSummary?: (summary: ScanSummary) => void;
 }
 
 /** What a scan can be given instead of the defaults (a custom scorer or registry, a fixed clock in tests). */
@@ -331,6 +333,7 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
     progress.stop();
   }
   summary.elapsedMs = performance.now() - startedAt;
+  io.onScanSummary?.(summary);
 
   for (const skipped of s3Listing.skipped) note(`skipped ${skipped.file}: ${skipped.reason}`);
   for (const line of formatSkipNotes(summary)) note(line);
