@@ -338,9 +338,39 @@ class LineSplitter {
     }
   }
 
+  /**
+   * A `{"Records":[…]}` line past the limit that arrived whole (it never waited as an unfinished line): read record by
+   * record like a streamed one. Its size is bounded: the held part never passes the limit.
+   */
+  private streamWhole(chunk: Buffer, start: number, end: number, lineNumber: number): boolean {
+    if (!this.openRecords) return false;
+    const line =
+      this.pieces.length === 0
+        ? chunk.subarray(start, end)
+        : Buffer.concat([...this.pieces, chunk.subarray(start, end)]);
+    const arrayStart = recordsArrayStart(line);
+    if (arrayStart === -1) return false;
+    this.pieces = [];
+    this.pendingBytes = 0;
+    const streamer = new RecordsStreamer(
+      this.maxLineBytes,
+      this.openRecords(lineNumber),
+      `${formatBytes(this.maxLineBytes)} (--max-line-mb)`,
+    );
+    if (streamer.push(line, arrayStart) === -1) streamer.end();
+    this.workBytes += streamer.workBytes + line.length;
+    return true;
+  }
+
   private emit(chunk: Buffer, start: number, end: number, onLine: OnLine, onOverlong: OnOverlong): boolean {
     const lineNumber = ++this.lineNumber;
     this.streamChecked = false;
+    if (
+      !this.overlong &&
+      this.pendingBytes + (end - start) > this.maxLineBytes &&
+      this.streamWhole(chunk, start, end, lineNumber)
+    )
+      return true;
     if (this.overlong || this.pendingBytes + (end - start) > this.maxLineBytes) {
       this.overlong = false;
       this.pieces = [];
