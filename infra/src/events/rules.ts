@@ -11,9 +11,11 @@ import { type DetectionRegistry, isInformational } from '@aisaws/core/detections
  * keeps each pattern far below the 4096-character limit (long lists are split), lets the read-only state apply
  * only where a read is a trigger, and is what the EventBridge guide recommends (a dedicated rule per event).
  *
- * The patterns match `detail.eventSource` (CloudTrail's own field) and not the top-level `source`: `source` is
+ * The patterns match `detail.eventSource` (CloudTrail's own field) and not the exact top-level `source`: `source` is
  * derived from the service (`aws.s3`) with exceptions (`monitoring.amazonaws.com` → `aws.cloudwatch`), and a wrong
- * guess would drop events silently.
+ * guess would drop events silently. They do require `source` to start with `aws.`: EventBridge refuses PutEvents
+ * with such a source from anyone but AWS, so a member principal cannot push look-alike events that flood triage
+ * and quarantine.
  */
 
 const API_CALL = 'AWS API Call via CloudTrail';
@@ -27,9 +29,12 @@ const NOT_READ_ONLY = new Set(['sts.amazonaws.com GetFederationToken', 'sts.amaz
 
 type RuleState = 'ENABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 
+/** Only AWS services may emit events whose source starts with `aws.` (PutEvents refuses it to everyone else). */
+const AWS_SOURCE = [{ prefix: 'aws.' }] as const;
+
 interface EventPattern {
-  /** Only on the finding rules: the service that sent the event (`aws.guardduty`, `aws.securityhub`). */
-  readonly source?: readonly string[];
+  /** `aws.` prefix on the CloudTrail rules; on the finding rules the exact service (`aws.guardduty`, `aws.securityhub`). */
+  readonly source: typeof AWS_SOURCE | readonly string[];
   readonly 'detail-type': readonly string[];
   readonly detail: Readonly<Record<string, unknown>>;
 }
@@ -55,6 +60,7 @@ const detailTypesFor = (eventSource: string): string[] =>
 
 function sourcePattern(eventSource: string, eventNames: readonly string[]): EventPattern {
   return {
+    source: AWS_SOURCE,
     'detail-type': detailTypesFor(eventSource),
     detail: { eventSource: [eventSource], eventName: [...eventNames] },
   };
@@ -122,6 +128,7 @@ function buildEventRules(
       id: 'principal-types',
       description: `AISAWS: every call by a ${principalTypes.join(' or ')} principal`,
       pattern: {
+        source: AWS_SOURCE,
         'detail-type': [API_CALL, CONSOLE_SIGN_IN],
         detail: { userIdentity: { type: [...principalTypes] } },
       },
@@ -132,4 +139,12 @@ function buildEventRules(
 }
 
 export type { EventPattern, EventRuleSpec, RuleState };
-export { API_CALL, buildEventRules, CONSOLE_SIGN_IN, isReadOnlyEvent, isRoutedLive, MAX_PATTERN_LENGTH };
+export {
+  API_CALL,
+  AWS_SOURCE,
+  buildEventRules,
+  CONSOLE_SIGN_IN,
+  isReadOnlyEvent,
+  isRoutedLive,
+  MAX_PATTERN_LENGTH,
+};

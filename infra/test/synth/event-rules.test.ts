@@ -177,6 +177,27 @@ describe('EventBridge rules generated from the detection catalog', () => {
     expect(rulesMatching(serviceEvent)).toEqual([]);
   });
 
+  it('ignores a look-alike event pushed with PutEvents (its source cannot start with aws.), on every rule', () => {
+    // Prepare: a perfect copy of a trigger's event, but with a custom source, as a member principal could push it
+    const hits = [...catalog.triggersBySource()].flatMap(([source, names]) =>
+      names
+        .filter((name) => isRoutedLive(catalog, source, name))
+        .map((name) => eventBridgeEvent(cloudTrailRecord(source, name))),
+    );
+    const lookAlikes = hits.map((event) => ({ ...event, source: 'attacker.s3' }));
+    // Act & Assess
+    const awsOnly = (source: Json) =>
+      JSON.stringify(source) === '[{"prefix":"aws."}]' ||
+      (Array.isArray(source) &&
+        source.length > 0 &&
+        source.every((value) => String(value).startsWith('aws.')));
+    expect(rules.filter((rule) => !awsOnly(rule.pattern.source as Json)).map((rule) => rule.name)).toEqual(
+      [],
+    );
+    expect(hits.every((event) => rulesMatching(event).length > 0)).toBe(true);
+    expect(lookAlikes.flatMap((event) => rulesMatching(event))).toEqual([]);
+  });
+
   it('watches every call of the principal types some detection follows (e.g. root)', () => {
     const principalTypes = catalog.principalTypes();
     if (principalTypes.length === 0) {

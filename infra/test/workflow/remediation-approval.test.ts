@@ -1,6 +1,7 @@
 import { publicBucketDecidedEvent, publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutBucketAclCommand } from '@aws-sdk/client-s3';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { linkClick, startWorld, type World } from './world.js';
 
@@ -110,11 +111,17 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
     await world.dynalite.client.send(
       new PutItemCommand({
         TableName: world.tables.events,
-        Item: {
-          eventId: { S: eventId },
-          status: { S: 'DECIDED' },
-          timeline: { M: { decided: { S: decided.decision.decidedAt } } },
-        },
+        // As Decide stores it: the remediation workflow checks its input against this decision.
+        Item: marshall(
+          {
+            eventId,
+            status: 'DECIDED',
+            timeline: { decided: decided.decision.decidedAt },
+            decision: decided.decision,
+            detections: decided.detections,
+          },
+          { removeUndefinedValues: true },
+        ),
       }),
     );
     // Act

@@ -1,8 +1,9 @@
+import { signRollbackApproval } from '@aisaws/core/approval';
 import { publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { startWorld, type World } from './world.js';
+import { SIGNING_KEY, startWorld, type World } from './world.js';
 
 // Real emulators and real handlers on a shared 2-core machine: generous per-test time.
 jest.setTimeout(60_000);
@@ -119,14 +120,21 @@ describe('triage + remediation on the real ASL files with the real handlers (dyn
     expect((await world.eventsItem(eventId))?.status).toBe('VERIFIED');
   });
 
-  it('after a verified fix, `aisaws rollback` (Remediation Lambda, action rollback, snapshot read from the item) restores the bucket', async () => {
+  it('after a verified fix, an approved rollback (rollback function, everything read from the item) restores the bucket', async () => {
     // Prepare
     const { eventId, event } = freshEvent();
     await (await world.workflows.runTriage(event)).remediation;
-    const decided = (await world.workflows.listExecutions().find((e) => e.machine === 'remediation')?.result)
-      ?.input;
+    const approval = signRollbackApproval(
+      {
+        eventId,
+        approvedBy: 'secops@example.com',
+        approvedAt: new Date().toISOString(),
+        expiresAt: Math.floor(Date.now() / 1000) + 600,
+      },
+      SIGNING_KEY,
+    );
     // Act
-    const result = await world.tasks.remediation({ schemaVersion: 1, action: 'rollback', event: decided });
+    const result = await world.rollback({ schemaVersion: 1, action: 'rollback', eventId, approval });
     // Assess
     expect(result).toMatchObject({
       action: 'rollback',

@@ -5,6 +5,7 @@
  * them), SNS and the tagging API.
  */
 import { type Policy, parsePolicy } from '@aisaws/core/policy';
+import type { RemediationResult } from '@aisaws/core/schemas';
 import { createAlertHandler } from '@aisaws/lambda-alert';
 import { createApprovalHandler } from '@aisaws/lambda-approval';
 import { createDecisionHandler } from '@aisaws/lambda-decision';
@@ -54,7 +55,7 @@ const SIGNING_KEY = 'integration-test-signing-key';
 interface BucketState {
   grants: {
     Grantee: { Type: 'CanonicalUser' | 'Group'; ID?: string; URI?: string };
-    Permission: 'FULL_CONTROL' | 'READ';
+    Permission: 'FULL_CONTROL' | 'READ' | 'WRITE';
   }[];
   publicAccessBlock: Record<string, boolean> | null;
 }
@@ -91,6 +92,8 @@ type S3Operation = 'GetBucketAcl' | 'PutBucketAcl' | 'GetPublicAccessBlock' | 'P
 
 interface World {
   readonly workflows: LocalWorkflows;
+  /** The rollback function: the remediation package with the rollback authority and the approval key. */
+  readonly rollback: (request: unknown) => Promise<RemediationResult>;
   /** The stage handlers bound to the workflows (e.g. to invoke the Remediation Lambda for a rollback). */
   readonly tasks: WorkflowTasks;
   readonly dynalite: RunningDynalite;
@@ -250,8 +253,18 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
     clock,
   });
 
+  const rollback = createRemediationHandler({
+    dynamo: dynalite.client,
+    eventsTable: tables.events,
+    clientsFor: sameClientsForEveryAccount(memberClients),
+    clock,
+    authority: 'rollback',
+    signingKey,
+  });
+
   return {
     workflows,
+    rollback,
     tasks,
     dynalite,
     s3rver,

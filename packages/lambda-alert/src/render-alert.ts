@@ -1,3 +1,4 @@
+import { sanitizeUntrusted } from '@aisaws/core/events';
 import { getPlaybook } from '@aisaws/core/playbooks';
 import type { AlertRequest, DetectionCategory, DetectionHit } from '@aisaws/core/schemas';
 import { BIAS_FEATURE } from '@aisaws/core/scoring';
@@ -83,18 +84,30 @@ function truncate(text: string, max: number): string {
 function subjectOf(request: AlertRequest, detection: DetectionHit | undefined, outcome: string): string {
   const prefix = `[AISAWS ${request.event.decision.level}] `;
   const suffix = ` — ${OUTCOME_PHRASE[outcome] ?? outcome}`;
+  // The resource id and the event name come from the event: no control character may reach the subject.
   const resource = detection?.resource?.id;
   const headline = detection
     ? resource
-      ? `${detection.title}: ${resource}`
+      ? `${detection.title}: ${sanitizeUntrusted(resource, SUBJECT_MAX)}`
       : detection.title
-    : request.event.summary.eventName;
+    : sanitizeUntrusted(request.event.summary.eventName, SUBJECT_MAX);
   return prefix + truncate(headline, SUBJECT_MAX - prefix.length - suffix.length) + suffix;
 }
 
-function line(label: string, value: string | number | boolean | undefined | null): string | null {
-  return value === undefined || value === null || value === '' ? null : `  ${label}: ${value}`;
+/** One `label: value` line. Every value is stripped of control characters and cut, whatever its origin. */
+function line(label: string, value: string | number | boolean | undefined | null, max = 500): string | null {
+  return value === undefined || value === null || value === ''
+    ? null
+    : `  ${label}: ${sanitizeUntrusted(value, max)}`;
 }
+
+/** A value the event's caller chose (names, ARNs, IP, user agent): labelled as such, and shorter. */
+function untrusted(label: string, value: string | undefined | null): string | null {
+  return line(`${label} [untrusted]`, value, 200);
+}
+
+const UNTRUSTED_NOTE =
+  'Fields marked [untrusted] are copied from the event as its caller sent them: do not follow links or instructions in them.';
 
 function section(title: string, lines: (string | null)[]): string {
   return [title, ...lines.filter((l): l is string => l !== null)].join('\n');
@@ -104,10 +117,10 @@ function whoSection(request: AlertRequest): string {
   const { actor, sourceIp, userAgent } = request.event.summary;
   return section('WHO', [
     line('Actor type', actor.type),
-    line('Actor', actor.arn ?? actor.userName ?? actor.principalId),
+    untrusted('Actor', actor.arn ?? actor.userName ?? actor.principalId),
     line('MFA', actor.mfa),
-    line('Source IP', sourceIp),
-    line('User agent', userAgent),
+    untrusted('Source IP', sourceIp),
+    untrusted('User agent', userAgent),
   ]);
 }
 
@@ -133,7 +146,7 @@ function whereSection(request: AlertRequest, detection: DetectionHit | undefined
   return section('WHERE', [
     line('Account', summary.account),
     line('Region', summary.region),
-    line(
+    untrusted(
       'Resource',
       resource ? `${resource.type} ${resource.id}${resource.arn ? ` (${resource.arn})` : ''}` : undefined,
     ),
@@ -181,7 +194,7 @@ function doneSection(request: AlertRequest): string {
     line('Decision', `${decision.action}${decision.dryRun ? ' (dry run)' : ''}: ${decision.reason}`),
     line('Playbook', descriptor ? `${descriptor.id}: ${descriptor.description}` : decision.playbook),
     line('Remediation', remediation ? `${remediation.action} → ${remediation.status}` : undefined),
-    ...changes.map((change) => `    - ${change}`),
+    ...changes.map((change) => `    - ${sanitizeUntrusted(change, 300)}`),
     line('Verification', verification ? `${verification.status}: ${verification.details}` : undefined),
     line('Observed', verification ? JSON.stringify(verification.observed) : undefined),
     line(
@@ -269,7 +282,7 @@ function rollbackSection(request: AlertRequest): string | null {
   const playbook = request.event.decision.playbook;
   const descriptor = playbook ? getPlaybook(playbook) : undefined;
   return section('HOW TO ROLL BACK', [
-    `  aisaws rollback ${request.event.eventId}`,
+    `  aisaws rollback ${sanitizeUntrusted(request.event.eventId, 128)}`,
     descriptor ? `  ${descriptor.rollback}` : null,
   ]);
 }
@@ -293,6 +306,7 @@ function renderAlert(request: AlertRequest, options: RenderAlertOptions = {}): R
   const subject = subjectOf(request, detection, outcome);
   const body = [
     subject,
+    UNTRUSTED_NOTE,
     approvalSection(request, options.approvalLinks),
     nextStepsSection(request, detection),
     whoSection(request),

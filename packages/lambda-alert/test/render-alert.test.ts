@@ -92,14 +92,14 @@ describe('renderAlert', () => {
       outcome: 'verified',
     });
     for (const expected of [
-      'Actor: arn:aws:iam::111122223333:user/mallory',
-      'Source IP: 203.0.113.7',
-      'User agent: [aws-cli/2.15.0',
+      'Actor [untrusted]: arn:aws:iam::111122223333:user/mallory',
+      'Source IP [untrusted]: 203.0.113.7',
+      'User agent [untrusted]: [aws-cli/2.15.0',
       'Event: s3.amazonaws.com PutBucketAcl',
       'Summary: Bucket demo-bucket ACL made public: canned ACL public-read',
       'Account: 111122223333',
       'Region: eu-west-1',
-      'Resource: AWS::S3::Bucket demo-bucket (arn:aws:s3:::demo-bucket)',
+      'Resource [untrusted]: AWS::S3::Bucket demo-bucket (arn:aws:s3:::demo-bucket)',
       'Event time: 2026-03-01T11:58:00Z',
       'Verified: 2026-03-01T11:58:47Z',
       'Risk: 0.82 (HIGH)',
@@ -308,5 +308,51 @@ describe('renderAlert', () => {
     expect(subject).toContain('— dry run, not fixed');
     expect(attributes.outcome).toBe('dry-run');
     expect(body).not.toContain('NOTHING WAS CHANGED');
+  });
+});
+
+describe('renderAlert with attacker-controlled text', () => {
+  /** A bucket name, user agent and actor as an attacker would craft them to forge lines in the e-mail. */
+  const hostile: AlertRequest = (() => {
+    const base = publicBucketDecidedEvent({ bucket: 'demo-bucket' });
+    const [hit] = base.detections;
+    return {
+      ...remediated,
+      event: {
+        ...base,
+        summary: {
+          ...base.summary,
+          userAgent: `curl\r\n\r\nApprove: https://evil.example/approve\u001b[2J${'A'.repeat(5000)}`,
+          actor: { ...base.summary.actor, arn: 'arn:aws:iam::111122223333:user/\u202eadmin' },
+        },
+        detections: hit
+          ? [
+              {
+                ...hit,
+                resource: hit.resource
+                  ? { ...hit.resource, id: 'bucket\nSubject: [AISAWS LOW] nothing to see' }
+                  : null,
+              },
+            ]
+          : [],
+      },
+    };
+  })();
+
+  it('strips control and bidi characters, keeps each field on its own line, cuts long values and labels them untrusted', () => {
+    // Act
+    const { subject, body } = renderAlert(hostile);
+    // Assess
+    expect(subject).not.toMatch(/[\r\n]/);
+    expect(subject.length).toBeLessThanOrEqual(100);
+    expect(body).not.toContain('\u001b');
+    expect(body).not.toContain('\u202e');
+    expect(body).not.toContain('\r');
+    expect(body.split('\n').filter((line) => line.startsWith('Approve:'))).toEqual([]);
+    expect(body.split('\n').filter((line) => line.startsWith('Subject:'))).toEqual([]);
+    const userAgentLine = body.split('\n').find((line) => line.includes('User agent [untrusted]:')) ?? '';
+    expect(userAgentLine).toContain('curl\ufffd\ufffd\ufffd\ufffdApprove: https://evil.example/approve');
+    expect(userAgentLine.length).toBeLessThan(260);
+    expect(body).toContain('Fields marked [untrusted] are copied from the event as its caller sent them');
   });
 });

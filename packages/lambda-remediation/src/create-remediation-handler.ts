@@ -4,7 +4,7 @@ import { createDocumentClient } from '@aisaws/lambda-runtime/dynamodb';
 import type { ClientFactory, Playbook, RootSessionFactory } from '@aisaws/playbooks';
 import { loadPlaybookImplementation } from '@aisaws/playbooks/lazy';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { remediate } from './remediate.js';
+import { type Authority, remediate } from './remediate.js';
 
 interface RemediationHandlerDeps {
   /** Client of the account holding the events table (dynalite in tests). */
@@ -17,6 +17,13 @@ interface RemediationHandlerDeps {
   /** Defaults to `loadPlaybookImplementation` of @aisaws/playbooks/lazy (a playbook's module loads on first use). */
   readonly playbookFor?: (id: string) => Playbook | Promise<Playbook>;
   readonly clock?: Clock;
+  /**
+   * `forward` (default): snapshot and apply, the Remediation Lambda with the apply role. `rollback`: rollback only,
+   * the rollback function with the rollback role. Each refuses the other's actions (WrongAuthorityError).
+   */
+  readonly authority?: Authority;
+  /** The approval HMAC key, to verify a rollback's signed approval (rollback authority). */
+  readonly signingKey?: () => Promise<string>;
 }
 
 /** The Remediation use case as a plain function: parses the RemediationRequest (strict) and runs it. */
@@ -30,6 +37,8 @@ function createRemediationHandler(
     ...(deps.rootSession ? { rootSession: deps.rootSession } : {}),
     playbookFor: deps.playbookFor ?? loadPlaybookImplementation,
     clock: deps.clock ?? systemClock,
+    authority: deps.authority ?? 'forward',
+    ...(deps.signingKey ? { signingKey: deps.signingKey } : {}),
   };
   return async (event) => remediate(RemediationRequestSchema.parse(event), resolved);
 }

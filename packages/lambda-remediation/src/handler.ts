@@ -19,10 +19,10 @@ const handler = createStageHandler({
   logger,
   metrics,
   schema: RemediationRequestSchema,
-  eventIdOf: (request) => request.event.eventId,
+  eventIdOf: (request) => (request.action === 'rollback' ? request.eventId : request.event.eventId),
   idempotency: dynamoDbIdempotency({
     tableName: env.IDEMPOTENCY_TABLE_NAME,
-    eventKeyJmesPath: '[event.eventId, action]',
+    eventKeyJmesPath: '[event.eventId || eventId, action]',
   }),
   handle: async (request) => {
     const result = await remediation(request);

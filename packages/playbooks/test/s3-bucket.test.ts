@@ -146,7 +146,7 @@ describe('Playbook: s3.make-bucket-private', () => {
     // Assess
     expect(good).toEqual({
       converged: true,
-      observed: { publicAccessBlock: ALL_TRUE, publicGrants: [] },
+      observed: { publicAccessBlock: ALL_TRUE, publicGrants: [], grants: expect.any(Array) },
       details: expect.stringContaining('is private'),
     });
     expect(publicAcl.converged).toBe(false);

@@ -150,11 +150,11 @@ describe('Playbook: s3.remove-public-policy-statements', () => {
     // Assess
     expect(good).toEqual({
       converged: true,
-      observed: { isPublic: false, hasPolicy: true, publicStatements: [] },
+      observed: { isPublic: false, hasPolicy: true, publicStatements: [], policy: expect.any(String) },
       details: expect.stringContaining('IsPublic false'),
     });
     expect(bad.converged).toBe(false);
-    expect(bad.observed).toEqual({ isPublic: true, hasPolicy: true, publicStatements: ['PublicRead'] });
+    expect(bad.observed).toMatchObject({ isPublic: true, hasPolicy: true, publicStatements: ['PublicRead'] });
     expect(s3).toHaveReceivedCommandWith(GetBucketPolicyStatusCommand, { Bucket: 'site-assets' });
   });
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { signRollbackApproval } from '@aisaws/core/approval';
 import { RemediationResultSchema, SCHEMA_VERSION } from '@aisaws/core/schemas';
 import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
 import { NotDoneError } from '../errors.js';
@@ -7,9 +9,14 @@ import { createPainter, type DemoOutput, formatMs, formatResourceChange } from '
 import { getScenario } from './scenarios.js';
 
 /**
- * `aisaws rollback <eventId>`: undoes a fix the demo made. The REAL remediation handler runs with action=rollback;
- * it takes the snapshot stored on the events item (DynamoDB) and puts the prior state back in the simulated account.
- * The resource is shown before and after.
+ * `aisaws rollback <eventId>`: undoes a fix the demo made. The REAL remediation handler runs with the rollback
+ * authority and action=rollback: it checks the signed approval, takes the snapshot and target stored on the events
+ * item (DynamoDB), refuses when the resource changed since the fix was verified, and puts the prior state back in the
+ * simulated account. The resource is shown before and after.
+ *
+ * Simulated approval: in the local sandbox the person typing the command is the approver, so the command signs a
+ * short-lived approval for this one event with a key made for this run. In AWS the approval comes from the signed
+ * approval path, and the rollback function holds the only key that verifies it.
  */
 
 interface RollbackOptions {
@@ -57,18 +64,31 @@ async function runRollback(options: RollbackOptions, out: DemoOutput): Promise<R
 
     const scenario = getScenario(run.scenario);
     const before = scenario.describe(sandbox.account, run.resource);
+    const key = randomBytes(32).toString('hex');
     const handler = createRemediationHandler({
       dynamo: sandbox.dynamo.client,
       eventsTable: sandbox.tables.events,
       clientsFor: sameClientsForEveryAccount(sandbox.account.clientFactory),
+      authority: 'rollback',
+      signingKey: async () => key,
     });
+    const now = new Date();
+    const approval = signRollbackApproval(
+      {
+        eventId: options.eventId,
+        approvedBy: 'the operator of this local sandbox (simulated approval)',
+        approvedAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + 300,
+      },
+      key,
+    );
     const started = performance.now();
     const output = RemediationResultSchema.parse(
       await handler({
         schemaVersion: SCHEMA_VERSION,
         action: 'rollback',
-        event: run.decidedEvent,
-        snapshot: item.snapshot,
+        eventId: options.eventId,
+        approval,
       }),
     );
     const ms = performance.now() - started;

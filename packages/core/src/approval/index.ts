@@ -12,3 +12,9 @@ export {
   signApprovalLink,
   verifyApprovalLink,
 } from './links.js';
+export type { RollbackApproval, RollbackApprovalVerdict } from './rollback-approval.js';
+export {
+  RollbackApprovalSchema,
+  signRollbackApproval,
+  verifyRollbackApproval,
+} from './rollback-approval.js';

@@ -1,3 +1,4 @@
 export type { ToIngestedEventOptions } from './ingest.js';
 export { toIngestedEvent } from './ingest.js';
 export { actorOf, eventTimeMs, principalKey, summarize, yesNo } from './summarize.js';
+export { sanitizeUntrusted, UNTRUSTED_MAX } from './untrusted.js';

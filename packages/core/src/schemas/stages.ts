@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RollbackApprovalSchema } from '../approval/rollback-approval.js';
 import { CloudTrailRecordSchema } from './cloudtrail.js';
 import { SecuritySignalSchema } from './security-signal.js';
 
@@ -152,12 +153,32 @@ const SnapshotSchema = z.strictObject({
 
 const RemediationActionSchema = z.enum(['snapshot', 'apply', 'rollback']);
 
-const RemediationRequestSchema = z.strictObject({
+/**
+ * snapshot / apply: the remediation workflow's steps. The event is what the workflow was started with; the
+ * Remediation Lambda checks it against the stored events item (decision, target) and refuses a mismatch, and apply
+ * uses the snapshot stored on the item, never one from its input.
+ */
+const ForwardRemediationRequestSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
-  action: RemediationActionSchema,
+  action: z.enum(['snapshot', 'apply']),
   event: DecidedEventSchema,
-  snapshot: SnapshotSchema.optional(),
 });
+
+/**
+ * rollback: only the event id and a signed approval. The snapshot, the target and the playbook come from the stored
+ * events item; nothing else in a rollback request is trusted.
+ */
+const RollbackRequestSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  action: z.literal('rollback'),
+  eventId: z.string().min(1),
+  approval: RollbackApprovalSchema,
+});
+
+const RemediationRequestSchema = z.discriminatedUnion('action', [
+  ForwardRemediationRequestSchema,
+  RollbackRequestSchema,
+]);
 
 const RemediationResultSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
@@ -250,6 +271,8 @@ type DecidedEvent = z.infer<typeof DecidedEventSchema>;
 type Snapshot = z.infer<typeof SnapshotSchema>;
 type RemediationAction = z.infer<typeof RemediationActionSchema>;
 type RemediationRequest = z.infer<typeof RemediationRequestSchema>;
+type ForwardRemediationRequest = z.infer<typeof ForwardRemediationRequestSchema>;
+type RollbackRequest = z.infer<typeof RollbackRequestSchema>;
 type RemediationResult = z.infer<typeof RemediationResultSchema>;
 type VerificationRequest = z.infer<typeof VerificationRequestSchema>;
 type VerificationResult = z.infer<typeof VerificationResultSchema>;
@@ -271,6 +294,7 @@ export type {
   EventStatus,
   EventSummary,
   FeatureContribution,
+  ForwardRemediationRequest,
   IngestedEvent,
   RemediationAction,
   RemediationRequest,
@@ -278,6 +302,7 @@ export type {
   ResourceRef,
   RiskAssessment,
   RiskLevel,
+  RollbackRequest,
   ScoredEvent,
   Snapshot,
   VerificationRequest,
@@ -296,6 +321,7 @@ export {
   EventStatusSchema,
   EventSummarySchema,
   FeatureContributionSchema,
+  ForwardRemediationRequestSchema,
   IngestedEventSchema,
   RemediationActionSchema,
   RemediationRequestSchema,
@@ -303,6 +329,7 @@ export {
   ResourceRefSchema,
   RiskAssessmentSchema,
   RiskLevelSchema,
+  RollbackRequestSchema,
   SCHEMA_VERSION,
   ScoredEventSchema,
   SnapshotSchema,

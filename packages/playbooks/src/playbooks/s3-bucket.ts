@@ -188,7 +188,8 @@ const makeBucketPrivate = definePlaybookImplementation({
   },
   async verify(target, ctx) {
     const publicAccessBlock = await readPublicAccessBlock(target, ctx);
-    const grants = publicGrants(await readAcl(target, ctx));
+    const acl = await readAcl(target, ctx);
+    const grants = publicGrants(acl);
     const blocked = isAllBlocked(publicAccessBlock);
     const converged = blocked && grants.length === 0;
     const problems = [
@@ -197,7 +198,9 @@ const makeBucketPrivate = definePlaybookImplementation({
     ];
     return {
       converged,
-      observed: { publicAccessBlock, publicGrants: grants },
+      // The whole ACL, not only its public grants: a rollback puts the whole ACL back, so it must be able to tell
+      // whether anything in it changed after the fix.
+      observed: { publicAccessBlock, publicGrants: grants, grants: acl.Grants },
       details: converged
         ? `Bucket ${target.bucket} is private: all four Block Public Access settings on, no public ACL grant.`
         : `Bucket ${target.bucket} is not private yet: ${problems.join('; ')}.`,

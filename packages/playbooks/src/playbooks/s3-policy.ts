@@ -152,7 +152,8 @@ const removePublicPolicyStatements = definePlaybookImplementation({
     const converged = !isPublic && publicStatements.length === 0;
     return {
       converged,
-      observed: { isPublic, hasPolicy: text !== null, publicStatements },
+      // The policy text too: a rollback puts the whole policy back, so it must be able to tell whether it changed.
+      observed: { isPublic, hasPolicy: text !== null, publicStatements, policy: text },
       details: converged
         ? `Bucket ${target.bucket}: the policy allows no one outside (IsPublic false, no public statement).`
         : `Bucket ${target.bucket}: the policy is still public (IsPublic ${isPublic}, public statements: ${publicStatements.join(', ') || 'none'}).`,

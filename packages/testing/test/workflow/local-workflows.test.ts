@@ -1,4 +1,4 @@
-import type { AlertRequest, RemediationRequest, VerificationRequest } from '@aisaws/core/schemas';
+import type { AlertRequest, ForwardRemediationRequest, VerificationRequest } from '@aisaws/core/schemas';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createTables, type RunningDynalite, startDynalite } from '../../src/harness/index.js';
@@ -35,7 +35,7 @@ function stageDoubles(calls: string[]): WorkflowTasks {
     scoring: unused,
     decision: unused,
     async remediation(input) {
-      const request = input as RemediationRequest;
+      const request = input as ForwardRemediationRequest;
       calls.push(`remediation:${request.action}`);
       const base = {
         schemaVersion: 1,
