@@ -18,13 +18,9 @@ import {
 } from '@aisaws/core/schemas';
 import { classifyThrottling } from '@aisaws/lambda-runtime';
 import { isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
-import {
-  type ClientFactory,
-  ForwardOnlyError,
-  type Playbook,
-  type PlaybookContext,
-  type RootSessionFactory,
-} from '@aisaws/playbooks';
+import type { ClientFactory, Playbook, PlaybookContext, RootSessionFactory } from '@aisaws/playbooks';
+// From the errors entry, not the index: the index imports every playbook, hence every SDK client, at cold start.
+import { ForwardOnlyError } from '@aisaws/playbooks/errors';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { diffObserved } from './diff-observed.js';
