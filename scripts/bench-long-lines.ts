@@ -17,6 +17,7 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRandom } from './seeded-random.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = join(ROOT, 'packages/cli/dist/bin.js');
@@ -42,18 +43,6 @@ function parseArgs(argv: readonly string[]): BenchArgs {
     else throw new Error(`unknown argument ${arg} (use --mb N, --runs R, --keep)`);
   }
   return args;
-}
-
-/** mulberry32: a small deterministic PRNG, so every run benchmarks the same bytes. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CALLS: readonly [string, string, Record<string, unknown> | null][] = [
