@@ -1,11 +1,12 @@
 import { systemClock } from '@aisaws/core/ports';
+import { loadPolicy } from '@aisaws/lambda-runtime';
 import {
   createPowertoolsObservability,
   type PowertoolsObservability,
 } from '@aisaws/lambda-runtime/powertools';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { BacktestDeps } from './backtest.js';
-import { type BacktestEnv, loadPolicy } from './env.js';
+import type { BacktestEnv } from './env.js';
 
 /** The composition root: the S3 client, the policy and Powertools utilities, built once per cold start. */
 function createBacktestDeps(env: BacktestEnv): BacktestDeps & PowertoolsObservability {

@@ -1,4 +1,5 @@
 import { systemClock } from '@aisaws/core/ports';
+import { loadPolicy } from '@aisaws/lambda-runtime';
 import {
   createPowertoolsObservability,
   type PowertoolsObservability,
@@ -6,7 +7,7 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { DecisionDeps } from './decision-stage.js';
-import { type DecisionEnv, loadPolicy } from './env.js';
+import type { DecisionEnv } from './env.js';
 
 /** The composition root: SDK clients, the policy and Powertools utilities, built once per cold start. */
 function createDecisionDeps(env: DecisionEnv): DecisionDeps & PowertoolsObservability {

@@ -4,7 +4,7 @@ export { ConfigurationError } from '@aisaws/lambda-runtime';
 export type { DecisionDeps } from './decision-stage.js';
 export { createDecisionHandler, METRIC as DECISION_METRICS } from './decision-stage.js';
 export type { DecisionEnv } from './env.js';
-export { DecisionEnvSchema, loadPolicy, parseDecisionEnv } from './env.js';
+export { DecisionEnvSchema, parseDecisionEnv } from './env.js';
 export { EventNotFoundError, InvalidEventStatusError } from './errors.js';
 export type { RateLimitWindow } from './rate-limit.js';
 export { rateLimitWindow } from './rate-limit.js';

@@ -1,4 +1,4 @@
-// Pure: zod only. No Powertools, no SDK, so the stage factories (tests, workflow harness, demo) stay light.
+// Pure: zod and @aisaws/core (pure) only. No Powertools, no SDK, so the stage factories (tests, workflow harness, demo) stay light.
 // Powertools wiring: '@aisaws/lambda-runtime/powertools'; DynamoDB idempotency: '@aisaws/lambda-runtime/idempotency';
 // DynamoDB document client and conditional-write errors: '@aisaws/lambda-runtime/dynamodb'.
 export type { IdempotencyEnv } from './env.js';
@@ -6,6 +6,8 @@ export { IdempotencyEnvSchema, PositiveIntEnvSchema, parseEnv, RequiredEnvSchema
 export { ConfigurationError } from './errors.js';
 export type { StageLogger, StageMetrics, StageObservability } from './observability.js';
 export { discardMetrics, observabilityOf, silentLogger } from './observability.js';
+export type { PolicyEnv } from './policy-env.js';
+export { loadPolicy, PolicyEnvSchema } from './policy-env.js';
 export {
   AwsThrottledError,
   AwsTransientError,
