@@ -14,7 +14,7 @@ interface ScanCommandOptions {
   readonly maxLineMb: string;
 }
 
-/** Adds `aisaws scan PATH… [--format table|json|sarif] [--policy FILE] [--fail-on LEVEL] [--all]`. */
+/** Adds `aisaws scan PATH… [--format table|json|sarif|ocsf] [--policy FILE] [--fail-on LEVEL] [--all]`. */
 function registerScanCommand(program: Command, context: CommandContext): void {
   program
     .command('scan')

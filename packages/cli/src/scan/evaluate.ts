@@ -5,6 +5,7 @@ import {
   CloudTrailRecordSchema,
   type Decision,
   type DetectionHit,
+  type EventSummary,
   type IngestedEvent,
   type RiskAssessment,
   RiskAssessmentSchema,
@@ -42,6 +43,8 @@ interface EventEvaluation {
   readonly result: ScanResult;
   readonly hits: readonly DetectionHit[];
   readonly decision: Decision;
+  /** Who did what, where and when (the OCSF writer reads it). */
+  readonly summary: EventSummary;
 }
 
 /** A bad input, as written to the output. */
@@ -115,7 +118,7 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
       decision: { action: decision.action, reason: decision.reason },
       source: location,
     };
-    return { kind: 'result', result, hits, decision };
+    return { kind: 'result', result, hits, decision, summary: ingested.summary };
   };
 
   return (item) => {

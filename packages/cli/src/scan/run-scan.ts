@@ -15,6 +15,7 @@ import { createDefaultSyncScorer, createEvaluator, toScanError } from './evaluat
 import { createProgress } from './progress.js';
 import { DEFAULT_MAX_LINE_BYTES, type FileItem, readInputFile } from './read-input.js';
 import { createJsonReporter } from './reporters/json-reporter.js';
+import { createOcsfReporter } from './reporters/ocsf-reporter.js';
 import type { ScanReporter } from './reporters/reporter.js';
 import { createSarifReporter } from './reporters/sarif-reporter.js';
 import { createTableReporter } from './reporters/table-reporter.js';
@@ -41,7 +42,7 @@ const MAX_POLICY_BYTES = 1024 * 1024;
 /** `--max-line-mb` bounds: a line must fit in one V8 string, with room to parse it. */
 const MAX_LINE_MB_LIMIT = 512;
 
-const SCAN_FORMATS = ['table', 'json', 'sarif'] as const;
+const SCAN_FORMATS = ['table', 'json', 'sarif', 'ocsf'] as const;
 
 const ScanOptionsSchema = z.strictObject({
   paths: z
@@ -52,7 +53,7 @@ const ScanOptionsSchema = z.strictObject({
     .transform((format) => format.toLowerCase())
     .pipe(
       z.enum(SCAN_FORMATS, {
-        error: (issue) => `--format must be table, json or sarif, not ${JSON.stringify(issue.input)}`,
+        error: (issue) => `--format must be table, json, sarif or ocsf, not ${JSON.stringify(issue.input)}`,
       }),
     )
     .default('table'),
@@ -201,6 +202,8 @@ function createReporter(options: ScanOptions, io: ScanIo, deps: ScanDeps): ScanR
         toolVersion: deps.toolVersion ?? '0.0.0',
         cwd: io.cwd ?? process.cwd(),
       });
+    case 'ocsf':
+      return createOcsfReporter(io.stdout, { productVersion: deps.toolVersion ?? '0.0.0' });
     case 'table':
       return createTableReporter(io.stdout, { all: options.all });
   }
@@ -213,7 +216,7 @@ function unreadableItem(path: DiscoveredPath & { kind: 'unreadable' }): FileItem
 
 /**
  * `aisaws scan`: reads every input file in order, runs each event through detect → score → decide, writes one
- * output per event (format table, json or sarif) and a summary on stderr. Returns the exit code (README's table):
+ * output per event (format table, json, sarif or ocsf) and a summary on stderr. Returns the exit code (README's table):
  * 0 when the scan ran (whatever it found, bad input included), 1 with `--fail-on` when a decision reached that level,
  * 2 on a usage error, 3 when a file or folder could not be read (every other file's results are still written).
  * A file that fails in any way is reported in its place and the scan goes on with the next one. When the reader of

@@ -127,7 +127,7 @@ async function scan(options: ScanOptionsInput, stderrIsTTY = false): Promise<Sca
   );
   const text = stdout.text();
   const lines =
-    options.format === 'json'
+    options.format === 'json' || options.format === 'ocsf'
       ? text
           .split('\n')
           .filter((line) => line !== '')

@@ -140,7 +140,7 @@ describe('runScan', () => {
       expect(missing).toMatchObject({ exitCode: EXIT_USAGE, stdout: '' });
       expect(missing.stderr).toContain(`path not found: ${folder.dir}/absent.json`);
       expect(noPath.stderr).toContain('scan needs at least one PATH');
-      expect(format.stderr).toContain('--format must be table, json or sarif, not "xml"');
+      expect(format.stderr).toContain('--format must be table, json, sarif or ocsf, not "xml"');
       expect(failOn.stderr).toContain('--fail-on must be low, medium or high, not "CRITICAL"');
       for (const run of [noPath, format, failOn]) expect(run.exitCode).toBe(EXIT_USAGE);
     });
