@@ -373,7 +373,7 @@ describe('issue 16: hostile input to aisaws scan', () => {
       expect(await runCli(['scan', '--format', 'yaml', file], { stdout, stderr: bad, cwd: folder.dir })).toBe(
         2,
       );
-      expect(bad.text()).toContain('expected one of table, json, sarif (any case), got "yaml"');
+      expect(bad.text()).toContain('expected one of table, json, sarif, ocsf (any case), got "yaml"');
     });
 
     it('computes events/s from events only, not from input errors', () => {
