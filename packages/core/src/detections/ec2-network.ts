@@ -1,3 +1,4 @@
+import { isWorldCidr } from '../access/cidr.js';
 import type { CloudTrailRecord } from '../schemas/cloudtrail.js';
 import { defineDetection } from './define.js';
 import { bool, isObject, list, num, pick, request, resourceRef, response, str } from './read.js';
@@ -18,13 +19,6 @@ interface OpenRule {
   readonly fromPort?: number;
   readonly toPort?: number;
   readonly ruleId?: string;
-}
-
-/** True for a CIDR whose prefix length is 0 (`0.0.0.0/0`, `::/0`, or an anonymised `208.1.2.3/0`). */
-function isWorldCidr(cidr: string | undefined): cidr is string {
-  if (!cidr) return false;
-  const slash = cidr.lastIndexOf('/');
-  return slash >= 0 && Number(cidr.slice(slash + 1)) === 0;
 }
 
 const allPorts = (protocol: string): boolean => protocol === '-1' || protocol.toLowerCase() === 'all';
@@ -121,7 +115,7 @@ const ec2SecurityGroupOpenToWorld = defineDetection({
   mitre: ['T1562.007', 'T1133'],
   severity: 0.8,
   description:
-    'AuthorizeSecurityGroupIngress or ModifySecurityGroupRules adds an ingress rule from a /0 CIDR (IPv4 or IPv6, prefix length parsed). Admin and database ports (Security Hub EC2.19) or all traffic weigh highest; 80/443 only weighs lowest.',
+    'AuthorizeSecurityGroupIngress or ModifySecurityGroupRules adds an ingress rule from the world: an IPv4 range wider than /8 or an IPv6 range wider than /32 (0.0.0.0/0, ::/0, 0.0.0.0/1 …). Admin and database ports (Security Hub EC2.19) or all traffic weigh highest; 80/443 only weighs lowest.',
   triggers: [{ eventSource: EC2, eventNames: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'] }],
   playbook: 'ec2.revoke-world-open-ingress',
   match(record) {
@@ -164,7 +158,7 @@ const ec2NetworkAclOpenToWorld = defineDetection({
   mitre: ['T1562.007'],
   severity: 0.6,
   description:
-    'CreateNetworkAclEntry or ReplaceNetworkAclEntry adds an ingress allow rule from 0.0.0.0/0 or ::/0; all protocols or admin ports weigh highest.',
+    'CreateNetworkAclEntry or ReplaceNetworkAclEntry adds an ingress allow rule from the world (IPv4 wider than /8, IPv6 wider than /32); all protocols or admin ports weigh highest.',
   triggers: [{ eventSource: EC2, eventNames: ['CreateNetworkAclEntry', 'ReplaceNetworkAclEntry'] }],
   playbook: null,
   match(record) {

@@ -1,6 +1,6 @@
+import { hasNarrowingCondition, isPublicStatement } from '../access/public-policy.js';
 import type { CloudTrailRecord } from '../schemas/cloudtrail.js';
 import { defineDetection } from './define.js';
-import { hasNarrowingCondition } from './policy.js';
 import { accountIdIn, list, policyDocument, request, resourceRef, response, str } from './read.js';
 
 const LAMBDA = 'lambda.amazonaws.com';
@@ -56,6 +56,34 @@ function isHumanCaller(record: CloudTrailRecord): boolean {
   return identity.type === 'AssumedRole' && /AWSReservedSSO_/.test(issuer);
 }
 
+/** The resource-policy statement an AddPermission request adds (Lambda maps its parameters to these conditions). */
+function requestedStatement(req: Record<string, unknown>): Record<string, unknown> {
+  const principal = str(req.principal) ?? '';
+  const sourceArn = str(req.sourceArn);
+  const stringEquals: Record<string, string> = {};
+  const sourceAccount = str(req.sourceAccount);
+  const orgId = str(req.principalOrgID);
+  const token = str(req.eventSourceToken);
+  if (sourceAccount) stringEquals['AWS:SourceAccount'] = sourceAccount;
+  if (orgId) stringEquals['aws:PrincipalOrgID'] = orgId;
+  if (token) stringEquals['lambda:EventSourceToken'] = token;
+  const condition = {
+    ...(sourceArn ? { ArnLike: { 'AWS:SourceArn': sourceArn } } : {}),
+    ...(Object.keys(stringEquals).length > 0 ? { StringEquals: stringEquals } : {}),
+  };
+  return {
+    Effect: 'Allow',
+    Principal:
+      principal === '*'
+        ? '*'
+        : principal.endsWith('.amazonaws.com')
+          ? { Service: principal }
+          : { AWS: principal },
+    Action: str(req.action) ?? 'lambda:InvokeFunction',
+    ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+  };
+}
+
 const lambdaFunctionUrlPublic = defineDetection({
   id: 'lambda.function-url-public',
   title: 'Lambda function URL without authentication',
@@ -90,7 +118,7 @@ const lambdaPermissionPublic = defineDetection({
   mitre: ['T1546', 'T1098'],
   severity: 0.85,
   description:
-    'AddPermission (any suffix) with principal "*" and no sourceArn / sourceAccount / principalOrgID, or a foreign account principal. The statement id is what the fix removes.',
+    'AddPermission (any suffix) with principal "*" and no concrete sourceArn / sourceAccount / principalOrgID (the shared public-policy evaluator judges the statement Lambda wrote), or a foreign account principal. The statement id is what the fix removes.',
   triggers: [{ eventSource: LAMBDA, eventNames: ADD_PERMISSION_CALLS }],
   playbook: 'lambda.remove-public-permission',
   match(record) {
@@ -98,13 +126,14 @@ const lambdaPermissionPublic = defineDetection({
     const name = functionNameOf(record);
     const principal = str(req.principal);
     if (!name || !principal) return null;
-    const narrowed = Boolean(str(req.sourceArn) || str(req.sourceAccount) || str(req.principalOrgID));
+    // The statement Lambda wrote (response), else the one the request asks for: judged by the shared evaluator,
+    // the same one the playbook applies to the live statement before removing it.
     const statement = policyDocument(response(record).statement);
-    const statementNarrowed = statement ? hasNarrowingCondition(statement) : false;
+    const judged = statement && Object.keys(statement).length > 0 ? statement : requestedStatement(req);
     const account = accountIdIn(principal);
     const ours = account === (record.recipientAccountId ?? record.userIdentity?.accountId);
-    const open = principal === '*' && !narrowed && !statementNarrowed;
-    const foreign = account !== undefined && !ours && !narrowed;
+    const open = principal === '*' && isPublicStatement(judged);
+    const foreign = account !== undefined && !ours && !hasNarrowingCondition(judged);
     if (!open && !foreign) return null;
     const statementId = str(req.statementId) ?? null;
     return {

@@ -1,19 +1,21 @@
+import {
+  awsPrincipals,
+  hasNarrowingCondition,
+  isAllow,
+  type PublicStatement,
+  publicStatements,
+  sidOf,
+  statementsOf,
+} from '../access/public-policy.js';
 import type { CloudTrailRecord } from '../schemas/cloudtrail.js';
 import type { MatchContext } from './define.js';
-import { accountIdIn, accountOf, isObject, type Json, list, policyDocument, strings } from './read.js';
+import { accountIdIn, accountOf, isObject, type Json, policyDocument, strings } from './read.js';
 
 /**
- * A small evaluator for resource and trust policies (S3, Lambda, IAM trust, SNS, SQS, Secrets, ECR, KMS): which
- * Allow statements are open to anyone, and which name an account that is not ours. It reads what the event carries;
- * it does not evaluate Deny statements against Allows (a Deny elsewhere can still close what is flagged here).
+ * Resource and trust policies as the detections read them: which Allow statements are open to anyone (the shared
+ * evaluator in `../access/public-policy.ts`, also used by the playbooks), which name an account that is not ours,
+ * and which grant every action. It reads what the event carries.
  */
-
-/** An Allow statement that grants access to anyone (`*`) with no condition that narrows who can use it. */
-interface PublicStatement {
-  readonly index: number;
-  readonly sid?: string;
-  readonly actions: string[];
-}
 
 /** An Allow statement naming accounts outside ours. */
 interface ForeignStatement {
@@ -22,34 +24,6 @@ interface ForeignStatement {
   readonly accounts: string[];
   readonly actions: string[];
 }
-
-/**
- * Condition keys that restrict an Allow to a known network, organization, account or caller. A statement that
- * carries one of them (with an equality/like operator) is not public. `aws:SourceIp` counts only when no range is /0.
- */
-const NARROWING_KEYS = new Set([
-  'aws:sourcevpce',
-  'aws:sourcevpc',
-  'aws:principalorgid',
-  'aws:principalorgpaths',
-  'aws:principalaccount',
-  'aws:principalarn',
-  'aws:sourceaccount',
-  'aws:sourcearn',
-  'aws:sourceorgid',
-  'aws:sourceorgpaths',
-  'aws:sourceip',
-  'aws:userid',
-  'aws:username',
-  'aws:calledvia',
-  'sts:externalid',
-  's3:dataaccesspointaccount',
-  's3:dataaccesspointarn',
-  'kms:calleraccount',
-  'kms:viaservice',
-  'lambda:eventsourcetoken',
-  'sns:endpoint',
-]);
 
 /**
  * Regional Elastic Load Balancing log-delivery accounts (trap T3): they write access logs into customer buckets
@@ -74,39 +48,6 @@ const AWS_LOG_DELIVERY_ACCOUNTS = new Set([
   '507241528517', // sa-east-1
 ]);
 
-const statementsOf = (document: Json): Json[] => list(document.Statement).filter(isObject);
-
-const isAllow = (statement: Json): boolean => String(statement.Effect ?? '').toLowerCase() === 'allow';
-
-/** True when a condition in the statement limits the Allow to a known network, org, account or caller. */
-function hasNarrowingCondition(statement: Json): boolean {
-  const condition = statement.Condition;
-  if (!isObject(condition)) return false;
-  for (const [operator, clauses] of Object.entries(condition)) {
-    const op = operator.toLowerCase();
-    // Negated operators and Null checks exclude callers rather than naming who may call.
-    if (op.includes('not') || op === 'null' || !isObject(clauses)) continue;
-    for (const [key, value] of Object.entries(clauses)) {
-      const k = key.toLowerCase();
-      if (!NARROWING_KEYS.has(k)) continue;
-      const values = strings(value);
-      if (values.length === 0) continue;
-      if (values.every((v) => v === '*')) continue;
-      if (k === 'aws:sourceip' && values.some((v) => v.endsWith('/0'))) continue;
-      return true;
-    }
-  }
-  return false;
-}
-
-/** The AWS principals of a statement (`Principal: "*"` reads as `['*']`); service principals are not included. */
-function awsPrincipals(statement: Json): string[] {
-  const principal = statement.Principal;
-  if (principal === '*') return ['*'];
-  if (!isObject(principal)) return [];
-  return strings(principal.AWS);
-}
-
 /** The federated principals of a (trust) statement. */
 function federatedPrincipals(statement: Json): string[] {
   const principal = statement.Principal;
@@ -114,24 +55,6 @@ function federatedPrincipals(statement: Json): string[] {
 }
 
 const actionsOf = (statement: Json): string[] => strings(statement.Action);
-
-const sidOf = (statement: Json): string | undefined =>
-  typeof statement.Sid === 'string' ? statement.Sid : undefined;
-
-/** Allow statements open to `*` (or `{AWS: "*"}`) with no narrowing condition. */
-function publicStatements(policy: unknown): PublicStatement[] {
-  const document = policyDocument(policy);
-  if (!document) return [];
-  const out: PublicStatement[] = [];
-  statementsOf(document).forEach((statement, index) => {
-    if (!isAllow(statement)) return;
-    if (!awsPrincipals(statement).includes('*')) return;
-    if (hasNarrowingCondition(statement)) return;
-    const sid = sidOf(statement);
-    out.push({ index, actions: actionsOf(statement), ...(sid ? { sid } : {}) });
-  });
-  return out;
-}
 
 /** The accounts that count as ours: the record's own account plus the trusted (organization) accounts. */
 function isOurAccount(account: string, record: CloudTrailRecord, context: MatchContext): boolean {

@@ -54,6 +54,26 @@ describe('ec2.security-group-open-to-world', () => {
     expect(severityFor('tcp', 8443, 8443)).toBeGreaterThan(severityFor('tcp', 443, 443));
   });
 
+  it('takes any range wider than /8 (IPv4) or /32 (IPv6) for the world, not only /0', () => {
+    const withCidr = (cidr: string) =>
+      fixture('ec2-network/sg-open-22-flattened.json', (raw) => {
+        objectAt(raw, 'requestParameters').cidrIp = cidr;
+        const rule = (
+          objectAt(raw, 'responseElements', 'securityGroupRuleSet').items as Record<string, unknown>[]
+        )[0] as Record<string, unknown>;
+        delete rule.cidrIpv4;
+        if (cidr.includes(':')) rule.cidrIpv6 = cidr;
+        else rule.cidrIpv4 = cidr;
+      });
+    expect(hitOf(withCidr('0.0.0.0/1'), ID).resource?.details).toMatchObject({
+      openRules: [expect.objectContaining({ cidr: '0.0.0.0/1' })],
+    });
+    expect(detectedIds(withCidr('128.0.0.0/7'))).toEqual([ID]);
+    expect(detectedIds(withCidr('2000::/3'))).toEqual([ID]);
+    expect(detectedIds(withCidr('10.0.0.0/8'))).toEqual([]);
+    expect(detectedIds(withCidr('2001:db8::/32'))).toEqual([]);
+  });
+
   it('ignores a specific CIDR, a /16 that only looks like 0.0.0.0, an egress rule and a failed call', () => {
     const setCidr = (cidr: string) =>
       fixture('ec2-network/sg-open-22-flattened.json', (raw) => {

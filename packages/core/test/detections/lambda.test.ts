@@ -45,11 +45,39 @@ describe('lambda.permission-public', () => {
     expect(detectedIds(own)).toEqual([]);
   });
 
-  it('ignores "*" limited by sourceAccount', () => {
+  it('ignores "*" limited by sourceAccount (in the request, and in the statement Lambda wrote)', () => {
     const scoped = fixture('lambda/permission-public.json', (raw) => {
       objectAt(raw, 'requestParameters').sourceAccount = '210987654321';
+      const response = objectAt(raw, 'responseElements');
+      const statement = JSON.parse(String(response.statement));
+      statement.Condition = { StringEquals: { 'AWS:SourceAccount': '210987654321' } };
+      response.statement = JSON.stringify(statement);
+    });
+    const requestOnly = fixture('lambda/permission-public.json', (raw) => {
+      objectAt(raw, 'requestParameters').sourceAccount = '210987654321';
+      delete objectAt(raw, 'responseElements').statement;
     });
     expect(detectedIds(scoped)).toEqual([]);
+    expect(detectedIds(requestOnly)).toEqual([]);
+  });
+
+  it('flags "*" whose condition does not narrow: a wildcard source, a negated operator, an IfExists', () => {
+    const withCondition = (condition: object) =>
+      fixture('lambda/permission-public.json', (raw) => {
+        const response = objectAt(raw, 'responseElements');
+        const statement = JSON.parse(String(response.statement));
+        statement.Condition = condition;
+        response.statement = JSON.stringify(statement);
+      });
+    expect(detectedIds(withCondition({ ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::*' } }))).toContain(
+      'lambda.permission-public',
+    );
+    expect(
+      detectedIds(withCondition({ StringNotEquals: { 'AWS:SourceAccount': '111122223333' } })),
+    ).toContain('lambda.permission-public');
+    expect(
+      detectedIds(withCondition({ StringEqualsIfExists: { 'AWS:SourceAccount': '111122223333' } })),
+    ).toContain('lambda.permission-public');
   });
 });
 
