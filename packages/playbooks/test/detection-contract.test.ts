@@ -83,7 +83,7 @@ const CASES: readonly (readonly [detection: string, record: CloudTrailRecord, fi
       client: 'S3Client',
       command: 'GetPublicAccessBlockCommand',
       region: 'eu-west-3',
-      input: { Bucket: 'reports' },
+      input: { Bucket: 'reports', ExpectedBucketOwner: ACCOUNT },
     },
   ],
   [
@@ -107,7 +107,7 @@ const CASES: readonly (readonly [detection: string, record: CloudTrailRecord, fi
       client: 'S3Client',
       command: 'GetBucketPolicyStatusCommand',
       region: 'eu-west-3',
-      input: { Bucket: 'exports' },
+      input: { Bucket: 'exports', ExpectedBucketOwner: ACCOUNT },
     },
   ],
   [
@@ -117,7 +117,7 @@ const CASES: readonly (readonly [detection: string, record: CloudTrailRecord, fi
       client: 'S3Client',
       command: 'GetPublicAccessBlockCommand',
       region: 'eu-west-3',
-      input: { Bucket: 'site' },
+      input: { Bucket: 'site', ExpectedBucketOwner: ACCOUNT },
     },
   ],
   [

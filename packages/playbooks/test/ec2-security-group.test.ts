@@ -134,6 +134,45 @@ describe('Playbook: ec2.revoke-world-open-ingress', () => {
     });
   });
 
+  it('treats any range wider than /8 as the world: revokes 0.0.0.0/1 and 128.0.0.0/1, keeps a /8 and the office /24', async () => {
+    // Prepare: "0.0.0.0/0" split in two halves, as someone dodging a /0 check would write it
+    const lowHalf = rule('sgr-0f01', { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/1' });
+    const highHalf = rule('sgr-0f02', {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      CidrIpv4: '128.0.0.0/1',
+    });
+    const corporate = rule('sgr-0f03', {
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+      CidrIpv4: '10.0.0.0/8',
+    });
+    ec2
+      .on(DescribeSecurityGroupRulesCommand)
+      .resolves({ SecurityGroupRules: [lowHalf, highHalf, corporate, HTTPS_OFFICE] });
+    const halves = ref('AWS::EC2::SecurityGroup', GROUP, {
+      groupId: GROUP,
+      openRules: [
+        { cidr: '0.0.0.0/1', protocol: 'tcp', fromPort: 22, toPort: 22 },
+        { cidr: '128.0.0.0/1', protocol: 'tcp', fromPort: 22, toPort: 22 },
+        { cidr: '10.0.0.0/8', protocol: 'tcp', fromPort: 22, toPort: 22 },
+      ],
+    });
+    // Act
+    const applied = await playbook.apply(halves, { groupId: GROUP, rules: [] }, harness.context());
+    // Assess: each event range matches its own live rule only, and the /8 is not the world
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand)[0]?.args[0].input).toEqual({
+      GroupId: GROUP,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/1' }] },
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '128.0.0.0/1' }] },
+      ],
+    });
+    expect(applied.changes[0]).not.toContain('10.0.0.0/8');
+  });
+
   it('matches an all-traffic event rule (protocol -1) to the live -1 rule', async () => {
     // Prepare
     const allTraffic = rule('sgr-0fff', {

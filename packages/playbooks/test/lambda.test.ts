@@ -165,6 +165,40 @@ describe('Playbook: lambda.remove-public-permission', () => {
     expect(writesAmong(harness.sent())).toEqual([]);
   });
 
+  it('re-checks the live statement before removing it: narrowed since the event → left alone and converged', async () => {
+    // Prepare: same Sid, but the statement now only lets one account's bucket in
+    const narrowed = {
+      ...PUBLIC,
+      Principal: { Service: 's3.amazonaws.com' },
+      Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::uploads' } },
+    };
+    lambda.on(GetPolicyCommand).resolves(policy(narrowed));
+    // Act
+    const applied = await playbook.apply(
+      fn,
+      { functionName: 'webhook', statement: PUBLIC },
+      harness.context(),
+    );
+    const verified = await playbook.verify(fn, harness.context());
+    // Assess
+    expect(applied).toEqual({ status: 'already-compliant', changes: [] });
+    expect(lambda).not.toHaveReceivedCommand(RemovePermissionCommand);
+    expect(verified).toMatchObject({ converged: true, observed: { statementPresent: true, exposed: false } });
+  });
+
+  it('still removes a statement whose condition does not narrow (negated operator) or that names another account', async () => {
+    // Prepare
+    const negated = { ...PUBLIC, Condition: { StringNotEquals: { 'AWS:SourceAccount': '111122223333' } } };
+    const foreign = { ...PUBLIC, Principal: { AWS: 'arn:aws:iam::999988887777:root' }, Condition: undefined };
+    lambda.on(GetPolicyCommand).resolvesOnce(policy(negated)).resolves(policy(foreign));
+    // Act
+    const first = await playbook.apply(fn, { functionName: 'webhook', statement: null }, harness.context());
+    const second = await playbook.apply(fn, { functionName: 'webhook', statement: null }, harness.context());
+    // Assess
+    expect([first.status, second.status]).toEqual(['applied', 'applied']);
+    expect(lambda.commandCalls(RemovePermissionCommand)).toHaveLength(2);
+  });
+
   it('verifies from the re-read policy', async () => {
     // Prepare
     lambda.on(GetPolicyCommand).resolvesOnce(policy(S3_TRIGGER)).resolves(policy(PUBLIC));

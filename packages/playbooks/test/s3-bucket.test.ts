@@ -23,6 +23,26 @@ const PUBLIC_READ_GRANT = {
   Grantee: { Type: 'Group' as const, URI: ALL_USERS },
   Permission: 'READ' as const,
 };
+const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
+const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
+const LOG_WRITE_GRANT = {
+  Grantee: { Type: 'Group' as const, URI: LOG_DELIVERY },
+  Permission: 'WRITE' as const,
+};
+const LOG_READ_ACP_GRANT = {
+  Grantee: { Type: 'Group' as const, URI: LOG_DELIVERY },
+  Permission: 'READ_ACP' as const,
+};
+const CROSS_ACCOUNT_GRANT = {
+  Grantee: { Type: 'CanonicalUser' as const, ID: 'partner-canonical-id' },
+  Permission: 'READ' as const,
+};
+const AUTHENTICATED_WRITE_GRANT = {
+  Grantee: { Type: 'Group' as const, URI: AUTHENTICATED_USERS },
+  Permission: 'WRITE' as const,
+};
+/** The account of the resource (ref()'s account): every bucket call must name it as ExpectedBucketOwner. */
+const OWNER_ACCOUNT = '111122223333';
 const ALL_TRUE = {
   BlockPublicAcls: true,
   IgnorePublicAcls: true,
@@ -63,14 +83,28 @@ describe('Playbook: s3.make-bucket-private', () => {
       publicAccessBlock: null,
       objectOwnership: null,
     });
-    expect(s3).toHaveReceivedCommandWith(GetBucketAclCommand, { Bucket: 'logs-2024' });
-    expect(s3).toHaveReceivedCommandWith(GetPublicAccessBlockCommand, { Bucket: 'logs-2024' });
+    expect(s3.commandCalls(GetBucketAclCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'logs-2024',
+      ExpectedBucketOwner: OWNER_ACCOUNT,
+    });
+    expect(s3.commandCalls(GetPublicAccessBlockCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'logs-2024',
+      ExpectedBucketOwner: OWNER_ACCOUNT,
+    });
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
   });
 
-  it('resets the ACL to private and turns on all four Block Public Access settings', async () => {
-    // Prepare
-    s3.on(GetBucketAclCommand).resolves({ Owner: OWNER, Grants: [OWNER_GRANT, PUBLIC_READ_GRANT] });
+  it('removes only the public grants, keeping the owner, LogDelivery and cross-account grants, and blocks public access', async () => {
+    // Prepare: a logging target bucket shared with a partner and made public by two grants
+    const grants = [
+      OWNER_GRANT,
+      LOG_WRITE_GRANT,
+      PUBLIC_READ_GRANT,
+      LOG_READ_ACP_GRANT,
+      CROSS_ACCOUNT_GRANT,
+      AUTHENTICATED_WRITE_GRANT,
+    ];
+    s3.on(GetBucketAclCommand).resolves({ Owner: OWNER, Grants: grants });
     s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: PARTIAL });
     s3.on(GetBucketOwnershipControlsCommand).resolves({
       OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' }] },
@@ -87,18 +121,41 @@ describe('Playbook: s3.make-bucket-private', () => {
     // Assess
     expect(applied.status).toBe('applied');
     expect(applied.changes).toEqual([
-      'PutBucketAcl logs-2024: ACL private (removed READ to AllUsers)',
+      'PutBucketAcl logs-2024: removed READ to AllUsers, WRITE to AuthenticatedUsers; kept 4 other grant(s)',
       'PutPublicAccessBlock logs-2024: all four settings true',
     ]);
-    expect(s3.commandCalls(PutBucketAclCommand)[0]?.args[0].input).toEqual({
-      Bucket: 'logs-2024',
-      ACL: 'private',
-    });
+    expect(s3.commandCalls(PutBucketAclCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        Bucket: 'logs-2024',
+        ExpectedBucketOwner: OWNER_ACCOUNT,
+        AccessControlPolicy: {
+          Owner: OWNER,
+          Grants: [OWNER_GRANT, LOG_WRITE_GRANT, LOG_READ_ACP_GRANT, CROSS_ACCOUNT_GRANT],
+        },
+      },
+    ]);
     expect(s3.commandCalls(PutPublicAccessBlockCommand)[0]?.args[0].input).toEqual({
       Bucket: 'logs-2024',
+      ExpectedBucketOwner: OWNER_ACCOUNT,
       PublicAccessBlockConfiguration: ALL_TRUE,
     });
     expect(writesAmong(harness.sent())).toEqual(['PutBucketAclCommand', 'PutPublicAccessBlockCommand']);
+  });
+
+  it('re-reads the ACL before the removal: a grant made private since the snapshot is not written again', async () => {
+    // Prepare: the snapshot saw a public grant; by apply time the owner removed it and added a partner
+    s3.on(GetBucketAclCommand)
+      .resolvesOnce({ Owner: OWNER, Grants: [OWNER_GRANT, PUBLIC_READ_GRANT] })
+      .resolves({ Owner: OWNER, Grants: [OWNER_GRANT, CROSS_ACCOUNT_GRANT] });
+    s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: ALL_TRUE });
+    s3.on(GetBucketOwnershipControlsCommand).rejects(awsError('OwnershipControlsNotFoundError'));
+    const snapshot = await playbook.snapshot(bucket, harness.context());
+    harness.reset();
+    // Act
+    const applied = await playbook.apply(bucket, snapshot, harness.context());
+    // Assess
+    expect(applied).toEqual({ status: 'already-compliant', changes: [] });
+    expect(writesAmong(harness.sent())).toEqual([]);
   });
 
   it('does not touch the ACL when ACLs are disabled (BucketOwnerEnforced)', async () => {
@@ -156,25 +213,57 @@ describe('Playbook: s3.make-bucket-private', () => {
     expect(writesAmong(harness.sent())).toEqual([]);
   });
 
-  it('rolls back: puts the snapshot ACL back and deletes the Block Public Access it had not', async () => {
+  it('rolls back: puts back exactly the public grants removed, keeps the live grants, deletes the Block Public Access it had not', async () => {
+    // Prepare: after the fix a partner grant was added; the snapshot had the owner, LogDelivery and a public read
+    const snapshot = {
+      bucket: 'logs-2024',
+      acl: { Owner: OWNER, Grants: [OWNER_GRANT, LOG_WRITE_GRANT, PUBLIC_READ_GRANT] },
+      publicAccessBlock: null,
+      objectOwnership: 'ObjectWriter',
+    };
+    s3.on(GetBucketAclCommand).resolves({
+      Owner: OWNER,
+      Grants: [OWNER_GRANT, LOG_WRITE_GRANT, CROSS_ACCOUNT_GRANT],
+    });
+    // Act
+    const rolledBack = await playbook.rollback(bucket, snapshot, harness.context());
+    // Assess
+    expect(s3.commandCalls(PutBucketAclCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        Bucket: 'logs-2024',
+        ExpectedBucketOwner: OWNER_ACCOUNT,
+        AccessControlPolicy: {
+          Owner: OWNER,
+          Grants: [OWNER_GRANT, LOG_WRITE_GRANT, CROSS_ACCOUNT_GRANT, PUBLIC_READ_GRANT],
+        },
+      },
+    ]);
+    expect(s3.commandCalls(DeletePublicAccessBlockCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'logs-2024',
+      ExpectedBucketOwner: OWNER_ACCOUNT,
+    });
+    expect(rolledBack.changes).toEqual([
+      'DeletePublicAccessBlock logs-2024: the bucket had no Block Public Access configuration',
+      'PutBucketAcl logs-2024: restored READ to AllUsers',
+    ]);
+    // S3 refuses a public ACL while BlockPublicAcls is on: the block must be restored before the ACL.
+    expect(writesAmong(harness.sent())).toEqual(['DeletePublicAccessBlockCommand', 'PutBucketAclCommand']);
+  });
+
+  it('rolls back no ACL grant that is already there (nothing was removed, or it was put back by hand)', async () => {
     // Prepare
     const snapshot = {
       bucket: 'logs-2024',
       acl: { Owner: OWNER, Grants: [OWNER_GRANT, PUBLIC_READ_GRANT] },
-      publicAccessBlock: null,
-      objectOwnership: 'ObjectWriter',
+      publicAccessBlock: ALL_TRUE,
+      objectOwnership: null,
     };
+    s3.on(GetBucketAclCommand).resolves({ Owner: OWNER, Grants: [PUBLIC_READ_GRANT, OWNER_GRANT] });
     // Act
     const rolledBack = await playbook.rollback(bucket, snapshot, harness.context());
     // Assess
-    expect(s3.commandCalls(PutBucketAclCommand)[0]?.args[0].input).toEqual({
-      Bucket: 'logs-2024',
-      AccessControlPolicy: { Owner: OWNER, Grants: [OWNER_GRANT, PUBLIC_READ_GRANT] },
-    });
-    expect(s3).toHaveReceivedCommandWith(DeletePublicAccessBlockCommand, { Bucket: 'logs-2024' });
-    expect(rolledBack.changes).toHaveLength(2);
-    // S3 refuses a public ACL while BlockPublicAcls is on: the block must be restored before the ACL.
-    expect(writesAmong(harness.sent())).toEqual(['DeletePublicAccessBlockCommand', 'PutBucketAclCommand']);
+    expect(s3).not.toHaveReceivedCommand(PutBucketAclCommand);
+    expect(rolledBack.changes).toHaveLength(1);
   });
 
   it('rolls back a prior partial Block Public Access by putting it back', async () => {
@@ -185,11 +274,13 @@ describe('Playbook: s3.make-bucket-private', () => {
       publicAccessBlock: PARTIAL,
       objectOwnership: null,
     };
+    s3.on(GetBucketAclCommand).resolves({ Owner: OWNER, Grants: [OWNER_GRANT] });
     // Act
     await playbook.rollback(bucket, snapshot, harness.context());
     // Assess
     expect(s3.commandCalls(PutPublicAccessBlockCommand)[0]?.args[0].input).toEqual({
       Bucket: 'logs-2024',
+      ExpectedBucketOwner: OWNER_ACCOUNT,
       PublicAccessBlockConfiguration: PARTIAL,
     });
     expect(s3).not.toHaveReceivedCommand(DeletePublicAccessBlockCommand);
@@ -204,6 +295,28 @@ describe('Playbook: s3.make-bucket-private', () => {
     expect(error).toBeInstanceOf(InvalidTargetError);
     expect(String(error.message)).toContain('type');
     expect(harness.sent()).toEqual([]);
+  });
+
+  it('passes the resource account as ExpectedBucketOwner on every bucket call, and refuses a target without one', async () => {
+    // Prepare
+    s3.on(GetBucketAclCommand).resolves({ Owner: OWNER, Grants: [OWNER_GRANT, PUBLIC_READ_GRANT] });
+    s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: PARTIAL });
+    s3.on(GetBucketOwnershipControlsCommand).rejects(awsError('OwnershipControlsNotFoundError'));
+    const other = ref('AWS::S3::Bucket', 'logs-2024', {}, { account: '444455556666' });
+    // Act
+    const snapshot = await playbook.snapshot(other, harness.context());
+    await playbook.apply(other, snapshot, harness.context());
+    await playbook.verify(other, harness.context());
+    await playbook.rollback(other, snapshot, harness.context());
+    const refused = await playbook
+      .verify(ref('AWS::S3::Bucket', 'logs-2024', {}, { account: 'unknown' }), harness.context())
+      .catch((e) => e);
+    // Assess
+    const inputs = s3.calls().map((call) => call.args[0].input as Record<string, unknown>);
+    expect(inputs.length).toBeGreaterThanOrEqual(10);
+    for (const input of inputs) expect(input.ExpectedBucketOwner).toBe('444455556666');
+    expect(refused).toBeInstanceOf(InvalidTargetError);
+    expect(String(refused.message)).toContain('account');
   });
 
   it('uses details.bucketName over the ResourceRef id when given', async () => {
@@ -245,7 +358,7 @@ describe('Playbook: s3.restore-bucket-public-access-block', () => {
       changes: ['PutPublicAccessBlock logs-2024: all four settings true'],
     });
     expect(s3.commandCalls(PutPublicAccessBlockCommand).map((call) => call.args[0].input)).toEqual([
-      { Bucket: 'logs-2024', PublicAccessBlockConfiguration: ALL_TRUE },
+      { Bucket: 'logs-2024', ExpectedBucketOwner: OWNER_ACCOUNT, PublicAccessBlockConfiguration: ALL_TRUE },
     ]);
   });
 
@@ -302,11 +415,10 @@ describe('Playbook: s3.restore-bucket-public-access-block', () => {
     await playbook.rollback(bucket, { bucket: 'logs-2024', publicAccessBlock: PARTIAL }, harness.context());
     await playbook.rollback(bucket, { bucket: 'logs-2024', publicAccessBlock: null }, harness.context());
     // Assess
-    expect(s3).toHaveReceivedCommandWith(PutPublicAccessBlockCommand, {
-      Bucket: 'logs-2024',
-      PublicAccessBlockConfiguration: PARTIAL,
-    });
-    expect(s3).toHaveReceivedCommandWith(DeletePublicAccessBlockCommand, { Bucket: 'logs-2024' });
+    expect(s3.calls().map((call) => call.args[0].input)).toEqual([
+      { Bucket: 'logs-2024', ExpectedBucketOwner: OWNER_ACCOUNT, PublicAccessBlockConfiguration: PARTIAL },
+      { Bucket: 'logs-2024', ExpectedBucketOwner: OWNER_ACCOUNT },
+    ]);
     expect(writesAmong(harness.sent())).toEqual([
       'PutPublicAccessBlockCommand',
       'DeletePublicAccessBlockCommand',

@@ -9,7 +9,6 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { getPlaybookImplementation, InvalidTargetError } from '../src/index.js';
-import { isPublicStatement } from '../src/playbooks/s3-policy.js';
 import { createPlaybookHarness, declared, ref, writesAmong } from './helpers/harness.js';
 
 const awsError = (name: string) => Object.assign(new Error(name), { name });
@@ -44,42 +43,6 @@ const policyText = (...statements: object[]) =>
 
 const s3 = mockClient(S3Client);
 
-describe('isPublicStatement', () => {
-  it.each([
-    ['Principal "*"', PUBLIC_READ, true],
-    ['Principal {AWS: ["*"]}', PUBLIC_LIST, true],
-    ['a service principal', CLOUDFRONT_OAC, false],
-    ['a Deny to "*"', { ...PUBLIC_READ, Effect: 'Deny' }, false],
-    [
-      '"*" narrowed to a VPC endpoint',
-      { ...PUBLIC_READ, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } },
-      false,
-    ],
-    [
-      '"*" narrowed to the organisation',
-      { ...PUBLIC_READ, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } },
-      false,
-    ],
-    [
-      '"*" from a /24',
-      { ...PUBLIC_READ, Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
-      false,
-    ],
-    [
-      '"*" from 0.0.0.0/0',
-      { ...PUBLIC_READ, Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } },
-      true,
-    ],
-    [
-      '"*" with an unrelated condition',
-      { ...PUBLIC_READ, Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
-      true,
-    ],
-  ])('%s → %s', (_name, statement, expected) => {
-    expect(isPublicStatement(statement)).toBe(expected);
-  });
-});
-
 describe('Playbook: s3.remove-public-policy-statements', () => {
   const playbook = getPlaybookImplementation('s3.remove-public-policy-statements');
   const harness = createPlaybookHarness();
@@ -101,6 +64,7 @@ describe('Playbook: s3.remove-public-policy-statements', () => {
     expect(applied.changes[0]).toContain('removed 2 public statement(s) (PublicRead,');
     const input = s3.commandCalls(PutBucketPolicyCommand)[0]?.args[0].input;
     expect(input?.Bucket).toBe('site-assets');
+    expect(input?.ExpectedBucketOwner).toBe('111122223333');
     expect(JSON.parse(input?.Policy ?? '')).toEqual({
       Version: '2012-10-17',
       Id: 'p1',
@@ -120,7 +84,10 @@ describe('Playbook: s3.remove-public-policy-statements', () => {
     );
     // Assess
     expect(applied.status).toBe('applied');
-    expect(s3.commandCalls(DeleteBucketPolicyCommand)[0]?.args[0].input).toEqual({ Bucket: 'site-assets' });
+    expect(s3.commandCalls(DeleteBucketPolicyCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'site-assets',
+      ExpectedBucketOwner: '111122223333',
+    });
     expect(s3).not.toHaveReceivedCommand(PutBucketPolicyCommand);
   });
 
@@ -155,7 +122,11 @@ describe('Playbook: s3.remove-public-policy-statements', () => {
     });
     expect(bad.converged).toBe(false);
     expect(bad.observed).toMatchObject({ isPublic: true, hasPolicy: true, publicStatements: ['PublicRead'] });
-    expect(s3).toHaveReceivedCommandWith(GetBucketPolicyStatusCommand, { Bucket: 'site-assets' });
+    for (const call of s3.calls())
+      expect(call.args[0].input).toMatchObject({
+        Bucket: 'site-assets',
+        ExpectedBucketOwner: '111122223333',
+      });
   });
 
   it('verifies a bucket whose policy was deleted as converged', async () => {
@@ -177,9 +148,13 @@ describe('Playbook: s3.remove-public-policy-statements', () => {
     // Assess
     expect(s3.commandCalls(PutBucketPolicyCommand)[0]?.args[0].input).toEqual({
       Bucket: 'site-assets',
+      ExpectedBucketOwner: '111122223333',
       Policy: text,
     });
-    expect(s3).toHaveReceivedCommandWith(DeleteBucketPolicyCommand, { Bucket: 'site-assets' });
+    expect(s3.commandCalls(DeleteBucketPolicyCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'site-assets',
+      ExpectedBucketOwner: '111122223333',
+    });
   });
 
   it('rejects a target that is not a bucket', async () => {

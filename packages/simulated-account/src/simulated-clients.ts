@@ -638,6 +638,21 @@ function faultOf(error: unknown): string | undefined {
 
 const CommandSchema = z.object({ input: z.unknown() });
 
+/**
+ * S3's `ExpectedBucketOwner`: when a bucket call names an owner other than the account, S3 answers 403 AccessDenied
+ * without touching the bucket. Every bucket in the simulation belongs to the one simulated account.
+ */
+function checkExpectedBucketOwner(account: SimulatedAccount, input: unknown): void {
+  if (typeof input !== 'object' || input === null) return;
+  const expected = (input as { ExpectedBucketOwner?: unknown }).ExpectedBucketOwner;
+  if (expected === undefined || expected === account.state.accountId) return;
+  throw new SimulatedServiceError(
+    'AccessDenied',
+    'Access Denied (ExpectedBucketOwner is not the bucket owner)',
+    403,
+  );
+}
+
 /** A simulated client for one service: `send(command)` answers from the account's state. */
 function simulatedClient(account: SimulatedAccount, clientName: string, region: string) {
   const service = SERVICES[clientName];
@@ -657,6 +672,7 @@ function simulatedClient(account: SimulatedAccount, clientName: string, region: 
       };
       try {
         await account.faults.beforeCall(service.service, call.operation);
+        if (service.service === 's3') checkExpectedBucketOwner(account, input);
         if (account.faults.dropsChange(service.service, call.operation)) {
           const output = withoutKeepingChanges(account, () =>
             handler(account, stripUndefined(input), region),

@@ -236,6 +236,24 @@ describe('simulated account: SDK-shaped clients for the playbooks', () => {
     await expect(put).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 
+  it('refuses a bucket call whose ExpectedBucketOwner is another account (403 AccessDenied), as S3 does', async () => {
+    // Prepare
+    const account = accountWithOpenableBucket();
+    const s3 = account.clientFactory(S3Client, 'us-east-1');
+
+    // Act
+    const other = s3.send(
+      new GetBucketAclCommand({ Bucket: 'reports-1', ExpectedBucketOwner: '999988887777' }),
+    );
+    const own = await s3.send(
+      new GetBucketAclCommand({ Bucket: 'reports-1', ExpectedBucketOwner: account.state.accountId }),
+    );
+
+    // Assess
+    await expect(other).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect(own.Grants?.length).toBeGreaterThan(0);
+  });
+
   it('revokes a rule by id and re-authorizes it from IpPermissions', async () => {
     // Prepare
     const account = SimulatedAccount.create({ now: fixedNow });

@@ -1,3 +1,4 @@
+import { isWorldCidr, sameCidr } from '@aisaws/core/access';
 import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupRulesCommand,
@@ -66,9 +67,6 @@ const StoredRuleSchema = z.object({
 });
 type StoredRule = z.infer<typeof StoredRuleSchema>;
 
-const isWorldCidr = (cidr: string | undefined): boolean =>
-  cidr !== undefined && Number(cidr.split('/')[1]) === 0;
-
 const PROTOCOL_NUMBERS: Readonly<Record<string, string>> = {
   tcp: '6',
   udp: '17',
@@ -90,11 +88,14 @@ function toStored(rule: SecurityGroupRule): StoredRule {
   });
 }
 
-/** A live world-open ingress rule that matches an event rule: same protocol, ports (when known) and IP family. */
+/**
+ * A live world-open ingress rule that matches an event rule: the same range (core's `sameCidr`: any /0 of one family
+ * matches, other world ranges such as `0.0.0.0/1` match by network), protocol and ports (when known). "World" is
+ * core's `isWorldCidr`, the detection's own rule: an IPv4 range wider than /8, an IPv6 range wider than /32.
+ */
 function matchesOpenRule(rule: StoredRule, open: OpenRule): boolean {
   const liveCidr = rule.cidrIpv4 ?? rule.cidrIpv6;
-  if (!isWorldCidr(liveCidr) || !isWorldCidr(open.cidr)) return false;
-  if ((rule.cidrIpv6 !== undefined) !== open.cidr.includes(':')) return false;
+  if (!isWorldCidr(liveCidr) || !isWorldCidr(open.cidr) || !sameCidr(liveCidr, open.cidr)) return false;
   if (normalizeProtocol(rule.ipProtocol) !== normalizeProtocol(open.protocol)) return false;
   if (normalizeProtocol(open.protocol) === '-1') return true;
   return (

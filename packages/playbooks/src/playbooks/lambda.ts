@@ -1,3 +1,4 @@
+import { awsPrincipals, hasNarrowingCondition, isPublicStatement } from '@aisaws/core/access';
 import {
   AddPermissionCommand,
   type AddPermissionCommandInput,
@@ -27,6 +28,7 @@ const FunctionTargetSchema = resourceRefSchema(
   functionName: ref.details.functionName ?? ref.id,
   qualifier: ref.details.qualifier,
   statementId: firstDefined(ref.details.statementId, ref.details.sid),
+  account: ref.account,
   region: ref.region,
 }));
 type FunctionTarget = z.infer<typeof FunctionTargetSchema>;
@@ -123,6 +125,24 @@ function findStatement(statements: readonly unknown[], sid: string): Statement |
   return found === undefined ? null : StatementSchema.parse(found);
 }
 
+/** The 12-digit account of an account id or an ARN principal. */
+const accountIn = (principal: string): string | undefined =>
+  /^\d{12}$/.test(principal) ? principal : /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(principal)?.[1];
+
+/**
+ * Whether the live statement still exposes the function the way the detection flagged it: open to anyone (core's
+ * shared public-policy evaluator, the one the detection uses) or granted to another account without a narrowing
+ * condition. Re-checked just before the removal: a statement narrowed since the event is left alone.
+ */
+function stillExposed(statement: Statement, functionAccount: string): boolean {
+  if (isPublicStatement(statement)) return true;
+  if (statement.Effect !== 'Allow' || hasNarrowingCondition(statement)) return false;
+  return awsPrincipals(statement).some((principal) => {
+    const account = accountIn(principal);
+    return account !== undefined && account !== functionAccount;
+  });
+}
+
 /** A condition value, looked up case-insensitively across operators (Lambda writes `AWS:SourceArn`). */
 function conditionValue(statement: Statement, key: string): string | undefined {
   for (const block of Object.values(statement.Condition ?? {})) {
@@ -179,7 +199,9 @@ const removePublicPermission = definePlaybookImplementation({
     };
   },
   async apply(target, _state, ctx) {
-    if (findStatement(await readStatements(target, ctx), target.statementId) === null)
+    // Re-read just before the removal: gone, or no longer public / foreign → nothing to remove.
+    const live = findStatement(await readStatements(target, ctx), target.statementId);
+    if (live === null || !stillExposed(live, target.account))
       return { status: 'already-compliant', changes: [] };
     await lambda(target, ctx).send(
       new RemovePermissionCommand({ ...qualified(target), StatementId: target.statementId }),
@@ -191,17 +213,21 @@ const removePublicPermission = definePlaybookImplementation({
   },
   async verify(target, ctx) {
     const statement = findStatement(await readStatements(target, ctx), target.statementId);
+    const exposed = statement !== null && stillExposed(statement, target.account);
     return {
-      converged: statement === null,
+      converged: !exposed,
       observed: {
         functionName: target.functionName,
         statementId: target.statementId,
         statementPresent: statement !== null,
+        exposed,
       },
       details:
         statement === null
           ? `Function ${label(target)} policy no longer has statement ${target.statementId}.`
-          : `Function ${label(target)} policy still has statement ${target.statementId}.`,
+          : exposed
+            ? `Function ${label(target)} policy still has statement ${target.statementId}, open to anyone or another account.`
+            : `Function ${label(target)} policy has statement ${target.statementId}, no longer public (narrowed by a condition or principal).`,
     };
   },
   async rollback(target, state, ctx) {

@@ -6,12 +6,12 @@ import {
   type Grant,
   PutBucketAclCommand,
   PutPublicAccessBlockCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { definePlaybookImplementation } from '../define.js';
-import { firstDefined, NonEmptyStringSchema, readOrNull, resourceRefSchema } from '../shared.js';
+import { readOrNull } from '../shared.js';
 import type { PlaybookContext } from '../types.js';
+import { type BucketTarget, BucketTargetSchema, bucketOf, s3 } from './s3-target.js';
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
@@ -49,18 +49,6 @@ const BucketAclSchema = z.object({
 });
 type BucketAcl = z.infer<typeof BucketAclSchema>;
 
-/** A bucket target: the bucket name is `details.bucket`/`details.bucketName`, else the ResourceRef id. */
-const BucketTargetSchema = resourceRefSchema(
-  ['AWS::S3::Bucket'],
-  z.object({ bucket: NonEmptyStringSchema.optional(), bucketName: NonEmptyStringSchema.optional() }),
-).transform((ref) => ({
-  bucket: firstDefined(ref.details.bucket, ref.details.bucketName) ?? ref.id,
-  region: ref.region,
-}));
-type BucketTarget = z.infer<typeof BucketTargetSchema>;
-
-const s3 = (target: BucketTarget, ctx: PlaybookContext) => ctx.clients(S3Client, target.region);
-
 const isAllBlocked = (config: PublicAccessBlock | null): boolean =>
   config !== null && Object.values(PublicAccessBlockSchema.parse(config)).every((flag) => flag);
 
@@ -82,14 +70,14 @@ async function readPublicAccessBlock(
   ctx: PlaybookContext,
 ): Promise<PublicAccessBlock | null> {
   const output = await readOrNull(
-    () => s3(target, ctx).send(new GetPublicAccessBlockCommand({ Bucket: target.bucket })),
+    () => s3(target, ctx).send(new GetPublicAccessBlockCommand(bucketOf(target))),
     ['NoSuchPublicAccessBlockConfiguration'],
   );
   return output === null ? null : toPublicAccessBlock(output.PublicAccessBlockConfiguration);
 }
 
 async function readAcl(target: BucketTarget, ctx: PlaybookContext): Promise<BucketAcl> {
-  const output = await s3(target, ctx).send(new GetBucketAclCommand({ Bucket: target.bucket }));
+  const output = await s3(target, ctx).send(new GetBucketAclCommand(bucketOf(target)));
   return BucketAclSchema.parse({
     Owner: {
       ID: output.Owner?.ID ?? '',
@@ -107,23 +95,52 @@ async function readAcl(target: BucketTarget, ctx: PlaybookContext): Promise<Buck
 /** Object ownership of the bucket, or null when no ownership controls are set. */
 async function readObjectOwnership(target: BucketTarget, ctx: PlaybookContext): Promise<string | null> {
   const output = await readOrNull(
-    () => s3(target, ctx).send(new GetBucketOwnershipControlsCommand({ Bucket: target.bucket })),
+    () => s3(target, ctx).send(new GetBucketOwnershipControlsCommand(bucketOf(target))),
     ['OwnershipControlsNotFoundError'],
   );
   return output?.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? null;
 }
 
-/** "READ to AllUsers" for each grant to everyone or to any AWS account. */
+type AclGrant = BucketAcl['Grants'][number];
+
+/** A grant to everyone (AllUsers) or to any AWS account (AuthenticatedUsers): the only grants the fix removes. */
+const isPublicGrant = (grant: AclGrant): boolean =>
+  grant.Grantee.URI !== undefined && PUBLIC_GRANTEES.has(grant.Grantee.URI);
+
+/** "READ to AllUsers" for each public grant. */
 const publicGrants = (acl: BucketAcl): string[] =>
-  acl.Grants.filter((grant) => grant.Grantee.URI !== undefined && PUBLIC_GRANTEES.has(grant.Grantee.URI)).map(
+  acl.Grants.filter(isPublicGrant).map(
     (grant) =>
       `${grant.Permission} to ${grant.Grantee.URI === ALL_USERS ? 'AllUsers' : 'AuthenticatedUsers'}`,
   );
 
+/** The same grant: same permission to the same grantee (canonical user id, group URI or e-mail). */
+const sameGrant = (a: AclGrant, b: AclGrant): boolean =>
+  a.Permission === b.Permission &&
+  a.Grantee.Type === b.Grantee.Type &&
+  a.Grantee.ID === b.Grantee.ID &&
+  a.Grantee.URI === b.Grantee.URI &&
+  a.Grantee.EmailAddress === b.Grantee.EmailAddress;
+
+/** Writes an ACL as a full AccessControlPolicy (owner and every grant given), never a canned ACL. */
+async function putAcl(
+  target: BucketTarget,
+  owner: BucketAcl['Owner'],
+  grants: readonly AclGrant[],
+  ctx: PlaybookContext,
+): Promise<void> {
+  await s3(target, ctx).send(
+    new PutBucketAclCommand({
+      ...bucketOf(target),
+      AccessControlPolicy: { Owner: owner, Grants: [...grants] },
+    }),
+  );
+}
+
 async function blockAllPublicAccess(target: BucketTarget, ctx: PlaybookContext): Promise<string> {
   await s3(target, ctx).send(
     new PutPublicAccessBlockCommand({
-      Bucket: target.bucket,
+      ...bucketOf(target),
       PublicAccessBlockConfiguration: { ...ALL_BLOCKED },
     }),
   );
@@ -137,11 +154,11 @@ async function restorePublicAccessBlock(
   ctx: PlaybookContext,
 ): Promise<string> {
   if (prior === null) {
-    await s3(target, ctx).send(new DeletePublicAccessBlockCommand({ Bucket: target.bucket }));
+    await s3(target, ctx).send(new DeletePublicAccessBlockCommand(bucketOf(target)));
     return `DeletePublicAccessBlock ${target.bucket}: the bucket had no Block Public Access configuration`;
   }
   await s3(target, ctx).send(
-    new PutPublicAccessBlockCommand({ Bucket: target.bucket, PublicAccessBlockConfiguration: { ...prior } }),
+    new PutPublicAccessBlockCommand({ ...bucketOf(target), PublicAccessBlockConfiguration: { ...prior } }),
   );
   return `PutPublicAccessBlock ${target.bucket}: restored ${JSON.stringify(prior)}`;
 }
@@ -162,7 +179,7 @@ const makeBucketPrivate = definePlaybookImplementation({
     's3:PutBucketAcl',
     's3:PutBucketPublicAccessBlock',
   ],
-  rollbackPermissions: ['s3:PutBucketAcl', 's3:PutBucketPublicAccessBlock'],
+  rollbackPermissions: ['s3:GetBucketAcl', 's3:PutBucketAcl', 's3:PutBucketPublicAccessBlock'],
   target: BucketTargetSchema,
   state: MakeBucketPrivateStateSchema,
   async snapshot(target, ctx) {
@@ -174,13 +191,18 @@ const makeBucketPrivate = definePlaybookImplementation({
     };
   },
   async apply(target, _state, ctx) {
-    // Acts on the state now, not the snapshot's: an approval may have waited hours.
+    // Acts on the state now, not the snapshot's: an approval may have waited hours. Only the public grants go;
+    // the owner's, LogDelivery's (server access logging) and other accounts' grants stay as they are.
     const changes: string[] = [];
-    const grants = publicGrants(await readAcl(target, ctx));
+    const acl = await readAcl(target, ctx);
+    const removed = acl.Grants.filter(isPublicGrant);
     // With BucketOwnerEnforced ACLs are disabled: they grant nothing and PutBucketAcl is refused.
-    if (grants.length > 0 && (await readObjectOwnership(target, ctx)) !== 'BucketOwnerEnforced') {
-      await s3(target, ctx).send(new PutBucketAclCommand({ Bucket: target.bucket, ACL: 'private' }));
-      changes.push(`PutBucketAcl ${target.bucket}: ACL private (removed ${grants.join(', ')})`);
+    if (removed.length > 0 && (await readObjectOwnership(target, ctx)) !== 'BucketOwnerEnforced') {
+      const kept = acl.Grants.filter((grant) => !isPublicGrant(grant));
+      await putAcl(target, acl.Owner, kept, ctx);
+      changes.push(
+        `PutBucketAcl ${target.bucket}: removed ${publicGrants(acl).join(', ')}; kept ${kept.length} other grant(s)`,
+      );
     }
     if (!isAllBlocked(await readPublicAccessBlock(target, ctx)))
       changes.push(await blockAllPublicAccess(target, ctx));
@@ -211,13 +233,18 @@ const makeBucketPrivate = definePlaybookImplementation({
     // before the block would fail with AccessDenied.
     const changes: string[] = [await restorePublicAccessBlock(target, state.publicAccessBlock, ctx)];
     if (state.objectOwnership !== 'BucketOwnerEnforced') {
-      await s3(target, ctx).send(
-        new PutBucketAclCommand({
-          Bucket: target.bucket,
-          AccessControlPolicy: { Owner: state.acl.Owner, Grants: state.acl.Grants },
-        }),
+      // Puts back exactly the public grants the snapshot had and the live ACL lacks; every other live grant
+      // (including ones added after the fix) stays.
+      const live = await readAcl(target, ctx);
+      const missing = state.acl.Grants.filter(
+        (grant) => isPublicGrant(grant) && !live.Grants.some((current) => sameGrant(current, grant)),
       );
-      changes.push(`PutBucketAcl ${target.bucket}: restored ${state.acl.Grants.length} grant(s)`);
+      if (missing.length > 0) {
+        await putAcl(target, live.Owner, [...live.Grants, ...missing], ctx);
+        changes.push(
+          `PutBucketAcl ${target.bucket}: restored ${publicGrants({ ...live, Grants: missing }).join(', ')}`,
+        );
+      }
     }
     return { changes };
   },

@@ -1,70 +1,27 @@
+import { isPublicStatement } from '@aisaws/core/access';
 import {
   DeleteBucketPolicyCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
   PutBucketPolicyCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { definePlaybookImplementation } from '../define.js';
-import { firstDefined, NonEmptyStringSchema, readOrNull, resourceRefSchema } from '../shared.js';
+import { readOrNull } from '../shared.js';
 import type { PlaybookContext } from '../types.js';
+import { type BucketTarget, BucketTargetSchema, bucketOf, s3 } from './s3-target.js';
 
 /**
- * Condition keys that narrow a wildcard principal to a known network, organisation, account or source: a statement
- * with one of them is not "anyone" (the same keys AWS's policy-status evaluation treats as fixed values).
+ * Which statements are public is decided by core's shared evaluator (`@aisaws/core/access`), the same function the
+ * `s3.bucket-policy-public` detection applies to the policy in the event: what the detection flags is what apply
+ * removes, judged again on the live policy read just before the write.
  */
-const NARROWING_KEYS: ReadonlySet<string> = new Set(
-  [
-    'aws:SourceVpce',
-    'aws:SourceVpc',
-    'aws:PrincipalOrgID',
-    'aws:PrincipalOrgPaths',
-    'aws:PrincipalAccount',
-    'aws:PrincipalArn',
-    'aws:SourceAccount',
-    'aws:SourceArn',
-    'aws:SourceOwner',
-    'aws:userid',
-    'aws:username',
-  ].map((key) => key.toLowerCase()),
-);
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const asList = (value: unknown): unknown[] =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
-
-const isWildcardPrincipal = (principal: unknown): boolean =>
-  principal === '*' || (isObject(principal) && asList(principal.AWS).includes('*'));
-
-/** An IPv4 range of /8 or narrower (or any IPv6 range of /32 or narrower) names specific addresses. */
-function isNarrowCidr(cidr: unknown): boolean {
-  if (typeof cidr !== 'string') return false;
-  const [, bits] = cidr.split('/');
-  if (bits === undefined) return true;
-  return Number(bits) >= (cidr.includes(':') ? 32 : 8);
-}
-
-function hasNarrowingCondition(condition: unknown): boolean {
-  if (!isObject(condition)) return false;
-  return Object.values(condition).some((block) => {
-    if (!isObject(block)) return false;
-    return Object.entries(block).some(([key, value]) => {
-      const lower = key.toLowerCase();
-      if (NARROWING_KEYS.has(lower)) return true;
-      return lower === 'aws:sourceip' && asList(value).length > 0 && asList(value).every(isNarrowCidr);
-    });
-  });
-}
-
-/** A statement that allows anyone: Effect Allow, Principal "*" (or AWS "*"), no narrowing condition. */
-const isPublicStatement = (statement: unknown): boolean =>
-  isObject(statement) &&
-  statement.Effect === 'Allow' &&
-  isWildcardPrincipal(statement.Principal) &&
-  !hasNarrowingCondition(statement.Condition);
 
 const PolicyDocumentSchema = z.looseObject({ Statement: z.unknown() });
 
@@ -78,21 +35,10 @@ const describeStatement = (statement: unknown): string =>
     ? statement.Sid
     : JSON.stringify(statement);
 
-const BucketTargetSchema = resourceRefSchema(
-  ['AWS::S3::Bucket'],
-  z.object({ bucket: NonEmptyStringSchema.optional(), bucketName: NonEmptyStringSchema.optional() }),
-).transform((ref) => ({
-  bucket: firstDefined(ref.details.bucket, ref.details.bucketName) ?? ref.id,
-  region: ref.region,
-}));
-type BucketTarget = z.infer<typeof BucketTargetSchema>;
-
-const s3 = (target: BucketTarget, ctx: PlaybookContext) => ctx.clients(S3Client, target.region);
-
 /** The bucket policy text, or null when the bucket has none. */
 async function readPolicy(target: BucketTarget, ctx: PlaybookContext): Promise<string | null> {
   const output = await readOrNull(
-    () => s3(target, ctx).send(new GetBucketPolicyCommand({ Bucket: target.bucket })),
+    () => s3(target, ctx).send(new GetBucketPolicyCommand(bucketOf(target))),
     ['NoSuchBucketPolicy'],
   );
   return output?.Policy ?? null;
@@ -121,7 +67,7 @@ const removePublicPolicyStatements = definePlaybookImplementation({
     const kept = policy.Statement.filter((statement) => !isPublicStatement(statement));
     const names = removed.map(describeStatement).join(', ');
     if (kept.length === 0) {
-      await s3(target, ctx).send(new DeleteBucketPolicyCommand({ Bucket: target.bucket }));
+      await s3(target, ctx).send(new DeleteBucketPolicyCommand(bucketOf(target)));
       return {
         status: 'applied',
         changes: [`DeleteBucketPolicy ${target.bucket}: its only statements were public (${names})`],
@@ -129,7 +75,7 @@ const removePublicPolicyStatements = definePlaybookImplementation({
     }
     await s3(target, ctx).send(
       new PutBucketPolicyCommand({
-        Bucket: target.bucket,
+        ...bucketOf(target),
         Policy: JSON.stringify({ ...policy, Statement: kept }),
       }),
     );
@@ -142,7 +88,7 @@ const removePublicPolicyStatements = definePlaybookImplementation({
   },
   async verify(target, ctx) {
     const status = await readOrNull(
-      () => s3(target, ctx).send(new GetBucketPolicyStatusCommand({ Bucket: target.bucket })),
+      () => s3(target, ctx).send(new GetBucketPolicyStatusCommand(bucketOf(target))),
       ['NoSuchBucketPolicy'],
     );
     const isPublic = status?.PolicyStatus?.IsPublic === true;
@@ -161,12 +107,12 @@ const removePublicPolicyStatements = definePlaybookImplementation({
   },
   async rollback(target, state, ctx) {
     if (state.policy === null) {
-      await s3(target, ctx).send(new DeleteBucketPolicyCommand({ Bucket: target.bucket }));
+      await s3(target, ctx).send(new DeleteBucketPolicyCommand(bucketOf(target)));
       return { changes: [`DeleteBucketPolicy ${target.bucket}: the bucket had no policy`] };
     }
-    await s3(target, ctx).send(new PutBucketPolicyCommand({ Bucket: target.bucket, Policy: state.policy }));
+    await s3(target, ctx).send(new PutBucketPolicyCommand({ ...bucketOf(target), Policy: state.policy }));
     return { changes: [`PutBucketPolicy ${target.bucket}: restored the policy read before the fix`] };
   },
 });
 
-export { isPublicStatement, removePublicPolicyStatements };
+export { removePublicPolicyStatements };
