@@ -3,30 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import {
-  isS3Url,
-  listS3Objects,
-  openS3Object,
-  parseS3Url,
-  type S3Location,
-  type S3ObjectRef,
-} from '@aisaws/cloudtrail-s3';
+import { listS3Objects, openS3Object, type S3Location, type S3ObjectRef } from '@aisaws/cloudtrail-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-
-/** `aisaws scan` arguments split into local paths and `s3://bucket/prefix` locations (a bad URL throws S3UrlError). */
-function splitS3Paths(paths: readonly string[]): { local: string[]; s3: S3Location[] } {
-  const local: string[] = [];
-  const s3: S3Location[] = [];
-  for (const path of paths)
-    if (isS3Url(path)) s3.push(parseS3Url(path));
-    else local.push(path);
-  return { local, s3 };
-}
-
-/** A bucket or prefix that cannot be listed (no such bucket, access denied, no credentials): a usage error. */
-class S3ListError extends Error {
-  override readonly name = 'S3ListError';
-}
+import { S3ListError } from './s3-paths.js';
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -101,4 +80,4 @@ async function* spoolS3Objects(
 }
 
 export type { SpooledObject };
-export { listS3Inputs, S3ListError, splitS3Paths, spoolS3Objects };
+export { listS3Inputs, spoolS3Objects };

@@ -1,16 +1,20 @@
+import { catalog, type DetectionRegistry } from '@aisaws/core/detections';
 import { toIngestedEvent } from '@aisaws/core/events';
+import { extractFeatures } from '@aisaws/core/features';
 import { decide, levelFor, type Policy } from '@aisaws/core/policy';
 import type { BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
 import {
+  type CloudTrailRecord,
   CloudTrailRecordSchema,
   type Decision,
   type DetectionHit,
   type EventSummary,
   type IngestedEvent,
+  isCloudTrailRecord,
   type RiskAssessment,
   RiskAssessmentSchema,
 } from '@aisaws/core/schemas';
-import { DEFAULT_WEIGHTS, observationOf, type Scorer, scoreSync } from '@aisaws/core/scoring';
+import { createRiskMemo, DEFAULT_WEIGHTS, observationOf, type Scorer } from '@aisaws/core/scoring';
 import type { z } from 'zod';
 import type { ScanError, ScanResult } from './scan-result.js';
 import {
@@ -35,6 +39,8 @@ interface EvaluatorDeps {
   readonly receivedAt: string;
   /** decidedAt of every decision (the scan's start; avoids a Date per event). */
   readonly now: Date;
+  /** The detections run; default the catalog. */
+  readonly registry?: DetectionRegistry;
 }
 
 /** A scored and decided event: the output line plus what the table and SARIF writers need beyond it. */
@@ -70,16 +76,65 @@ function toScanError(item: InputErrorItem): ScanError {
   return error;
 }
 
+const NO_DETECTIONS: ScanResult['detections'] = Object.freeze([]) as unknown as ScanResult['detections'];
+
+/** The decision of an event without detections, remembered per risk assessment and error code. */
+interface QuietDecision {
+  readonly decision: Decision;
+  readonly output: ScanResult['decision'];
+}
+
 /**
  * The scan pipeline for one event, in the order of DESIGN.md §1: parse the record leniently, detect
  * (`toIngestedEvent`), score against the shared baseline, decide with the policy. The stage outputs are built by
  * core's own functions and not re-validated here: `scan` is the hot path, and core's tests own their shapes.
+ *
+ * Per-record cost, for the great majority of records no detection is triggered by:
+ * - the registry's trigger index is asked first, on the raw eventSource/eventName/userIdentity.type: a record no
+ *   detection can run on is checked in place by `isCloudTrailRecord` (exactly the schema's answer, without the
+ *   copy); the schema itself parses records a detection will read, and every record the check refuses, so a bad
+ *   record gets the schema's own error;
+ * - equal risk assessments (the default scorer remembers them per feature vector) share one output object, and an
+ *   event without detections shares its decision with every such event of the same assessment and error code
+ *   (`decide` is pure: with no detection it reads only the score, the error code and the policy).
  */
 function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluation | Promise<Evaluation> {
   const { scorer, baseline, policy, receivedAt, now, scoreSync } = deps;
+  const registry = deps.registry ?? catalog;
   const decideContext = { now };
   const scoringContext = { baseline };
-  const ingestOptions = { receivedAt };
+  const ingestOptions = { receivedAt, registry };
+  const riskOutputs = new WeakMap<RiskAssessment, ScanResult['risk']>();
+  const quietDecisions = new WeakMap<RiskAssessment, Map<string | undefined, QuietDecision>>();
+
+  const riskOutput = (risk: RiskAssessment): ScanResult['risk'] => {
+    let output = riskOutputs.get(risk);
+    if (output === undefined) {
+      output = {
+        score: risk.score,
+        level: levelFor(risk.score, policy),
+        explanation: risk.explanation.map((c) => ({ feature: c.feature, contribution: c.contribution })),
+      };
+      riskOutputs.set(risk, output);
+    }
+    return output;
+  };
+
+  const quietDecision = (ingested: IngestedEvent, risk: RiskAssessment): QuietDecision => {
+    let byError = quietDecisions.get(risk);
+    if (byError === undefined) {
+      byError = new Map();
+      quietDecisions.set(risk, byError);
+    }
+    const errorCode = ingested.summary.errorCode;
+    let known = byError.get(errorCode);
+    if (known === undefined) {
+      const decision = decide({ ...ingested, risk }, policy, decideContext);
+      known = { decision, output: { action: decision.action, reason: decision.reason } };
+      byError.set(errorCode, known);
+    }
+    return known;
+  };
 
   const invalid = (item: CandidateItem, error: z.ZodError): ErrorEvaluation => {
     const eventId = stringField(item.value, 'eventID');
@@ -99,8 +154,20 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
     risk: RiskAssessment,
     location: InputLocation,
   ): EventEvaluation => {
-    const decision = decide({ ...ingested, risk }, policy, decideContext);
     const hits = ingested.detections;
+    if (hits.length === 0 && ingested.finding === undefined) {
+      const quiet = quietDecision(ingested, risk);
+      const result: ScanResult = {
+        eventId: ingested.eventId,
+        eventName: ingested.summary.eventName,
+        detections: NO_DETECTIONS,
+        risk: riskOutput(risk),
+        decision: quiet.output,
+        source: location,
+      };
+      return { kind: 'result', result, hits, decision: quiet.decision, summary: ingested.summary };
+    }
+    const decision = decide({ ...ingested, risk }, policy, decideContext);
     const result: ScanResult = {
       eventId: ingested.eventId,
       eventName: ingested.summary.eventName,
@@ -110,11 +177,7 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
         title: hit.title,
         summary: hit.summary,
       })),
-      risk: {
-        score: risk.score,
-        level: levelFor(risk.score, policy),
-        explanation: risk.explanation.map((c) => ({ feature: c.feature, contribution: c.contribution })),
-      },
+      risk: riskOutput(risk),
       decision: { action: decision.action, reason: decision.reason },
       source: location,
     };
@@ -122,9 +185,22 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
   };
 
   return (item) => {
-    const parsed = CloudTrailRecordSchema.safeParse(item.value, REPORT_INPUT);
-    if (!parsed.success) return invalid(item, parsed.error);
-    const ingested = toIngestedEvent(parsed.data, ingestOptions);
+    const value = item.value;
+    const identity = value.userIdentity;
+    const principalType =
+      typeof identity === 'object' && identity !== null ? (identity as { type?: unknown }).type : undefined;
+    let record: CloudTrailRecord;
+    if (
+      !registry.hasCandidates(value.eventSource, value.eventName, principalType) &&
+      isCloudTrailRecord(value)
+    )
+      record = value;
+    else {
+      const parsed = CloudTrailRecordSchema.safeParse(value, REPORT_INPUT);
+      if (!parsed.success) return invalid(item, parsed.error);
+      record = parsed.data;
+    }
+    const ingested = toIngestedEvent(record, ingestOptions);
     if (scoreSync) return finish(ingested, scoreSync(ingested), item.location);
     // A custom scorer is code from outside: its answer is checked against the contract before it is used.
     return scorer
@@ -136,10 +212,11 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
 /**
  * The default model without the promise per event: the same steps as `defaultScorer.score` (observe the baseline,
  * then the logistic model with the committed weights), through the synchronous entry points core provides for
- * loops such as this one.
+ * loops such as this one, with the assessment remembered per feature vector (`createRiskMemo`).
  */
 function createDefaultSyncScorer(baseline: InMemoryBaselineStore): SyncScorer {
-  return (event) => scoreSync(event, baseline.observeSync(observationOf(event)), DEFAULT_WEIGHTS);
+  const assess = createRiskMemo(DEFAULT_WEIGHTS);
+  return (event) => assess(extractFeatures(event, baseline.observeSync(observationOf(event))));
 }
 
 export type { ErrorEvaluation, Evaluation, EvaluatorDeps, EventEvaluation, SyncScorer };

@@ -1,13 +1,13 @@
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { S3UrlError } from '@aisaws/cloudtrail-s3';
+import { S3UrlError } from '@aisaws/cloudtrail-s3/url';
 import { catalog, type DetectionDefinition } from '@aisaws/core/detections';
 import { DEFAULT_POLICY, type Policy, PolicyError, parsePolicy } from '@aisaws/core/policy';
 import { type BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
 import { defaultScorer, type Scorer } from '@aisaws/core/scoring';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { listS3Inputs, S3ListError, splitS3Paths, spoolS3Objects } from '../s3/s3-inputs.js';
+import { S3ListError, splitS3Paths } from '../s3/s3-paths.js';
 import { oneLine, sanitizeForTerminal } from '../terminal.js';
 import { OutputClosedError } from './buffered-writer.js';
 import { type DiscoveredPath, discoverFiles, ScanPathError } from './discover-files.js';
@@ -27,6 +27,8 @@ import {
   recordEvaluation,
   type ScanSummary,
 } from './summary.js';
+
+type S3Inputs = typeof import('../s3/s3-inputs.js');
 
 /** Exit codes of `aisaws scan`. */
 const EXIT_OK = 0;
@@ -229,15 +231,18 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
   let policy: Policy;
   let paths: DiscoveredPath[];
   let s3: S3Client | undefined;
-  let s3Listing: Awaited<ReturnType<typeof listS3Inputs>> = { objects: [], skipped: [] };
+  let s3Listing: Awaited<ReturnType<S3Inputs['listS3Inputs']>> = { objects: [], skipped: [] };
+  let s3Inputs: S3Inputs | undefined;
   try {
     options = parseOptions(input);
     policy = await loadPolicy(options.policy);
     const { local, s3: locations } = splitS3Paths(options.paths);
     paths = local.length > 0 ? await discoverFiles(local) : [];
     if (locations.length > 0) {
-      s3 = deps.s3 ?? new S3Client({});
-      s3Listing = await listS3Inputs(s3, locations);
+      // The S3 client code (the SDK) is loaded only for s3:// paths: a local scan starts without it.
+      s3Inputs = await import('../s3/s3-inputs.js');
+      s3 = deps.s3 ?? new (await import('@aws-sdk/client-s3')).S3Client({});
+      s3Listing = await s3Inputs.listS3Inputs(s3, locations);
     }
   } catch (error) {
     if (
@@ -311,8 +316,8 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
       progress.setEvents(summary.events + summary.errors);
     }
     // Then S3 objects, each spooled to a temporary file and named by its s3:// URL.
-    if (s3 !== undefined)
-      for await (const object of spoolS3Objects(s3, s3Listing.objects)) {
+    if (s3 !== undefined && s3Inputs !== undefined)
+      for await (const object of s3Inputs.spoolS3Objects(s3, s3Listing.objects)) {
         progress.addObject();
         if (object.kind === 'unreadable') {
           await handle({

@@ -14,6 +14,12 @@ interface DetectionRegistry {
   get(id: string): DetectionDefinition | undefined;
   /** Definitions whose triggers include this eventSource/eventName: the only ones worth running. */
   candidatesFor(eventSource: string, eventName: string): readonly DetectionDefinition[];
+  /**
+   * Whether any definition could run on a record with these fields (its trigger, or its `userIdentity.type`):
+   * when none can, `detect` returns no hit whatever else the record holds. Asked before a record is parsed, so it
+   * takes the raw values (anything that is not a string matches nothing).
+   */
+  hasCandidates(eventSource: unknown, eventName: unknown, principalType: unknown): boolean;
   /** Every trigger, merged per eventSource (for the EventBridge pattern and docs). */
   triggersBySource(): ReadonlyMap<string, readonly string[]>;
   /** `userIdentity.type` values some definition runs on for every event (e.g. `Root`); sorted, deduplicated. */
@@ -23,22 +29,23 @@ interface DetectionRegistry {
 }
 
 const NONE: readonly DetectionDefinition[] = Object.freeze([]);
-const key = (eventSource: string, eventName: string): string => `${eventSource}\u0000${eventName}`;
 
 /** Builds the registry; throws on a duplicate id so two plugins can never shadow each other. */
 function createDetectionRegistry(definitions: readonly DetectionDefinition[]): DetectionRegistry {
   const byId = new Map<string, DetectionDefinition>();
-  const byTrigger = new Map<string, DetectionDefinition[]>();
+  // eventSource → eventName → definitions: two lookups of the record's own strings, no key built per record.
+  const byTrigger = new Map<string, Map<string, DetectionDefinition[]>>();
   const byPrincipalType = new Map<string, DetectionDefinition[]>();
   for (const definition of definitions) {
     if (byId.has(definition.id)) throw new Error(`duplicate detection id ${definition.id}`);
     byId.set(definition.id, definition);
     for (const trigger of definition.triggers) {
+      const byName = byTrigger.get(trigger.eventSource) ?? new Map<string, DetectionDefinition[]>();
+      byTrigger.set(trigger.eventSource, byName);
       for (const eventName of trigger.eventNames) {
-        const k = key(trigger.eventSource, eventName);
-        const list = byTrigger.get(k) ?? [];
+        const list = byName.get(eventName) ?? [];
         if (!list.includes(definition)) list.push(definition);
-        byTrigger.set(k, list);
+        byName.set(eventName, list);
       }
     }
     for (const principalType of definition.principalTypes ?? []) {
@@ -59,13 +66,18 @@ function createDetectionRegistry(definitions: readonly DetectionDefinition[]): D
     return [...byEvent, ...byType.filter((definition) => !byEvent.includes(definition))];
   };
 
-  const candidatesFor = (eventSource: string, eventName: string) =>
-    byTrigger.get(key(eventSource, eventName)) ?? NONE;
+  const candidatesFor = (eventSource: string, eventName: string): readonly DetectionDefinition[] =>
+    byTrigger.get(eventSource)?.get(eventName) ?? NONE;
 
   return {
     all: Object.freeze([...definitions]),
     get: (id) => byId.get(id),
     candidatesFor,
+    hasCandidates(eventSource, eventName, principalType) {
+      if (typeof principalType === 'string' && byPrincipalType.has(principalType)) return true;
+      if (typeof eventSource !== 'string' || typeof eventName !== 'string') return false;
+      return byTrigger.get(eventSource)?.has(eventName) === true;
+    },
     triggersBySource() {
       const merged = new Map<string, Set<string>>();
       for (const definition of definitions)

@@ -9,6 +9,7 @@ export { DEFAULT_WEIGHTS, defaultScorer } from './default-scorer.js';
 export { assessRisk, BIAS_FEATURE, logitOf, sigmoid } from './logistic.js';
 export { createLogisticScorer, scoreSync } from './logistic-scorer.js';
 export { observationOf } from './observation.js';
+export { createRiskMemo } from './risk-memo.js';
 export type { Scorer, ScoringContext } from './scorer.js';
 export { createScoringHandler } from './scorer.js';
 export type { ScoringMetrics, ScoringWeights, WeightsProvenance } from './weights-schema.js';

@@ -32,18 +32,45 @@ function sourceJson(source: ScanSource): string {
   return `${text}}`;
 }
 
-function resultJson(result: ScanResult): string {
-  const { risk, decision } = result;
-  let explanation = '';
-  for (const contribution of risk.explanation) {
-    explanation += `${explanation === '' ? '' : ','}{"feature":${quote(contribution.feature)},"contribution":${num(contribution.contribution)}}`;
+/**
+ * The text of the risk and decision parts, per object: the evaluator hands the same risk object to every event with
+ * the same assessment, and the same decision object to every such event without detections, so most lines reuse
+ * both texts.
+ */
+const riskTexts = new WeakMap<ScanResult['risk'], string>();
+const decisionTexts = new WeakMap<ScanResult['decision'], string>();
+
+function riskJson(risk: ScanResult['risk']): string {
+  let text = riskTexts.get(risk);
+  if (text === undefined) {
+    let explanation = '';
+    for (const contribution of risk.explanation) {
+      explanation += `${explanation === '' ? '' : ','}{"feature":${quote(contribution.feature)},"contribution":${num(contribution.contribution)}}`;
+    }
+    text = `{"score":${num(risk.score)},"level":${quote(risk.level)},"explanation":[${explanation}]}`;
+    riskTexts.set(risk, text);
   }
+  return text;
+}
+
+function decisionJson(decision: ScanResult['decision']): string {
+  let text = decisionTexts.get(decision);
+  if (text === undefined) {
+    text = `{"action":${quote(decision.action)},"reason":${quote(decision.reason)}}`;
+    decisionTexts.set(decision, text);
+  }
+  return text;
+}
+
+/** An event id is usually plain ASCII: escaped only when it has something to escape. */
+const PLAIN_ID = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function resultJson(result: ScanResult): string {
+  const id = result.eventId;
   return (
-    `{"eventId":${JSON.stringify(result.eventId).replace(NON_ASCII, escapeChar)},"eventName":${quote(result.eventName)},` +
+    `{"eventId":${PLAIN_ID.test(id) ? `"${id}"` : JSON.stringify(id).replace(NON_ASCII, escapeChar)},"eventName":${quote(result.eventName)},` +
     `"detections":${result.detections.length === 0 ? '[]' : JSON.stringify(result.detections).replace(NON_ASCII, escapeChar)},` +
-    `"risk":{"score":${num(risk.score)},"level":${quote(risk.level)},"explanation":[${explanation}]},` +
-    `"decision":{"action":${quote(decision.action)},"reason":${quote(decision.reason)}},` +
-    `"source":${sourceJson(result.source)}}`
+    `"risk":${riskJson(result.risk)},"decision":${decisionJson(result.decision)},"source":${sourceJson(result.source)}}`
   );
 }
 
