@@ -641,9 +641,12 @@ function createStateMachine(
     },
     loggingConfiguration: {
       logDestination: `${logGroup.arn}:*`,
-      // EXPRESS keeps no execution history: its logs are the only trace, so log every event with its data.
+      // EXPRESS keeps no execution history: its logs are the only trace, so every event is logged (ALL). Without
+      // its data: the triage input is the event as AWS delivered it, credentials and session tokens included
+      // (AssumeRole, GetFederationToken …), and nothing can redact it before Step Functions logs it. The event is
+      // archived redacted by Ingest (S3), which is where an investigation reads it.
       level: props.type === 'EXPRESS' ? 'ALL' : 'ERROR',
-      includeExecutionData: props.type === 'EXPRESS',
+      includeExecutionData: false,
     },
     dependsOn: [...props.dependsOn, policy],
   });

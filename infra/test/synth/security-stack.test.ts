@@ -247,9 +247,16 @@ describe('Security stack of every environment in infra/environments', () => {
     >;
 
     expect(triage.type).toBe('EXPRESS');
+    // Every event logged, never its data: the triage input may carry session tokens (redacted only from Ingest on).
     expect(triage.logging_configuration).toEqual(
-      expect.objectContaining({ level: 'ALL', include_execution_data: true }),
+      expect.objectContaining({ level: 'ALL', include_execution_data: false }),
     );
+    expect(
+      machines.map(
+        (machine) =>
+          (machine.logging_configuration as { include_execution_data?: boolean }).include_execution_data,
+      ),
+    ).not.toContain(true);
     expect(remediation.type).toBe('STANDARD');
     const definition = JSON.parse(String(triage.definition));
     expect(definition.States.Ingest.Parameters.FunctionName).toBe(

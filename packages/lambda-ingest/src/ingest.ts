@@ -1,4 +1,4 @@
-import { toIngestedEvent } from '@aisaws/core/events';
+import { redactCredentials, toIngestedEvent } from '@aisaws/core/events';
 import { isFindingEvent, parseFindingEvent, toIngestedEventFromFinding } from '@aisaws/core/findings';
 import { CloudTrailEventBridgeEventSchema, type IngestedEvent } from '@aisaws/core/schemas';
 import { expiresAtSeconds } from '@aisaws/core/storage';
@@ -90,7 +90,10 @@ function validate(input: unknown): Validation {
 
 const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 
-/** Keeps the bad input in S3 (and announces it on SQS when configured), then throws InvalidEventError. */
+/**
+ * Keeps the bad input in S3, credentials redacted (and announces it on SQS when configured), then throws
+ * InvalidEventError.
+ */
 async function quarantine(
   input: unknown,
   issues: InputIssue[],
@@ -106,7 +109,12 @@ async function quarantine(
       Bucket: deps.archiveBucket,
       Key: key,
       ContentType: 'application/json',
-      Body: JSON.stringify({ reason, issues, input: input ?? null, receivedAt: receivedAt.toISOString() }),
+      Body: JSON.stringify({
+        reason,
+        issues,
+        input: redactCredentials(input ?? null),
+        receivedAt: receivedAt.toISOString(),
+      }),
     }),
   );
   if (deps.sqs && deps.quarantineQueueUrl) {
@@ -123,7 +131,10 @@ async function quarantine(
   throw new InvalidEventError(reason, issues, location);
 }
 
-/** Archives the raw event once: a conditional put (If-None-Match) never overwrites an earlier delivery. */
+/**
+ * Archives the raw event once: a conditional put (If-None-Match) never overwrites an earlier delivery. The event is
+ * archived as received except for its credentials (session tokens, secret keys, passwords), which are redacted.
+ */
 async function archiveRawEvent(eventId: string, input: unknown, key: string, deps: IngestDeps) {
   try {
     await deps.s3.send(
@@ -131,7 +142,7 @@ async function archiveRawEvent(eventId: string, input: unknown, key: string, dep
         Bucket: deps.archiveBucket,
         Key: key,
         ContentType: 'application/json',
-        Body: serialise(input),
+        Body: serialise(redactCredentials(input)),
         IfNoneMatch: '*',
       }),
     );
@@ -172,7 +183,9 @@ async function ingest(
   const archived = await archiveRawEvent(valid.eventId, input, key, deps);
 
   const receivedAt = now.toISOString();
-  const fresh = valid.toIngested(receivedAt, archive);
+  // Detection read the event as received; the record the output carries into the workflow state is redacted.
+  const detected = valid.toIngested(receivedAt, archive);
+  const fresh: IngestedEvent = { ...detected, record: redactCredentials(detected.record) };
   try {
     await documents.send(
       new PutCommand({

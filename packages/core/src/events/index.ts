@@ -1,4 +1,11 @@
 export type { ToIngestedEventOptions } from './ingest.js';
 export { toIngestedEvent } from './ingest.js';
+export {
+  CREDENTIAL_FIELDS,
+  credentialPaths,
+  credentialReplacer,
+  REDACTED,
+  redactCredentials,
+} from './redact.js';
 export { actorOf, eventTimeMs, principalKey, summarize, yesNo } from './summarize.js';
 export { sanitizeUntrusted, UNTRUSTED_MAX } from './untrusted.js';

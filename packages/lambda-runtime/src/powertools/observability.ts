@@ -1,3 +1,4 @@
+import { credentialReplacer } from '@aisaws/core/events';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
@@ -13,11 +14,13 @@ interface PowertoolsObservability {
 /**
  * Builds the Logger and Metrics of one Lambda, once per cold start: `service` on every log line and as the metrics'
  * service dimension (e.g. `aisaws-ingest`), namespace `AISAWS`. Log level, sampling and disabling come from the
- * standard POWERTOOLS_* variables.
+ * standard POWERTOOLS_* variables. Every log line goes through core's `credentialReplacer`: a session token, secret
+ * key, password or bearer token in anything logged (the event itself with POWERTOOLS_LOGGER_LOG_EVENT, an error's
+ * input) is written as `[REDACTED by AISAWS]`.
  */
 function createPowertoolsObservability(serviceName: string): PowertoolsObservability {
   return {
-    logger: new Logger({ serviceName }),
+    logger: new Logger({ serviceName, jsonReplacerFn: credentialReplacer }),
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName }),
   };
 }
