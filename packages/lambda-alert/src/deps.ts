@@ -6,6 +6,7 @@ import {
 import { cachedSecret } from '@aisaws/lambda-runtime/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AlertEnv } from './env.js';
 import type { SendAlertDeps } from './send-alert.js';
 
@@ -19,6 +20,9 @@ function createAlertDeps(env: AlertEnv): SendAlertDeps & PowertoolsObservability
       baseUrl: env.APPROVAL_BASE_URL,
       signingKey: cachedSecret(new SecretsManagerClient({}), env.APPROVAL_SIGNING_KEY_SECRET),
     },
+    ...(env.ALERT_OUTBOX_QUEUE_URL
+      ? { outbox: { sqs: new SQSClient({}), queueUrl: env.ALERT_OUTBOX_QUEUE_URL } }
+      : {}),
     ...createPowertoolsObservability('aisaws-alert'),
   };
 }

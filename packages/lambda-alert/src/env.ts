@@ -11,6 +11,8 @@ const AlertEnvSchema = z.object({
   APPROVAL_SIGNING_KEY_SECRET: RequiredEnvSchema,
   /** DynamoDB table of the Powertools idempotency layer (one alert per eventId, kind and task token). */
   IDEMPOTENCY_TABLE_NAME: RequiredEnvSchema,
+  /** SQS queue keeping the alerts SNS refused, for the reconcile job to publish later (optional). */
+  ALERT_OUTBOX_QUEUE_URL: z.url('must be a URL').optional(),
 });
 type AlertEnv = z.infer<typeof AlertEnvSchema>;
 

@@ -25,6 +25,15 @@ const handler = createStageHandler({
   }),
   handle: async (request) => {
     const result = await sendAlert(request, deps);
+    if (result.delivery === 'queued') {
+      metrics.addMetric('AlertsQueued', 'Count', 1);
+      logger.warn('SNS unavailable: alert kept in the outbox for the reconcile job', {
+        kind: request.kind,
+        messageId: result.messageId,
+        subject: result.subject,
+      });
+      return result;
+    }
     metrics.addMetric(`Alert-${request.kind}`, 'Count', 1);
     logger.info('alert published', {
       kind: request.kind,

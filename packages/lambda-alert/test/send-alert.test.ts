@@ -66,6 +66,7 @@ describe('createAlertHandler', () => {
       kind: 'remediation-failed',
       messageId: 'msg-1',
       subject: input?.Subject,
+      delivery: 'published',
     });
     expect(secretsMock.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });

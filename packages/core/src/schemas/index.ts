@@ -1,4 +1,5 @@
 export * from './cloudtrail.js';
 export * from './eventbridge.js';
+export * from './reconcile.js';
 export * from './security-signal.js';
 export * from './stages.js';

@@ -238,8 +238,11 @@ const AlertResultSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
   eventId: z.string(),
   kind: AlertKindSchema,
+  /** The SNS MessageId, or `outbox:<alertKey>` when SNS refused and the alert waits in the outbox. */
   messageId: z.string(),
   subject: z.string().max(100),
+  /** `queued`: SNS could not take it; the reconcile job publishes it later (absent means published). */
+  delivery: z.enum(['published', 'queued']).optional(),
 });
 
 /** Status of the DynamoDB `events` item; the order is enforced by conditional writes. */

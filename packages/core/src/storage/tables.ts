@@ -46,7 +46,7 @@ const STATE_TABLE: TableDefinition = Object.freeze({
   ttlAttribute: 'expiresAt',
   pointInTimeRecovery: false,
   description:
-    'Counters and once-only markers: ratelimit#<window start>, approval#<sha256(taskToken)>, fix#<playbook>#<resource> (one fix per resource + playbook in the dedupe window).',
+    'Counters and once-only markers: ratelimit#<window start>, approval#<sha256(taskToken)>, fix#<playbook>#<resource> (one fix per resource + playbook in the dedupe window), replay#<eventId> and alert-sent#<alertKey> (the reconcile job).',
 });
 
 const IDEMPOTENCY_TABLE: TableDefinition = Object.freeze({
@@ -79,6 +79,10 @@ const KEY_PREFIX = Object.freeze({
   approval: 'approval#',
   /** One fix per resource + playbook in the dedupe window: `fix#<playbook>#<account>#<type>#<id>`. */
   fixClaim: 'fix#',
+  /** Replays of one event by the reconcile job (a counter, bounded): `replay#<eventId>`. */
+  replay: 'replay#',
+  /** An outbox alert the reconcile job published (once per alert key): `alert-sent#<alertKey>`. */
+  alertSent: 'alert-sent#',
 });
 
 /** Epoch seconds `days` after `now`: the value of a TTL attribute. */

@@ -1,0 +1,460 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '@aisaws/core/ports';
+import type { AlertOutboxMessage, ReconcileRequest, ReconcileSourceKind } from '@aisaws/core/schemas';
+import { expiresAtSeconds, KEY_PREFIX } from '@aisaws/core/storage';
+import {
+  isThrottling,
+  isTransient,
+  observabilityOf,
+  type StageLogger,
+  type StageMetrics,
+} from '@aisaws/lambda-runtime';
+import { isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { type Plan, planMessage, type ReceivedMessage, type ReconcileSource } from './plan.js';
+
+/** Starts the triage workflow on an event (StartExecution in AWS; the local workflow runner in tests). */
+interface TriageStarter {
+  start(event: Record<string, unknown>, executionName: string): Promise<void>;
+}
+
+interface ReconcileDeps {
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly dynamo: DynamoDBClient;
+  readonly triage: TriageStarter;
+  readonly sources: readonly ReconcileSource[];
+  readonly parkedQueueUrl: string;
+  /** The alert topic: outbox alerts must name it, and parked messages are reported there. */
+  readonly alertTopicArn: string;
+  /** State table: `replay#<eventId>` counters and `alert-sent#<alertKey>` markers. */
+  readonly stateTable: string;
+  /** Replays of one eventId after which it is parked (triage keeps failing on it). */
+  readonly maxReplaysPerEvent: number;
+  /** Messages read from each queue in one run at most. */
+  readonly maxMessagesPerQueue: number;
+  /** How long a received message stays hidden from other readers while it is handled. */
+  readonly visibilityTimeoutSeconds: number;
+  readonly clock: Clock;
+  /** Milliseconds left in this invocation; the run stops reading at 15 s left (default: no limit). */
+  readonly timeLeftMs?: () => number;
+  readonly logger?: StageLogger;
+  readonly metrics?: StageMetrics;
+}
+
+/** What happened to the messages of one queue in one run. */
+interface SourceReport {
+  readonly kind: ReconcileSourceKind;
+  readonly queueUrl: string;
+  received: number;
+  /** Events started on triage again. */
+  replayed: number;
+  /** Outbox alerts published. */
+  published: number;
+  /** Outbox alerts already published by an earlier run (deleted, not sent again). */
+  alreadySent: number;
+  parked: number;
+  /** Messages left on the queue for a later run (the re-submission failed, or SNS is still down). */
+  left: number;
+}
+
+interface ParkedMessage {
+  readonly kind: ReconcileSourceKind;
+  readonly queueUrl: string;
+  readonly messageId: string;
+  readonly reason: string;
+  readonly notify: boolean;
+}
+
+interface ReconcileReport {
+  readonly startedAt: string;
+  readonly sources: readonly SourceReport[];
+  readonly parked: readonly ParkedMessage[];
+  /** The alert about parked messages: sent, not needed, or failed (the parked queue's alarm still tells). */
+  readonly parkedAlert: 'published' | 'none' | 'failed';
+}
+
+/** Metric names (EMF, unit Count). */
+const METRIC = Object.freeze({
+  received: 'ReconcileReceived',
+  replayed: 'ReconcileReplayed',
+  published: 'ReconcileAlertsPublished',
+  alreadySent: 'ReconcileAlertsAlreadySent',
+  parked: 'ReconcileParked',
+  left: 'ReconcileLeft',
+});
+
+/** Days a replay counter / sent marker is kept: longer than any queue's retention (14 days). */
+const MARKER_DAYS = 30;
+/** Reading stops when this little time is left, so the last message is handled before the Lambda timeout. */
+const STOP_READING_AT_MS = 15_000;
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+function toReceived(message: Message): ReceivedMessage {
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {}))
+    if (value.StringValue !== undefined) attributes[name] = value.StringValue;
+  const count = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
+  return {
+    messageId: message.MessageId ?? '',
+    body: message.Body ?? '',
+    attributes,
+    receiveCount: Number.isFinite(count) && count > 0 ? count : 1,
+  };
+}
+
+/** A Step Functions execution name (≤ 80 of [A-Za-z0-9-_]) that names the replayed message. */
+const executionNameFor = (messageId: string): string =>
+  `reconcile-${createHash('sha256').update(messageId).digest('hex').slice(0, 40)}`;
+
+class Reconciler {
+  private readonly parked: ParkedMessage[] = [];
+  /** Once SNS refuses in this run, the rest of the outbox waits for the next run. */
+  private snsUnavailable = false;
+
+  constructor(private readonly deps: ReconcileDeps) {}
+
+  private get logger(): StageLogger {
+    return observabilityOf(this.deps).logger;
+  }
+
+  private get metrics(): StageMetrics {
+    return observabilityOf(this.deps).metrics;
+  }
+
+  private timeIsShort(): boolean {
+    return this.deps.timeLeftMs !== undefined && this.deps.timeLeftMs() < STOP_READING_AT_MS;
+  }
+
+  async run(request: ReconcileRequest): Promise<ReconcileReport> {
+    const startedAt = this.deps.clock.now().toISOString();
+    const wanted = request.sources ? new Set(request.sources) : undefined;
+    const limit = Math.min(
+      request.maxMessages ?? this.deps.maxMessagesPerQueue,
+      this.deps.maxMessagesPerQueue,
+    );
+    const reports: SourceReport[] = [];
+    for (const source of this.deps.sources) {
+      if (wanted && !wanted.has(source.kind)) continue;
+      reports.push(await this.drain(source, limit));
+    }
+    const parkedAlert = await this.reportParked();
+    return { startedAt, sources: reports, parked: [...this.parked], parkedAlert };
+  }
+
+  private async drain(source: ReconcileSource, limit: number): Promise<SourceReport> {
+    const report: SourceReport = {
+      kind: source.kind,
+      queueUrl: source.queueUrl,
+      received: 0,
+      replayed: 0,
+      published: 0,
+      alreadySent: 0,
+      parked: 0,
+      left: 0,
+    };
+    while (report.received < limit && !this.timeIsShort()) {
+      if (source.kind === 'alert-outbox' && this.snsUnavailable) break;
+      const { Messages = [] } = await this.deps.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: source.queueUrl,
+          MaxNumberOfMessages: Math.min(10, limit - report.received),
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: this.deps.visibilityTimeoutSeconds,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+        }),
+      );
+      if (Messages.length === 0) break;
+      for (const message of Messages) {
+        report.received += 1;
+        const outcome = await this.handle(source, message);
+        report[outcome] += 1;
+      }
+    }
+    for (const metric of ['received', 'replayed', 'published', 'alreadySent', 'parked', 'left'] as const)
+      if (report[metric] > 0) this.metrics.addMetric(METRIC[metric], 'Count', report[metric]);
+    this.logger.info('queue reconciled', { ...report });
+    return report;
+  }
+
+  /** Handles one message; the message is deleted only once it was re-submitted, found already done, or parked. */
+  private async handle(
+    source: ReconcileSource,
+    message: Message,
+  ): Promise<'replayed' | 'published' | 'alreadySent' | 'parked' | 'left'> {
+    const received = toReceived(message);
+    const plan = planMessage(source, received);
+    try {
+      switch (plan.action) {
+        case 'replay':
+          return await this.replay(source, message, received, plan);
+        case 'publish-alert':
+          return await this.publish(source, message, plan.alert);
+        case 'park':
+          await this.park(source, message, received, plan.reason, plan.notify);
+          return 'parked';
+      }
+    } catch (error) {
+      // Left on the queue: it comes back after the visibility timeout, and is parked once it has come back too often.
+      this.logger.error('message left for a later run', {
+        source: source.kind,
+        messageId: received.messageId,
+        receiveCount: received.receiveCount,
+        error: errorText(error),
+      });
+      return 'left';
+    }
+  }
+
+  private async replay(
+    source: ReconcileSource,
+    message: Message,
+    received: ReceivedMessage,
+    plan: Extract<Plan, { action: 'replay' }>,
+  ): Promise<'replayed' | 'parked'> {
+    const replays = await this.countReplay(plan.eventId);
+    if (replays > this.deps.maxReplaysPerEvent) {
+      await this.park(
+        source,
+        message,
+        received,
+        `event ${plan.eventId} was replayed ${replays - 1} times already (limit ${this.deps.maxReplaysPerEvent}): triage keeps failing on it`,
+        true,
+      );
+      return 'parked';
+    }
+    await this.deps.triage.start(plan.event, executionNameFor(received.messageId));
+    await this.delete(source, message);
+    this.logger.info('event replayed on triage', {
+      source: source.kind,
+      eventId: plan.eventId,
+      messageId: received.messageId,
+      replay: replays,
+      errorCode: received.attributes.ERROR_CODE,
+    });
+    return 'replayed';
+  }
+
+  /** Counts one more replay of the event (`replay#<eventId>`, expiring) and returns the new count. */
+  private async countReplay(eventId: string): Promise<number> {
+    const now = this.deps.clock.now();
+    const { Attributes } = await this.deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: this.deps.stateTable,
+        Key: { pk: { S: `${KEY_PREFIX.replay}${eventId}` } },
+        UpdateExpression: 'ADD #replays :one SET #last = :now, #expiresAt = :expiresAt',
+        ExpressionAttributeNames: {
+          '#replays': 'replays',
+          '#last': 'lastReplayAt',
+          '#expiresAt': 'expiresAt',
+        },
+        ExpressionAttributeValues: {
+          ':one': { N: '1' },
+          ':now': { S: now.toISOString() },
+          ':expiresAt': { N: String(expiresAtSeconds(now, MARKER_DAYS)) },
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.replays?.N ?? '1');
+  }
+
+  /**
+   * Publishes an outbox alert once per alert key: a `alert-sent#<key>` marker (written right after the Publish) says
+   * it went out, so a message seen again (a failed delete, a duplicate in the outbox) is deleted, not sent again.
+   */
+  private async publish(
+    source: ReconcileSource,
+    message: Message,
+    alert: AlertOutboxMessage,
+  ): Promise<'published' | 'alreadySent' | 'parked' | 'left'> {
+    const received = toReceived(message);
+    if (this.snsUnavailable) {
+      await this.release(source, message);
+      return 'left';
+    }
+    if (alert.topicArn !== this.deps.alertTopicArn) {
+      await this.park(
+        source,
+        message,
+        received,
+        `outbox alert for topic ${alert.topicArn}, not ${this.deps.alertTopicArn}`,
+        true,
+      );
+      return 'parked';
+    }
+    const key = { pk: { S: `${KEY_PREFIX.alertSent}${alert.alertKey}` } };
+    const { Item } = await this.deps.dynamo.send(
+      new GetItemCommand({ TableName: this.deps.stateTable, Key: key, ConsistentRead: true }),
+    );
+    if (Item) {
+      await this.delete(source, message);
+      this.logger.info('outbox alert already published', { eventId: alert.eventId, kind: alert.kind });
+      return 'alreadySent';
+    }
+    let messageId: string | undefined;
+    try {
+      ({ MessageId: messageId } = await this.deps.sns.send(
+        new PublishCommand({
+          TopicArn: alert.topicArn,
+          Subject: alert.subject,
+          Message: alert.message,
+          MessageAttributes: Object.fromEntries(
+            Object.entries(alert.attributes).map(([name, value]) => [
+              name,
+              { DataType: 'String', StringValue: value },
+            ]),
+          ),
+        }),
+      ));
+    } catch (error) {
+      if (!isThrottling(error) && !isTransient(error)) throw error;
+      // SNS still unavailable: this message and the rest of the outbox wait for the next run.
+      this.snsUnavailable = true;
+      await this.release(source, message);
+      this.logger.warn('SNS still unavailable: outbox alerts wait for the next run', {
+        error: errorText(error),
+      });
+      return 'left';
+    }
+    const now = this.deps.clock.now();
+    try {
+      await this.deps.dynamo.send(
+        new PutItemCommand({
+          TableName: this.deps.stateTable,
+          Item: {
+            ...key,
+            messageId: { S: messageId ?? '' },
+            eventId: { S: alert.eventId },
+            kind: { S: alert.kind },
+            sentAt: { S: now.toISOString() },
+            expiresAt: { N: String(expiresAtSeconds(now, MARKER_DAYS)) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    await this.delete(source, message);
+    this.logger.info('outbox alert published', { eventId: alert.eventId, kind: alert.kind, messageId });
+    return 'published';
+  }
+
+  /** Keeps the message on the parked queue (with why and where from), then deletes it from its queue. */
+  private async park(
+    source: ReconcileSource,
+    message: Message,
+    received: ReceivedMessage,
+    reason: string,
+    notify: boolean,
+  ): Promise<void> {
+    await this.deps.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.deps.parkedQueueUrl,
+        MessageBody: JSON.stringify({
+          type: 'reconcile-parked',
+          reason,
+          source: source.kind,
+          queueUrl: source.queueUrl,
+          messageId: received.messageId,
+          receiveCount: received.receiveCount,
+          attributes: received.attributes,
+          parkedAt: this.deps.clock.now().toISOString(),
+          body: received.body,
+        }),
+        MessageAttributes: {
+          source: { DataType: 'String', StringValue: source.kind },
+          reason: { DataType: 'String', StringValue: reason.slice(0, 256) },
+        },
+      }),
+    );
+    await this.delete(source, message);
+    this.parked.push({
+      kind: source.kind,
+      queueUrl: source.queueUrl,
+      messageId: received.messageId,
+      reason,
+      notify,
+    });
+    this.logger.warn('message parked', { source: source.kind, messageId: received.messageId, reason });
+  }
+
+  private async delete(source: ReconcileSource, message: Message): Promise<void> {
+    await this.deps.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: source.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+    );
+  }
+
+  /** Makes the message visible again at once (it was not handled). */
+  private async release(source: ReconcileSource, message: Message): Promise<void> {
+    await this.deps.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: source.queueUrl,
+        ReceiptHandle: message.ReceiptHandle,
+        VisibilityTimeout: 0,
+      }),
+    );
+  }
+
+  /** One alert listing the parked messages a person should look at (invalid inputs kept in S3 are not listed). */
+  private async reportParked(): Promise<ReconcileReport['parkedAlert']> {
+    const notable = this.parked.filter((entry) => entry.notify);
+    if (notable.length === 0) return 'none';
+    const lines = notable
+      .slice(0, 25)
+      .map((entry) => `- ${entry.kind} message ${entry.messageId}: ${entry.reason}`);
+    if (notable.length > lines.length) lines.push(`- … and ${notable.length - lines.length} more`);
+    try {
+      await this.deps.sns.send(
+        new PublishCommand({
+          TopicArn: this.deps.alertTopicArn,
+          Subject: `AISAWS reconcile: ${notable.length} message(s) parked, a person is needed`.slice(0, 100),
+          Message: [
+            `The reconcile job could not re-submit ${notable.length} message(s) and moved them to the parked queue`,
+            `${this.deps.parkedQueueUrl} (each keeps its original body, where it came from and why it was parked).`,
+            '',
+            ...lines,
+          ].join('\n'),
+          MessageAttributes: {
+            severity: { DataType: 'String', StringValue: 'MEDIUM' },
+            action: { DataType: 'String', StringValue: 'ALERT' },
+            outcome: { DataType: 'String', StringValue: 'PARKED' },
+          },
+        }),
+      );
+      return 'published';
+    } catch (error) {
+      this.logger.error('could not publish the parked-messages alert (the parked queue alarm still fires)', {
+        error: errorText(error),
+      });
+      this.metrics.addMetric('ReconcileParkedAlertFailed', 'Count', 1);
+      return 'failed';
+    }
+  }
+}
+
+/** One reconcile run over every configured queue (or those the request names). */
+async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promise<ReconcileReport> {
+  return new Reconciler(deps).run(request);
+}
+
+export type { ParkedMessage, ReconcileDeps, ReconcileReport, SourceReport, TriageStarter };
+export { executionNameFor, METRIC, reconcile };

@@ -1,0 +1,195 @@
+import { alertKeyOf } from '@aisaws/core/schemas';
+import { bucketMadePublicByAcl, eventBridgeEvent, instanceCryptoMining } from '@aisaws/testing/fixtures';
+import { accountOfQueueUrl, planMessage, type ReceivedMessage, type ReconcileSource } from '../src/plan.js';
+
+const TRIAGE = 'arn:aws:states:eu-west-1:111111111111:stateMachine:aisaws-dev-triage';
+const BUS = 'arn:aws:events:eu-west-1:111111111111:event-bus/default';
+const eventsDlq: ReconcileSource = {
+  kind: 'events-dlq',
+  queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-dev-events-dlq',
+  expectedTarget: TRIAGE,
+  maxReceives: 5,
+};
+const memberDlq: ReconcileSource = {
+  kind: 'member-forward-dlq',
+  queueUrl: 'https://sqs.eu-west-1.amazonaws.com/222222222222/aisaws-dev-member-forward-dlq',
+  account: '222222222222',
+  expectedTarget: BUS,
+  maxReceives: 5,
+};
+const quarantine: ReconcileSource = {
+  kind: 'quarantine',
+  queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-dev-quarantine',
+  maxReceives: 5,
+};
+const outbox: ReconcileSource = {
+  kind: 'alert-outbox',
+  queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-dev-alert-outbox',
+  maxReceives: 96,
+};
+
+/** EventBridge's dead-letter attributes, as it sets them on a message it could not deliver. */
+const deadLetterAttributes = (target: string) => ({
+  RULE_ARN: 'arn:aws:events:eu-west-1:111111111111:rule/aisaws-dev-s3-bucket-made-public',
+  TARGET_ARN: target,
+  ERROR_CODE: 'SDK_CLIENT_ERROR',
+  ERROR_MESSAGE: 'Unable to invoke the target',
+  EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttemptsExhausted',
+  RETRY_ATTEMPTS: '20',
+});
+
+const message = (body: unknown, overrides: Partial<ReceivedMessage> = {}): ReceivedMessage => ({
+  messageId: 'm-1',
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  attributes: {},
+  receiveCount: 1,
+  ...overrides,
+});
+
+describe('planMessage', () => {
+  it('replays an EventBridge dead letter of the triage target with the original event and its eventID', () => {
+    // Prepare
+    const event = eventBridgeEvent(bucketMadePublicByAcl());
+
+    // Act
+    const plan = planMessage(eventsDlq, message(event, { attributes: deadLetterAttributes(TRIAGE) }));
+
+    // Assess
+    expect(plan).toEqual({ action: 'replay', eventId: event.detail.eventID, event });
+  });
+
+  it('parks a dead letter of another target instead of replaying it', () => {
+    const event = eventBridgeEvent(bucketMadePublicByAcl());
+    const other = 'arn:aws:lambda:eu-west-1:111111111111:function:someone-else';
+
+    const plan = planMessage(eventsDlq, message(event, { attributes: deadLetterAttributes(other) }));
+
+    expect(plan).toMatchObject({ action: 'park', notify: true, reason: expect.stringContaining(other) });
+  });
+
+  it('replays a member dead letter whose event comes from that member account', () => {
+    const event = eventBridgeEvent(bucketMadePublicByAcl(), { account: '222222222222' });
+
+    const plan = planMessage(memberDlq, message(event, { attributes: deadLetterAttributes(BUS) }));
+
+    expect(plan).toMatchObject({ action: 'replay', eventId: event.detail.eventID });
+  });
+
+  it('parks a member dead letter that names another account (a member may write into its own DLQ)', () => {
+    const event = eventBridgeEvent(bucketMadePublicByAcl(), { account: '333333333333' });
+
+    const plan = planMessage(memberDlq, message(event));
+
+    expect(plan).toMatchObject({
+      action: 'park',
+      notify: true,
+      reason: 'event names account 333333333333, not 222222222222 whose queue it was read from',
+    });
+  });
+
+  it('parks an event whose source is not aws.* (only AWS-emitted events start triage)', () => {
+    const event = eventBridgeEvent(bucketMadePublicByAcl(), { source: 'custom.forged' });
+
+    const plan = planMessage(eventsDlq, message(event));
+
+    expect(plan).toMatchObject({ action: 'park', notify: true, reason: expect.stringContaining('source') });
+  });
+
+  it('parks a body that is not JSON, and one without an event identity', () => {
+    const noId = eventBridgeEvent(bucketMadePublicByAcl());
+    const { eventID: _dropped, ...detail } = noId.detail;
+
+    expect(planMessage(eventsDlq, message('{not json'))).toMatchObject({
+      action: 'park',
+      reason: expect.stringMatching(/^body is not JSON/),
+    });
+    expect(planMessage(eventsDlq, message({ ...noId, detail }))).toMatchObject({
+      action: 'park',
+      reason: expect.stringContaining('no identity'),
+    });
+  });
+
+  it('keys a GuardDuty finding by id and updatedAt, as Ingest does', () => {
+    const finding = instanceCryptoMining('i-0abc1234def567890', ['sg-0a1b2c3d']);
+
+    const plan = planMessage(eventsDlq, message(finding));
+
+    expect(plan).toMatchObject({
+      action: 'replay',
+      eventId: `finding:${finding.detail.id}@${finding.detail.updatedAt}`,
+    });
+  });
+
+  it('parks a message received more times than the queue allows (poison), whatever it holds', () => {
+    const event = eventBridgeEvent(bucketMadePublicByAcl());
+
+    expect(planMessage(eventsDlq, message(event, { receiveCount: 5 }))).toMatchObject({ action: 'replay' });
+    expect(planMessage(eventsDlq, message(event, { receiveCount: 6 }))).toMatchObject({
+      action: 'park',
+      notify: true,
+      reason: 'gave up after 5 receives (limit 5): the re-submission kept failing',
+    });
+  });
+
+  it('replays the input of a triage failure; parks an Ingest refusal without a notice (the input is in S3)', () => {
+    const event = eventBridgeEvent(bucketMadePublicByAcl());
+    const failure = {
+      reason: 'triage-failed',
+      error: 'States.Timeout',
+      cause: 'Score timed out',
+      execution: 'arn:aws:states:eu-west-1:111111111111:express:aisaws-dev-triage:x:y',
+      input: event,
+    };
+    const refusal = {
+      stage: 'ingest',
+      reason: 'not a CloudTrail EventBridge event: detail.eventID: Invalid input',
+      issues: [],
+      quarantinedAt: 's3://archive/quarantine/2026/12/05/abc.json',
+    };
+
+    expect(planMessage(quarantine, message(failure))).toEqual({
+      action: 'replay',
+      eventId: event.detail.eventID,
+      event,
+    });
+    expect(planMessage(quarantine, message(refusal))).toMatchObject({
+      action: 'park',
+      notify: false,
+      reason: expect.stringContaining('s3://archive/quarantine/2026/12/05/abc.json'),
+    });
+    expect(planMessage(quarantine, message({ something: 'else' }))).toMatchObject({
+      action: 'park',
+      notify: true,
+    });
+  });
+
+  it('publishes a valid outbox alert; parks one that does not parse', () => {
+    const alert = {
+      schemaVersion: 1,
+      type: 'alert-outbox',
+      alertKey: alertKeyOf({ eventId: 'e-1', kind: 'remediated' }),
+      eventId: 'e-1',
+      kind: 'remediated',
+      topicArn: 'arn:aws:sns:eu-west-1:111111111111:aisaws-dev-alerts',
+      subject: 'AISAWS: fixed',
+      message: 'body',
+      attributes: { severity: 'HIGH' },
+      queuedAt: '2026-12-05T03:00:00.000Z',
+      publishError: 'InternalErrorException: down',
+    };
+
+    expect(planMessage(outbox, message(alert))).toEqual({ action: 'publish-alert', alert });
+    expect(planMessage(outbox, message({ ...alert, alertKey: 'short' }))).toMatchObject({
+      action: 'park',
+      reason: expect.stringContaining('alertKey'),
+    });
+  });
+});
+
+describe('accountOfQueueUrl', () => {
+  it('reads the account of an SQS queue URL, and nothing from anything else', () => {
+    expect(accountOfQueueUrl(memberDlq.queueUrl)).toBe('222222222222');
+    expect(accountOfQueueUrl('https://example.com/222222222222/q')).toBeUndefined();
+    expect(accountOfQueueUrl('http://127.0.0.1:4566/000000000000/q')).toBeUndefined();
+  });
+});
