@@ -144,6 +144,7 @@ function environmentOf(lambda: LambdaPackage): Record<string, string> {
       approvalUrl: 'https://bench.lambda-url.eu-west-1.on.aws/',
       policyJson: JSON.stringify(devEnvironment?.policy ?? {}),
       externalId: devEnvironment?.externalId ?? 'bench-external-id',
+      memberAccounts: devEnvironment?.accounts.members ?? [],
     }),
   };
 }

@@ -9,7 +9,16 @@ import { z } from 'zod';
  * keeps its state. Strict: an unknown field is an error, so a typo never falls back to a default silently.
  */
 
-const STAGES = ['ingest', 'scoring', 'decision', 'remediation', 'verification', 'alert', 'approval'] as const;
+const STAGES = [
+  'ingest',
+  'scoring',
+  'decision',
+  'remediation',
+  'verification',
+  'alert',
+  'approval',
+  'reconcile',
+] as const;
 type Stage = (typeof STAGES)[number];
 
 const AccountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');

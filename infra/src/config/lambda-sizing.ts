@@ -9,6 +9,7 @@ const STAGE_DEFAULTS: Readonly<Record<Stage, { memoryMb: number; timeoutSeconds:
   verification: { memoryMb: 512, timeoutSeconds: 60 },
   alert: { memoryMb: 256, timeoutSeconds: 30 },
   approval: { memoryMb: 256, timeoutSeconds: 15 },
+  reconcile: { memoryMb: 256, timeoutSeconds: 300 },
 };
 
 /** The memory and timeout a stage's Lambda is deployed with in this environment (what the stack synthesizes). */

@@ -6,6 +6,11 @@ type MemberRoleKind = 'remediation' | 'rollback' | 'verification';
  * when the environment has a backtest, the backtest function.
  */
 type FunctionKind = Stage | 'rollback' | 'backtest';
+/**
+ * The security account's queues: `quarantine` (triage failures and refused input), `events-dlq` (EventBridge dead
+ * letters), `alert-outbox` (alerts SNS refused), `parked` (what the reconcile job gave up on, for a person).
+ */
+type QueueKind = 'quarantine' | 'events-dlq' | 'alert-outbox' | 'parked';
 /** A state machine of AISAWS. */
 type WorkflowKind = 'triage' | 'remediation' | 'backtest';
 
@@ -31,8 +36,15 @@ interface Names {
   stateMachineArn(kind: WorkflowKind): string;
   archiveBucketName: string;
   archiveBucketArn: string;
-  queueName(kind: 'quarantine' | 'events-dlq'): string;
-  queueArn(kind: 'quarantine' | 'events-dlq'): string;
+  queueName(kind: QueueKind): string;
+  queueArn(kind: QueueKind): string;
+  queueUrl(kind: QueueKind): string;
+  /** The DLQ of a member account's forwarding rules (in that account; the reconcile job drains it). */
+  memberForwardDlqName: string;
+  memberForwardDlqArn(account: string): string;
+  memberForwardDlqUrl(account: string): string;
+  /** The security account's default bus, where the member accounts forward. */
+  securityBusArn: string;
   topicName: string;
   topicArn: string;
   /** Secrets Manager secret of the approval-link signing key. */
@@ -56,7 +68,8 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
   const arn = (service: string, resource: string, scopedRegion = region, scopedAccount = account) =>
     `arn:aws:${service}:${scopedRegion}:${scopedAccount}:${resource}`;
   const functionName = (stage: FunctionKind) => `${prefix}-${stage}`;
-  const queueName = (kind: 'quarantine' | 'events-dlq') => `${prefix}-${kind}`;
+  const queueName = (kind: QueueKind) => `${prefix}-${kind}`;
+  const memberForwardDlqName = `${prefix}-member-forward-dlq`;
   const memberRoleName = (kind: MemberRoleKind) => `${prefix}-member-${kind}`;
   return {
     prefix,
@@ -75,6 +88,11 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
     archiveBucketArn: `arn:aws:s3:::${prefix}-archive-${account}`,
     queueName,
     queueArn: (kind) => arn('sqs', queueName(kind)),
+    queueUrl: (kind) => `https://sqs.${region}.amazonaws.com/${account}/${queueName(kind)}`,
+    memberForwardDlqName,
+    memberForwardDlqArn: (member) => arn('sqs', memberForwardDlqName, region, member),
+    memberForwardDlqUrl: (member) => `https://sqs.${region}.amazonaws.com/${member}/${memberForwardDlqName}`,
+    securityBusArn: arn('events', 'event-bus/default'),
     topicName: `${prefix}-alerts`,
     topicArn: arn('sns', `${prefix}-alerts`),
     signingKeySecretName: `aisaws/${environment.name}/approval-signing-key`,
@@ -89,5 +107,5 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
   };
 }
 
-export type { FunctionKind, MemberRoleKind, Names, WorkflowKind };
+export type { FunctionKind, MemberRoleKind, Names, QueueKind, WorkflowKind };
 export { namesFor };

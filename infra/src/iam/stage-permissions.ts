@@ -159,10 +159,46 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
     case 'alert':
       return [
         { sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [names.topicArn] },
+        // SNS unavailable: the rendered alert waits in the outbox for the reconcile job.
+        {
+          sid: 'KeepAlertInOutbox',
+          actions: ['sqs:SendMessage'],
+          resources: [names.queueArn('alert-outbox')],
+        },
         {
           sid: 'ReadApprovalSigningKey',
           actions: ['secretsmanager:GetSecretValue'],
           resources: [names.signingKeySecretArn],
+        },
+      ];
+    case 'reconcile':
+      return [
+        {
+          // Read a batch; delete what was re-submitted or parked (the rest reappears after the visibility timeout). The member
+          // queues' own policies name this role too (cross-account access needs both sides).
+          sid: 'DrainDeadLetterQueues',
+          actions: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'],
+          resources: [
+            names.queueArn('events-dlq'),
+            names.queueArn('quarantine'),
+            names.queueArn('alert-outbox'),
+            ...memberAccounts.map((member) => names.memberForwardDlqArn(member)),
+          ],
+        },
+        { sid: 'KeepParkedMessages', actions: ['sqs:SendMessage'], resources: [names.queueArn('parked')] },
+        // Replays start triage with the original event, as the EventBridge rules do.
+        {
+          sid: 'ReplayOnTriage',
+          actions: ['states:StartExecution'],
+          resources: [names.stateMachineArn('triage')],
+        },
+        { sid: 'PublishOutboxAlertsAndReport', actions: ['sns:Publish'], resources: [names.topicArn] },
+        {
+          // replay#<eventId> counters and alert-sent#<alertKey> markers only.
+          sid: 'ReplayCountersAndSentMarkers',
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resources: [names.tableArn('state')],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['replay#*', 'alert-sent#*'] } },
         },
       ];
     case 'approval':

@@ -15,6 +15,8 @@ interface LambdaEnvironmentInputs {
   /** The decision policy, validated with core's parsePolicy, as JSON. */
   readonly policyJson: string;
   readonly externalId: string;
+  /** Member accounts whose forwarding DLQs the reconcile job drains. */
+  readonly memberAccounts?: readonly string[];
 }
 
 /** Every Lambda: Powertools settings and the environment name. */
@@ -71,6 +73,21 @@ function stageVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<s
         APPROVAL_BASE_URL: inputs.approvalUrl,
         APPROVAL_SIGNING_KEY_SECRET: names.signingKeySecretName,
         IDEMPOTENCY_TABLE_NAME: names.tableName('idempotency'),
+        ALERT_OUTBOX_QUEUE_URL: names.queueUrl('alert-outbox'),
+      };
+    case 'reconcile':
+      return {
+        TRIAGE_STATE_MACHINE_ARN: names.stateMachineArn('triage'),
+        SECURITY_BUS_ARN: names.securityBusArn,
+        ALERT_TOPIC_ARN: names.topicArn,
+        STATE_TABLE_NAME: names.tableName('state'),
+        PARKED_QUEUE_URL: names.queueUrl('parked'),
+        EVENTS_DLQ_URL: names.queueUrl('events-dlq'),
+        QUARANTINE_QUEUE_URL: queueUrl,
+        ALERT_OUTBOX_QUEUE_URL: names.queueUrl('alert-outbox'),
+        MEMBER_FORWARD_DLQ_URLS: (inputs.memberAccounts ?? [])
+          .map((member) => names.memberForwardDlqUrl(member))
+          .join(','),
       };
     case 'approval':
       return {

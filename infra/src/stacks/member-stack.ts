@@ -142,7 +142,7 @@ class MemberStack extends TerraformStack {
     });
     // An event EventBridge could not forward within its retries (security bus unreachable, policy changed) is kept
     // here, in this account, encrypted (SSE-SQS: EventBridge writes without a key grant), for the reconcile job.
-    const forwardDlqName = `${names.prefix}-member-forward-dlq`;
+    const forwardDlqName = names.memberForwardDlqName;
     const forwardDlq = new SqsQueue(this, 'forward-dlq', {
       name: forwardDlqName,
       sqsManagedSseEnabled: true,
@@ -175,6 +175,14 @@ class MemberStack extends TerraformStack {
             actions: ['sqs:SendMessage'],
             resources: [`arn:aws:sqs:${environment.region}:${account}:${forwardDlqName}`],
             conditions: { ArnEquals: { 'aws:SourceArn': rules.map((rule) => rule.arn) } },
+          },
+          {
+            // The security account's reconcile Lambda replays these events onto triage: it may read and delete
+            // messages of this one queue, and nothing else in this account (no role to assume here).
+            sid: 'SecurityAccountReconcileDrains',
+            principals: { AWS: names.roleArn('reconcile') },
+            actions: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'],
+            resources: [`arn:aws:sqs:${environment.region}:${account}:${forwardDlqName}`],
           },
         ]),
       });

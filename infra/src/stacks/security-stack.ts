@@ -20,6 +20,7 @@ import { S3BucketPolicy } from '@cdktn/provider-aws/lib/s3-bucket-policy/index.j
 import { S3BucketPublicAccessBlock } from '@cdktn/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktn/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3BucketVersioningA } from '@cdktn/provider-aws/lib/s3-bucket-versioning/index.js';
+import { SchedulerSchedule } from '@cdktn/provider-aws/lib/scheduler-schedule/index.js';
 import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmanager-secret-version/index.js';
 import { SfnStateMachine } from '@cdktn/provider-aws/lib/sfn-state-machine/index.js';
@@ -32,7 +33,7 @@ import type { Construct } from 'constructs';
 import type { LambdaArtifact } from '../config/artifacts.js';
 import { type Environment, STAGES, type Stage } from '../config/environment.js';
 import { lambdaSizing, STAGE_DEFAULTS } from '../config/lambda-sizing.js';
-import { type Names, namesFor, type WorkflowKind } from '../config/naming.js';
+import { type Names, namesFor, type QueueKind, type WorkflowKind } from '../config/naming.js';
 import { AisawsFunction } from '../constructs/aisaws-function.js';
 import type { EventRuleSpec } from '../events/rules.js';
 import { backtestFunctionStatements, backtestWorkflowStatements } from '../iam/backtest-permissions.js';
@@ -178,6 +179,16 @@ class SecurityStack extends TerraformStack {
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: 1_209_600,
     });
+    // Alerts SNS refused, kept for the reconcile job; and what the reconcile job gave up on, kept for a person.
+    for (const kind of ['alert-outbox', 'parked'] as const)
+      new SqsQueue(this, kind, {
+        name: names.queueName(kind),
+        kmsMasterKeyId: key.arn,
+        kmsDataKeyReusePeriodSeconds: 300,
+        messageRetentionSeconds: 1_209_600,
+        // Longer than the reconcile Lambda's timeout, so a message it holds is not read twice at once.
+        visibilityTimeoutSeconds: 360,
+      });
 
     // --- Approval signing key: generated at apply time by Secrets Manager (an ephemeral resource: never in the plan
     // or the state) and written write-only; raising approvalSigningKeyVersion writes a new one (the rotation).
@@ -232,12 +243,15 @@ class SecurityStack extends TerraformStack {
           approvalUrl,
           policyJson: JSON.stringify(environment.policy),
           externalId: environment.externalId,
+          memberAccounts: environment.accounts.members,
         }),
         keyArn: key.arn,
         logRetentionDays: environment.logRetentionDays,
         ...settingsOf(stage),
         ...(stage === 'remediation' ? { reservedConcurrency: environment.remediationConcurrency } : {}),
         ...(stage === 'approval' ? { reservedConcurrency: environment.approvalConcurrency } : {}),
+        // One reconcile run at a time: a manual invoke during a scheduled run is throttled, never doubled.
+        ...(stage === 'reconcile' ? { reservedConcurrency: 1 } : {}),
       });
 
     const approval = build('approval', '');
@@ -368,7 +382,10 @@ class SecurityStack extends TerraformStack {
         ]),
       });
 
-    createAlarms(this, names, topic.arn, [...STAGES], ['quarantine', 'events-dlq']);
+    createAlarms(this, names, topic.arn, [...STAGES], ['quarantine', 'events-dlq', 'parked']);
+
+    // --- Reconcile: every 15 minutes (and by hand) the reconcile Lambda replays the DLQs and sends the outbox.
+    const schedulerRole = createReconcileSchedule(this, names, key.arn, this.functions.reconcile);
 
     const backtestRoles = props.backtestArtifact
       ? createBacktest(this, {
@@ -388,6 +405,7 @@ class SecurityStack extends TerraformStack {
         triageWorkflowRole.arn,
         remediationWorkflowRole.arn,
         targetRole.arn,
+        schedulerRole.arn,
         ...backtestRoles.map((role) => role.arn),
       ]),
     );
@@ -706,12 +724,60 @@ function createBacktest(scope: Construct, props: BacktestProps): IamRole[] {
   return [fn.role, role];
 }
 
+/**
+ * EventBridge Scheduler invokes the reconcile Lambda's `live` alias every 15 minutes with `{}`, through a role that
+ * may invoke only that alias; an invocation it cannot make after its retries goes to the parked queue (a person
+ * looks there; the next tick runs anyway).
+ */
+function createReconcileSchedule(
+  scope: Construct,
+  names: Names,
+  keyArn: string,
+  reconcile: AisawsFunction,
+): IamRole {
+  const role = new IamRole(scope, 'reconcile-scheduler-role', {
+    name: names.roleName('reconcile-scheduler'),
+    description: `EventBridge Scheduler invoking ${names.functionName('reconcile')} every 15 minutes`,
+    assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', names.account),
+  });
+  const policy = new IamRolePolicy(scope, 'reconcile-scheduler-role-policy', {
+    name: `${names.prefix}-reconcile-scheduler-least-privilege`,
+    role: role.id,
+    policy: policyJson([
+      {
+        sid: 'InvokeReconcile',
+        actions: ['lambda:InvokeFunction'],
+        resources: [names.aliasArn('reconcile')],
+      },
+      // Scheduler writes its dead letters with this role, into the encrypted parked queue.
+      { sid: 'ParkUndeliveredTicks', actions: ['sqs:SendMessage'], resources: [names.queueArn('parked')] },
+      { sid: 'UseAisawsKey', actions: KEY_USE_ACTIONS, resources: [keyArn] },
+    ]),
+  });
+  new SchedulerSchedule(scope, 'reconcile-schedule', {
+    name: `${names.prefix}-reconcile`,
+    description: 'Replays the dead-letter queues and sends the alert outbox (AISAWS reconcile job)',
+    scheduleExpression: 'rate(15 minutes)',
+    flexibleTimeWindow: { mode: 'OFF' },
+    kmsKeyArn: keyArn,
+    target: {
+      arn: names.aliasArn('reconcile'),
+      roleArn: role.arn,
+      input: '{}',
+      retryPolicy: { maximumEventAgeInSeconds: 600, maximumRetryAttempts: 3 },
+      deadLetterConfig: { arn: names.queueArn('parked') },
+    },
+    dependsOn: [reconcile.alias, policy],
+  });
+  return role;
+}
+
 function createAlarms(
   scope: Construct,
   names: Names,
   topicArn: string,
   stages: readonly Stage[],
-  queues: readonly ('quarantine' | 'events-dlq')[],
+  queues: readonly QueueKind[],
 ): void {
   const alarm = (
     id: string,

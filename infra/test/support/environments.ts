@@ -17,6 +17,7 @@ function environmentInput(overrides: Partial<EnvironmentInput> = {}): Environmen
       verification: { version: '0.1.0' },
       alert: { version: '0.1.0' },
       approval: { version: '0.1.0' },
+      reconcile: { version: '0.1.0' },
     },
     backend: {
       bucket: 'state-bucket',

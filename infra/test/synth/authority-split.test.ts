@@ -187,8 +187,9 @@ describe('Split authority in the synthesized Terraform', () => {
 
     // Only the AISAWS roles use the key unconditionally; the account only through the AISAWS services.
     expect(usersWithoutCondition.map((s) => s.Sid)).toEqual(['AisawsRolesUseKey']);
-    // 7 Lambda roles, the rollback role, 2 workflow roles, the EventBridge role (starting the encrypted triage).
-    expect(roleRefs.length).toBe(7 + 1 + 2 + 1);
+    // 8 Lambda roles, the rollback role, 2 workflow roles, the EventBridge role (starting the encrypted triage), the
+    // Scheduler role (dead letters into the encrypted parked queue).
+    expect(roleRefs.length).toBe(8 + 1 + 2 + 1 + 1);
     expect(roleRefs.every((arn) => /^\$\{aws_iam_role\.[\w-]+\.arn\}$/.test(arn))).toBe(true);
     expect(list(deny?.Action)).toEqual(['kms:DisableKey', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']);
     expect(deny?.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': roleRefs } });

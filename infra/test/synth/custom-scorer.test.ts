@@ -17,6 +17,7 @@ describe('Custom scoring package selected by the environment', () => {
         verification: { version: '0.1.0' },
         alert: { version: '0.1.0' },
         approval: { version: '0.1.0' },
+        reconcile: { version: '0.1.0' },
       },
     });
     // Act
@@ -54,6 +55,7 @@ describe('Custom scoring package selected by the environment', () => {
         verification: { version: '0.1.0' },
         alert: { version: '0.1.0' },
         approval: { version: '0.1.0' },
+        reconcile: { version: '0.1.0' },
       },
     });
 

@@ -94,7 +94,7 @@ describe('Security stack of every environment in infra/environments', () => {
     },
   );
 
-  it('reserves concurrency only for remediation and the public approval URL', () => {
+  it('reserves concurrency only for remediation, the public approval URL and the one-at-a-time reconcile job', () => {
     const stack = stackOf('prod');
     const reserved = resourcesOf(stack, 'aws_lambda_function')
       .filter((fn) => fn.reserved_concurrent_executions !== undefined)
@@ -102,6 +102,7 @@ describe('Security stack of every environment in infra/environments', () => {
 
     expect(reserved.sort()).toEqual([
       ['aisaws-prod-approval', 5],
+      ['aisaws-prod-reconcile', 1],
       ['aisaws-prod-remediation', 3],
     ]);
   });
@@ -312,11 +313,13 @@ describe('Security stack of every environment in infra/environments', () => {
   it('records the resource counts by type (printed for the README)', () => {
     const counts = countsByType(stackOf('dev'));
 
-    // dev has a backtest: its Lambda and its state machine come on top of the seven stages and two workflows.
-    expect(counts.aws_lambda_function).toBe(8);
+    // dev has a backtest: its Lambda and its state machine come on top of the eight Lambdas and two workflows.
+    expect(counts.aws_lambda_function).toBe(9);
     expect(counts.aws_sfn_state_machine).toBe(3);
     expect(counts.aws_dynamodb_table).toBe(4);
-    expect(counts.aws_sqs_queue).toBe(2);
+    // quarantine, events-dlq, alert-outbox, parked
+    expect(counts.aws_sqs_queue).toBe(4);
+    expect(counts.aws_scheduler_schedule).toBe(1);
     expect(counts.aws_kms_key).toBe(1);
   });
 });

@@ -60,6 +60,7 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
       'Verify',
       'Alert Remediated',
       'Record Verified',
+      'Check Remediated Alert Delivery',
       'Remediated',
     ]);
     expect(world.publishedInputs().map((p) => p.MessageAttributes?.outcome?.StringValue)).toEqual([
@@ -82,11 +83,12 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
     // Assess
     expect(response.statusCode).toBe(200);
     expect(result?.status).toBe('SUCCEEDED');
-    expect(result?.states.map((s) => s.name).slice(-5)).toEqual([
+    expect(result?.states.map((s) => s.name).slice(-6)).toEqual([
       'Check Approval',
       'Approval Rejected',
       'Alert Rejected',
       'Record Rejected',
+      'Check Rejected Alert Delivery',
       'Rejected',
     ]);
     expect(world.memberS3.commandCalls(PutBucketAclCommand)).toHaveLength(0);
@@ -135,9 +137,10 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
       status: 'caught',
       failures: [{ error: 'States.Timeout' }],
     });
-    expect(result.states.map((s) => s.name).slice(-3)).toEqual([
+    expect(result.states.map((s) => s.name).slice(-4)).toEqual([
       'Alert Rejected',
       'Record Rejected',
+      'Check Rejected Alert Delivery',
       'Rejected',
     ]);
     const timedOut = world.publishedInputs()[1];

@@ -50,10 +50,11 @@ describe('routing on the real ASL files by the policy (real handlers, dynalite, 
     );
     // Assess
     expect(triage.status).toBe('SUCCEEDED');
-    expect(triage.states.map((s) => s.name).slice(-4)).toEqual([
+    expect(triage.states.map((s) => s.name).slice(-5)).toEqual([
       'Route By Action',
       'Alert Person',
       'Record Alerted',
+      'Check Alert Delivery',
       'Alerted',
     ]);
     expect(remediation).toBeUndefined();
@@ -80,12 +81,13 @@ describe('routing on the real ASL files by the policy (real handlers, dynalite, 
       .remediation;
     // Assess
     expect(result?.status).toBe('SUCCEEDED');
-    expect(result?.states.map((s) => s.name).slice(-6)).toEqual([
+    expect(result?.states.map((s) => s.name).slice(-7)).toEqual([
       'Remediate',
       'Check Dry Run',
       'Alert Dry Run',
       'Dry Run Recorded As Not Applied',
       'Record Rejected',
+      'Check Rejected Alert Delivery',
       'Rejected',
     ]);
     expect(world.memberS3.commandCalls(PutBucketAclCommand)).toHaveLength(0);

@@ -81,14 +81,12 @@ describe('Alert outbox (SNS down)', () => {
   });
 
   it('throws what SNS threw when it is no outage (access denied), and keeps nothing', async () => {
-    snsMock
-      .on(PublishCommand)
-      .rejects(
-        Object.assign(new Error('not authorized'), {
-          name: 'AuthorizationErrorException',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    snsMock.on(PublishCommand).rejects(
+      Object.assign(new Error('not authorized'), {
+        name: 'AuthorizationErrorException',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
 
     await expect(handlerWith(true)(request())).rejects.toMatchObject({ name: 'AuthorizationErrorException' });
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);

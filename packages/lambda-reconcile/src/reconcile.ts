@@ -18,7 +18,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import {
-  ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
@@ -286,10 +285,8 @@ class Reconciler {
     alert: AlertOutboxMessage,
   ): Promise<'published' | 'alreadySent' | 'parked' | 'left'> {
     const received = toReceived(message);
-    if (this.snsUnavailable) {
-      await this.release(source, message);
-      return 'left';
-    }
+    // SNS refused earlier in this run: leave it (visible again after the visibility timeout, before the next run).
+    if (this.snsUnavailable) return 'left';
     if (alert.topicArn !== this.deps.alertTopicArn) {
       await this.park(
         source,
@@ -328,7 +325,6 @@ class Reconciler {
       if (!isThrottling(error) && !isTransient(error)) throw error;
       // SNS still unavailable: this message and the rest of the outbox wait for the next run.
       this.snsUnavailable = true;
-      await this.release(source, message);
       this.logger.warn('SNS still unavailable: outbox alerts wait for the next run', {
         error: errorText(error),
       });
@@ -400,17 +396,6 @@ class Reconciler {
   private async delete(source: ReconcileSource, message: Message): Promise<void> {
     await this.deps.sqs.send(
       new DeleteMessageCommand({ QueueUrl: source.queueUrl, ReceiptHandle: message.ReceiptHandle }),
-    );
-  }
-
-  /** Makes the message visible again at once (it was not handled). */
-  private async release(source: ReconcileSource, message: Message): Promise<void> {
-    await this.deps.sqs.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: source.queueUrl,
-        ReceiptHandle: message.ReceiptHandle,
-        VisibilityTimeout: 0,
-      }),
     );
   }
 

@@ -1,5 +1,6 @@
 import { alertKeyOf } from '@aisaws/core/schemas';
 import { bucketMadePublicByAcl, eventBridgeEvent, instanceCryptoMining } from '@aisaws/testing/fixtures';
+import { describe, expect, it } from '@jest/globals';
 import { accountOfQueueUrl, planMessage, type ReceivedMessage, type ReconcileSource } from '../src/plan.js';
 
 const TRIAGE = 'arn:aws:states:eu-west-1:111111111111:stateMachine:aisaws-dev-triage';

@@ -1,0 +1,230 @@
+/**
+ * The reconcile job against the real workflows: the real triage and remediation ASL with the real handlers
+ * (dynalite, s3rver; the member S3 control plane by aws-sdk-client-mock, see world.ts), SQS queues in fauxqs (an SQS
+ * emulator in-process), and SNS as the SIMULATED account's topic (@aisaws/simulated-account: an e-mail file per
+ * Publish, and its "SNS down" fault switch).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAlertHandler } from '@aisaws/lambda-alert';
+import {
+  type ReconcileDeps,
+  type ReconcileSource,
+  reconcile,
+  type TriageStarter,
+} from '@aisaws/lambda-reconcile';
+import { createOutbox, type Outbox, SimulatedAccount } from '@aisaws/simulated-account';
+import { LOCAL_EMULATOR_REGION, localEmulatorCredentials } from '@aisaws/testing/harness';
+import { publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
+import { PutBucketAclCommand } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { SIGNING_KEY, startWorld, type World } from './world.js';
+
+jest.setTimeout(60_000);
+
+const TOPIC = 'arn:aws:sns:eu-west-1:999999999999:aisaws-test-alerts';
+const TRIAGE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:aisaws-test-triage';
+
+let fauxqs: FauxqsServer;
+let sqs: SQSClient;
+let world: World | undefined;
+let counter = 0;
+
+beforeAll(async () => {
+  fauxqs = await startFauxqs({ port: 0, logger: false });
+  sqs = new SQSClient({
+    endpoint: fauxqs.address,
+    region: LOCAL_EMULATOR_REGION,
+    credentials: localEmulatorCredentials(),
+  });
+});
+afterAll(async () => {
+  sqs.destroy();
+  await fauxqs.stop();
+});
+afterEach(async () => {
+  await world?.stop();
+  world = undefined;
+});
+
+function freshQueues() {
+  counter += 1;
+  const create = (name: string) => fauxqs.createQueue(`${name}-${counter}`).queueUrl;
+  return { dlq: create('events-dlq'), outbox: create('alert-outbox'), parked: create('parked') };
+}
+
+async function depth(queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
+}
+
+/** StartExecution on the local triage: runs the real ASL; the remediation it starts is awaited by the test. */
+function localTriage(current: World): TriageStarter & { readonly runs: Promise<unknown>[] } {
+  const runs: Promise<unknown>[] = [];
+  return {
+    runs,
+    async start(event) {
+      const run = current.workflows.runTriage(event).then(async ({ triage, remediation }) => ({
+        triage,
+        remediation: await remediation,
+      }));
+      runs.push(run);
+      await run;
+    },
+  };
+}
+
+function reconcileDeps(
+  sources: readonly ReconcileSource[],
+  parked: string,
+  triage: TriageStarter,
+  sns: SNSClient,
+  visibilityTimeoutSeconds = 30,
+): ReconcileDeps {
+  if (!world) throw new Error('no world');
+  return {
+    sqs,
+    sns,
+    dynamo: world.dynalite.client,
+    triage,
+    sources,
+    parkedQueueUrl: parked,
+    alertTopicArn: TOPIC,
+    stateTable: world.tables.state,
+    maxReplaysPerEvent: 3,
+    maxMessagesPerQueue: 100,
+    visibilityTimeoutSeconds,
+    clock: { now: () => new Date() },
+  };
+}
+
+describe('reconcile through the real workflows', () => {
+  it('a dead-lettered bucket event is replayed through triage into one verified fix; a second replay changes nothing', async () => {
+    // Prepare
+    world = await startWorld();
+    const { dlq, parked } = freshQueues();
+    const eventId = '5c0ffee0-0000-4000-8000-000000000001';
+    const event = publicBucketEventBridgeEvent({ eventId, bucket: 'demo-bucket' });
+    const deadLetter = () =>
+      sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlq,
+          MessageBody: JSON.stringify(event),
+          MessageAttributes: {
+            TARGET_ARN: { DataType: 'String', StringValue: TRIAGE },
+            ERROR_CODE: { DataType: 'String', StringValue: 'ThrottlingException' },
+          },
+        }),
+      );
+    const source: ReconcileSource = {
+      kind: 'events-dlq',
+      queueUrl: dlq,
+      expectedTarget: TRIAGE,
+      maxReceives: 5,
+    };
+    const triage = localTriage(world);
+    const snsClient = new SNSClient({ region: LOCAL_EMULATOR_REGION });
+    mockClient(snsClient).on(PublishCommand).resolves({ MessageId: 'parked-report' });
+
+    // Act
+    await deadLetter();
+    await reconcile({}, reconcileDeps([source], parked, triage, snsClient));
+    const afterFirst = await world.eventsItem(eventId);
+    await deadLetter();
+    await reconcile({}, reconcileDeps([source], parked, triage, snsClient));
+    const outcomes = (await Promise.all(triage.runs)) as {
+      triage: { states: { name: string }[] };
+      remediation?: { status: string };
+    }[];
+
+    // Assess
+    expect(afterFirst).toMatchObject({ eventId, status: 'VERIFIED' });
+    expect(await world.eventsItem(eventId)).toEqual(afterFirst);
+    expect(outcomes[0]?.remediation?.status).toBe('SUCCEEDED');
+    expect(outcomes[1]?.triage.states.map((state) => state.name)).toContain('Duplicate Ignored');
+    expect(world.memberS3.commandCalls(PutBucketAclCommand)).toHaveLength(1);
+    expect(world.publishedInputs()).toHaveLength(1);
+    expect(await depth(dlq)).toBe(0);
+    expect(await depth(parked)).toBe(0);
+  });
+
+  it('SNS down: the fix is verified, the alert kept, the execution ends AlertQueued; SNS back, reconcile: one e-mail', async () => {
+    // Prepare: the Alert Lambda publishes to the simulated account's topic, with SNS down, and has an outbox queue.
+    const account = SimulatedAccount.create({ faults: { snsDown: true } });
+    const mail: Outbox = createOutbox({
+      directory: mkdtempSync(join(tmpdir(), 'aisaws-reconcile-mail-')),
+      faults: account.faults,
+    });
+    const { outbox, parked } = freshQueues();
+    const alertTasks = {
+      alert: createAlertHandler({
+        sns: mail.client as unknown as SNSClient,
+        topicArn: TOPIC,
+        clock: { now: () => new Date() },
+        approval: { baseUrl: 'https://approval.example/', signingKey: async () => SIGNING_KEY },
+        outbox: { sqs, queueUrl: outbox },
+      }),
+    };
+    world = await startWorld({ tasks: alertTasks });
+    const eventId = '5c0ffee0-0000-4000-8000-000000000002';
+    const source: ReconcileSource = { kind: 'alert-outbox', queueUrl: outbox, maxReceives: 96 };
+    const noTriage: TriageStarter = {
+      async start() {
+        throw new Error('the outbox never starts triage');
+      },
+    };
+    const snsClient = mail.client as unknown as SNSClient;
+
+    // Act 1: the event while SNS is down.
+    const { remediation } = await world.workflows.runTriage(
+      publicBucketEventBridgeEvent({ eventId, bucket: 'demo-bucket' }),
+    );
+    const execution = await remediation;
+    const item = await world.eventsItem(eventId);
+    const keptWhileDown = await depth(outbox);
+    const whileDown = await reconcile({}, reconcileDeps([source], parked, noTriage, snsClient, 1));
+
+    // Act 2: SNS is back (and the message visible again); the reconcile job runs, then runs again.
+    account.faults.clear();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const back = await reconcile({}, reconcileDeps([source], parked, noTriage, snsClient));
+    const again = await reconcile({}, reconcileDeps([source], parked, noTriage, snsClient));
+
+    // Assess
+    expect(world.bucket.grants.map((grant) => grant.Grantee.Type)).toEqual(['CanonicalUser']);
+    expect(item).toMatchObject({
+      status: 'VERIFIED',
+      alert: { kind: 'remediated', messageId: expect.stringMatching(/^outbox:[0-9a-f]{64}$/) },
+    });
+    expect(execution?.status).toBe('FAILED');
+    expect(execution?.error?.error).toBe('AlertQueued');
+    expect(execution?.states.map((state) => state.name).slice(-3)).toEqual([
+      'Record Verified',
+      'Check Remediated Alert Delivery',
+      'Alert Queued',
+    ]);
+    expect(keptWhileDown).toBe(1);
+    expect(whileDown.sources[0]).toMatchObject({ received: 1, published: 0, left: 1 });
+    expect(account.faults.stats.snsRejected).toBe(2);
+    expect(back.sources[0]).toMatchObject({ published: 1, left: 0 });
+    expect(again.sources[0]?.received).toBe(0);
+    expect(mail.messages).toHaveLength(1);
+    expect(mail.messages[0]?.subject).toBe(
+      '[AISAWS HIGH] S3 bucket or object made public by its ACL: demo-bucket — fixed and verified',
+    );
+    expect(await depth(outbox)).toBe(0);
+  });
+});
