@@ -14,6 +14,7 @@ import {
   reconcile,
   type TriageStarter,
 } from '@aisaws/lambda-reconcile';
+import { createDefaultScoringHandler } from '@aisaws/lambda-scoring';
 import { createOutbox, type Outbox, SimulatedAccount } from '@aisaws/simulated-account';
 import { LOCAL_EMULATOR_REGION, localEmulatorCredentials } from '@aisaws/testing/harness';
 import { publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
@@ -159,6 +160,53 @@ describe('reconcile through the real workflows', () => {
     expect(world.publishedInputs()).toHaveLength(1);
     expect(await depth(dlq)).toBe(0);
     expect(await depth(parked)).toBe(0);
+  });
+
+  it('a triage failure kept on the quarantine queue is replayed once the failing stage works again: one verified fix', async () => {
+    // Prepare: Score fails (as a stage fails after its retries) until the test repairs it.
+    let scoreWorks = false;
+    let realScoring: ((event: unknown) => Promise<unknown>) | undefined;
+    world = await startWorld({
+      tasks: {
+        scoring: async (event) => {
+          if (!scoreWorks || !realScoring)
+            throw Object.assign(new Error('Task timed out'), { name: 'States.Timeout' });
+          return realScoring(event);
+        },
+      },
+    });
+    const current = world;
+    realScoring = createDefaultScoringHandler({
+      dynamo: current.dynalite.client,
+      eventsTable: current.tables.events,
+      baselineTable: current.tables.baseline,
+      clock: { now: () => new Date() },
+    });
+    const { dlq: quarantine, parked } = freshQueues();
+    const eventId = '5c0ffee0-0000-4000-8000-000000000003';
+    const source: ReconcileSource = { kind: 'quarantine', queueUrl: quarantine, maxReceives: 5 };
+    const triage = localTriage(current);
+    const snsClient = new SNSClient({ region: LOCAL_EMULATOR_REGION });
+    mockClient(snsClient).on(PublishCommand).resolves({ MessageId: 'parked-report' });
+
+    // Act: triage fails and quarantines (the message the real ASL builds goes on the queue), then Score is repaired.
+    const first = await current.workflows.runTriage(
+      publicBucketEventBridgeEvent({ eventId, bucket: 'demo-bucket' }),
+    );
+    const [kept] = current.workflows.quarantined;
+    await sqs.send(new SendMessageCommand({ QueueUrl: quarantine, MessageBody: JSON.stringify(kept?.body) }));
+    scoreWorks = true;
+    const report = await reconcile({}, reconcileDeps([source], parked, triage, snsClient));
+    const [replayed] = (await Promise.all(triage.runs)) as { remediation?: { status: string } }[];
+
+    // Assess
+    expect(first.triage.status).toBe('FAILED');
+    expect(kept?.body).toMatchObject({ reason: 'triage-failed', error: 'States.Timeout' });
+    expect(report.sources[0]).toMatchObject({ received: 1, replayed: 1, parked: 0 });
+    expect(replayed?.remediation?.status).toBe('SUCCEEDED');
+    expect(await current.eventsItem(eventId)).toMatchObject({ status: 'VERIFIED' });
+    expect(current.memberS3.commandCalls(PutBucketAclCommand)).toHaveLength(1);
+    expect(await depth(quarantine)).toBe(0);
   });
 
   it('SNS down: the fix is verified, the alert kept, the execution ends AlertQueued; SNS back, reconcile: one e-mail', async () => {

@@ -258,6 +258,43 @@ describe('reconcile on emulated queues', () => {
     });
   }, 30_000);
 
+  it("moves Ingest's notice of a refused input to parked, without an alert: nothing to replay, the input is in S3", async () => {
+    // Prepare: the real Ingest refuses an input and announces it on the (emulated) quarantine queue.
+    const { dlq: quarantine, parked } = queues();
+    const ingest = createIngestHandler({
+      s3: s3rver.client,
+      dynamo: dynalite.client,
+      sqs,
+      archiveBucket,
+      eventsTable: tables.events,
+      quarantineQueueUrl: quarantine,
+      ttlDays: 30,
+      clock: { now: () => new Date() },
+    });
+    await expect(ingest({ 'detail-type': 'AWS API Call via CloudTrail', detail: {} })).rejects.toMatchObject({
+      name: 'InvalidEventError',
+    });
+    const sns = new SNSClient({ region: LOCAL_EMULATOR_REGION });
+    const topic = mockClient(sns).on(PublishCommand).resolves({ MessageId: 'report-1' });
+    const source: ReconcileSource = { kind: 'quarantine', queueUrl: quarantine, maxReceives: 5 };
+
+    // Act
+    const report = await reconcile({}, depsFor([source], parked, { sns }));
+
+    // Assess
+    expect(report.sources[0]).toMatchObject({ received: 1, replayed: 0, parked: 1 });
+    expect(report.parked).toEqual([
+      expect.objectContaining({
+        notify: false,
+        reason: expect.stringContaining('s3://aisaws-reconcile-it-archive/quarantine/'),
+      }),
+    ]);
+    expect(report.parkedAlert).toBe('none');
+    expect(topic.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(await depth(quarantine)).toBe(0);
+    expect(await depth(parked)).toBe(1);
+  }, 30_000);
+
   it('publishes an outbox alert once, even when the same alert is in the outbox twice', async () => {
     // Prepare
     const { outbox, parked } = queues();
