@@ -56,6 +56,29 @@ describe('deployment bars (synthesized Terraform JSON)', () => {
     expect(withoutDlqOrRetry).toEqual([]);
   });
 
+  it('gives every EventBridge Scheduler target a retry policy and a dead-letter queue too', () => {
+    const schedules = all('aws_scheduler_schedule');
+    const withoutDlqOrRetry = schedules
+      .filter(([, schedule]) => {
+        const target = schedule.target as {
+          dead_letter_config?: { arn?: string };
+          retry_policy?: { maximum_retry_attempts?: number; maximum_event_age_in_seconds?: number };
+        };
+        const retry = target.retry_policy;
+        return (
+          !target.dead_letter_config?.arn ||
+          !retry ||
+          !(retry.maximum_retry_attempts ?? 0) ||
+          !retry.maximum_event_age_in_seconds
+        );
+      })
+      .map(([stack, schedule]) => `${stack}: ${String(schedule.name)}`);
+
+    // The reconcile job of each security stack.
+    expect(schedules.length).toBe(2);
+    expect(withoutDlqOrRetry).toEqual([]);
+  });
+
   it('lets EventBridge write to each dead-letter queue only for the rules that use it', () => {
     for (const [name, stack] of stacks) {
       const dlqs = new Set(

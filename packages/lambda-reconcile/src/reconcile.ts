@@ -228,18 +228,20 @@ class Reconciler {
     received: ReceivedMessage,
     plan: Extract<Plan, { action: 'replay' }>,
   ): Promise<'replayed' | 'parked'> {
-    const replays = await this.countReplay(plan.eventId);
-    if (replays > this.deps.maxReplaysPerEvent) {
+    // Counted only once triage was started: a StartExecution that fails is bounded by the receive count instead.
+    const before = await this.replaysSoFar(plan.eventId);
+    if (before >= this.deps.maxReplaysPerEvent) {
       await this.park(
         source,
         message,
         received,
-        `event ${plan.eventId} was replayed ${replays - 1} times already (limit ${this.deps.maxReplaysPerEvent}): triage keeps failing on it`,
+        `event ${plan.eventId} was replayed ${before} times already (limit ${this.deps.maxReplaysPerEvent}): triage keeps failing on it`,
         true,
       );
       return 'parked';
     }
     await this.deps.triage.start(plan.event, executionNameFor(received.messageId));
+    const replays = await this.countReplay(plan.eventId);
     await this.delete(source, message);
     this.logger.info('event replayed on triage', {
       source: source.kind,
@@ -249,6 +251,18 @@ class Reconciler {
       errorCode: received.attributes.ERROR_CODE,
     });
     return 'replayed';
+  }
+
+  /** How many times the reconcile job started triage on this event (`replay#<eventId>`), 0 if never. */
+  private async replaysSoFar(eventId: string): Promise<number> {
+    const { Item } = await this.deps.dynamo.send(
+      new GetItemCommand({
+        TableName: this.deps.stateTable,
+        Key: { pk: { S: `${KEY_PREFIX.replay}${eventId}` } },
+        ConsistentRead: true,
+      }),
+    );
+    return Number(Item?.replays?.N ?? '0');
   }
 
   /** Counts one more replay of the event (`replay#<eventId>`, expiring) and returns the new count. */

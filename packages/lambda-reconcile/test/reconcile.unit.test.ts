@@ -50,6 +50,7 @@ const outboxSource: ReconcileSource = { kind: 'alert-outbox', queueUrl: OUTBOX, 
 beforeEach(() => {
   for (const mock of [sqs, sfn, sns, dynamo]) mock.reset();
   dynamo.on(UpdateItemCommand).resolves({ Attributes: { replays: { N: '1' } } });
+  dynamo.on(GetItemCommand).resolves({});
 });
 
 describe('reconcile: SDK calls', () => {
@@ -104,6 +105,7 @@ describe('reconcile: SDK calls', () => {
     const report = await reconcile({}, deps([dlqSource]));
 
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
     expect(report.sources[0]).toMatchObject({ received: 1, replayed: 0, left: 1 });
   });
 
@@ -113,12 +115,13 @@ describe('reconcile: SDK calls', () => {
       .on(ReceiveMessageCommand)
       .resolvesOnce({ Messages: [{ MessageId: 'm-1', ReceiptHandle: 'rh-1', Body: JSON.stringify(event) }] })
       .resolves({});
-    dynamo.on(UpdateItemCommand).resolves({ Attributes: { replays: { N: '4' } } });
+    dynamo.on(GetItemCommand).resolves({ Item: { replays: { N: '3' } } });
     sns.on(PublishCommand).resolves({ MessageId: 'x' });
 
     const report = await reconcile({}, deps([dlqSource]));
 
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
     expect(report.parked).toEqual([
       expect.objectContaining({ reason: expect.stringContaining('replayed 3 times already (limit 3)') }),
     ]);
