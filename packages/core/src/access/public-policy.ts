@@ -76,27 +76,36 @@ function isConcreteValue(key: string, value: string): boolean {
   return false;
 }
 
-/** True when one condition clause (operator, key, values) limits the caller. */
-function narrowingClause(operator: string, key: string, value: unknown): boolean {
+/** True when one condition clause (operator, key, values) limits the caller to one of `keys`. */
+function narrowingClause(
+  operator: string,
+  key: string,
+  value: unknown,
+  keys: ReadonlySet<string> = NARROWING_KEYS,
+): boolean {
   let op = operator.toLowerCase();
   if (op.startsWith('forallvalues:')) return false;
   if (op.startsWith('foranyvalue:')) op = op.slice('foranyvalue:'.length);
   if (!NARROWING_OPERATORS.has(op)) return false; // negated, …IfExists, Null, Bool, Numeric, Date …
   const k = key.toLowerCase();
-  if (!NARROWING_KEYS.has(k)) return false;
+  if (!keys.has(k)) return false;
   if ((op === 'ipaddress') !== (k === 'aws:sourceip')) return false;
   const values = strings(value);
   return values.length > 0 && values.every((v) => isConcreteValue(k, v));
 }
 
-/** True when a condition of the statement limits the Allow to a concrete caller, account, organisation or network. */
-function hasNarrowingCondition(statement: Json): boolean {
+/**
+ * True when a condition of the statement limits the Allow to a concrete caller, account, organisation or network.
+ * `keys` (lower case) narrows the keys that count, e.g. to the organisation and account keys for a trust policy,
+ * where `sts:ExternalId` or a source network does not make `*` safe; the operator and value rules stay the same.
+ */
+function hasNarrowingCondition(statement: Json, keys: ReadonlySet<string> = NARROWING_KEYS): boolean {
   const condition = statement.Condition;
   if (!isObject(condition)) return false;
   return Object.entries(condition).some(
     ([operator, clauses]) =>
       isObject(clauses) &&
-      Object.entries(clauses).some(([key, value]) => narrowingClause(operator, key, value)),
+      Object.entries(clauses).some(([key, value]) => narrowingClause(operator, key, value, keys)),
   );
 }
 

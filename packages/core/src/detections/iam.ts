@@ -10,17 +10,7 @@ import {
   isAllow,
   statementsOf,
 } from './policy.js';
-import {
-  bool,
-  callerUserName,
-  isObject,
-  policyDocument,
-  request,
-  resourceRef,
-  response,
-  str,
-  strings,
-} from './read.js';
+import { bool, callerUserName, policyDocument, request, resourceRef, response, str } from './read.js';
 
 const IAM = 'iam.amazonaws.com';
 
@@ -203,7 +193,7 @@ function backdoorTrust(
     const principals: string[] = [];
     if (aws.includes('*')) {
       // ExternalId does not narrow "*": anyone who learns it can assume the role.
-      if (!hasOrgOrAccountCondition(statement.Condition)) principals.push('*');
+      if (!hasNarrowingCondition(statement, ORG_OR_ACCOUNT_KEYS)) principals.push('*');
     } else if (!hasNarrowingCondition(statement)) {
       principals.push(...foreignAccounts(aws, record, context));
     }
@@ -216,23 +206,14 @@ function backdoorTrust(
   return out;
 }
 
-const ORG_OR_ACCOUNT_KEYS = new Set([
+/** The keys that make a trust to "*" safe: they name the caller's organisation or account. */
+const ORG_OR_ACCOUNT_KEYS: ReadonlySet<string> = new Set([
   'aws:principalorgid',
   'aws:principalaccount',
   'aws:principalarn',
   'aws:principalorgpaths',
   'aws:sourceaccount',
 ]);
-
-function hasOrgOrAccountCondition(condition: unknown): boolean {
-  if (!isObject(condition)) return false;
-  for (const [operator, clauses] of Object.entries(condition)) {
-    if (operator.toLowerCase().includes('not') || !isObject(clauses)) continue;
-    for (const [key, value] of Object.entries(clauses))
-      if (ORG_OR_ACCOUNT_KEYS.has(key.toLowerCase()) && strings(value).some((v) => v !== '*')) return true;
-  }
-  return false;
-}
 
 const iamRoleTrustBackdoor = defineDetection({
   id: 'iam.role-trust-backdoor',

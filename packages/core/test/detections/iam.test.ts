@@ -132,6 +132,28 @@ describe('iam.role-trust-backdoor', () => {
     expect(detectedIds(externalIdOnly)).toEqual(['iam.role-trust-backdoor']);
     expect(detectedIds(orgOnly)).toEqual([]);
   });
+
+  it('judges the org/account condition on "*" with the shared evaluator: IfExists, a "*" value or a negation does not narrow', () => {
+    const trustWith = (Condition: object) =>
+      fixture('iam/role-trust-foreign-account.json', (raw) => {
+        objectAt(raw, 'requestParameters').policyDocument = trust({
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'sts:AssumeRole',
+          Condition,
+        });
+      });
+    for (const condition of [
+      { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      { StringEquals: { 'aws:PrincipalOrgID': ['o-a1b2c3d4e5', '*'] } },
+      { StringNotEquals: { 'aws:PrincipalAccount': '111122223333' } },
+      { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deploy' } },
+    ])
+      expect(detectedIds(trustWith(condition))).toEqual(['iam.role-trust-backdoor']);
+    expect(
+      detectedIds(trustWith({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/*' } })),
+    ).toEqual([]);
+  });
 });
 
 describe('iam.user-added-to-admin-group', () => {
