@@ -759,7 +759,8 @@ function createReconcileSchedule(
     description: 'Replays the dead-letter queues and sends the alert outbox (AISAWS reconcile job)',
     scheduleExpression: 'rate(15 minutes)',
     flexibleTimeWindow: { mode: 'OFF' },
-    kmsKeyArn: keyArn,
+    // No customer key for the schedule itself: its only payload is `{}` (the key policy would also have to admit
+    // Scheduler as a service the deploy role encrypts through). Its dead letters are encrypted by the parked queue.
     target: {
       arn: names.aliasArn('reconcile'),
       roleArn: role.arn,
