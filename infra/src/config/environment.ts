@@ -18,6 +18,7 @@ const STAGES = [
   'alert',
   'approval',
   'reconcile',
+  'findings',
 ] as const;
 type Stage = (typeof STAGES)[number];
 

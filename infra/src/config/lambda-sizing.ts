@@ -10,6 +10,7 @@ const STAGE_DEFAULTS: Readonly<Record<Stage, { memoryMb: number; timeoutSeconds:
   alert: { memoryMb: 256, timeoutSeconds: 30 },
   approval: { memoryMb: 256, timeoutSeconds: 15 },
   reconcile: { memoryMb: 256, timeoutSeconds: 300 },
+  findings: { memoryMb: 256, timeoutSeconds: 30 },
 };
 
 /** The memory and timeout a stage's Lambda is deployed with in this environment (what the stack synthesizes). */

@@ -201,6 +201,36 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['replay#*', 'alert-sent#*'] } },
         },
       ];
+    case 'findings': {
+      const { account, region } = names;
+      return [
+        {
+          // The custom product of this account (BatchImportFindings on the default product ARN accepts only the
+          // calling account's findings); TargetAccount pins every finding's AwsAccountId to it.
+          sid: 'ImportOwnFindings',
+          actions: ['securityhub:BatchImportFindings'],
+          resources: [`arn:aws:securityhub:${region}:${account}:product/${account}/default`],
+          conditions: { StringEquals: { 'securityhub:TargetAccount': account } },
+        },
+        {
+          // Workflow.Status after creation (BatchImportFindings cannot change it): only the three statuses AISAWS
+          // sets, and no other customer field (severity, note, verification state …) in the same request.
+          sid: 'SetWorkflowStatusOfOwnFindings',
+          actions: ['securityhub:BatchUpdateFindings'],
+          resources: [`arn:aws:securityhub:${region}:${account}:hub/default`],
+          conditions: {
+            StringEquals: { 'securityhub:ASFFSyntaxPath/Workflow.Status': ['NEW', 'NOTIFIED', 'RESOLVED'] },
+            Null: {
+              'securityhub:ASFFSyntaxPath/Severity.Label': 'true',
+              'securityhub:ASFFSyntaxPath/Note.Text': 'true',
+              'securityhub:ASFFSyntaxPath/VerificationState': 'true',
+              'securityhub:ASFFSyntaxPath/Confidence': 'true',
+              'securityhub:ASFFSyntaxPath/Criticality': 'true',
+            },
+          },
+        },
+      ];
+    }
     case 'approval':
       return [
         // A rejection is a SendTaskSuccess too ({approved: false}); SendTaskFailure is never called.

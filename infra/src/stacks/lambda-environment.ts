@@ -94,6 +94,8 @@ function stageVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<s
         STATE_TABLE_NAME: names.tableName('state'),
         APPROVAL_SIGNING_KEY_SECRET: names.signingKeySecretName,
       };
+    case 'findings':
+      return { OWN_ACCOUNT_ID: names.account, SECURITY_HUB_REGION: names.region };
   }
 }
 

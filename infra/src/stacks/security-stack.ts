@@ -293,6 +293,7 @@ class SecurityStack extends TerraformStack {
       RemediationFunctionArn: names.aliasArn('remediation'),
       VerificationFunctionArn: names.aliasArn('verification'),
       AlertFunctionArn: names.aliasArn('alert'),
+      FindingsFunctionArn: names.aliasArn('findings'),
       RemediationStateMachineArn: names.stateMachineArn('remediation'),
       EventsTableName: names.tableName('events'),
       QuarantineQueueUrl: `https://sqs.${environment.region}.amazonaws.com/${account}/${names.queueName('quarantine')}`,

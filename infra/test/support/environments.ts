@@ -18,6 +18,7 @@ function environmentInput(overrides: Partial<EnvironmentInput> = {}): Environmen
       alert: { version: '0.1.0' },
       approval: { version: '0.1.0' },
       reconcile: { version: '0.1.0' },
+      findings: { version: '0.1.0' },
     },
     backend: {
       bucket: 'state-bucket',

@@ -187,9 +187,9 @@ describe('Split authority in the synthesized Terraform', () => {
 
     // Only the AISAWS roles use the key unconditionally; the account only through the AISAWS services.
     expect(usersWithoutCondition.map((s) => s.Sid)).toEqual(['AisawsRolesUseKey']);
-    // 8 Lambda roles, the rollback role, 2 workflow roles, the EventBridge role (starting the encrypted triage), the
+    // 9 Lambda roles, the rollback role, 2 workflow roles, the EventBridge role (starting the encrypted triage), the
     // Scheduler role (dead letters into the encrypted parked queue).
-    expect(roleRefs.length).toBe(8 + 1 + 2 + 1 + 1);
+    expect(roleRefs.length).toBe(9 + 1 + 2 + 1 + 1);
     expect(roleRefs.every((arn) => /^\$\{aws_iam_role\.[\w-]+\.arn\}$/.test(arn))).toBe(true);
     expect(list(deny?.Action)).toEqual(['kms:DisableKey', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']);
     expect(deny?.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': roleRefs } });
@@ -256,7 +256,11 @@ describe('Every action and condition key of the synthesized policies exists (@cl
                 ...details.conditionKeys,
                 ...details.resourceTypes.flatMap((type) => type.conditionKeys),
               ].map((k) => k.replace(/\$\{[^}]+\}$/, ''));
-              if (!supported.some((k) => key === k || (k.endsWith(':') && key.startsWith(k))))
+              if (
+                !supported.some(
+                  (k) => key === k || ((k.endsWith(':') || k.endsWith('/')) && key.startsWith(k)),
+                )
+              )
                 misplaced.push(`${where}: ${action} with ${key}`);
             }
 

@@ -18,6 +18,7 @@ describe('Custom scoring package selected by the environment', () => {
         alert: { version: '0.1.0' },
         approval: { version: '0.1.0' },
         reconcile: { version: '0.1.0' },
+        findings: { version: '0.1.0' },
       },
     });
     // Act
@@ -56,6 +57,7 @@ describe('Custom scoring package selected by the environment', () => {
         alert: { version: '0.1.0' },
         approval: { version: '0.1.0' },
         reconcile: { version: '0.1.0' },
+        findings: { version: '0.1.0' },
       },
     });
 

@@ -232,9 +232,10 @@ describe('IAM least privilege', () => {
     const lambdaTargets = (statements: Statement[]) =>
       statements.find((s) => s.Action.includes('lambda:InvokeFunction'))?.Resource as string[];
 
-    // Alert: an ALERT decision is told to a person ("Alert Person"), then recorded ALERTED ("Record Alerted").
+    // Alert: an ALERT decision is told to a person ("Alert Person"), then recorded ALERTED ("Record Alerted"), then
+    // upserted as a Security Hub finding ("Publish Alert Finding").
     expect(lambdaTargets(triage)).toEqual(
-      ['ingest', 'scoring', 'decision', 'alert']
+      ['ingest', 'scoring', 'decision', 'alert', 'findings']
         .sort()
         .map((stage) => `arn:aws:lambda:eu-west-1:111111111111:function:aisaws-iam-${stage}:live`),
     );
@@ -270,6 +271,7 @@ const SERVICE_OF_MODULE: Readonly<Record<string, string>> = {
   '@aws-sdk/client-sts': 'sts',
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-resource-groups-tagging-api': 'tag',
+  '@aws-sdk/client-securityhub': 'securityhub',
 };
 /** lib-dynamodb's document commands and the DynamoDB action each one sends. */
 const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
@@ -362,6 +364,39 @@ describe('IAM matches the SDK calls of each Lambda package', () => {
     expect(actionsSentBy('alert')).toContain('secretsmanager:GetSecretValue');
     expect(actionsSentBy('approval')).toContain('secretsmanager:GetSecretValue');
     expect(actionsSentBy('decision')).not.toContain('sts:AssumeRole');
+  });
+
+  it('findings: sends BatchImportFindings and BatchUpdateFindings, granted on its own product and hub only', () => {
+    expect(actionsSentBy('findings')).toEqual([
+      'securityhub:BatchImportFindings',
+      'securityhub:BatchUpdateFindings',
+    ]);
+    const stack = synthStacks([testEnvironment({ name: 'calls' })]).get('calls') as SynthesizedStack;
+    const roles = stack.json.resource.aws_iam_role ?? {};
+    const statements = resourcesOf(stack, 'aws_iam_role_policy')
+      .filter((policy) => {
+        const roleId = /^\$\{aws_iam_role\.([\w-]+)\.id\}$/.exec(String(policy.role))?.[1] as string;
+        return roles[roleId]?.name === 'aisaws-calls-findings';
+      })
+      .flatMap((policy) => statementsOf(policy.policy))
+      .filter((statement) => actionsOf([statement]).some((action) => action.startsWith('securityhub:')));
+    expect(statements).toEqual([
+      {
+        Sid: 'ImportOwnFindings',
+        Effect: 'Allow',
+        Action: ['securityhub:BatchImportFindings'],
+        Resource: ['arn:aws:securityhub:eu-west-1:111111111111:product/111111111111/default'],
+        Condition: { StringEquals: { 'securityhub:TargetAccount': '111111111111' } },
+      },
+      expect.objectContaining({
+        Sid: 'SetWorkflowStatusOfOwnFindings',
+        Action: ['securityhub:BatchUpdateFindings'],
+        Resource: ['arn:aws:securityhub:eu-west-1:111111111111:hub/default'],
+        Condition: expect.objectContaining({
+          StringEquals: { 'securityhub:ASFFSyntaxPath/Workflow.Status': ['NEW', 'NOTIFIED', 'RESOLVED'] },
+        }),
+      }),
+    ]);
   });
 
   it.each(stagesWithCode)('%s: every action its code sends is granted', (stage) => {

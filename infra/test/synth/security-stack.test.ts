@@ -313,8 +313,8 @@ describe('Security stack of every environment in infra/environments', () => {
   it('records the resource counts by type (printed for the README)', () => {
     const counts = countsByType(stackOf('dev'));
 
-    // dev has a backtest: its Lambda and its state machine come on top of the eight Lambdas and two workflows.
-    expect(counts.aws_lambda_function).toBe(9);
+    // dev has a backtest: its Lambda and its state machine come on top of the nine Lambdas and two workflows.
+    expect(counts.aws_lambda_function).toBe(10);
     expect(counts.aws_sfn_state_machine).toBe(3);
     expect(counts.aws_dynamodb_table).toBe(4);
     // quarantine, events-dlq, alert-outbox, parked

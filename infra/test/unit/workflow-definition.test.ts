@@ -31,6 +31,7 @@ const VALUES = {
   RemediationFunctionArn: names.aliasArn('remediation'),
   VerificationFunctionArn: names.aliasArn('verification'),
   AlertFunctionArn: names.aliasArn('alert'),
+  FindingsFunctionArn: names.aliasArn('findings'),
   RemediationStateMachineArn: names.stateMachineArn('remediation'),
   EventsTableName: names.tableName('events'),
   QuarantineQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-unit-quarantine',

@@ -39,6 +39,7 @@ describe('triage: ALERT tells a person about a detection nothing fixes; LOG_ONLY
       'Route By Action',
       'Alert Person',
       'Record Alerted',
+      'Publish Alert Finding',
       'Check Alert Delivery',
       'Alerted',
     ]);

@@ -16,6 +16,7 @@ const VALUES = {
   RemediationFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-remediation',
   VerificationFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-verification',
   AlertFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-alert',
+  FindingsFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-findings',
   RemediationStateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:aisaws-test-remediation',
   EventsTableName: 'aisaws-test-events',
   QuarantineQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/aisaws-test-quarantine',
@@ -84,6 +85,35 @@ describe('workflow specifics', () => {
   it('lets the remediation execution outlive the longest approval the policy allows (7 days)', () => {
     const remediation = loadWorkflowDefinition('remediation', VALUES);
     expect(remediation.TimeoutSeconds).toBeGreaterThan(7 * 24 * 3600);
+  });
+
+  it('publishes findings without changing any outcome: each Publish state retries, then keeps the request and goes on', () => {
+    for (const [name, count] of [
+      ['triage', 1],
+      ['remediation', 4],
+    ] as const) {
+      const states = loadWorkflowDefinition(name, VALUES).States as Record<
+        string,
+        State & { Next?: string; Parameters?: Record<string, unknown> }
+      >;
+      const publishes = Object.entries(states).filter(([stateName]) => stateName.startsWith('Publish '));
+      expect(publishes).toHaveLength(count);
+      for (const [stateName, state] of publishes) {
+        expect(state.Parameters?.FunctionName).toBe(VALUES.FindingsFunctionArn);
+        expect(state.Retry?.some((retry) => retry.ErrorEquals.includes('FindingNotImportedError'))).toBe(
+          true,
+        );
+        const keepName = state.Catch?.[0]?.Next ?? '';
+        const keep = states[keepName];
+        expect({ stateName, keepName, resource: keep?.Resource, next: keep?.Next }).toEqual({
+          stateName,
+          keepName: stateName.replace('Publish ', 'Keep Unpublished '),
+          resource: 'arn:aws:states:::sqs:sendMessage',
+          next: state.Next,
+        });
+        expect(keep?.Catch?.every((c) => c.Next === state.Next)).toBe(true);
+      }
+    }
   });
 
   it('is found in the repository from the test kit', () => {

@@ -53,6 +53,7 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
       'Wrap Event',
       'Snapshot',
       'Route By Decision',
+      'Publish Approval Finding',
       'Request Approval',
       'Check Approval',
       'Remediate',
@@ -60,6 +61,7 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
       'Verify',
       'Alert Remediated',
       'Record Verified',
+      'Publish Resolved Finding',
       'Check Remediated Alert Delivery',
       'Remediated',
     ]);
@@ -83,11 +85,12 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
     // Assess
     expect(response.statusCode).toBe(200);
     expect(result?.status).toBe('SUCCEEDED');
-    expect(result?.states.map((s) => s.name).slice(-6)).toEqual([
+    expect(result?.states.map((s) => s.name).slice(-7)).toEqual([
       'Check Approval',
       'Approval Rejected',
       'Alert Rejected',
       'Record Rejected',
+      'Publish Rejected Finding',
       'Check Rejected Alert Delivery',
       'Rejected',
     ]);
@@ -137,9 +140,10 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
       status: 'caught',
       failures: [{ error: 'States.Timeout' }],
     });
-    expect(result.states.map((s) => s.name).slice(-4)).toEqual([
+    expect(result.states.map((s) => s.name).slice(-5)).toEqual([
       'Alert Rejected',
       'Record Rejected',
+      'Publish Rejected Finding',
       'Check Rejected Alert Delivery',
       'Rejected',
     ]);

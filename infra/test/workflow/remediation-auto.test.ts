@@ -54,6 +54,7 @@ describe('triage + remediation on the real ASL files with the real handlers (dyn
       'Verify',
       'Alert Remediated',
       'Record Verified',
+      'Publish Resolved Finding',
       'Check Remediated Alert Delivery',
       'Remediated',
     ]);

@@ -51,10 +51,11 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
     // Assess
     expect(result?.status).toBe('FAILED');
     expect(result?.error?.error).toBe('AwsThrottledError');
-    expect(result?.states.map((s) => s.name).slice(-4)).toEqual([
+    expect(result?.states.map((s) => s.name).slice(-5)).toEqual([
       'Remediate',
       'Alert Failure',
       'Record Failed',
+      'Publish Failed Finding',
       'Remediation Failed',
     ]);
     expect(visit(result?.states, 'Remediate')?.failures).toHaveLength(5);
@@ -103,10 +104,11 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
     expect(result?.status).toBe('FAILED');
     expect(result?.error?.error).toBe('NotConvergedError');
     expect(visit(result?.states, 'Verify')?.failures).toHaveLength(9);
-    expect(result?.states.map((s) => s.name).slice(-4)).toEqual([
+    expect(result?.states.map((s) => s.name).slice(-5)).toEqual([
       'Verify',
       'Alert Verification Failed',
       'Record Failed',
+      'Publish Failed Finding',
       'Remediation Failed',
     ]);
     const [alert] = world.publishedInputs();

@@ -50,10 +50,11 @@ describe('routing on the real ASL files by the policy (real handlers, dynalite, 
     );
     // Assess
     expect(triage.status).toBe('SUCCEEDED');
-    expect(triage.states.map((s) => s.name).slice(-5)).toEqual([
+    expect(triage.states.map((s) => s.name).slice(-6)).toEqual([
       'Route By Action',
       'Alert Person',
       'Record Alerted',
+      'Publish Alert Finding',
       'Check Alert Delivery',
       'Alerted',
     ]);
@@ -81,12 +82,13 @@ describe('routing on the real ASL files by the policy (real handlers, dynalite, 
       .remediation;
     // Assess
     expect(result?.status).toBe('SUCCEEDED');
-    expect(result?.states.map((s) => s.name).slice(-7)).toEqual([
+    expect(result?.states.map((s) => s.name).slice(-8)).toEqual([
       'Remediate',
       'Check Dry Run',
       'Alert Dry Run',
       'Dry Run Recorded As Not Applied',
       'Record Rejected',
+      'Publish Rejected Finding',
       'Check Rejected Alert Delivery',
       'Rejected',
     ]);

@@ -9,11 +9,13 @@ import type { RemediationResult } from '@aisaws/core/schemas';
 import { createAlertHandler } from '@aisaws/lambda-alert';
 import { createApprovalHandler } from '@aisaws/lambda-approval';
 import { createDecisionHandler } from '@aisaws/lambda-decision';
+import { createFindingsHandler } from '@aisaws/lambda-findings';
 import { createIngestHandler } from '@aisaws/lambda-ingest';
 import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
 import { createDefaultScoringHandler } from '@aisaws/lambda-scoring';
 import { createVerificationHandler } from '@aisaws/lambda-verification';
 import type { ClientFactory } from '@aisaws/playbooks';
+import { SimulatedSecurityHub } from '@aisaws/simulated-account';
 import {
   createTables,
   type RunningDynalite,
@@ -103,6 +105,8 @@ interface World {
   /** The member account's S3 control plane (aws-sdk-client-mock over one S3Client instance). */
   readonly memberS3: AwsClientStub<S3Client>;
   readonly sns: AwsClientStub<SNSClient>;
+  /** Security Hub of the security account (a simulation: no emulator exists), behind the Findings Lambda. */
+  readonly securityHub: SimulatedSecurityHub;
   readonly bucket: BucketState;
   /** The next `times` calls of the operation throw `error` (before touching the bucket state). */
   failNext(operation: S3Operation, error: Error, times: number): void;
@@ -192,6 +196,8 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
   const taggingClient = new ResourceGroupsTaggingAPIClient({ region: 'eu-west-1' });
   mockClient(taggingClient).on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
 
+  const securityHub = new SimulatedSecurityHub({ account: '999999999999', region: 'eu-west-1' });
+
   const policy: Policy = parsePolicy(options.policy ?? {}, 'test policy');
   const clock = { now: () => new Date() };
   const stateEvents: StateEvent[] = [];
@@ -237,6 +243,7 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
       clock,
       approval: { baseUrl: 'https://approval.example/', signingKey },
     }),
+    findings: createFindingsHandler({ securityHub, account: '999999999999', region: 'eu-west-1', clock }),
     ...options.tasks,
   };
   const workflows = createLocalWorkflows({
@@ -272,6 +279,7 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
     archiveBucket,
     memberS3,
     sns,
+    securityHub,
     bucket,
     failNext(operation, error, times) {
       injected.set(operation, [

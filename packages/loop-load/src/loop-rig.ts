@@ -9,6 +9,7 @@ import type { TableLogicalName } from '@aisaws/core/storage';
 import { createAlertHandler } from '@aisaws/lambda-alert';
 import { createApprovalHandler } from '@aisaws/lambda-approval';
 import { createDecisionHandler, type DecisionDeps } from '@aisaws/lambda-decision';
+import { createFindingsHandler } from '@aisaws/lambda-findings';
 import { createIngestHandler } from '@aisaws/lambda-ingest';
 import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
 import { createDefaultScoringHandler } from '@aisaws/lambda-scoring';
@@ -19,6 +20,7 @@ import {
   type FaultSwitchesInput,
   type Outbox,
   SimulatedAccount,
+  SimulatedSecurityHub,
   simulatedClient,
 } from '@aisaws/simulated-account';
 import {
@@ -60,6 +62,7 @@ const STAGES: readonly Stage[] = [
   'verification',
   'alert',
   'approval',
+  'findings',
 ];
 
 interface StageCounters {
@@ -261,6 +264,8 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
   }
 
   const remediationClients = sameClientsForEveryAccount(playbookClients);
+  // Security Hub of the account AISAWS runs in: a simulation (no emulator exists).
+  const securityHub = new SimulatedSecurityHub({ account: account.accountId, region: account.region });
   const tasks: WorkflowTasks = {
     ingest: instrument(
       'ingest',
@@ -320,6 +325,10 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
         clock,
         approval: { baseUrl: APPROVAL_BASE_URL, signingKey: async () => signingKey },
       }),
+    ),
+    findings: instrument(
+      'findings',
+      createFindingsHandler({ securityHub, account: account.accountId, region: account.region, clock }),
     ),
   };
 

@@ -5,12 +5,13 @@ import { createAlertHandler } from '@aisaws/lambda-alert';
 
 import { createApprovalHandler } from '@aisaws/lambda-approval';
 import { createDecisionHandler, type DecisionDeps } from '@aisaws/lambda-decision';
+import { createFindingsHandler } from '@aisaws/lambda-findings';
 import { createIngestHandler } from '@aisaws/lambda-ingest';
 import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
 import { createDefaultScoringHandler } from '@aisaws/lambda-scoring';
 import { createVerificationHandler } from '@aisaws/lambda-verification';
 import type { Outbox } from '@aisaws/simulated-account';
-import { simulatedClient } from '@aisaws/simulated-account';
+import { SimulatedSecurityHub, simulatedClient } from '@aisaws/simulated-account';
 import type { LocalSandbox } from '../sandbox/local-sandbox.js';
 import type { StageLog } from './stage-log.js';
 
@@ -32,6 +33,8 @@ interface DemoHandlers {
   readonly remediation: (event: unknown) => Promise<unknown>;
   readonly verification: (event: unknown) => Promise<unknown>;
   readonly alert: (event: unknown) => Promise<unknown>;
+  /** The Findings Lambda over the simulated Security Hub of the sandbox's account. */
+  readonly findings: (event: unknown) => Promise<unknown>;
 }
 
 interface PipelineOptions {
@@ -47,7 +50,11 @@ interface PipelineOptions {
   readonly signingKey?: string;
 }
 
-function buildHandlers(options: PipelineOptions): { handlers: DemoHandlers; signingKey: string } {
+function buildHandlers(options: PipelineOptions): {
+  handlers: DemoHandlers;
+  signingKey: string;
+  securityHub: SimulatedSecurityHub;
+} {
   const { sandbox, outbox, stageLog, clock } = options;
   const signingKey = options.signingKey ?? randomBytes(32).toString('hex');
   const s3 = sandbox.s3?.client;
@@ -55,6 +62,11 @@ function buildHandlers(options: PipelineOptions): { handlers: DemoHandlers; sign
     throw new Error('the demo pipeline needs the sandbox S3 archive (open the sandbox with s3 enabled)');
   const dynamo = sandbox.dynamo.client;
   const { tables } = sandbox;
+  // Security Hub of the account AISAWS runs in: a simulation (no emulator exists), holding the findings it imports.
+  const securityHub = new SimulatedSecurityHub({
+    account: sandbox.account.accountId,
+    region: sandbox.account.region,
+  });
 
   const handlers: DemoHandlers = {
     ingest: stageLog.timed(
@@ -119,8 +131,14 @@ function buildHandlers(options: PipelineOptions): { handlers: DemoHandlers; sign
         approval: { baseUrl: options.approvalBaseUrl, signingKey: async () => signingKey },
       }),
     ),
+    findings: createFindingsHandler({
+      securityHub,
+      account: sandbox.account.accountId,
+      region: sandbox.account.region,
+      clock,
+    }),
   };
-  return { handlers, signingKey };
+  return { handlers, signingKey, securityHub };
 }
 
 /** The real approval handler, bound to the workflow runner's task-token API (SendTaskSuccess/Failure). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
+  AlertResultSchema,
   type DecidedEvent,
   DecidedEventSchema,
   type DetectionCategory,
@@ -34,11 +35,14 @@ const PublishedOutcomeSchema = z.enum([
   'FAILED',
 ]);
 
-/** The Findings Lambda's input: the decided event and where it stands. */
+/**
+ * The Findings Lambda's input: the decided event and where it stands. In the triage workflow the event arrives as the
+ * state after `Alert Person`, so it may carry that alert's result (`alert`), which the finding does not use.
+ */
 const PublishFindingRequestSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   outcome: PublishedOutcomeSchema,
-  event: DecidedEventSchema,
+  event: DecidedEventSchema.extend({ alert: AlertResultSchema.optional() }),
   remediation: RemediationResultSchema.optional(),
   verification: VerificationResultSchema.optional(),
   error: z.strictObject({ error: z.string(), cause: z.string() }).optional(),

@@ -13,6 +13,7 @@ const PLACEHOLDERS = [
   'RemediationFunctionArn',
   'VerificationFunctionArn',
   'AlertFunctionArn',
+  'FindingsFunctionArn',
   'RemediationStateMachineArn',
   'EventsTableName',
   'QuarantineQueueUrl',

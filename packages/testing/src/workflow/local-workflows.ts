@@ -25,9 +25,19 @@ interface WorkflowTasks {
   readonly remediation: TaskHandler;
   readonly verification: TaskHandler;
   readonly alert: TaskHandler;
+  /** The Findings Lambda (Security Hub): with the simulated Security Hub of @aisaws/simulated-account locally. */
+  readonly findings: TaskHandler;
 }
 type Stage = keyof WorkflowTasks;
-const STAGES: readonly Stage[] = ['ingest', 'scoring', 'decision', 'remediation', 'verification', 'alert'];
+const STAGES: readonly Stage[] = [
+  'ingest',
+  'scoring',
+  'decision',
+  'remediation',
+  'verification',
+  'alert',
+  'findings',
+];
 
 /** A message the triage workflow sent to the quarantine queue. */
 interface QuarantinedMessage {
@@ -164,6 +174,7 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
     RemediationFunctionArn: functionArn('remediation'),
     VerificationFunctionArn: functionArn('verification'),
     AlertFunctionArn: functionArn('alert'),
+    FindingsFunctionArn: functionArn('findings'),
     RemediationStateMachineArn: stateMachineArn('remediation'),
     EventsTableName: options.eventsTable,
     QuarantineQueueUrl: queueUrl,

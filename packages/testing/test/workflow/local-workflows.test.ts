@@ -79,6 +79,11 @@ function stageDoubles(calls: string[]): WorkflowTasks {
         subject: 's',
       };
     },
+    async findings(input) {
+      const request = input as { outcome: string; event: { eventId: string } };
+      calls.push(`findings:${request.outcome}`);
+      return { schemaVersion: 1, eventId: request.event.eventId, status: 'published', reason: 'double' };
+    },
   };
 }
 
@@ -110,7 +115,13 @@ describe('createLocalWorkflows', () => {
     const result = await workflows.startRemediation(event, 'n1').result;
     // Assess
     expect(result.status).toBe('SUCCEEDED');
-    expect(calls).toEqual(['remediation:snapshot', 'remediation:apply', 'verification', 'alert:remediated']);
+    expect(calls).toEqual([
+      'remediation:snapshot',
+      'remediation:apply',
+      'verification',
+      'alert:remediated',
+      'findings:VERIFIED',
+    ]);
     expect(result.states.every((s) => s.endMs >= s.startMs && s.status === 'succeeded')).toBe(true);
     expect(events.filter((e) => e.type === 'entered').map((e) => e.state)).toEqual(
       result.states.map((s) => s.name),
@@ -154,7 +165,13 @@ describe('createLocalWorkflows', () => {
     });
     expect(result.status).toBe('FAILED');
     expect(result.error).toEqual({ error: 'ApproverUnavailable', cause: 'nobody on call' });
-    expect(calls).toEqual(['remediation:snapshot', 'alert:approval-request', 'alert:remediation-failed']);
+    expect(calls).toEqual([
+      'remediation:snapshot',
+      'findings:AWAITING_APPROVAL',
+      'alert:approval-request',
+      'alert:remediation-failed',
+      'findings:FAILED',
+    ]);
     expect(() => workflows.sendTaskSuccess(pending.taskToken, { approved: true })).toThrow(
       expect.objectContaining({ name: 'TaskDoesNotExist' }),
     );

@@ -1,0 +1,77 @@
+import type { Clock } from '@aisaws/core/ports';
+import {
+  findingIdOf,
+  hasFindingToPublish,
+  type PublishFindingRequest,
+  type PublishFindingResult,
+  productArnOf,
+  toAsffFinding,
+  workflowStatusOf,
+} from '@aisaws/core/publish';
+import { classifyThrottling } from '@aisaws/lambda-runtime';
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { FindingNotImportedError } from './errors.js';
+import type { SecurityHubFindings } from './security-hub.js';
+
+interface PublishFindingDeps {
+  readonly securityHub: SecurityHubFindings;
+  /** The account this Lambda runs in: the product ARN's account and every finding's AwsAccountId. */
+  readonly account: string;
+  /** The region of the product ARN (the Lambda's region). */
+  readonly region: string;
+  readonly clock: Clock;
+}
+
+/**
+ * Upserts the event's ASFF finding, then sets its workflow status. BatchImportFindings sets `Workflow` only when it
+ * creates a finding (Security Hub ignores it on an update), so the status a later stage reaches (NOTIFIED while
+ * waiting for approval, RESOLVED once verified, NEW again after a rejection or a failure) is set with
+ * BatchUpdateFindings on the same finding. Both are idempotent: a retry upserts the same finding again.
+ * An event without detection has nothing to report and is skipped.
+ */
+async function publishFinding(
+  request: PublishFindingRequest,
+  deps: PublishFindingDeps,
+): Promise<PublishFindingResult> {
+  const { event } = request;
+  const base = { schemaVersion: 1 as const, eventId: event.eventId };
+  if (!hasFindingToPublish(event))
+    return { ...base, status: 'skipped', reason: 'no detection: the event is not a finding' };
+  const finding = toAsffFinding(request, {
+    account: deps.account,
+    region: deps.region,
+    now: deps.clock.now().toISOString(),
+  });
+  const imported = await classifyThrottling('securityhub:BatchImportFindings', () =>
+    deps.securityHub.batchImportFindings({ Findings: [finding as AwsSecurityFinding] }),
+  );
+  const failed = imported.FailedFindings?.[0];
+  if (failed || (imported.FailedCount ?? 0) > 0)
+    throw new FindingNotImportedError(
+      `Security Hub did not import finding ${finding.Id}: ${failed?.ErrorCode ?? 'unknown'}: ${failed?.ErrorMessage ?? 'no message'}`,
+      failed?.ErrorCode ?? 'unknown',
+    );
+  const workflowStatus = workflowStatusOf(request.outcome);
+  const updated = await classifyThrottling('securityhub:BatchUpdateFindings', () =>
+    deps.securityHub.batchUpdateFindings({
+      FindingIdentifiers: [{ Id: finding.Id, ProductArn: finding.ProductArn }],
+      Workflow: { Status: workflowStatus },
+    }),
+  );
+  const unprocessed = updated.UnprocessedFindings?.[0];
+  if (unprocessed)
+    throw new FindingNotImportedError(
+      `Security Hub did not set the workflow status of ${finding.Id} to ${workflowStatus}: ${unprocessed.ErrorCode ?? 'unknown'}: ${unprocessed.ErrorMessage ?? 'no message'}`,
+      unprocessed.ErrorCode ?? 'unknown',
+    );
+  return {
+    ...base,
+    status: 'published',
+    findingId: finding.Id,
+    workflowStatus,
+    reason: `${request.outcome}: upserted as ${finding.Severity.Label} finding ${findingIdOf(event.eventId)} of ${productArnOf(deps.region, deps.account)}`,
+  };
+}
+
+export type { PublishFindingDeps };
+export { publishFinding };
