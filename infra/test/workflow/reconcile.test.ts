@@ -259,8 +259,9 @@ describe('reconcile through the real workflows', () => {
     });
     expect(execution?.status).toBe('FAILED');
     expect(execution?.error?.error).toBe('AlertQueued');
-    expect(execution?.states.map((state) => state.name).slice(-3)).toEqual([
+    expect(execution?.states.map((state) => state.name).slice(-4)).toEqual([
       'Record Verified',
+      'Publish Resolved Finding',
       'Check Remediated Alert Delivery',
       'Alert Queued',
     ]);

@@ -115,10 +115,11 @@ describe('Security Hub output on the real ASL files (the Findings Lambda over th
     const result = await remediation;
     // Assess
     expect(result?.status).toBe('SUCCEEDED');
-    expect(result?.states.map((s) => s.name).slice(-4)).toEqual([
+    expect(result?.states.map((s) => s.name).slice(-5)).toEqual([
       'Record Verified',
       'Publish Resolved Finding',
       'Keep Unpublished Resolved Finding',
+      'Check Remediated Alert Delivery',
       'Remediated',
     ]);
     const publish = result?.states.find((s) => s.name === 'Publish Resolved Finding');
