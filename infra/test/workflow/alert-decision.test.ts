@@ -139,9 +139,10 @@ describe('triage: ALERT tells a person about a detection nothing fixes; LOG_ONLY
     // Assess
     expect(triage.status).toBe('FAILED');
     expect(triage.error?.error).toBe('Lambda.TooManyRequestsException');
-    expect(triage.states.map((s) => s.name).slice(-3)).toEqual([
+    expect(triage.states.map((s) => s.name).slice(-4)).toEqual([
       'Alert Person',
-      'Quarantine Input',
+      'Quarantine Which Input',
+      'Quarantine Redacted Event',
       'Triage Failed',
     ]);
     expect(attempts).toBe(4);
@@ -150,7 +151,13 @@ describe('triage: ALERT tells a person about a detection nothing fixes; LOG_ONLY
         body: expect.objectContaining({
           reason: 'triage-failed',
           error: 'Lambda.TooManyRequestsException',
-          input: event,
+          eventId: ROOT_LOGIN_ID,
+          input: expect.objectContaining({
+            source: event.source,
+            'detail-type': event['detail-type'],
+            account: event.account,
+            detail: expect.objectContaining({ eventID: ROOT_LOGIN_ID, eventName: event.detail.eventName }),
+          }),
         }),
       }),
     ]);

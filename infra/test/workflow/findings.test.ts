@@ -120,6 +120,30 @@ describe('triage of findings on the real ASL files: one idempotency, one fix per
     );
   });
 
+  it('a finding whose scoring fails after Ingest is quarantined as delivered (a finding carries no credentials), ready to replay', async () => {
+    // Prepare
+    world = await startWorld({
+      tasks: {
+        scoring: async () => {
+          throw Object.assign(new Error('model artefact unreadable'), { name: 'ModelLoadError' });
+        },
+      },
+    });
+    const event = findingEvent();
+    // Act
+    const { triage } = await world.workflows.runTriage(event);
+    // Assess
+    expect(triage.status).toBe('FAILED');
+    expect(triage.states.map((s) => s.name).slice(-3)).toEqual([
+      'Quarantine Which Input',
+      'Quarantine Delivered Input',
+      'Triage Failed',
+    ]);
+    expect(world.workflows.quarantined.map((message) => message.body)).toEqual([
+      expect.objectContaining({ reason: 'triage-failed', error: 'ModelLoadError', input: event }),
+    ]);
+  });
+
   it('a hostile finding (no resource) is quarantined by Ingest: the triage fails "Input Quarantined"', async () => {
     // Prepare
     world = await startWorld();

@@ -1,3 +1,5 @@
+import { REDACTED } from '@aisaws/core/events';
+import { CloudTrailEventBridgeEventSchema } from '@aisaws/core/schemas';
 import { publicBucketEventBridgeEvent, type StateVisit } from '@aisaws/testing/workflow';
 import { PutBucketAclCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
@@ -156,8 +158,8 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
     expect(quarantined.reason.length).toBeGreaterThan(0);
   });
 
-  it('any other stage failure (not retryable, or after its retries) → the input and the error go to the quarantine queue', async () => {
-    // Prepare
+  it('any other stage failure (not retryable, or after its retries) → a replayable event without its credentials and the error go to the quarantine queue', async () => {
+    // Prepare: the event carries a session token (as AssumeRole-style responses do)
     world = await startWorld({
       tasks: {
         scoring: async () => {
@@ -165,7 +167,14 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
         },
       },
     });
-    const { event } = freshEvent();
+    const { event, eventId } = freshEvent();
+    const detail = event.detail as { responseElements?: unknown };
+    detail.responseElements = {
+      credentials: {
+        accessKeyId: 'ASIAEXAMPLEQUARANTINE',
+        sessionToken: 'quarantineSESSIONtokenEXAMPLEvalue',
+      },
+    };
     // Act
     const { triage } = await world.workflows.runTriage(event);
     // Assess
@@ -174,15 +183,30 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
     expect(triage.states.map((s) => s.name)).toEqual([
       'Ingest',
       'Score',
-      'Quarantine Input',
+      'Quarantine Which Input',
+      'Quarantine Redacted Event',
       'Triage Failed',
     ]);
     expect(world.workflows.quarantined).toHaveLength(1);
-    expect(world.workflows.quarantined[0]?.body).toMatchObject({
+    const body = world.workflows.quarantined[0]?.body as { input?: Record<string, unknown> };
+    const { resources: _resources, detail: _detail, ...envelope } = event;
+    expect(body).toMatchObject({
       reason: 'triage-failed',
       error: 'ModelLoadError',
       cause: 'model artefact unreadable',
-      input: event,
+      eventId,
+      input: {
+        ...envelope,
+        detail: {
+          eventID: eventId,
+          eventName: event.detail.eventName,
+          requestParameters: event.detail.requestParameters,
+          responseElements: { credentials: { accessKeyId: 'ASIAEXAMPLEQUARANTINE', sessionToken: REDACTED } },
+        },
+      },
     });
+    expect(JSON.stringify(body)).not.toContain('quarantineSESSIONtoken');
+    // The rebuilt event is what the reconcile job replays: a valid CloudTrail EventBridge event again.
+    expect(CloudTrailEventBridgeEventSchema.safeParse(body.input).success).toBe(true);
   });
 });

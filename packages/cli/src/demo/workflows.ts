@@ -18,6 +18,8 @@ const REPORTED_STATES = new Set([
   'Record Failed',
   'Record Alerted',
   'Quarantine Input',
+  'Quarantine Redacted Event',
+  'Quarantine Delivered Input',
 ]);
 /** Terminal states of triage worth naming (what happened to a delivery). */
 const STEP_DETAILS: Readonly<Record<string, string>> = {
@@ -27,6 +29,8 @@ const STEP_DETAILS: Readonly<Record<string, string>> = {
   'Record Failed': 'events item → FAILED (dynamodb:updateItem)',
   'Record Alerted': 'events item → ALERTED (dynamodb:updateItem)',
   'Quarantine Input': 'input sent to the quarantine queue',
+  'Quarantine Redacted Event': 'event (credentials redacted) sent to the quarantine queue',
+  'Quarantine Delivered Input': 'input sent to the quarantine queue',
 };
 
 interface DemoWorkflowsOptions {
