@@ -1,6 +1,7 @@
 import { catalog, type DetectionRegistry } from '@aisaws/core/detections';
 import { toIngestedEvent } from '@aisaws/core/events';
 import { extractFeatures } from '@aisaws/core/features';
+import { parseFinding, parseFindingEvent, toIngestedEventFromFinding } from '@aisaws/core/findings';
 import { decide, levelFor, type Policy } from '@aisaws/core/policy';
 import type { BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
 import {
@@ -184,7 +185,30 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
     return { kind: 'result', result, hits, decision, summary: ingested.summary };
   };
 
+  /** A GuardDuty / Security Hub finding: read as Ingest reads it (the same normalised signal and detection). */
+  const evaluateFinding = (item: CandidateItem): Evaluation | Promise<Evaluation> => {
+    const parsed = item.finding === 'event' ? parseFindingEvent(item.value) : parseFinding(item.value);
+    if (!parsed.success) {
+      const id = stringField(item.value, 'Id') ?? stringField(item.value, 'id');
+      const type = stringField(item.value, 'Type') ?? stringField(item.value, 'type');
+      const errorItem: InputErrorItem = {
+        kind: 'error',
+        error: parsed.reason,
+        location: item.location,
+        ...(id !== undefined ? { eventId: id } : {}),
+        ...(type !== undefined ? { eventName: type } : {}),
+      };
+      return { kind: 'error', error: toScanError(errorItem) };
+    }
+    const ingested = toIngestedEventFromFinding(parsed.signal, ingestOptions);
+    if (scoreSync) return finish(ingested, scoreSync(ingested), item.location);
+    return scorer
+      .score(ingested, scoringContext)
+      .then((risk) => finish(ingested, RiskAssessmentSchema.parse(risk), item.location));
+  };
+
   return (item) => {
+    if (item.finding) return evaluateFinding(item);
     const value = item.value;
     const identity = value.userIdentity;
     const principalType =

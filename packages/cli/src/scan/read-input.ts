@@ -162,8 +162,9 @@ function documentItems(text: string, file: string, strict: boolean): FileItem[] 
   return items;
 }
 
+/** A document whose elements are located by index: a CloudTrail log file or a findings export. */
 const hasRecords = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && 'Records' in value;
+  typeof value === 'object' && value !== null && ('Records' in value || 'Findings' in value);
 
 function openGunzipStream(path: string, onBytes: (bytes: number) => void): Readable {
   const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
@@ -403,12 +404,15 @@ function formatBytes(bytes: number): string {
 /**
  * True for what CloudTrail writes or wraps: a log file (`Records`), an EventBridge event (`detail-type` with
  * a `detail`), or a record (eventName and eventSource with userIdentity or eventVersion, which CloudTrail always
- * writes). Label, provenance or index files that only quote eventName, eventSource, eventID or eventTime are not.
+ * writes); and for a findings export (`{"Findings": [...]}` of `aws guardduty get-findings` or `aws securityhub
+ * get-findings`). Label, provenance or index files that only quote eventName, eventSource, eventID or eventTime are
+ * not.
  */
 function hasCloudTrailShape(value: unknown): boolean {
   if (Array.isArray(value)) return value.slice(0, SHAPE_PROBE).some(hasCloudTrailShape);
   if (!isObject(value)) return false;
   if ('Records' in value || ('detail-type' in value && 'detail' in value)) return true;
+  if ('Findings' in value) return true;
   return (
     'eventName' in value && 'eventSource' in value && ('userIdentity' in value || 'eventVersion' in value)
   );

@@ -1,3 +1,4 @@
+import { isFindingEvent } from '@aisaws/core/findings';
 import { CloudTrailEventBridgeEventSchema } from '@aisaws/core/schemas';
 import { z } from 'zod';
 
@@ -8,11 +9,16 @@ interface InputLocation {
   readonly index?: number;
 }
 
-/** A JSON object that should be one CloudTrail record (checked later against CloudTrailRecordSchema). */
+/**
+ * A JSON object that should be one CloudTrail record (checked later against CloudTrailRecordSchema), or, when
+ * `finding` is set, one GuardDuty / Security Hub finding: `export` an element of `{"Findings": [...]}` (as `aws
+ * guardduty get-findings` or `aws securityhub get-findings` print it), `event` a whole EventBridge finding event.
+ */
 interface CandidateItem {
   readonly kind: 'candidate';
   readonly value: Record<string, unknown>;
   readonly location: InputLocation;
+  readonly finding?: 'export' | 'event';
 }
 
 /** An input that cannot be an event; reported with its location, and the scan goes on. */
@@ -95,14 +101,18 @@ function unwrapElement(value: unknown, location: InputLocation): InputItem {
       location,
     };
   }
-  if ('detail-type' in value) return unwrapEnvelope(value, location);
+  if ('detail-type' in value)
+    return isFindingEvent(value)
+      ? { kind: 'candidate', value, location, finding: 'event' }
+      : unwrapEnvelope(value, location);
   return { kind: 'candidate', value, location };
 }
 
 /**
  * One parsed JSON document (a whole file, or one line of JSON Lines) → its event candidates, appended to `into` in
- * order: `{"Records": [...]}` (CloudTrail log file), a JSON array of records or envelopes, an EventBridge envelope
- * (its `detail`), or a single record. (Appends rather than yields: this runs once per input line.)
+ * order: `{"Records": [...]}` (CloudTrail log file), `{"Findings": [...]}` (a GuardDuty or Security Hub findings
+ * export), a JSON array of records or envelopes, an EventBridge envelope (its `detail`; a finding event whole), or a
+ * single record. (Appends rather than yields: this runs once per input line.)
  */
 function unwrapDocument(
   document: unknown,
@@ -130,6 +140,33 @@ function unwrapDocument(
     }
     for (let index = 0; index < records.length; index++) {
       into.push(unwrapElement(records[index], { ...location, index }));
+    }
+    return;
+  }
+  if (isObject(document) && 'Findings' in document) {
+    const findings = document.Findings;
+    if (!Array.isArray(findings)) {
+      const where =
+        location.line === undefined && location.index === undefined ? { ...location, line: 1 } : location;
+      into.push({
+        kind: 'error',
+        error: `Findings must be an array, got ${describeType(findings)}`,
+        location: where,
+      });
+      return;
+    }
+    for (let index = 0; index < findings.length; index++) {
+      const finding = findings[index];
+      const at = { ...location, index };
+      into.push(
+        isObject(finding)
+          ? { kind: 'candidate', value: finding, location: at, finding: 'export' }
+          : {
+              kind: 'error',
+              error: `expected a finding (a JSON object), got ${describeType(finding)}`,
+              location: at,
+            },
+      );
     }
     return;
   }

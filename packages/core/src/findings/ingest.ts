@@ -65,11 +65,50 @@ function parseFindingEvent(input: unknown): FindingParse {
   return normalised('Security Hub finding', () => asffToSignal(finding), 'detail.findings.0.');
 }
 
+/** Bounds of the key conversion below: deeper or larger than any real finding, so a hostile one stops early. */
+const CAMEL_CASE_LIMITS = { depth: 24, nodes: 20_000 } as const;
+
+class FindingTooLargeError extends Error {}
+
 /**
- * One finding object as `aws guardduty get-findings` (camelCase, `type`, `resource`) or `aws securityhub
- * get-findings` (ASFF, `SchemaVersion`, `ProductArn`) exports it → the normalised signal.
+ * The GuardDuty API (and its EventBridge detail) names attributes in camelCase (`accountId`, `resource.
+ * accessKeyDetails`); the AWS CLI and SDKs print the same finding with the model's member names in PascalCase
+ * (`AccountId`, `Resource.AccessKeyDetails`). One spelling is read: each key's first letter lower-cased.
  */
-function parseFinding(input: unknown): FindingParse {
+function camelCaseKeys(value: unknown, depth = 0, budget = { nodes: 0 }): unknown {
+  budget.nodes += 1;
+  if (depth > CAMEL_CASE_LIMITS.depth || budget.nodes > CAMEL_CASE_LIMITS.nodes)
+    throw new FindingTooLargeError(
+      `nested deeper than ${CAMEL_CASE_LIMITS.depth} or larger than ${CAMEL_CASE_LIMITS.nodes} values`,
+    );
+  if (Array.isArray(value)) return value.map((element) => camelCaseKeys(element, depth + 1, budget));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value))
+    out[key.charAt(0).toLowerCase() + key.slice(1)] = camelCaseKeys(inner, depth + 1, budget);
+  return out;
+}
+
+/** A GuardDuty finding as the CLI prints it: PascalCase `Type` and `Resource`, no camelCase `type`. */
+const isPascalCaseGuardDuty = (input: object): boolean =>
+  'Type' in input && 'Resource' in input && !('type' in input);
+
+/**
+ * One finding object as `aws guardduty get-findings` prints it (PascalCase, `Type`, `Resource`; or camelCase as the
+ * API returns it) or as `aws securityhub get-findings` exports it (ASFF, `SchemaVersion`, `ProductArn`) → the
+ * normalised signal.
+ */
+function parseFinding(raw: unknown): FindingParse {
+  let input = raw;
+  if (typeof raw === 'object' && raw !== null && !('ProductArn' in raw) && isPascalCaseGuardDuty(raw)) {
+    try {
+      input = camelCaseKeys(raw);
+    } catch (error) {
+      if (!(error instanceof FindingTooLargeError)) throw error;
+      const issues = [{ path: '(root)', message: error.message }];
+      return { success: false, reason: reasonOf('GuardDuty finding', issues), issues };
+    }
+  }
   const asff = typeof input === 'object' && input !== null && 'ProductArn' in input;
   if (asff) {
     const parsed = AsffFindingSchema.safeParse(input);
