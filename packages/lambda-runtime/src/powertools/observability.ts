@@ -1,4 +1,5 @@
-import { credentialReplacer } from '@aisaws/core/events';
+// The narrow subpath: `@aisaws/core/events` would bring the detection catalog into every Lambda bundle.
+import { credentialReplacer } from '@aisaws/core/redact';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
