@@ -145,6 +145,7 @@ function environmentOf(lambda: LambdaPackage): Record<string, string> {
       policyJson: JSON.stringify(devEnvironment?.policy ?? {}),
       externalId: devEnvironment?.externalId ?? 'bench-external-id',
       memberAccounts: devEnvironment?.accounts.members ?? [],
+      selfRoleArns: names.selfRoleArns(devEnvironment?.accounts.members ?? [], { backtest: false }),
     }),
   };
 }

@@ -1,4 +1,4 @@
-import type { Environment, Stage } from './environment.js';
+import { type Environment, STAGES, type Stage } from './environment.js';
 
 type MemberRoleKind = 'remediation' | 'rollback' | 'verification';
 /**
@@ -17,8 +17,9 @@ type WorkflowKind = 'triage' | 'remediation' | 'backtest';
 /**
  * Physical names and ARNs, computed from the environment alone (never read back from AWS), so IAM policies are
  * readable in the synthesized JSON and the tests can assert exact resources. Names follow the runtime contract:
- * `aisaws-<env>-<thing>`. Every role starts with `aisaws-`, which core's guard (AISAWS_ROLE_PATTERN) ignores, so
- * AISAWS's own calls never trigger a new remediation (trap T7).
+ * `aisaws-<env>-<thing>`. AISAWS's own calls never trigger a new remediation (trap T7) because the Lambdas are told
+ * the exact ARNs of the roles it deployed (`selfRoleArns`), never a name pattern: a role someone else names
+ * `aisaws-…` is watched like any other.
  */
 interface Names {
   readonly prefix: string;
@@ -59,6 +60,12 @@ interface Names {
   memberRoleArn(kind: MemberRoleKind, account: string): string;
   roleName(owner: string): string;
   roleArn(owner: string): string;
+  /**
+   * AISAWS's self-identity: the exact ARNs of every role whose sessions make AISAWS's calls: the security account's
+   * function roles (each stage, the rollback function, the backtest when deployed) and each member account's
+   * remediation, rollback and verification roles. Sorted, no duplicates.
+   */
+  selfRoleArns(memberAccounts: readonly string[], options: { readonly backtest: boolean }): string[];
 }
 
 function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>): Names {
@@ -104,6 +111,22 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
     memberRoleArn: (kind, memberAccount) => `arn:aws:iam::${memberAccount}:role/${memberRoleName(kind)}`,
     roleName: (owner) => `${prefix}-${owner}`,
     roleArn: (owner) => `arn:aws:iam::${account}:role/${prefix}-${owner}`,
+    selfRoleArns(memberAccounts, options) {
+      const functions: FunctionKind[] = [
+        ...STAGES,
+        'rollback',
+        ...(options.backtest ? ['backtest' as const] : []),
+      ];
+      const memberKinds: MemberRoleKind[] = ['remediation', 'rollback', 'verification'];
+      return [
+        ...new Set([
+          ...functions.map((kind) => `arn:aws:iam::${account}:role/${prefix}-${kind}`),
+          ...memberAccounts.flatMap((member) =>
+            memberKinds.map((kind) => `arn:aws:iam::${member}:role/${memberRoleName(kind)}`),
+          ),
+        ]),
+      ].sort();
+    },
   };
 }
 

@@ -17,6 +17,8 @@ interface LambdaEnvironmentInputs {
   readonly externalId: string;
   /** Member accounts whose forwarding DLQs the reconcile job drains. */
   readonly memberAccounts?: readonly string[];
+  /** AISAWS's self-identity: the exact ARNs of its deployed roles (`Names.selfRoleArns`). */
+  readonly selfRoleArns: readonly string[];
 }
 
 /** Every Lambda: Powertools settings and the environment name. */
@@ -39,6 +41,7 @@ function stageVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<s
         EVENTS_TABLE: names.tableName('events'),
         IDEMPOTENCY_TABLE: names.tableName('idempotency'),
         QUARANTINE_QUEUE_URL: queueUrl,
+        SELF_ROLE_ARNS: inputs.selfRoleArns.join(','),
       };
     case 'scoring':
       return {

@@ -231,6 +231,10 @@ class SecurityStack extends TerraformStack {
       role: rollbackRole.id,
       policy: policyJson(rollbackRoleStatements(permissionInputs)),
     });
+    // AISAWS's self-identity: the exact ARNs of the roles this environment deploys, for the Lambdas that detect.
+    const selfRoleArns = names.selfRoleArns(environment.accounts.members, {
+      backtest: props.backtestArtifact !== undefined && environment.backtest !== undefined,
+    });
     const build = (stage: Stage, approvalUrl: string) =>
       new AisawsFunction(this, stage, {
         stage,
@@ -244,6 +248,7 @@ class SecurityStack extends TerraformStack {
           policyJson: JSON.stringify(environment.policy),
           externalId: environment.externalId,
           memberAccounts: environment.accounts.members,
+          selfRoleArns,
         }),
         keyArn: key.arn,
         logRetentionDays: environment.logRetentionDays,
@@ -396,6 +401,7 @@ class SecurityStack extends TerraformStack {
           artifact: props.backtestArtifact,
           workflowsDir: props.workflowsDir,
           dependsOn: [archive],
+          selfRoleArns,
         })
       : [];
 
@@ -679,6 +685,16 @@ interface BacktestProps {
   readonly artifact: Pick<LambdaArtifact, 'packageName' | 'version' | 'path'>;
   readonly workflowsDir: string;
   readonly dependsOn: readonly ITerraformDependable[];
+  readonly selfRoleArns: readonly string[];
+}
+
+/** The policy with the deployed roles added to its self-identity (the policy file's own entries kept). */
+function withSelfIdentity(
+  policy: Environment['policy'],
+  selfRoleArns: readonly string[],
+): Environment['policy'] {
+  const roleArns = [...new Set([...policy.selfIdentity.roleArns, ...selfRoleArns])].sort();
+  return { ...policy, selfIdentity: { roleArns } };
 }
 
 /**
@@ -697,7 +713,7 @@ function createBacktest(scope: Construct, props: BacktestProps): IamRole[] {
     environment: backtestLambdaEnvironment({
       environmentName: environment.name,
       names,
-      policyJson: JSON.stringify(environment.policy),
+      policyJson: JSON.stringify(withSelfIdentity(environment.policy, props.selfRoleArns)),
     }),
     keyArn,
     logRetentionDays: environment.logRetentionDays,

@@ -34,6 +34,7 @@ describe('Lambda environment variables', () => {
       approvalUrl: 'https://example.lambda-url.eu-west-1.on.aws/',
       policyJson: '{}',
       externalId: 'x',
+      selfRoleArns: names.selfRoleArns([], { backtest: false }),
     });
 
   const written = STAGES.filter((stage) => requiredVariables(stage) !== null);

@@ -3,7 +3,7 @@ import type { DecidedEvent } from '@aisaws/core/schemas';
 import { publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
 import { PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { SIGNING_KEY, startWorld, type World } from './world.js';
+import { DEPLOYED_ROLE_ARNS, SIGNING_KEY, startWorld, type World } from './world.js';
 
 /**
  * The attack suite: an attacker who can start executions, invoke functions or craft requests tries to turn the
@@ -23,6 +23,34 @@ beforeEach(async () => {
 afterEach(async () => {
   await world.stop();
 });
+
+/** A session of a role in the member account 111122223333, as CloudTrail writes its userIdentity. */
+function roleSession(roleArn: string) {
+  const name = roleArn.split('/').pop() as string;
+  return {
+    type: 'AssumedRole',
+    principalId: `AROAEXAMPLE${name.length}ROLE:session`,
+    arn: `arn:aws:sts::111122223333:assumed-role/${name}/session`,
+    accountId: '111122223333',
+    accessKeyId: 'ASIAEXAMPLESESSION01',
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: `AROAEXAMPLE${name.length}ROLE`,
+        arn: roleArn,
+        accountId: '111122223333',
+        userName: name,
+      },
+      attributes: { creationDate: '2026-03-01T11:50:00Z', mfaAuthenticated: 'false' },
+    },
+  };
+}
+
+/** The public-bucket event, made by this identity. */
+function publicBucketBy(eventId: string, userIdentity: Record<string, unknown>) {
+  const event = publicBucketEventBridgeEvent({ eventId });
+  return { ...event, detail: { ...event.detail, userIdentity } };
+}
 
 function freshEventId(): string {
   counter += 1;
@@ -70,6 +98,96 @@ describe('attack: a crafted remediation input with AUTO_REMEDIATE', () => {
     expect(alert?.MessageAttributes?.outcome?.StringValue).toBe('failed');
     // The legitimate execution still owns the item: still waiting, status REMEDIATING (its snapshot), not FAILED.
     expect(statusWhileLegitWaits).toBe('REMEDIATING');
+  });
+});
+
+describe('attack: a role merely named like AISAWS (aisaws-x) in a member account', () => {
+  it('makes a bucket public: detected, held for approval (alerted), fixed once approved; never skipped as ours', async () => {
+    // Prepare: anyone allowed to create roles in the member account made `aisaws-x`
+    const eventId = freshEventId();
+    const event = publicBucketBy(eventId, roleSession('arn:aws:iam::111122223333:role/aisaws-x'));
+    // Act
+    const { triage, remediation } = await world.workflows.runTriage(event);
+    const pending = await world.workflows.nextPendingTask();
+    const [request] = world.publishedInputs();
+    world.workflows.sendTaskSuccess(pending.taskToken, {
+      approved: true,
+      by: 'approver',
+      at: new Date().toISOString(),
+    });
+    const fixed = await remediation;
+    // Assess
+    expect(triage.status).toBe('SUCCEEDED');
+    const item = await world.eventsItem(eventId);
+    expect(item?.decision).toMatchObject({ action: 'HUMAN_APPROVAL', detectionId: 's3.bucket-acl-public' });
+    expect(request?.Message).toContain('aisaws-x');
+    expect(request?.Message).toContain('YOUR DECISION IS NEEDED');
+    expect(fixed?.status).toBe('SUCCEEDED');
+    expect(world.bucket.grants.map((g) => g.Grantee.Type)).toEqual(['CanonicalUser']);
+  });
+
+  it("while the same call by a deployed role's session is AISAWS's own: no detection, nobody told", async () => {
+    // Prepare
+    const eventId = freshEventId();
+    const event = publicBucketBy(eventId, roleSession(DEPLOYED_ROLE_ARNS[0]));
+    // Act
+    const { triage, remediation } = await world.workflows.runTriage(event);
+    // Assess
+    expect(triage.status).toBe('SUCCEEDED');
+    expect(remediation).toBeUndefined();
+    expect(await world.eventsItem(eventId)).toMatchObject({
+      detections: [],
+      decision: { action: 'LOG_ONLY' },
+    });
+    expect(world.publishedInputs()).toEqual([]);
+  });
+});
+
+describe('attack: a self-tagged exempt bucket made public', () => {
+  const SELF_SET_TAGS = { 'aisaws:exempt': '2099-12-31', 'aisaws:exempt-reason': 'do not touch' };
+
+  it('the exemption is refused (no guardrail guards who set the tag): fixed, and the alert says why', async () => {
+    // Prepare: the bucket owner tagged the bucket exempt, then made it public; the policy fixes automatically
+    await world.stop();
+    world = await startWorld({ resourceTags: SELF_SET_TAGS });
+    const eventId = freshEventId();
+    // Act
+    const { remediation } = await world.workflows.runTriage(publicBucketEventBridgeEvent({ eventId }));
+    const fixed = await remediation;
+    // Assess
+    expect(fixed?.status).toBe('SUCCEEDED');
+    expect(world.bucket.grants.map((g) => g.Grantee.Type)).toEqual(['CanonicalUser']);
+    const item = await world.eventsItem(eventId);
+    expect(item?.decision).toMatchObject({ action: 'AUTO_REMEDIATE', exempt: false });
+    expect(item?.decision).not.toHaveProperty('exemption');
+    const [alert] = world.publishedInputs();
+    expect(alert?.Message).toContain(
+      'exemption refused: the resource is tagged aisaws:exempt=2099-12-31, but the tag is not trusted',
+    );
+    expect(alert?.MessageAttributes?.outcome?.StringValue).toBe('verified');
+  });
+
+  it('when the guardrail SCP guards the tag (policy trusts it), the exemption holds and its use is audited', async () => {
+    // Prepare
+    await world.stop();
+    world = await startWorld({
+      resourceTags: { 'aisaws:exempt': '2099-12-31', 'aisaws:exempt-reason': 'public press kit' },
+      policy: { exemptions: { tag: { trusted: true } } },
+    });
+    const eventId = freshEventId();
+    // Act
+    const { remediation } = await world.workflows.runTriage(publicBucketEventBridgeEvent({ eventId }));
+    // Assess
+    expect(remediation).toBeUndefined();
+    expect(world.bucket.grants.map((g) => g.Grantee.Type)).toEqual(['CanonicalUser', 'Group']);
+    expect((await world.eventsItem(eventId))?.decision).toMatchObject({
+      action: 'ALERT',
+      exempt: true,
+      exemption: { kind: 'tag', reason: 'public press kit', expires: '2099-12-31' },
+    });
+    const [alert] = world.publishedInputs();
+    expect(alert?.Message).toContain('Exemption used: resource tag aisaws:exempt=2099-12-31');
+    expect(alert?.Message).toContain('reason: public press kit; expires 2099-12-31');
   });
 });
 

@@ -53,6 +53,13 @@ const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const OWNER = { ID: 'owner-canonical-id', DisplayName: 'owner' };
 const SIGNING_KEY = 'integration-test-signing-key';
 
+/** The roles this test deployment "deployed" in the member account 111122223333: Ingest's self-identity. */
+const DEPLOYED_ROLE_ARNS = [
+  'arn:aws:iam::111122223333:role/aisaws-test-member-remediation',
+  'arn:aws:iam::111122223333:role/aisaws-test-member-rollback',
+  'arn:aws:iam::111122223333:role/aisaws-test-member-verification',
+] as const;
+
 /** The member account's bucket as the mocked S3 control plane sees it. */
 interface BucketState {
   grants: {
@@ -87,6 +94,8 @@ interface WorldOptions {
   readonly verificationDeadlineSeconds?: number;
   /** Replaces some stage handlers (to break one on purpose). */
   readonly tasks?: Partial<WorkflowTasks>;
+  /** Tags the tagging API returns for every resource (the exemption tag); none by default. */
+  readonly resourceTags?: Readonly<Record<string, string>>;
 }
 
 /** Member-account S3 operations whose next calls can be made to fail. */
@@ -194,7 +203,16 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
     return { MessageId: `message-${messageCounter}` };
   });
   const taggingClient = new ResourceGroupsTaggingAPIClient({ region: 'eu-west-1' });
-  mockClient(taggingClient).on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+  mockClient(taggingClient)
+    .on(GetResourcesCommand)
+    .callsFake(async (input: { ResourceARNList?: string[] }) => ({
+      ResourceTagMappingList: options.resourceTags
+        ? (input.ResourceARNList ?? []).map((arn) => ({
+            ResourceARN: arn,
+            Tags: Object.entries(options.resourceTags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+          }))
+        : [],
+    }));
 
   const securityHub = new SimulatedSecurityHub({ account: '999999999999', region: 'eu-west-1' });
 
@@ -210,6 +228,7 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
       archiveBucket,
       eventsTable: tables.events,
       ttlDays: 30,
+      selfRoleArns: new Set(DEPLOYED_ROLE_ARNS),
       clock,
     }),
     scoring: createDefaultScoringHandler({
@@ -329,4 +348,4 @@ function linkClick(url: string) {
 }
 
 export type { BucketState, World };
-export { linkClick, SIGNING_KEY, s3Error, s3Throttling, startWorld };
+export { DEPLOYED_ROLE_ARNS, linkClick, SIGNING_KEY, s3Error, s3Throttling, startWorld };

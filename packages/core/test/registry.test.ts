@@ -53,19 +53,55 @@ describe('detection registry', () => {
     expect(catalog.detect(record({ errorCode: 'AccessDenied' }))).toEqual([]);
   });
 
-  it('skips AISAWS own roles and AWS service principals', () => {
-    const aisaws = {
+  it('skips AISAWS own roles (by exact ARN) and AWS service principals', () => {
+    const session = (roleArn: string) => ({
       type: 'AssumedRole',
-      arn: 'arn:aws:sts::111122223333:assumed-role/aisaws-dev-remediation/x',
-      sessionContext: { sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/aisaws-dev-remediation' } },
-    };
-    expect(catalog.detect(record({ userIdentity: aisaws }))).toEqual([]);
+      arn: `arn:aws:sts::111122223333:assumed-role/${roleArn.split('/').pop()}/x`,
+      accountId: '111122223333',
+      sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn, accountId: '111122223333' } },
+    });
+    const deployed = 'arn:aws:iam::111122223333:role/aisaws-dev-remediation';
+    const selfRoleArns = new Set([deployed]);
+    expect(catalog.detect(record({ userIdentity: session(deployed) }), { selfRoleArns })).toEqual([]);
     expect(
       catalog.detect(
         record({ userIdentity: { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' } }),
       ),
     ).toEqual([]);
     expect(signalIds(catalog.detect(record({})))).toEqual(['s3.bucket-acl-public']);
+  });
+
+  it('attack: a role merely named like AISAWS (aisaws-x), or one on another path or account, is watched', () => {
+    // Prepare: the deployed role, and look-alikes an attacker with iam:CreateRole could make
+    const selfRoleArns = new Set(['arn:aws:iam::111122223333:role/aisaws-dev-member-remediation']);
+    const session = (roleArn: string) => ({
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::111122223333:assumed-role/${roleArn.split('/').pop()}/x`,
+      sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn } },
+    });
+    const lookAlikes = [
+      'arn:aws:iam::111122223333:role/aisaws-x',
+      'arn:aws:iam::111122223333:role/team/aisaws-dev-member-remediation',
+      'arn:aws:iam::444455556666:role/aisaws-dev-member-remediation',
+    ];
+    // A user whose own ARN is a deployed role's is not a session of that role.
+    const userNamedLikeRole = {
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::111122223333:role/aisaws-dev-member-remediation',
+    };
+
+    // Act
+    const hits = [...lookAlikes.map(session), userNamedLikeRole].map((userIdentity) =>
+      signalIds(catalog.detect(record({ userIdentity }), { selfRoleArns })),
+    );
+
+    // Assess
+    expect(hits).toEqual([
+      ['s3.bucket-acl-public'],
+      ['s3.bucket-acl-public'],
+      ['s3.bucket-acl-public'],
+      ['s3.bucket-acl-public'],
+    ]);
   });
 
   it("treats a change CloudFormation makes for a user as that user's change, but skips services doing their own work", () => {

@@ -192,6 +192,7 @@ function doneSection(request: AlertRequest): string {
   const changes = remediation?.changes ?? [];
   return section('WHAT WAS DONE', [
     line('Decision', `${decision.action}${decision.dryRun ? ' (dry run)' : ''}: ${decision.reason}`),
+    line('Exemption used', exemptionText(decision.exemption)),
     line('Playbook', descriptor ? `${descriptor.id}: ${descriptor.description}` : decision.playbook),
     line('Remediation', remediation ? `${remediation.action} → ${remediation.status}` : undefined),
     ...changes.map((change) => `    - ${sanitizeUntrusted(change, 300)}`),
@@ -204,11 +205,24 @@ function doneSection(request: AlertRequest): string {
   ]);
 }
 
+/** The audit line of an exemption that stopped the fix: which rule, what it matched, why, until when. */
+function exemptionText(exemption: AlertRequest['event']['decision']['exemption']): string | undefined {
+  if (!exemption) return undefined;
+  const rule =
+    exemption.kind === 'tag'
+      ? `resource tag ${exemption.match}`
+      : `policy exemptions.${exemption.kind === 'account' ? 'accounts' : `${exemption.kind}s`} ${exemption.match}`;
+  return sanitizeUntrusted(
+    `${rule}, matched ${exemption.matched}; reason: ${exemption.reason}; expires ${exemption.expires}`,
+    400,
+  );
+}
+
 /** Why AISAWS changed nothing, mirroring the decision rules that end in ALERT (core policy `decide`). */
 function whyNothingChanged(request: AlertRequest): string {
   const { decision, detections, summary } = request.event;
   if (decision.exempt)
-    return 'The event is exempt from automatic fixes by the policy (see the decision below).';
+    return 'The event is exempt from automatic fixes (see "Exemption used" below: the rule, its reason and expiry).';
   if (decision.playbook !== null && getPlaybook(decision.playbook)?.requires === 'centralized-root-access')
     return `Playbook ${decision.playbook} needs a root session (Organizations centralized root access), which this deployment does not have for account ${summary.account}: a person must do it in the console.`;
   if (decision.playbook !== null)

@@ -224,7 +224,7 @@ describe('renderAlert', () => {
     expect(body).not.toContain('enable MFA on root');
   });
 
-  it('says an exempt event was left alone because of its exemption', () => {
+  it('says an exempt event was left alone, and audits the exemption used: rule, match, reason, expiry', () => {
     const { body } = renderAlert({
       schemaVersion: 1,
       kind: 'alert',
@@ -232,11 +232,21 @@ describe('renderAlert', () => {
         decision: {
           action: 'ALERT',
           exempt: true,
-          reason: 'alert: exempt: bucket demo-bucket is allow-listed',
+          reason: 'alert: exempt by exemptions.buckets demo-*',
+          exemption: {
+            kind: 'bucket',
+            match: 'demo-*',
+            matched: 'demo-bucket',
+            reason: 'public demo site\n[fake line]',
+            expires: '2027-01-31',
+          },
         },
       }),
     });
-    expect(body).toContain('The event is exempt from automatic fixes by the policy');
+    expect(body).toContain('The event is exempt from automatic fixes (see "Exemption used" below');
+    expect(body).toContain(
+      'Exemption used: policy exemptions.buckets demo-*, matched demo-bucket; reason: public demo site\ufffd[fake line]; expires 2027-01-31',
+    );
   });
 
   it('gives the console steps for a root access key that needs a root session this deployment lacks', () => {

@@ -1,5 +1,5 @@
 import { toIngestedEvent } from '@aisaws/core/events';
-import { decide, levelFor, type Policy } from '@aisaws/core/policy';
+import { decide, levelFor, type Policy, selfRoleArnsOf } from '@aisaws/core/policy';
 import { InMemoryBaselineStore } from '@aisaws/core/ports';
 import { CloudTrailRecordSchema } from '@aisaws/core/schemas';
 import { DEFAULT_WEIGHTS, observationOf, scoreSync } from '@aisaws/core/scoring';
@@ -71,7 +71,10 @@ function createRecordScanner(
   options: RecordScannerOptions,
 ): (value: unknown, source: RowSource) => ScannedRow {
   const baseline = new InMemoryBaselineStore();
-  const ingestOptions = { receivedAt: options.now.toISOString() };
+  const ingestOptions = {
+    receivedAt: options.now.toISOString(),
+    detect: { selfRoleArns: selfRoleArnsOf(options.policy) },
+  };
   const decideContext = { now: options.now };
   return (value, source) => {
     const parsed = CloudTrailRecordSchema.safeParse(value, { reportInput: true });

@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '@aisaws/core/policy';
+import { DEFAULT_POLICY, parsePolicy } from '@aisaws/core/policy';
 import { DecidedEventSchema } from '@aisaws/core/schemas';
 import { benignDescribeInstances, bucketMadePublicByAcl } from '@aisaws/testing/fixtures';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -111,19 +111,54 @@ describe('createDecisionHandler', () => {
     expect(metrics).toEqual(['DecisionsAutoRemediate']);
   });
 
-  it('alerts, exempt (no fix permitted), when the resource carries aisaws:exempt=true; no slot is taken', async () => {
+  it('alerts, exempt (no fix permitted), when the resource carries a trusted, dated exemption tag; no slot is taken', async () => {
+    // Prepare: the policy trusts the tag (the guardrail SCP lets only the allowed principal set it)
+    taggingMock.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [
+        {
+          ResourceARN: 'arn:aws:s3:::reports',
+          Tags: [
+            { Key: 'aisaws:exempt', Value: '2099-01-01' },
+            { Key: 'aisaws:exempt-reason', Value: 'public reports site' },
+          ],
+        },
+      ],
+    });
+    const policy = parsePolicy({ exemptions: { tag: { trusted: true } } });
+    // Act
+    const decided = await createDecisionHandler({ ...deps(), policy })(
+      scoredEvent(bucketMadePublicByAcl('reports'), 0.9),
+    );
+    // Assess
+    expect(decided.decision).toMatchObject({
+      action: 'ALERT',
+      exempt: true,
+      exemption: { kind: 'tag', reason: 'public reports site', expires: '2099-01-01' },
+    });
+    expect(decided.decision.reason).toContain('exempt by tag aisaws:exempt=2099-01-01');
+    expect(stateUpdates()).toHaveLength(0);
+  });
+
+  it('attack: a self-set exemption tag (no SCP guards it) exempts nothing: the fix goes ahead, the reason says why', async () => {
     // Prepare
     taggingMock.on(GetResourcesCommand).resolves({
       ResourceTagMappingList: [
-        { ResourceARN: 'arn:aws:s3:::reports', Tags: [{ Key: 'aisaws:exempt', Value: 'true' }] },
+        {
+          ResourceARN: 'arn:aws:s3:::reports',
+          Tags: [
+            { Key: 'aisaws:exempt', Value: '2099-01-01' },
+            { Key: 'aisaws:exempt-reason', Value: 'trust me' },
+          ],
+        },
       ],
     });
     // Act
     const decided = await createDecisionHandler(deps())(scoredEvent(bucketMadePublicByAcl('reports'), 0.9));
     // Assess
-    expect(decided.decision).toMatchObject({ action: 'ALERT', exempt: true });
-    expect(decided.decision.reason).toContain('aisaws:exempt=true');
-    expect(stateUpdates()).toHaveLength(0);
+    expect(decided.decision).toMatchObject({ action: 'AUTO_REMEDIATE', exempt: false });
+    expect(decided.decision.reason).toContain(
+      'exemption refused: the resource is tagged aisaws:exempt=2099-01-01',
+    );
   });
 
   it('decides without tags when the tagging call fails, and warns', async () => {

@@ -20,6 +20,8 @@ interface IngestDeps {
   readonly quarantineQueueUrl?: string;
   /** Days before the events item expires (DynamoDB TTL `expiresAt`). */
   readonly ttlDays: number;
+  /** The exact ARNs of AISAWS's deployed roles: their sessions' calls are never detected (trap T7). */
+  readonly selfRoleArns?: ReadonlySet<string>;
   readonly clock: Clock;
   readonly logger?: StageLogger;
   readonly metrics?: StageMetrics;
@@ -36,6 +38,7 @@ function createIngestDeps(env: IngestEnv): IngestDeps & PowertoolsObservability 
     archiveBucket: env.ARCHIVE_BUCKET,
     eventsTable: env.EVENTS_TABLE,
     ttlDays: env.TTL_DAYS,
+    selfRoleArns: new Set(env.SELF_ROLE_ARNS),
     clock: systemClock,
     ...createPowertoolsObservability('aisaws-ingest'),
   };

@@ -1,3 +1,4 @@
+import { ROLE_ARN_PATTERN } from '@aisaws/core/detections';
 import { IdempotencyEnvSchema, parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
 import { z } from 'zod';
 
@@ -11,6 +12,27 @@ const IngestEnvSchema = z.object({
   QUARANTINE_QUEUE_URL: z.url('must be a URL').optional(),
   /** Days an events item is kept before DynamoDB TTL deletes it. */
   TTL_DAYS: z.coerce.number('must be a number').int('must be a whole number of days').positive().default(90),
+  /**
+   * AISAWS's self-identity: the exact ARNs of the roles it deployed, comma-separated (infra computes them). Sessions of
+   * these roles are AISAWS's own calls and are never detected; no other role is, whatever its name. Unset or empty:
+   * no call is AISAWS's own.
+   */
+  SELF_ROLE_ARNS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const arns = text
+        .split(',')
+        .map((arn) => arn.trim())
+        .filter((arn) => arn !== '');
+      for (const arn of arns)
+        if (!ROLE_ARN_PATTERN.test(arn))
+          ctx.addIssue({
+            code: 'custom',
+            message: `${arn.slice(0, 120)} is not an exact IAM role ARN (arn:aws:iam::<account>:role/<name>, no wildcard)`,
+          });
+      return arns;
+    }),
   /** IDEMPOTENCY_TABLE and IDEMPOTENCY_TTL_SECONDS. */
   ...IdempotencyEnvSchema.shape,
 });

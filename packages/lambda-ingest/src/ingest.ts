@@ -48,7 +48,7 @@ type Validation =
  * A `GuardDuty Finding` or `Security Hub Findings - Imported` event is read as a finding (eventId = finding id +
  * updatedAt); anything else must be a CloudTrail EventBridge event.
  */
-function validate(input: unknown): Validation {
+function validate(input: unknown, selfRoleArns: ReadonlySet<string>): Validation {
   if (isFindingEvent(input)) {
     const parsed = parseFindingEvent(input);
     if (!parsed.success) return { valid: false, issues: [...parsed.issues], reason: parsed.reason };
@@ -83,10 +83,14 @@ function validate(input: unknown): Validation {
       eventTime: record.eventTime,
       envelopeTime: event.time,
       eventName: record.eventName,
-      toIngested: (receivedAt, archive) => toIngestedEvent(record, { receivedAt, archive }),
+      toIngested: (receivedAt, archive) =>
+        toIngestedEvent(record, { receivedAt, archive, detect: { selfRoleArns } }),
     },
   };
 }
+
+/** No self-identity configured: no call is AISAWS's own. */
+const NO_SELF_ROLES: ReadonlySet<string> = new Set();
 
 const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 
@@ -167,7 +171,7 @@ async function ingest(
 ): Promise<IngestedEvent> {
   const { logger, metrics } = observabilityOf(deps);
   const now = deps.clock.now();
-  const validation = validate(input);
+  const validation = validate(input, deps.selfRoleArns ?? NO_SELF_ROLES);
   if (!validation.valid) return quarantine(input, validation.issues, validation.reason, deps, now);
 
   const valid = validation.input;

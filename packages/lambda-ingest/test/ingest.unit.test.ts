@@ -44,6 +44,36 @@ beforeEach(() => {
   documentsMock.on(PutCommand).resolves({});
 });
 
+describe('createIngestHandler: self-identity by exact role ARN (trap T7)', () => {
+  const deployed = 'arn:aws:iam::444455556666:role/aisaws-dev-member-remediation';
+  const sessionOf = (roleArn: string) => ({
+    type: 'AssumedRole',
+    principalId: 'AROAEXAMPLEROLE00001:aisaws',
+    arn: `arn:aws:sts::444455556666:assumed-role/${roleArn.split('/').pop()}/aisaws`,
+    accountId: '444455556666',
+    sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn, accountId: '444455556666' } },
+  });
+
+  it("ignores a call made by a deployed role's session, and detects a role merely named aisaws-x", async () => {
+    // Prepare
+    const { deps } = makeDeps({ selfRoleArns: new Set([deployed]) });
+    const handler = createIngestHandler(deps);
+    const ours = bucketMadePublicByAcl('reports', { eventID: 'self-1', userIdentity: sessionOf(deployed) });
+    const lookAlike = bucketMadePublicByAcl('reports', {
+      eventID: 'self-2',
+      userIdentity: sessionOf('arn:aws:iam::444455556666:role/aisaws-x'),
+    });
+    // Act
+    const [own, attacker] = [
+      await handler(eventBridgeEvent(ours)),
+      await handler(eventBridgeEvent(lookAlike)),
+    ];
+    // Assess
+    expect(own.detections).toEqual([]);
+    expect(attacker.detections.map((hit) => hit.id)).toContain('s3.bucket-acl-public');
+  });
+});
+
 describe('createIngestHandler: a valid CloudTrail event', () => {
   it('archives the raw event under raw/<account>/<region>/<yyyy>/<mm>/<dd>/<eventID>.json, dated by eventTime', async () => {
     // Prepare

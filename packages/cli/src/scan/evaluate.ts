@@ -2,7 +2,7 @@ import { catalog, type DetectionRegistry } from '@aisaws/core/detections';
 import { toIngestedEvent } from '@aisaws/core/events';
 import { extractFeatures } from '@aisaws/core/features';
 import { parseFinding, parseFindingEvent, toIngestedEventFromFinding } from '@aisaws/core/findings';
-import { decide, levelFor, type Policy } from '@aisaws/core/policy';
+import { decide, levelFor, type Policy, selfRoleArnsOf } from '@aisaws/core/policy';
 import type { BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
 import {
   type CloudTrailRecord,
@@ -104,7 +104,7 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
   const registry = deps.registry ?? catalog;
   const decideContext = { now };
   const scoringContext = { baseline };
-  const ingestOptions = { receivedAt, registry };
+  const ingestOptions = { receivedAt, registry, detect: { selfRoleArns: selfRoleArnsOf(policy) } };
   const riskOutputs = new WeakMap<RiskAssessment, ScanResult['risk']>();
   const quietDecisions = new WeakMap<RiskAssessment, Map<string | undefined, QuietDecision>>();
 

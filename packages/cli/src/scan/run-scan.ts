@@ -217,6 +217,17 @@ function unreadableItem(path: DiscoveredPath & { kind: 'unreadable' }): FileItem
 }
 
 /**
+ * What the scan assumed about AISAWS's own calls (trap T7): only the exact role ARNs of the policy's
+ * `selfIdentity.roleArns` are AISAWS; without them, nothing is (every call is judged, whoever made it).
+ */
+function selfIdentityNote(policy: Policy): string {
+  const count = policy.selfIdentity.roleArns.length;
+  return count === 0
+    ? "self-identity: none configured (policy selfIdentity.roleArns), so no call was treated as AISAWS's own"
+    : `self-identity: calls by the ${count} role ARN${count === 1 ? '' : 's'} of policy selfIdentity.roleArns were AISAWS's own and not judged; a role merely named aisaws-* was judged like any other`;
+}
+
+/**
  * `aisaws scan`: reads every input file in order, runs each event through detect → score → decide, writes one
  * output per event (format table, json, sarif or ocsf) and a summary on stderr. Returns the exit code (README's table):
  * 0 when the scan ran (whatever it found, bad input included), 1 with `--fail-on` when a decision reached that level,
@@ -345,6 +356,7 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
 
   for (const skipped of s3Listing.skipped) note(`skipped ${skipped.file}: ${skipped.reason}`);
   for (const line of formatSkipNotes(summary)) note(line);
+  note(selfIdentityNote(policy));
   io.stderr.write(sanitizeForTerminal(formatSummary(summary)));
   if (outputClosed) {
     // The reader went away (`| head`): nothing is wrong. Any other write failure is.

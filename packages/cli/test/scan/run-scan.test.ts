@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ScanResultSchema } from '../../src/scan/index.js';
-import { jsonLines, publicAclRecord, record, scan, tempFolder } from './helpers.js';
+import { ACCOUNT, jsonLines, publicAclRecord, record, scan, tempFolder } from './helpers.js';
 
 type Folder = Awaited<ReturnType<typeof tempFolder>>;
 
@@ -73,6 +73,55 @@ describe('runScan', () => {
       const inPipe = await scan({ paths: [file], format: 'json' }, false);
       expect(onTerminal.stderr).toContain('scan [');
       expect(inPipe.stderr).not.toContain('scan [');
+    });
+  });
+
+  describe('self-identity (trap T7)', () => {
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/aisaws-prod-member-remediation`;
+    const bySession = (eventID: string, arn: string) => ({
+      ...publicAclRecord(eventID),
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${arn.split('/').pop()}/s`,
+        accountId: ACCOUNT,
+        sessionContext: { sessionIssuer: { type: 'Role', arn, accountId: ACCOUNT } },
+      },
+    });
+
+    it('without configuration treats no call as AISAWS own, and says so', async () => {
+      // Prepare
+      const file = await folder.write('events.jsonl', jsonLines([bySession('ours', roleArn)]));
+      // Act
+      const run = await scan({ paths: [file], format: 'json' });
+      // Assess
+      expect((run.lines[0] as { decision: { action: string } }).decision.action).not.toBe('LOG_ONLY');
+      expect(run.stderr).toContain(
+        "aisaws scan: self-identity: none configured (policy selfIdentity.roleArns), so no call was treated as AISAWS's own",
+      );
+    });
+
+    it('with the policy self-identity skips exactly those roles, not one merely named aisaws-x', async () => {
+      // Prepare
+      const file = await folder.write(
+        'events.jsonl',
+        jsonLines([
+          bySession('ours', roleArn),
+          bySession('look-alike', `arn:aws:iam::${ACCOUNT}:role/aisaws-x`),
+        ]),
+      );
+      const policy = await folder.write(
+        'policy.json',
+        JSON.stringify({ selfIdentity: { roleArns: [roleArn] } }),
+      );
+      // Act
+      const run = await scan({ paths: [file], format: 'json', policy });
+      // Assess
+      const [ours, lookAlike] = run.lines as { detections: unknown[]; decision: { action: string } }[];
+      expect(ours?.detections).toEqual([]);
+      expect(ours?.decision.action).toBe('LOG_ONLY');
+      expect(lookAlike?.detections.length).toBeGreaterThan(0);
+      expect(lookAlike?.decision.action).not.toBe('LOG_ONLY');
+      expect(run.stderr).toContain('self-identity: calls by the 1 role ARN of policy selfIdentity.roleArns');
     });
   });
 

@@ -1,7 +1,10 @@
 import type { CloudTrailRecord } from '../schemas/cloudtrail.js';
 
-/** Default pattern for AISAWS's own roles (`aisaws-<env>-<stage>`): their calls must never trigger a loop (trap T7). */
-const AISAWS_ROLE_PATTERN = /:role\/(?:[^/]+\/)*aisaws-[^/]*$/;
+/**
+ * An IAM role ARN, exactly (partition, account, optional path, name; no wildcard): the form of the role ARNs that
+ * identify AISAWS's own calls (trap T7).
+ */
+const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /**
  * Services that call AWS on a person's behalf, carrying out that person's intent: their calls are the person's
@@ -25,15 +28,18 @@ function isAwsServiceActivity(record: CloudTrailRecord): boolean {
   return issuerArn.includes(':role/aws-service-role/');
 }
 
-/** Trap T7: AISAWS's own remediation and rollback calls. */
-function isAisawsActivity(record: CloudTrailRecord, pattern: RegExp = AISAWS_ROLE_PATTERN): boolean {
+/**
+ * Trap T7: AISAWS's own remediation and rollback calls, recognised only by the exact ARNs of the roles AISAWS
+ * deployed (a session of one of those roles: `AssumedRole` whose session issuer is that role). A role merely *named*
+ * like AISAWS's (`aisaws-x`, created by anyone allowed to create roles) is someone else, and is watched like anyone
+ * else. No ARN configured → no call is AISAWS's own.
+ */
+function isAisawsActivity(record: CloudTrailRecord, selfRoleArns: ReadonlySet<string>): boolean {
+  if (selfRoleArns.size === 0) return false;
   const identity = record.userIdentity;
-  if (!identity) return false;
-  const issuerArn = identity.sessionContext?.sessionIssuer?.arn;
-  return (
-    (issuerArn !== undefined && pattern.test(issuerArn)) ||
-    (identity.arn !== undefined && pattern.test(identity.arn))
-  );
+  if (identity?.type !== 'AssumedRole') return false;
+  const issuer = identity.sessionContext?.sessionIssuer;
+  return issuer?.type === 'Role' && issuer.arn !== undefined && selfRoleArns.has(issuer.arn);
 }
 
 /** Trap T1: a call with errorCode set failed and changed nothing. */
@@ -41,4 +47,4 @@ function isFailedCall(record: CloudTrailRecord): boolean {
   return typeof record.errorCode === 'string' && record.errorCode.length > 0;
 }
 
-export { AISAWS_ROLE_PATTERN, isAisawsActivity, isAwsServiceActivity, isFailedCall };
+export { isAisawsActivity, isAwsServiceActivity, isFailedCall, ROLE_ARN_PATTERN };

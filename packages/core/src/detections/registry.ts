@@ -2,11 +2,14 @@ import type { CloudTrailRecord } from '../schemas/cloudtrail.js';
 import type { DetectionHit } from '../schemas/stages.js';
 import type { DetectionDefinition, DetectionTrigger, MatchContext } from './define.js';
 import { isInformational } from './define.js';
-import { AISAWS_ROLE_PATTERN, isAisawsActivity, isAwsServiceActivity, isFailedCall } from './guards.js';
+import { isAisawsActivity, isAwsServiceActivity, isFailedCall } from './guards.js';
 
 interface DetectOptions extends MatchContext {
-  /** Roles whose calls are AISAWS's own (never detected). Defaults to `aisaws-*` roles. */
-  readonly selfRolePattern?: RegExp;
+  /**
+   * The exact ARNs of the roles AISAWS deployed: sessions of these roles are AISAWS's own calls, never detected
+   * (trap T7). Absent or empty: no call is treated as AISAWS's own.
+   */
+  readonly selfRoleArns?: ReadonlySet<string>;
 }
 
 interface DetectionRegistry {
@@ -93,7 +96,7 @@ function createDetectionRegistry(definitions: readonly DetectionDefinition[]): D
       const candidates = candidatesForRecord(record);
       if (candidates.length === 0) return [];
       if (isAwsServiceActivity(record)) return [];
-      if (isAisawsActivity(record, options.selfRolePattern ?? AISAWS_ROLE_PATTERN)) return [];
+      if (options.selfRoleArns !== undefined && isAisawsActivity(record, options.selfRoleArns)) return [];
       const failed = isFailedCall(record);
       const hits: DetectionHit[] = [];
       for (const definition of candidates) {

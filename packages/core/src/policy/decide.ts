@@ -1,7 +1,15 @@
 import { isInformational } from '../detections/define.js';
 import { principalKey } from '../events/summarize.js';
+import { sanitizeUntrusted } from '../events/untrusted.js';
 import { getPlaybook, type PlaybookDescriptor } from '../playbooks/index.js';
-import type { Decision, DecisionAction, DetectionHit, RiskLevel, ScoredEvent } from '../schemas/stages.js';
+import type {
+  Decision,
+  DecisionAction,
+  DetectionHit,
+  ExemptionUse,
+  RiskLevel,
+  ScoredEvent,
+} from '../schemas/stages.js';
 import { firstMatchingGlob } from './glob.js';
 import type { Policy } from './schema.js';
 
@@ -96,38 +104,113 @@ function whyNothingToFix(event: ScoredEvent): string {
   return `${withPlaybook.map((hit) => hit.id).join(', ')} named no resource to fix: alert only`;
 }
 
-/** The exemption that applies, described, or undefined. */
+/** What the exemption rules found: the one that applies (if any) and those that matched but do not apply. */
+interface ExemptionCheck {
+  readonly use: ExemptionUse | undefined;
+  /** Matching exemptions that exempt nothing (expired, an untrusted or incomplete tag), each said in the reason. */
+  readonly refused: readonly string[];
+}
+
+const NO_EXEMPTION: ExemptionCheck = Object.freeze({ use: undefined, refused: Object.freeze([]) });
+
+/** A tag value is the resource owner's text: cut and made safe before it enters a reason. */
+const tagText = (value: string): string => sanitizeUntrusted(value, 64);
+
+/** The exemption tag: applies only when trusted (an SCP guards who sets it), dated, unexpired and with a reason. */
+function tagExemption(
+  policy: Policy,
+  context: DecideContext,
+  matched: string,
+  nowMs: number,
+): ExemptionCheck | undefined {
+  const { key, reasonKey, trusted } = policy.exemptions.tag;
+  const value = context.resourceTags?.[key];
+  if (value === undefined) return undefined;
+  const tag = `${key}=${tagText(value)}`;
+  const why = (problem: string): ExemptionCheck => ({
+    use: undefined,
+    refused: [`exemption refused: the resource is tagged ${tag}, but ${problem}`],
+  });
+  if (!trusted)
+    return why(
+      'the tag is not trusted: whoever may tag the resource may set it (exemptions.tag.trusted is false: no guardrail SCP restricts who sets the key), so it exempts nothing',
+    );
+  const expiresMs = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(expiresMs))
+    return why('its value is not an expiry date (YYYY-MM-DD or ISO date-time), so it exempts nothing');
+  if (expiresMs <= nowMs) return why(`it expired on ${tagText(value)}, so it exempts nothing`);
+  const reason = context.resourceTags?.[reasonKey]?.trim();
+  if (!reason) return why(`it has no ${reasonKey} tag: an exemption without a reason exempts nothing`);
+  return {
+    use: { kind: 'tag', match: tag, matched, reason: tagText(reason), expires: tagText(value) },
+    refused: [],
+  };
+}
+
+/**
+ * The exemption that applies to this event's fix, if any. The tag and the account, bucket and resource lists are
+ * about the resource (its account, not the actor's: an exempt account's principals changing another account's
+ * resources are not exempt); a principal exemption covers that principal's changes to resources of its own account
+ * only. An expired entry applies to nothing, and says so.
+ */
 function exemptionOf(
   event: ScoredEvent,
   hit: DetectionHit,
   policy: Policy,
   context: DecideContext,
-): string | undefined {
+  now: Date,
+): ExemptionCheck {
   const { exemptions } = policy;
-  const { tag } = exemptions;
-  if (context.resourceTags?.[tag.key] === tag.value) return `resource is tagged ${tag.key}=${tag.value}`;
-
   const resource = hit.resource;
-  const accounts = [event.summary.account, event.summary.actor.accountId, resource?.account];
-  const account = accounts.find((a) => a !== undefined && exemptions.accounts.includes(a));
-  if (account) return `account ${account} is in exemptions.accounts`;
+  const resourceName = resource?.arn ?? resource?.id ?? 'the resource';
+  const nowMs = now.getTime();
+  const tagged = tagExemption(policy, context, resourceName, nowMs);
+  if (tagged?.use) return tagged;
+  const refused: string[] = tagged ? [...tagged.refused] : [];
+  if (
+    exemptions.accounts.length === 0 &&
+    exemptions.principals.length === 0 &&
+    exemptions.buckets.length === 0 &&
+    exemptions.resources.length === 0
+  )
+    return refused.length === 0 ? NO_EXEMPTION : { use: undefined, refused };
 
-  const principal = firstMatchingGlob(exemptions.principals, [
-    event.summary.actor.arn,
-    principalKey(event.record),
-  ]);
-  if (principal) return `principal matches exemptions.principals ${principal}`;
-
-  if (resource) {
-    if (resource.type === 'AWS::S3::Bucket') {
-      const bucket = firstMatchingGlob(exemptions.buckets, [resource.id]);
-      if (bucket) return `bucket ${resource.id} matches exemptions.buckets ${bucket}`;
+  type Entry = Policy['exemptions']['resources'][number];
+  const first = (
+    kind: ExemptionUse['kind'],
+    entries: readonly Entry[],
+    values: readonly (string | undefined)[],
+  ) => {
+    for (const entry of entries) {
+      const matched = values.find(
+        (value) => value !== undefined && firstMatchingGlob([entry.match], [value]),
+      );
+      if (matched === undefined) continue;
+      if (Date.parse(entry.expires) <= nowMs) {
+        refused.push(
+          `exemption refused: exemptions.${kind === 'account' ? 'accounts' : `${kind}s`} ${entry.match} (${entry.reason}) expired on ${entry.expires}`,
+        );
+        continue;
+      }
+      return { kind, match: entry.match, matched, reason: entry.reason, expires: entry.expires };
     }
-    const listed = firstMatchingGlob(exemptions.resources, [resource.id, resource.arn]);
-    if (listed) return `resource ${resource.arn ?? resource.id} matches exemptions.resources ${listed}`;
-  }
-  return undefined;
+    return undefined;
+  };
+  const resourceAccount = resource?.account ?? event.summary.account;
+  const actor = event.summary.actor;
+  const use =
+    first('account', exemptions.accounts, [resourceAccount]) ??
+    (actor.accountId === resourceAccount
+      ? first('principal', exemptions.principals, [actor.arn, principalKey(event.record)])
+      : undefined) ??
+    (resource?.type === 'AWS::S3::Bucket' ? first('bucket', exemptions.buckets, [resource.id]) : undefined) ??
+    (resource ? first('resource', exemptions.resources, [resource.id, resource.arn]) : undefined);
+  return { use, refused };
 }
+
+/** The reason's words for an exemption that applies. */
+const describeExemption = (use: ExemptionUse): string =>
+  `exempt by ${use.kind === 'tag' ? `tag ${use.match}` : `exemptions.${use.kind === 'account' ? 'accounts' : `${use.kind}s`} ${use.match}`} (matched ${use.matched}; reason: ${use.reason}; expires ${use.expires})`;
 
 /** How the playbook's own descriptor says to act at this level (no override). */
 function defaultAction(
@@ -219,8 +302,9 @@ function alertDetection(detections: readonly DetectionHit[], policy: Policy): De
  *    informational detections, or every other detection set to `log` → LOG_ONLY; otherwise ALERT about the most severe detection, the reason says why no fix
  *    runs (no playbook exists, the call failed);
  * 2. a per-detection override `log` → LOG_ONLY;
- * 3. an exemption (resource tag, account, principal, bucket, resource allow-lists): no fix is permitted → ALERT,
- *    exempt (LOG_ONLY, exempt, at LOW);
+ * 3. an exemption (a trusted resource tag; the account, principal, bucket, resource lists), unexpired, with its
+ *    reason: no fix is permitted → ALERT, exempt, the exemption recorded on the decision (LOG_ONLY at LOW); one that
+ *    matched but exempts nothing (expired, untrusted tag) is said in the reason and the rules go on;
  * 4. score below thresholds.medium (LOW) → LOG_ONLY: the score decides WHETHER to act, the mode decides HOW;
  * 5. a playbook that needs a capability the deployment lacks (a root session without centralized root access) →
  *    ALERT, the reason says which; override `alert` → ALERT; override `approve` → HUMAN_APPROVAL; override `auto` → AUTO_REMEDIATE (only allowed
@@ -289,18 +373,28 @@ function decide(event: ScoredEvent, policy: Policy, context: DecideContext = {})
 
   const detectionText = `detection ${hit.id} (severity ${fixed(hit.severity)}): ${hit.summary}`;
   const playbookText = `playbook ${hit.playbook}`;
+  let refusedText: string | undefined;
   const decision = (action: DecisionAction, why: string, exempt = false): Decision =>
-    make(action, joinReason(why, scoreText, detectionText, playbookText, dryRunText), hit, exempt);
+    make(
+      action,
+      joinReason(why, scoreText, detectionText, playbookText, refusedText, dryRunText),
+      hit,
+      exempt,
+    );
 
   const override = policy.detections[hit.id]?.mode;
   if (override === 'log')
     return decision('LOG_ONLY', `logged only: policy sets detections.${hit.id}.mode = log`);
 
-  const exemption = exemptionOf(event, hit, policy, context);
-  if (exemption)
-    return level === 'LOW'
-      ? decision('LOG_ONLY', `logged only: exempt: ${exemption}`, true)
-      : decision('ALERT', `alert: exempt: ${exemption}, so no fix is permitted`, true);
+  const exemption = exemptionOf(event, hit, policy, context, context.now ?? new Date(event.receivedAt));
+  if (exemption.refused.length > 0) refusedText = exemption.refused.join('; ');
+  if (exemption.use) {
+    const exempted =
+      level === 'LOW'
+        ? decision('LOG_ONLY', `logged only: ${describeExemption(exemption.use)}`, true)
+        : decision('ALERT', `alert: ${describeExemption(exemption.use)}, so no fix is permitted`, true);
+    return { ...exempted, exemption: exemption.use };
+  }
 
   if (level === 'LOW')
     return decision(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { catalog } from '../detections/catalog.js';
+import { ROLE_ARN_PATTERN } from '../detections/guards.js';
 import type { DetectionRegistry } from '../detections/registry.js';
 import { getPlaybook } from '../playbooks/index.js';
 
@@ -30,19 +31,74 @@ const DetectionOverrideSchema = z.strictObject({
   mode: DetectionModeSchema,
 });
 
+/** When an exemption stops applying: an ISO date (its first day without the exemption, 00:00 UTC) or date-time. */
+const ExpirySchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'must be an ISO date (2027-01-31) or date-time: the first moment the exemption no longer applies',
+});
+
+/**
+ * One exemption of a list: what it matches, why it exists and until when. Without a reason and an expiry an
+ * exemption is refused (it would outlive the reason nobody wrote down).
+ */
+function exemptionEntry<T extends z.ZodType<string>>(match: T) {
+  return z.strictObject(
+    {
+      match,
+      /** Why the exemption exists (a ticket, an owner, a use): shown in the decision and the alert. */
+      reason: z.string().trim().min(1, 'must say why the exemption exists'),
+      expires: ExpirySchema,
+    },
+    { error: 'must be { "match", "reason", "expires" }: every exemption carries a reason and an expiry' },
+  );
+}
+
+const GlobEntrySchema = exemptionEntry(z.string().min(1));
+const AccountEntrySchema = exemptionEntry(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'));
+
 const ExemptionsSchema = z.strictObject({
-  /** A resource carrying this tag is never remediated (the caller passes the resource's tags in the context). */
+  /**
+   * The exemption tag on the resource (the caller passes the resource's tags in the context): its value is the expiry
+   * (an ISO date), `reasonKey` holds the reason. Whoever may tag a resource may set it, so it exempts nothing unless
+   * `trusted` says that only an allowed principal can set these keys (the organisation guardrail SCP that infra
+   * ships denies everyone else tagging with them).
+   */
   tag: z
-    .strictObject({ key: z.string().min(1).default('aisaws:exempt'), value: z.string().default('true') })
+    .strictObject({
+      key: z.string().min(1).default('aisaws:exempt'),
+      reasonKey: z.string().min(1).default('aisaws:exempt-reason'),
+      trusted: z.boolean().default(false),
+    })
     .prefault({}),
   /** Bucket names (globs). */
-  buckets: z.array(z.string().min(1)).default([]),
-  /** Principal ARNs (globs, `*` and `?`), matched against the caller's ARN and its role's ARN. */
-  principals: z.array(z.string().min(1)).default([]),
-  /** Account ids: events in, by, or about these accounts. */
-  accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).default([]),
+  buckets: z.array(GlobEntrySchema).default([]),
+  /**
+   * Principal ARNs (globs, `*` and `?`), matched against the caller's ARN and its role's ARN; only for resources in
+   * the principal's own account.
+   */
+  principals: z.array(GlobEntrySchema).default([]),
+  /** Account ids: resources owned by these accounts (never: anything an actor of the account does elsewhere). */
+  accounts: z.array(AccountEntrySchema).default([]),
   /** Resource ids or ARNs (globs). */
-  resources: z.array(z.string().min(1)).default([]),
+  resources: z.array(GlobEntrySchema).default([]),
+});
+
+const SelfIdentitySchema = z.strictObject({
+  /**
+   * The exact ARNs of the roles AISAWS deployed (the security account's function roles, each member account's
+   * remediation, rollback and verification roles): sessions of these roles are AISAWS's own calls and are never
+   * detected (trap T7). No wildcard: a role merely named `aisaws-…` is someone else. Infra computes the list for the
+   * Lambdas; `aisaws scan --policy` reads it from here (empty: no call is treated as AISAWS's own).
+   */
+  roleArns: z
+    .array(
+      z
+        .string()
+        .regex(
+          ROLE_ARN_PATTERN,
+          'must be an exact IAM role ARN (arn:aws:iam::<account>:role/<name>), no wildcard',
+        ),
+    )
+    .default([]),
 });
 
 const PerResourceRateLimitSchema = z.strictObject({
@@ -96,6 +152,7 @@ const PolicyShape = z.strictObject({
   autoAtHighForSafePlaybooks: z.boolean().default(true),
   detections: z.record(z.string(), DetectionOverrideSchema).default({}),
   exemptions: ExemptionsSchema.prefault({}),
+  selfIdentity: SelfIdentitySchema.prefault({}),
   /** Decide as usual but mark every decision dry-run: playbooks report what they would change. */
   dryRun: z.boolean().default(false),
   rateLimit: RateLimitSchema.prefault({}),
@@ -194,8 +251,23 @@ function parsePolicy(input: unknown, source = 'policy', options: ParsePolicyOpti
   return result.data;
 }
 
-/** The seed policy: thresholds 0.4 / 0.7, safe fixes automatic at HIGH, no overrides, no exemptions but the tag. */
+const selfRoleArnSets = new WeakMap<Policy, ReadonlySet<string>>();
+
+/** The policy's self-identity as the set detection takes (`DetectOptions.selfRoleArns`), built once per policy. */
+function selfRoleArnsOf(policy: Policy): ReadonlySet<string> {
+  let set = selfRoleArnSets.get(policy);
+  if (!set) {
+    set = new Set(policy.selfIdentity.roleArns);
+    selfRoleArnSets.set(policy, set);
+  }
+  return set;
+}
+
+/**
+ * The seed policy: thresholds 0.4 / 0.7, safe fixes automatic at HIGH, no overrides, no exemptions (the exemption tag
+ * is untrusted until the guardrail SCP guards it), no self-identity.
+ */
 const DEFAULT_POLICY: Policy = Object.freeze(parsePolicy({}, 'DEFAULT_POLICY'));
 
 export type { DetectionMode, ParsePolicyOptions, Policy, PolicyInput, PolicyIssue };
-export { DEFAULT_POLICY, DetectionModeSchema, PolicyError, PolicySchema, parsePolicy };
+export { DEFAULT_POLICY, DetectionModeSchema, PolicyError, PolicySchema, parsePolicy, selfRoleArnsOf };

@@ -126,6 +126,20 @@ const RiskLevelSchema = z.enum(['LOW', 'MEDIUM', 'HIGH']);
  */
 const DecisionActionSchema = z.enum(['LOG_ONLY', 'ALERT', 'AUTO_REMEDIATE', 'HUMAN_APPROVAL']);
 
+/**
+ * An exemption that stopped a fix, for the audit trail (the decision record and the alert): which rule, what it
+ * matched, why it exists and until when.
+ */
+const ExemptionUseSchema = z.strictObject({
+  kind: z.enum(['tag', 'account', 'principal', 'bucket', 'resource']),
+  /** The policy entry (glob, account id) or the tag (`key=value`) that matched. */
+  match: z.string(),
+  /** What it matched: the resource's account, the actor's ARN, the resource's id or ARN. */
+  matched: z.string(),
+  reason: z.string(),
+  expires: z.string(),
+});
+
 const DecisionSchema = z.strictObject({
   action: DecisionActionSchema,
   level: RiskLevelSchema,
@@ -136,6 +150,8 @@ const DecisionSchema = z.strictObject({
   playbook: z.string().nullable(),
   dryRun: z.boolean(),
   exempt: z.boolean(),
+  /** Present when an exemption stopped the fix (`exempt` is then true). */
+  exemption: ExemptionUseSchema.optional(),
   approvalTimeoutSeconds: z.number().int().positive(),
   decidedAt: z.string(),
 });
@@ -270,6 +286,7 @@ type ScoredEvent = z.infer<typeof ScoredEventSchema>;
 type RiskLevel = z.infer<typeof RiskLevelSchema>;
 type DecisionAction = z.infer<typeof DecisionActionSchema>;
 type Decision = z.infer<typeof DecisionSchema>;
+type ExemptionUse = z.infer<typeof ExemptionUseSchema>;
 type DecidedEvent = z.infer<typeof DecidedEventSchema>;
 type Snapshot = z.infer<typeof SnapshotSchema>;
 type RemediationAction = z.infer<typeof RemediationActionSchema>;
@@ -296,6 +313,7 @@ export type {
   DetectionHit,
   EventStatus,
   EventSummary,
+  ExemptionUse,
   FeatureContribution,
   ForwardRemediationRequest,
   IngestedEvent,
@@ -323,6 +341,7 @@ export {
   DetectionHitSchema,
   EventStatusSchema,
   EventSummarySchema,
+  ExemptionUseSchema,
   FeatureContributionSchema,
   ForwardRemediationRequestSchema,
   IngestedEventSchema,

@@ -56,7 +56,8 @@ describe('informational change monitors (change-audit.ts)', () => {
       };
     });
     expect(allDetectedIds(autoScaling)).toEqual([]);
-    expect(allDetectedIds(aisaws)).toEqual([]);
+    const self = { selfRoleArns: new Set(['arn:aws:iam::210987654321:role/aisaws-prod-remediation']) };
+    expect(allDetectedIds(aisaws, self)).toEqual([]);
   });
 
   it('keeps a signal detection next to the monitor when the change is a bad one', () => {

@@ -33,7 +33,10 @@ describe('s3.bucket-acl-public', () => {
     const ours = fixture('s3/bucket-acl-public-canned.json', (raw) => {
       raw.userIdentity = AISAWS_ROLE;
     });
-    expect([detectedIds(privateAcl), detectedIds(failed), detectedIds(ours)]).toEqual([[], [], []]);
+    const self = { selfRoleArns: new Set([AISAWS_ROLE.sessionContext.sessionIssuer.arn]) };
+    expect([detectedIds(privateAcl), detectedIds(failed), detectedIds(ours, self)]).toEqual([[], [], []]);
+    // Without the deployed role's ARN in the self-identity, the same call is someone's public bucket.
+    expect(detectedIds(ours)).toEqual(['s3.bucket-acl-public']);
   });
 });
 

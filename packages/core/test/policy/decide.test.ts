@@ -325,7 +325,7 @@ describe('decide: per-detection overrides', () => {
       scored(0.95, [hit()]),
       policyWith({
         detections: { 's3.bucket-acl-public': { mode: 'log' } },
-        exemptions: { buckets: ['reports-2026'] },
+        exemptions: { buckets: [{ match: 'reports-2026', reason: 'r', expires: '2030-01-01' }] },
       }),
     );
 
@@ -373,83 +373,189 @@ describe('decide: per-detection overrides', () => {
 });
 
 describe('decide: exemptions → ALERT, exempt (no fix is permitted; LOG_ONLY at LOW)', () => {
+  /** The event is received on 2026-11-20; these dates lie after and before it. */
+  const LATER = '2027-01-31';
+  const EARLIER = '2026-11-01';
+  const entry = (match: string, expires = LATER) => ({ match, reason: 'ticket SEC-12', expires });
+  const trustedTag = { exemptions: { tag: { trusted: true } } };
+
   it.each([
     [
-      'the exemption tag',
-      {},
-      { resourceTags: { 'aisaws:exempt': 'true' } },
-      'resource is tagged aisaws:exempt=true',
+      'the exemption tag (trusted: the guardrail SCP guards who sets it)',
+      trustedTag,
+      { resourceTags: { 'aisaws:exempt': LATER, 'aisaws:exempt-reason': 'public press kit' } },
+      `exempt by tag aisaws:exempt=${LATER} (matched arn:aws:s3:::reports-2026; reason: public press kit; expires ${LATER})`,
+      { kind: 'tag', match: `aisaws:exempt=${LATER}`, reason: 'public press kit', expires: LATER },
     ],
     [
       'a bucket glob',
-      { exemptions: { buckets: ['reports-*'] } },
+      { exemptions: { buckets: [entry('reports-*')] } },
       {},
-      'bucket reports-2026 matches exemptions.buckets reports-*',
+      `exempt by exemptions.buckets reports-* (matched reports-2026; reason: ticket SEC-12; expires ${LATER})`,
+      { kind: 'bucket', match: 'reports-*', matched: 'reports-2026' },
     ],
     [
-      'a principal glob',
-      { exemptions: { principals: ['arn:aws:iam::*:user/ali?e'] } },
+      'a principal glob, for a resource of its own account',
+      { exemptions: { principals: [entry('arn:aws:iam::*:user/ali?e')] } },
       {},
-      'principal matches exemptions.principals arn:aws:iam::*:user/ali?e',
+      'exempt by exemptions.principals arn:aws:iam::*:user/ali?e (matched arn:aws:iam::111122223333:user/alice',
+      { kind: 'principal', matched: 'arn:aws:iam::111122223333:user/alice' },
     ],
     [
-      'an account',
-      { exemptions: { accounts: ['111122223333'] } },
+      "the resource's account",
+      { exemptions: { accounts: [entry('111122223333')] } },
       {},
-      'account 111122223333 is in exemptions.accounts',
+      'exempt by exemptions.accounts 111122223333 (matched 111122223333',
+      { kind: 'account', match: '111122223333' },
     ],
     [
       'a resource ARN',
-      { exemptions: { resources: ['arn:aws:s3:::reports-2026'] } },
+      { exemptions: { resources: [entry('arn:aws:s3:::reports-2026', '2026-11-20T10:00:06Z')] } },
       {},
-      'resource arn:aws:s3:::reports-2026 matches exemptions.resources',
+      'exempt by exemptions.resources arn:aws:s3:::reports-2026',
+      { kind: 'resource', expires: '2026-11-20T10:00:06Z' },
     ],
     [
       'a custom tag',
-      { exemptions: { tag: { key: 'public-by-design', value: 'yes' } } },
-      { resourceTags: { 'public-by-design': 'yes' } },
-      'resource is tagged public-by-design=yes',
+      { exemptions: { tag: { key: 'public-by-design', reasonKey: 'why', trusted: true } } },
+      { resourceTags: { 'public-by-design': LATER, why: 'website' } },
+      `exempt by tag public-by-design=${LATER}`,
+      { kind: 'tag', reason: 'website' },
     ],
-  ])('%s', (_name, policyInput, context, reason) => {
+  ])('%s: the decision records the exemption it used', (_name, policyInput, context, reason, recorded) => {
     // Act
     const decision = decide(scored(0.9, [hit()]), policyWith(policyInput), context);
 
     // Assess
     expect(decision).toMatchObject({ action: 'ALERT', exempt: true, detectionId: 's3.bucket-acl-public' });
-    expect(decision.reason).toContain(`alert: exempt: ${reason}`);
+    expect(decision.reason).toContain(`alert: ${reason}`);
     expect(decision.reason).toContain('so no fix is permitted');
+    expect(decision.exemption).toMatchObject(recorded);
+    expect(DecisionSchema.parse(decision)).toEqual(decision);
   });
 
-  it('at LOW an exempt event is only logged', () => {
+  it('at LOW an exempt event is only logged, the exemption still recorded', () => {
     // Act
-    const decision = decide(scored(0.2, [hit()]), policyWith({ exemptions: { buckets: ['reports-*'] } }));
+    const decision = decide(
+      scored(0.2, [hit()]),
+      policyWith({ exemptions: { buckets: [entry('reports-*')] } }),
+    );
 
     // Assess
-    expect(decision).toMatchObject({ action: 'LOG_ONLY', exempt: true });
+    expect(decision).toMatchObject({ action: 'LOG_ONLY', exempt: true, exemption: { kind: 'bucket' } });
+  });
+
+  it('an expired exemption exempts nothing, and the reason says it expired', () => {
+    // Prepare: expired the second before the event was received
+    const policy = policyWith({
+      exemptions: {
+        buckets: [entry('reports-*', EARLIER)],
+        resources: [entry('arn:aws:s3:::reports-2026', '2026-11-20T10:00:05Z')],
+      },
+    });
+
+    // Act
+    const decision = decide(scored(0.9, [hit()]), policy);
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'AUTO_REMEDIATE', exempt: false });
+    expect(decision.exemption).toBeUndefined();
+    expect(decision.reason).toContain(
+      `exemption refused: exemptions.buckets reports-* (ticket SEC-12) expired on ${EARLIER}`,
+    );
+    expect(decision.reason).toContain(
+      'exemption refused: exemptions.resources arn:aws:s3:::reports-2026 (ticket SEC-12) expired on 2026-11-20T10:00:05Z',
+    );
+  });
+
+  it('an exempt account covers its own resources, not what its principals change in other accounts', () => {
+    // Prepare: alice of 111122223333 makes a bucket of 444455556666 public; her account is exempt, the bucket's is not
+    const resource = hit().resource;
+    if (!resource) throw new Error('the fixture hit names a resource');
+    const otherAccountBucket = hit({ resource: { ...resource, account: '444455556666' } });
+    const policy = policyWith({
+      exemptions: {
+        accounts: [entry('111122223333')],
+        principals: [entry('arn:aws:iam::111122223333:user/alice')],
+      },
+    });
+
+    // Act
+    const decision = decide(scored(0.9, [otherAccountBucket]), policy);
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'AUTO_REMEDIATE', exempt: false });
+  });
+
+  it.each([
+    [
+      'untrusted (the default): whoever may tag the bucket set it',
+      {},
+      { 'aisaws:exempt': LATER, 'aisaws:exempt-reason': 'trust me' },
+      'the tag is not trusted: whoever may tag the resource may set it',
+    ],
+    [
+      'trusted but expired',
+      trustedTag,
+      { 'aisaws:exempt': EARLIER, 'aisaws:exempt-reason': 'launch week' },
+      `it expired on ${EARLIER}`,
+    ],
+    [
+      'trusted but not a date',
+      trustedTag,
+      { 'aisaws:exempt': 'true', 'aisaws:exempt-reason': 'forever' },
+      'its value is not an expiry date',
+    ],
+    [
+      'trusted but without a reason',
+      trustedTag,
+      { 'aisaws:exempt': LATER },
+      'it has no aisaws:exempt-reason tag',
+    ],
+  ])('the exemption tag %s exempts nothing, and the reason says why', (_name, policyInput, tags, why) => {
+    // Act
+    const decision = decide(scored(0.9, [hit()]), policyWith(policyInput), { resourceTags: tags });
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'AUTO_REMEDIATE', exempt: false });
+    expect(decision.reason).toContain('exemption refused: the resource is tagged aisaws:exempt=');
+    expect(decision.reason).toContain(why);
+  });
+
+  it('cuts and cleans the tag text before it enters the reason', () => {
+    // Act
+    const decision = decide(scored(0.9, [hit()]), DEFAULT_POLICY, {
+      resourceTags: { 'aisaws:exempt': `2027-01-01\n[ok] fixed${'x'.repeat(200)}` },
+    });
+
+    // Assess
+    expect(decision.reason).not.toContain('\n');
+    expect(decision.reason).not.toContain('x'.repeat(64));
   });
 
   it('does not exempt on a near miss', () => {
     // Prepare
     const policy = policyWith({
       exemptions: {
-        buckets: ['reports'],
-        principals: ['arn:aws:iam::*:user/bob'],
-        accounts: ['444455556666'],
+        buckets: [entry('reports')],
+        principals: [entry('arn:aws:iam::*:user/bob')],
+        accounts: [entry('444455556666')],
       },
     });
 
     // Act
-    const decision = decide(scored(0.9, [hit()]), policy, { resourceTags: { 'aisaws:exempt': 'false' } });
+    const decision = decide(scored(0.9, [hit()]), policy);
 
     // Assess
     expect(decision).toMatchObject({ action: 'AUTO_REMEDIATE', exempt: false });
+    expect(decision.reason).not.toContain('exemption');
   });
 
   it('wins over an auto override', () => {
     // Prepare
     const policy = policyWith({
       detections: { 's3.bucket-acl-public': { mode: 'auto' } },
-      exemptions: { buckets: ['reports-2026'] },
+      exemptions: { buckets: [entry('reports-2026')] },
     });
 
     // Act

@@ -39,12 +39,13 @@ describe('parsePolicy', () => {
       autoAtHighForSafePlaybooks: true,
       detections: {},
       exemptions: {
-        tag: { key: 'aisaws:exempt', value: 'true' },
+        tag: { key: 'aisaws:exempt', reasonKey: 'aisaws:exempt-reason', trusted: false },
         buckets: [],
         principals: [],
         accounts: [],
         resources: [],
       },
+      selfIdentity: { roleArns: [] },
       dryRun: false,
       rateLimit: {
         maxAutoRemediations: 50,
@@ -60,12 +61,17 @@ describe('parsePolicy', () => {
 
   it('keeps given values and defaults the rest of a nested object', () => {
     // Act
-    const policy = parsePolicy({ thresholds: { high: 0.9 }, exemptions: { buckets: ['site-*'] } });
+    const site = { match: 'site-*', reason: 'static website', expires: '2027-06-30' };
+    const policy = parsePolicy({ thresholds: { high: 0.9 }, exemptions: { buckets: [site] } });
 
     // Assess
     expect(policy.thresholds).toEqual({ medium: 0.4, high: 0.9 });
-    expect(policy.exemptions.buckets).toEqual(['site-*']);
-    expect(policy.exemptions.tag).toEqual({ key: 'aisaws:exempt', value: 'true' });
+    expect(policy.exemptions.buckets).toEqual([site]);
+    expect(policy.exemptions.tag).toEqual({
+      key: 'aisaws:exempt',
+      reasonKey: 'aisaws:exempt-reason',
+      trusted: false,
+    });
   });
 
   it('names the field when thresholds are not ordered', () => {
@@ -97,7 +103,7 @@ describe('parsePolicy', () => {
       parsePolicy({
         thresholds: { medium: 1.5 },
         rateLimit: { maxAutoRemediations: -1 },
-        exemptions: { accounts: ['12345'] },
+        exemptions: { accounts: [{ match: '12345', reason: 'r', expires: '2027-01-01' }] },
         approvalTimeoutMinutes: 0,
       }),
     );
@@ -108,12 +114,45 @@ describe('parsePolicy', () => {
       expect.arrayContaining([
         'thresholds.medium',
         'rateLimit.maxAutoRemediations',
-        'exemptions.accounts.0',
+        'exemptions.accounts.0.match',
         'approvalTimeoutMinutes',
       ]),
     );
     expect(error.message.split('\n')).toHaveLength(error.issues.length);
-    expect(error.message).toContain('policy: exemptions.accounts.0: must be a 12-digit account id');
+    expect(error.message).toContain('policy: exemptions.accounts.0.match: must be a 12-digit account id');
+  });
+
+  it('refuses an exemption without a reason or an expiry, naming what is missing', () => {
+    // Act
+    const bare = errorOf(() => parsePolicy({ exemptions: { buckets: ['site-*'] } }, 'policy.json'));
+    const noReason = errorOf(() =>
+      parsePolicy({ exemptions: { resources: [{ match: 'sg-1', reason: ' ', expires: '2027-01-01' }] } }),
+    );
+    const badExpiry = errorOf(() =>
+      parsePolicy({ exemptions: { principals: [{ match: 'arn:*', reason: 'ci', expires: 'next year' }] } }),
+    );
+
+    // Assess
+    expect(bare.message).toBe(
+      'policy.json: exemptions.buckets.0: must be { "match", "reason", "expires" }: every exemption carries a reason and an expiry',
+    );
+    expect(noReason.message).toContain('exemptions.resources.0.reason: must say why the exemption exists');
+    expect(badExpiry.message).toContain('exemptions.principals.0.expires: must be an ISO date');
+  });
+
+  it('takes the self-identity as exact role ARNs only', () => {
+    // Act
+    const arn = 'arn:aws:iam::111122223333:role/aisaws-prod-remediation';
+    const policy = parsePolicy({ selfIdentity: { roleArns: [arn] } });
+    const wildcard = errorOf(() =>
+      parsePolicy({ selfIdentity: { roleArns: ['arn:aws:iam::*:role/aisaws-*'] } }),
+    );
+
+    // Assess
+    expect(policy.selfIdentity.roleArns).toEqual([arn]);
+    expect(wildcard.message).toBe(
+      'policy: selfIdentity.roleArns.0: must be an exact IAM role ARN (arn:aws:iam::<account>:role/<name>), no wildcard',
+    );
   });
 
   it('refuses an override for a detection id the catalog does not have, naming it', () => {
