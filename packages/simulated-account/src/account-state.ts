@@ -89,6 +89,13 @@ const IamUserStateSchema = z.strictObject({
   attachedPolicyArns: z.array(z.string()),
 });
 
+/** An IAM role and its inline policies (name → JSON document, as PutRolePolicy stored it). */
+const IamRoleStateSchema = z.strictObject({
+  roleName: z.string(),
+  roleId: z.string(),
+  inlinePolicies: z.record(z.string(), z.string()),
+});
+
 /** One call AISAWS (or anyone) made through the simulated SDK clients: what `aisaws demo` lists as "API calls". */
 const SimulatedCallSchema = z.strictObject({
   at: z.string(),
@@ -111,6 +118,8 @@ const AccountStateSchema = z.strictObject({
   trails: z.record(z.string(), TrailStateSchema),
   snapshots: z.record(z.string(), EbsSnapshotStateSchema),
   users: z.record(z.string(), IamUserStateSchema),
+  /** Roles (added with the GuardDuty scenario; state files written before have none). */
+  roles: z.record(z.string(), IamRoleStateSchema).default({}),
   /** Counter behind generated ids (sg-…, sgr-…, snap-…), so ids stay unique across runs. */
   sequence: z.number().int().nonnegative(),
   /** Calls made through the simulated SDK clients, newest last (bounded). */
@@ -127,6 +136,7 @@ type TrailState = z.infer<typeof TrailStateSchema>;
 type CreateVolumePermission = z.infer<typeof CreateVolumePermissionSchema>;
 type EbsSnapshotState = z.infer<typeof EbsSnapshotStateSchema>;
 type IamUserState = z.infer<typeof IamUserStateSchema>;
+type IamRoleState = z.infer<typeof IamRoleStateSchema>;
 type SimulatedCall = z.infer<typeof SimulatedCallSchema>;
 type AccountState = z.infer<typeof AccountStateSchema>;
 
@@ -136,6 +146,7 @@ export type {
   BucketState,
   CreateVolumePermission,
   EbsSnapshotState,
+  IamRoleState,
   IamUserState,
   ObjectOwnership,
   PublicAccessBlock,

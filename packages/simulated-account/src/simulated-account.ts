@@ -1,3 +1,4 @@
+import { findingRecord, parseFindingEvent } from '@aisaws/core/findings';
 import type { ClientFactory } from '@aisaws/playbooks';
 import {
   type AccountState,
@@ -109,6 +110,7 @@ function emptyAccountState(accountId = DEMO_ACCOUNT_ID, region = DEMO_REGION): A
     trails: {},
     snapshots: {},
     users: {},
+    roles: {},
     sequence: 0,
     calls: [],
   };
@@ -381,6 +383,47 @@ class SimulatedAccount {
   attachUserPolicyArn(userName: string, policyArn: string): void {
     const user = this.user(userName);
     if (!user.attachedPolicyArns.includes(policyArn)) user.attachedPolicyArns.push(policyArn);
+  }
+
+  role(roleName: string): { roleName: string; roleId: string; inlinePolicies: Record<string, string> } {
+    const role = this.state.roles[roleName];
+    if (!role)
+      throw new SimulatedServiceError(
+        'NoSuchEntityException',
+        `The role with name ${roleName} cannot be found.`,
+        404,
+      );
+    return role;
+  }
+
+  /** GetRolePolicy: the inline document (IAM returns it URL-encoded) or NoSuchEntity. */
+  getRolePolicyDocument(roleName: string, policyName: string): string {
+    const document = this.role(roleName).inlinePolicies[policyName];
+    if (document === undefined)
+      throw new SimulatedServiceError(
+        'NoSuchEntityException',
+        `The role policy with name ${policyName} cannot be found.`,
+        404,
+      );
+    return document;
+  }
+
+  putRolePolicyDocument(roleName: string, policyName: string, document: string): void {
+    try {
+      JSON.parse(document);
+    } catch {
+      throw new SimulatedServiceError(
+        'MalformedPolicyDocumentException',
+        'The policy is not valid JSON.',
+        400,
+      );
+    }
+    this.role(roleName).inlinePolicies[policyName] = document;
+  }
+
+  deleteRolePolicyDocument(roleName: string, policyName: string): void {
+    this.getRolePolicyDocument(roleName, policyName);
+    delete this.role(roleName).inlinePolicies[policyName];
   }
 
   detachUserPolicyArn(userName: string, policyArn: string): void {
@@ -679,6 +722,89 @@ class SimulatedAccount {
       userName,
       userId: `AIDA${this.nextId('u').slice(-16).toUpperCase()}`,
       attachedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    };
+  }
+
+  /** An EC2 instance role that exists before the scenario. Not an API call of the scenario. */
+  seedRole(roleName: string): void {
+    this.state.roles[roleName] = {
+      roleName,
+      roleId: `AROA${this.nextId('r').slice(-16).toUpperCase()}`,
+      inlinePolicies: {},
+    };
+  }
+
+  /**
+   * GuardDuty sees the role's instance credentials used from an IP address outside AWS and sends
+   * `UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS` to EventBridge (detail-type `GuardDuty
+   * Finding`, in the finding format of the GuardDuty user guide; ids and addresses are the demo's). `record` is the
+   * CloudTrail-shaped view every AISAWS stage reads of a finding (eventID `finding:<id>@<updatedAt>`).
+   */
+  guardDutyInstanceCredentialExfiltration(roleName: string, remoteIp = '198.51.100.23'): ApiCallOutcome {
+    const role = this.role(roleName);
+    const at = this.now();
+    const seen = new Date(at.getTime() - 60_000).toISOString();
+    const id = crypto.randomUUID().replaceAll('-', '');
+    const detectorId = '12abc34d567e8fa901bc2d34e56789f0';
+    const { accountId, region } = this.state;
+    const detail = {
+      schemaVersion: '2.0',
+      accountId,
+      region,
+      partition: 'aws',
+      id,
+      arn: `arn:aws:guardduty:${region}:${accountId}:detector/${detectorId}/finding/${id}`,
+      type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+      resource: {
+        resourceType: 'AccessKey',
+        accessKeyDetails: {
+          accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+          principalId: `${role.roleId}:i-0abcd1234ef567890`,
+          userName: roleName,
+          userType: 'AssumedRole',
+        },
+      },
+      service: {
+        serviceName: 'guardduty',
+        detectorId,
+        action: {
+          actionType: 'AWS_API_CALL',
+          awsApiCallAction: {
+            api: 'ListBuckets',
+            serviceName: 's3.amazonaws.com',
+            callerType: 'Remote IP',
+            remoteIpDetails: { ipAddressV4: remoteIp },
+          },
+        },
+        resourceRole: 'TARGET',
+        additionalInfo: { value: '{}', type: 'default' },
+        eventFirstSeen: seen,
+        eventLastSeen: seen,
+        archived: false,
+        count: 1,
+      },
+      severity: 8,
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+      title: `Credentials for instance role ${roleName} used from external IP address.`,
+      description: `Credentials created exclusively for an EC2 instance using instance role ${roleName} have been used from external IP address ${remoteIp}.`,
+    };
+    const event = {
+      version: '0',
+      id: crypto.randomUUID(),
+      'detail-type': 'GuardDuty Finding',
+      source: 'aws.guardduty',
+      account: accountId,
+      time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region,
+      resources: [],
+      detail,
+    };
+    const parsed = parseFindingEvent(event);
+    if (!parsed.success) throw new Error(`the simulated GuardDuty finding does not parse: ${parsed.reason}`);
+    return {
+      record: findingRecord(parsed.signal) as unknown as CloudTrailRecordJson,
+      event: event as unknown as EventBridgeEnvelopeJson,
     };
   }
 

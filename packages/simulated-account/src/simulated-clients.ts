@@ -526,6 +526,8 @@ const cloudTrailOperations: Record<string, OperationHandler> = {
 
 const UserPolicySchema = z.looseObject({ UserName: z.string().min(1), PolicyArn: z.string().min(1) });
 
+const RolePolicyNameSchema = z.looseObject({ RoleName: z.string().min(1), PolicyName: z.string().min(1) });
+
 const iamOperations: Record<string, OperationHandler> = {
   GetUserCommand(account, input) {
     const { UserName } = parseInput(z.looseObject({ UserName: z.string().min(1) }), 'GetUser', input);
@@ -558,6 +560,26 @@ const iamOperations: Record<string, OperationHandler> = {
   AttachUserPolicyCommand(account, input) {
     const { UserName, PolicyArn } = parseInput(UserPolicySchema, 'AttachUserPolicy', input);
     account.attachUserPolicyArn(UserName, PolicyArn);
+    return { ...metadata };
+  },
+  GetRolePolicyCommand(account, input) {
+    const { RoleName, PolicyName } = parseInput(RolePolicyNameSchema, 'GetRolePolicy', input);
+    const document = account.getRolePolicyDocument(RoleName, PolicyName);
+    // IAM returns the document URL-encoded (RFC 3986), as the SDK hands it over.
+    return { ...metadata, RoleName, PolicyName, PolicyDocument: encodeURIComponent(document) };
+  },
+  PutRolePolicyCommand(account, input) {
+    const { RoleName, PolicyName, PolicyDocument } = parseInput(
+      RolePolicyNameSchema.extend({ PolicyDocument: z.string().min(1) }),
+      'PutRolePolicy',
+      input,
+    );
+    account.putRolePolicyDocument(RoleName, PolicyName, PolicyDocument);
+    return { ...metadata };
+  },
+  DeleteRolePolicyCommand(account, input) {
+    const { RoleName, PolicyName } = parseInput(RolePolicyNameSchema, 'DeleteRolePolicy', input);
+    account.deleteRolePolicyDocument(RoleName, PolicyName);
     return { ...metadata };
   },
   DetachUserPolicyCommand(account, input) {
@@ -612,7 +634,7 @@ function stripUndefined(value: unknown): unknown {
 function targetOf(input: unknown): string {
   if (typeof input !== 'object' || input === null) return '';
   const fields = input as Record<string, unknown>;
-  for (const key of ['Bucket', 'GroupId', 'SnapshotId', 'Name', 'UserName']) {
+  for (const key of ['Bucket', 'GroupId', 'SnapshotId', 'Name', 'UserName', 'RoleName']) {
     if (typeof fields[key] === 'string') return fields[key];
   }
   return '';

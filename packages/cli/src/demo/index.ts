@@ -48,17 +48,18 @@ function outputOf(context: CommandContext): DemoOutput {
 }
 
 /**
- * An event id as the commands take it: CloudTrail's eventID is a UUID (S3 data events: 16 hex digits); anything
- * outside 1–128 letters, digits, `-`, `_`, `.` and `:` is refused before it reaches a file name or a DynamoDB key.
+ * An event id as the commands take it: CloudTrail's eventID is a UUID (S3 data events: 16 hex digits), a finding's is
+ * `finding:<id>@<updatedAt>`; anything outside 1–128 letters, digits, `-`, `_`, `.`, `:` and `@` is refused before it
+ * reaches a file name or a DynamoDB key.
  */
-const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
 function checkEventId(value: string, what: string): string {
   if (value.trim() === '')
     throw new UsageError(`${what} is empty (an unset shell variable?): give the CloudTrail eventID`);
   if (!EVENT_ID.test(value))
     throw new UsageError(
-      `${what} must be 1–128 letters, digits, '-', '_', '.' or ':' (a CloudTrail eventID), got ${value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)` : JSON.stringify(value)}`,
+      `${what} must be 1–128 letters, digits, '-', '_', '.', ':' or '@' (a CloudTrail eventID or a finding's id), got ${value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)` : JSON.stringify(value)}`,
     );
   return value;
 }

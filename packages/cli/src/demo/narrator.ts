@@ -196,7 +196,12 @@ function createDemoNarrator(out: DemoOutput | null) {
           : (identity.data.userName ?? identity.data.arn ?? '?')
         : '?';
       const source = String(record.eventSource).replace('.amazonaws.com', '');
-      write(`  ${who} calls ${source}:${String(record.eventName)} from ${String(record.sourceIPAddress)}`);
+      if (record.eventType === 'SecurityFinding')
+        write(
+          `  ${source} finding ${String(record.eventName)}: ${who}'s credentials used from ${String(record.sourceIPAddress)}`,
+        );
+      else
+        write(`  ${who} calls ${source}:${String(record.eventName)} from ${String(record.sourceIPAddress)}`);
       write(
         painter.dim(
           `  CloudTrail record ${String(record.eventID)} at ${String(record.eventTime)}, delivered by EventBridge`,

@@ -186,6 +186,40 @@ const rootLoginNoMfa: DemoScenario = {
   },
 };
 
+const REVOKE_POLICY = 'AISAWSRevokeOlderSessions';
+
+const guardDutyCredentialExfiltration: DemoScenario = {
+  id: 'guardduty-credential-exfiltration',
+  title: 'GuardDuty: instance role credentials used outside AWS (needs approval)',
+  story:
+    "GuardDuty reports an EC2 instance role's credentials used from an address outside AWS (InstanceCredentialExfiltration.OutsideAWS); the fix revokes the role's older sessions, so a person approves.",
+  expectedDecision: 'HUMAN_APPROVAL',
+  setup(account, suffix) {
+    const roleName = `web-app-instance-${suffix}`;
+    account.seedRole(roleName);
+    return { type: 'AWS::IAM::Role', id: roleName };
+  },
+  trigger: (account, resource) => account.guardDutyInstanceCredentialExfiltration(resource.id),
+  describe(account, resource) {
+    const role = account.role(resource.id);
+    const document = role.inlinePolicies[REVOKE_POLICY];
+    const revokedBefore =
+      document === undefined
+        ? null
+        : ((
+            JSON.parse(document) as {
+              Statement?: { Condition?: { DateLessThan?: Record<string, string> } }[];
+            }
+          ).Statement?.[0]?.Condition?.DateLessThan?.['aws:TokenIssueTime'] ?? null);
+    return {
+      roleName: role.roleName,
+      inlinePolicies: Object.keys(role.inlinePolicies),
+      olderSessionsRevoked: revokedBefore !== null,
+      sessionsIssuedBefore: revokedBefore ?? 'none',
+    };
+  },
+};
+
 const SCENARIOS: readonly DemoScenario[] = Object.freeze([
   s3PublicBucket,
   sgOpenWorld,
@@ -193,6 +227,7 @@ const SCENARIOS: readonly DemoScenario[] = Object.freeze([
   ebsSnapshotPublic,
   iamAdminAttached,
   rootLoginNoMfa,
+  guardDutyCredentialExfiltration,
 ]);
 
 const DEFAULT_SCENARIO_ID = s3PublicBucket.id;

@@ -52,6 +52,7 @@ describe('aisaws demo / status / rollback / approve as commands', () => {
       ['ebs-snapshot-public', 'AUTO_REMEDIATE'],
       ['iam-admin-attached', 'HUMAN_APPROVAL'],
       ['root-login-no-mfa', 'ALERT'],
+      ['guardduty-credential-exfiltration', 'HUMAN_APPROVAL'],
     ]);
   });
 

@@ -228,6 +228,35 @@ describe('aisaws demo: human approval through the real approval handler', () => 
     });
   }, 30_000);
 
+  it('guardduty-credential-exfiltration: the GuardDuty finding through the real workflows, approved, sessions revoked and VERIFIED', async () => {
+    const result = await demoJson({ scenario: 'guardduty-credential-exfiltration', autoApprove: true });
+    latencies['guardduty-credential-exfiltration (auto-approved)'] = result.latencyMs;
+    expect(result.eventId).toMatch(/^finding:[0-9a-f]{32}@\d{4}-\d{2}-\d{2}T/);
+    expect(result).toMatchObject({
+      decision: 'HUMAN_APPROVAL',
+      status: 'VERIFIED',
+      verified: true,
+      remediations: 1,
+    });
+    expect(result.reason).toContain('iam.revoke-role-sessions');
+    expect(result.resource.before).toMatchObject({ olderSessionsRevoked: false, inlinePolicies: [] });
+    expect(result.resource.after).toMatchObject({
+      olderSessionsRevoked: true,
+      inlinePolicies: ['AISAWSRevokeOlderSessions'],
+    });
+    expect(result.apiCalls).toEqual([expect.stringMatching(/^iam:PutRolePolicy web-app-instance-/)]);
+    expect(result.emails.map((email) => email.subject)).toEqual([
+      expect.stringMatching(/approval/i),
+      expect.stringMatching(/fixed and verified/),
+    ]);
+  }, 30_000);
+
+  it('guardduty-credential-exfiltration without an answer waits: nothing is revoked before a person approves', async () => {
+    const result = await demoJson({ scenario: 'guardduty-credential-exfiltration', reject: true });
+    expect(result).toMatchObject({ decision: 'HUMAN_APPROVAL', status: 'REJECTED', remediations: 0 });
+    expect(result.resource.after).toMatchObject({ olderSessionsRevoked: false, inlinePolicies: [] });
+  }, 30_000);
+
   it('--reject ends REJECTED with an alert, and the user keeps the policy', async () => {
     const result = await demoJson({ scenario: 'iam-admin-attached', reject: true });
     expect(result).toMatchObject({
