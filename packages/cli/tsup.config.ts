@@ -6,7 +6,8 @@ import { defineConfig } from 'tsup';
  * package.json (commander, cli-progress, zod) stay external and are installed with the package.
  */
 export default defineConfig({
-  entry: { bin: 'src/bin.ts' },
+  // The scan's worker thread is an entry of its own: scan-pool.ts starts dist/scan-worker.js.
+  entry: { bin: 'src/bin.ts', 'scan-worker': 'src/scan/scan-worker.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node24',

@@ -12,6 +12,7 @@ interface ScanCommandOptions {
   readonly progress: boolean;
   readonly strict: boolean;
   readonly maxLineMb: string;
+  readonly workers?: string;
 }
 
 /** Adds `aisaws scan PATH… [--format table|json|sarif|ocsf] [--policy FILE] [--fail-on LEVEL] [--all]`. */
@@ -48,6 +49,10 @@ function registerScanCommand(program: Command, context: CommandContext): void {
       'longest line (or multi-line document) read; a longer one is an input error',
       String(DEFAULT_MAX_LINE_BYTES / (1024 * 1024)),
     )
+    .option(
+      '-w, --workers <n>',
+      'worker threads that read and check records, for inputs of 8 MiB or more (1: none); default: one per CPU',
+    )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       const exitCode = await runScan(
         {
@@ -59,6 +64,7 @@ function registerScanCommand(program: Command, context: CommandContext): void {
           maxLineMb: options.maxLineMb,
           ...(options.policy !== undefined ? { policy: options.policy } : {}),
           ...(options.failOn !== undefined ? { failOn: options.failOn } : {}),
+          ...(options.workers !== undefined ? { workers: options.workers } : {}),
         },
         context.io,
         { toolVersion: context.version },

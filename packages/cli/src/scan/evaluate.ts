@@ -3,7 +3,7 @@ import { toIngestedEvent } from '@aisaws/core/events';
 import { extractFeatures } from '@aisaws/core/features';
 import { parseFinding, parseFindingEvent, toIngestedEventFromFinding } from '@aisaws/core/findings';
 import { decide, levelFor, type Policy, selfRoleArnsOf } from '@aisaws/core/policy';
-import type { BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
+import type { BaselineObservation, BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
 import {
   type CloudTrailRecord,
   CloudTrailRecordSchema,
@@ -26,8 +26,11 @@ import {
   REPORT_INPUT,
 } from './unwrap.js';
 
-/** Scores one event synchronously (the default model over an in-memory baseline): no promise per event. */
-type SyncScorer = (event: IngestedEvent) => RiskAssessment;
+/**
+ * Scores one event synchronously (the default model over an in-memory baseline): no promise per event. The
+ * baseline observation is the event's own (`observationOf`) unless given (a worker computed it from the record).
+ */
+type SyncScorer = (event: IngestedEvent, observation?: BaselineObservation) => RiskAssessment;
 
 interface EvaluatorDeps {
   /** A custom scorer, called through the async Scorer contract. */
@@ -61,6 +64,27 @@ interface ErrorEvaluation {
 }
 
 type Evaluation = EventEvaluation | ErrorEvaluation;
+
+/** A record parsed and run through the detections (the stateless part of the pipeline), not scored yet. */
+interface PreparedEvent {
+  readonly kind: 'prepared';
+  readonly ingested: IngestedEvent;
+  readonly location: InputLocation;
+}
+
+/**
+ * The scan pipeline in two parts: `prepare` (parse, detect: pure per record, so a worker thread can run it) and
+ * `complete` (baseline, score, decide: in input order, on one thread); `evaluate` is both.
+ */
+interface ScanPipeline {
+  readonly prepare: (item: CandidateItem) => PreparedEvent | ErrorEvaluation;
+  readonly complete: (
+    ingested: IngestedEvent,
+    location: InputLocation,
+    observation?: BaselineObservation,
+  ) => Evaluation | Promise<Evaluation>;
+  readonly evaluate: (item: CandidateItem) => Evaluation | Promise<Evaluation>;
+}
 
 const stringField = (value: Record<string, unknown>, field: string): string | undefined => {
   const v = value[field];
@@ -99,7 +123,7 @@ interface QuietDecision {
  *   event without detections shares its decision with every such event of the same assessment and error code
  *   (`decide` is pure: with no detection it reads only the score, the error code and the policy).
  */
-function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluation | Promise<Evaluation> {
+function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
   const { scorer, baseline, policy, receivedAt, now, scoreSync } = deps;
   const registry = deps.registry ?? catalog;
   const decideContext = { now };
@@ -186,7 +210,7 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
   };
 
   /** A GuardDuty / Security Hub finding: read as Ingest reads it (the same normalised signal and detection). */
-  const evaluateFinding = (item: CandidateItem): Evaluation | Promise<Evaluation> => {
+  const prepareFinding = (item: CandidateItem): PreparedEvent | ErrorEvaluation => {
     const parsed = item.finding === 'event' ? parseFindingEvent(item.value) : parseFinding(item.value);
     if (!parsed.success) {
       const id = stringField(item.value, 'Id') ?? stringField(item.value, 'id');
@@ -200,15 +224,27 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
       };
       return { kind: 'error', error: toScanError(errorItem) };
     }
-    const ingested = toIngestedEventFromFinding(parsed.signal, ingestOptions);
-    if (scoreSync) return finish(ingested, scoreSync(ingested), item.location);
-    return scorer
-      .score(ingested, scoringContext)
-      .then((risk) => finish(ingested, RiskAssessmentSchema.parse(risk), item.location));
+    return {
+      kind: 'prepared',
+      ingested: toIngestedEventFromFinding(parsed.signal, ingestOptions),
+      location: item.location,
+    };
   };
 
-  return (item) => {
-    if (item.finding) return evaluateFinding(item);
+  const complete = (
+    ingested: IngestedEvent,
+    location: InputLocation,
+    observation?: BaselineObservation,
+  ): Evaluation | Promise<Evaluation> => {
+    if (scoreSync) return finish(ingested, scoreSync(ingested, observation), location);
+    // A custom scorer is code from outside: its answer is checked against the contract before it is used.
+    return scorer
+      .score(ingested, scoringContext)
+      .then((risk) => finish(ingested, RiskAssessmentSchema.parse(risk), location));
+  };
+
+  const prepare = (item: CandidateItem): PreparedEvent | ErrorEvaluation => {
+    if (item.finding) return prepareFinding(item);
     const value = item.value;
     const identity = value.userIdentity;
     const principalType =
@@ -224,13 +260,21 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
       if (!parsed.success) return invalid(item, parsed.error);
       record = parsed.data;
     }
-    const ingested = toIngestedEvent(record, ingestOptions);
-    if (scoreSync) return finish(ingested, scoreSync(ingested), item.location);
-    // A custom scorer is code from outside: its answer is checked against the contract before it is used.
-    return scorer
-      .score(ingested, scoringContext)
-      .then((risk) => finish(ingested, RiskAssessmentSchema.parse(risk), item.location));
+    return { kind: 'prepared', ingested: toIngestedEvent(record, ingestOptions), location: item.location };
   };
+
+  const evaluate = (item: CandidateItem): Evaluation | Promise<Evaluation> => {
+    const prepared = prepare(item);
+    if (prepared.kind === 'error') return prepared;
+    return complete(prepared.ingested, prepared.location);
+  };
+
+  return { prepare, complete, evaluate };
+}
+
+/** The pipeline for one event: `createScanPipeline(deps).evaluate`. */
+function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluation | Promise<Evaluation> {
+  return createScanPipeline(deps).evaluate;
 }
 
 /**
@@ -240,8 +284,17 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
  */
 function createDefaultSyncScorer(baseline: InMemoryBaselineStore): SyncScorer {
   const assess = createRiskMemo(DEFAULT_WEIGHTS);
-  return (event) => assess(extractFeatures(event, baseline.observeSync(observationOf(event))));
+  return (event, observation = observationOf(event)) =>
+    assess(extractFeatures(event, baseline.observeSync(observation)));
 }
 
-export type { ErrorEvaluation, Evaluation, EvaluatorDeps, EventEvaluation, SyncScorer };
-export { createDefaultSyncScorer, createEvaluator, toScanError };
+export type {
+  ErrorEvaluation,
+  Evaluation,
+  EvaluatorDeps,
+  EventEvaluation,
+  PreparedEvent,
+  ScanPipeline,
+  SyncScorer,
+};
+export { createDefaultSyncScorer, createEvaluator, createScanPipeline, toScanError };

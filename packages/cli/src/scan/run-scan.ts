@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { S3UrlError } from '@aisaws/cloudtrail-s3/url';
 import { catalog, type DetectionDefinition } from '@aisaws/core/detections';
@@ -11,7 +12,14 @@ import { S3ListError, splitS3Paths } from '../s3/s3-paths.js';
 import { oneLine, sanitizeForTerminal } from '../terminal.js';
 import { OutputClosedError } from './buffered-writer.js';
 import { type DiscoveredPath, discoverFiles, ScanPathError } from './discover-files.js';
-import { createDefaultSyncScorer, createEvaluator, toScanError } from './evaluate.js';
+import {
+  createDefaultSyncScorer,
+  createScanPipeline,
+  type Evaluation,
+  type ScanPipeline,
+  toScanError,
+} from './evaluate.js';
+import type { FullEntry, PoolTask, WorkerInit } from './pool-protocol.js';
 import { createProgress } from './progress.js';
 import { DEFAULT_MAX_LINE_BYTES, type FileItem, readInputFile } from './read-input.js';
 import { createJsonReporter } from './reporters/json-reporter.js';
@@ -19,6 +27,7 @@ import { createOcsfReporter } from './reporters/ocsf-reporter.js';
 import type { ScanReporter } from './reporters/reporter.js';
 import { createSarifReporter } from './reporters/sarif-reporter.js';
 import { createTableReporter } from './reporters/table-reporter.js';
+import { ScanPool, splitPoints } from './scan-pool.js';
 import {
   createSummary,
   formatSkipNotes,
@@ -43,6 +52,8 @@ const EXIT_INCOMPLETE = 3;
 const MAX_POLICY_BYTES = 1024 * 1024;
 /** `--max-line-mb` bounds: a line must fit in one V8 string, with room to parse it. */
 const MAX_LINE_MB_LIMIT = 512;
+
+const MAX_WORKERS = 64;
 
 const SCAN_FORMATS = ['table', 'json', 'sarif', 'ocsf'] as const;
 
@@ -75,6 +86,28 @@ const ScanOptionsSchema = z.strictObject({
   progress: z.boolean().default(true),
   /** Read every JSON file as events, also those that are plainly not CloudTrail. */
   strict: z.boolean().default(false),
+  /** Worker threads that read and prepare records (1: none, everything on the main thread). */
+  workers: z
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .regex(/^\s*\d+\s*$/)
+          .transform(Number),
+      ],
+      {
+        error: (issue) => `--workers must be a whole number, not ${JSON.stringify(issue.input)}`,
+      },
+    )
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, '--workers must be at least 1')
+        .max(MAX_WORKERS, `--workers must be at most ${MAX_WORKERS}`),
+    )
+    .default(() => Math.min(MAX_WORKERS, availableParallelism())),
   /** Longest line (and multi-line document) read, in MiB. */
   maxLineMb: z
     .union(
@@ -108,6 +141,7 @@ interface ScanOptionsInput {
   readonly progress?: boolean;
   readonly strict?: boolean;
   readonly maxLineMb?: number | string;
+  readonly workers?: number | string;
 }
 type ScanOptions = z.output<typeof ScanOptionsSchema>;
 
@@ -136,6 +170,12 @@ interface ScanDeps {
   readonly now?: () => Date;
   /** Client for `s3://` paths; default one from the environment (credentials, region, AWS_ENDPOINT_URL_S3). */
   readonly s3?: S3Client;
+  /** The worker pool's sizes (tests use small ones): input from which it runs, file size from which it is split, part size. */
+  readonly pool?: {
+    readonly minBytes?: number;
+    readonly splitMinBytes?: number;
+    readonly partBytes?: number;
+  };
 }
 
 const messageOf = (error: unknown): string =>
@@ -270,7 +310,7 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
 
   const scanStart = deps.now?.() ?? new Date();
   const baseline = deps.baseline ?? new InMemoryBaselineStore();
-  const evaluate = createEvaluator({
+  const pipeline = createScanPipeline({
     scorer: deps.scorer ?? defaultScorer,
     baseline,
     ...(deps.scorer === undefined && baseline instanceof InMemoryBaselineStore
@@ -280,6 +320,7 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
     receivedAt: scanStart.toISOString(),
     now: scanStart,
   });
+  const evaluate = pipeline.evaluate;
   const reporter = createReporter(options, io, deps);
   const summary = createSummary();
   const totalBytes =
@@ -303,29 +344,58 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
       return;
     }
     if (item.kind === 'error' && item.readFailure === true) summary.unreadable++;
-    let evaluation =
-      item.kind === 'candidate' ? evaluate(item) : { kind: 'error' as const, error: toScanError(item) };
-    if (evaluation instanceof Promise) evaluation = await evaluation;
+    await report(
+      item.kind === 'candidate' ? evaluate(item) : { kind: 'error' as const, error: toScanError(item) },
+    );
+  };
+  const report = async (pending: Evaluation | Promise<Evaluation>): Promise<void> => {
+    const evaluation = pending instanceof Promise ? await pending : pending;
     recordEvaluation(summary, evaluation);
     const wait = reporter.report(evaluation);
     if (wait) await wait;
   };
+  // Worker threads read and prepare the records when there is enough to read and the scoring is the default one
+  // (the pool's main thread scores synchronously, in input order).
+  const localBytes = paths.reduce((sum, path) => sum + (path.kind === 'file' ? path.size : 0), 0);
+  const pooled =
+    options.workers > 1 &&
+    deps.scorer === undefined &&
+    baseline instanceof InMemoryBaselineStore &&
+    localBytes >= (deps.pool?.minBytes ?? POOL_MIN_BYTES);
 
   let outputClosed: OutputClosedError | undefined;
   try {
-    for (const path of paths) {
-      if (path.kind === 'skipped') {
-        summary.skipped.push({ file: path.path, reason: path.reason });
-        continue;
+    if (pooled)
+      await scanWithPool(paths, {
+        workers: options.workers,
+        init: {
+          receivedAt: scanStart.toISOString(),
+          policy,
+          maxLineBytes: readOptions.maxLineBytes,
+          strict: options.strict,
+        },
+        pipeline,
+        handle,
+        report,
+        summary,
+        progress,
+        receivedAt: scanStart.toISOString(),
+        sizes: deps.pool ?? {},
+      });
+    else
+      for (const path of paths) {
+        if (path.kind === 'skipped') {
+          summary.skipped.push({ file: path.path, reason: path.reason });
+          continue;
+        }
+        if (path.kind === 'unreadable') {
+          await handle(unreadableItem(path));
+          continue;
+        }
+        summary.files++;
+        await scanFile(path, readOptions, handle, summary);
+        progress.setEvents(summary.events + summary.errors);
       }
-      if (path.kind === 'unreadable') {
-        await handle(unreadableItem(path));
-        continue;
-      }
-      summary.files++;
-      await scanFile(path, readOptions, handle, summary);
-      progress.setEvents(summary.events + summary.errors);
-    }
     // Then S3 objects, each spooled to a temporary file and named by its s3:// URL.
     if (s3 !== undefined && s3Inputs !== undefined)
       for await (const object of s3Inputs.spoolS3Objects(s3, s3Listing.objects)) {
@@ -399,6 +469,112 @@ async function scanFile(
       error: `cannot scan the file: ${oneLine(messageOf(error))}`,
       location: { file: file.path, line: 1 },
     });
+  }
+}
+
+/** Local input at least this large is read by worker threads (below it, starting them costs more than it saves). */
+const POOL_MIN_BYTES = 8 * 1024 * 1024;
+
+interface PooledScan {
+  readonly workers: number;
+  readonly init: WorkerInit;
+  readonly pipeline: ScanPipeline;
+  readonly handle: (item: FileItem) => Promise<void>;
+  readonly report: (evaluation: Evaluation | Promise<Evaluation>) => Promise<void>;
+  readonly summary: ScanSummary;
+  readonly progress: ReturnType<typeof createProgress>;
+  readonly receivedAt: string;
+  readonly sizes: { readonly splitMinBytes?: number; readonly partBytes?: number };
+}
+
+/**
+ * The local paths through the worker pool: the same items, evaluations and order as the loop in `runScan` (a test
+ * compares the two outputs byte for byte). Files are tasks; a large JSON Lines file is cut into parts at newlines.
+ */
+async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan): Promise<void> {
+  const { pipeline, handle, report, summary, progress } = scan;
+  const tasks: PoolTask[] = [];
+  /** Per path: its tasks (none for a skipped or unreadable path). */
+  const plan: { path: DiscoveredPath; tasks: PoolTask[] }[] = [];
+  for (const path of paths) {
+    const own: PoolTask[] = [];
+    if (path.kind === 'file') {
+      const points = await splitPoints(path.path, path.size, scan.sizes).catch(() => undefined);
+      if (points === undefined) own.push({ id: tasks.length + own.length, path: path.path, size: path.size });
+      else
+        for (let part = 0; part + 1 < points.length; part++)
+          own.push({
+            id: tasks.length + own.length,
+            path: path.path,
+            size: path.size,
+            range: { start: points[part] as number, end: points[part + 1] as number },
+          });
+    }
+    tasks.push(...own);
+    plan.push({ path, tasks: own });
+  }
+  const pool = new ScanPool(Math.min(scan.workers, Math.max(1, tasks.length)), scan.init);
+  try {
+    const events = pool.run(tasks);
+    for (const { path, tasks: own } of plan) {
+      if (path.kind === 'skipped') {
+        summary.skipped.push({ file: path.path, reason: path.reason });
+        continue;
+      }
+      if (path.kind === 'unreadable') {
+        await handle(unreadableItem(path));
+        continue;
+      }
+      summary.files++;
+      for (let part = 0; part < own.length; part++) {
+        for (;;) {
+          const next = await events.next();
+          if (next.done === true) throw new Error('the scan pool ended early');
+          const event = next.value;
+          if (event.type === 'failed') {
+            summary.unreadable++;
+            await handle({
+              kind: 'error',
+              error: `cannot scan the file: ${oneLine(event.message)}`,
+              location: { file: path.path, line: 1 },
+            });
+            break;
+          }
+          if (event.type === 'done') {
+            progress.addBytes(event.bytes);
+            summary.workBytes += event.work;
+            break;
+          }
+          const { message, decoder } = event;
+          decoder.learn(message.strings);
+          let quiet = 0;
+          let full = 0;
+          for (const kind of message.order) {
+            if (kind === 0) {
+              const q = decoder.decode(message.quiet, quiet++, message.inline, path.path, scan.receivedAt);
+              await report(pipeline.complete(q.ingested, q.location, q.observation));
+              continue;
+            }
+            const entry = message.full[full++] as FullEntry;
+            if (entry.kind === 'item') await handle(entry.item);
+            else if (entry.kind === 'evaluated') await report(entry.evaluation);
+            else
+              await handle({
+                kind: 'candidate',
+                value: JSON.parse(entry.text),
+                location: entry.location,
+                ...(entry.finding !== undefined ? { finding: entry.finding } : {}),
+              });
+          }
+          progress.addBytes(message.bytes);
+          summary.workBytes += message.work;
+        }
+      }
+      progress.setEvents(summary.events + summary.errors);
+    }
+    await events.return(undefined);
+  } finally {
+    await pool.close();
   }
 }
 

@@ -1,0 +1,230 @@
+import { open } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import {
+  type MainMessage,
+  type PoolTask,
+  QuietDecoder,
+  type WorkerInit,
+  type WorkerMessage,
+} from './pool-protocol.js';
+import { hasCloudTrailShape } from './read-input.js';
+
+/** What the pool hands back, task after task in task order. */
+type PoolEvent =
+  | {
+      readonly type: 'batch';
+      readonly task: PoolTask;
+      readonly message: WorkerMessage & { type: 'batch' };
+      readonly decoder: QuietDecoder;
+    }
+  | { readonly type: 'done'; readonly task: PoolTask; readonly bytes: number; readonly work: number }
+  | { readonly type: 'failed'; readonly task: PoolTask; readonly message: string };
+
+interface Slot {
+  worker: Worker;
+  decoder: QuietDecoder;
+  task: PoolTask | undefined;
+}
+
+/** The worker's module: the built file beside the bundle, or the TypeScript source (through tsx) when run from src. */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return {
+    url: new URL(fromSource ? './scan-worker.ts' : './scan-worker.js', import.meta.url),
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+  };
+}
+
+/**
+ * A pool of scan worker threads (scan-worker.ts). Tasks are given to idle workers in order and their results are
+ * handed back strictly in task order, each batch acknowledged once the caller has consumed it (a worker waits after a
+ * few unacknowledged batches), so output order is the input's and memory stays bounded. The parts of a split file
+ * learn their first line number from the line counts of the parts before them. A worker that dies fails its task
+ * (the caller reports it like a file that cannot be scanned) and is replaced.
+ */
+class ScanPool {
+  private readonly slots: Slot[] = [];
+  private readonly queues = new Map<number, { events: PoolEvent[]; wake?: () => void }>();
+  private readonly counts = new Map<number, number>();
+  private readonly offsetSent = new Set<number>();
+  private tasks: readonly PoolTask[] = [];
+  private nextTask = 0;
+
+  constructor(
+    size: number,
+    private readonly init: WorkerInit,
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const { url, execArgv } = workerEntry();
+    const worker = new Worker(url, { workerData: this.init, execArgv });
+    const slot: Slot = { worker, decoder: new QuietDecoder(), task: undefined };
+    worker.on('message', (message: WorkerMessage) => this.receive(slot, message));
+    const fail = (reason: string) => {
+      const task = slot.task;
+      const index = this.slots.indexOf(slot);
+      if (index === -1) return;
+      slot.task = undefined;
+      this.slots[index] = this.spawn();
+      if (task) this.push(task.id, { type: 'failed', task, message: `the scan worker stopped: ${reason}` });
+      this.assign();
+    };
+    worker.on('error', (error) => fail(error.message));
+    worker.on('exit', (code) => fail(`exit code ${code}`));
+    return slot;
+  }
+
+  private post(slot: Slot, message: MainMessage): void {
+    slot.worker.postMessage(message);
+  }
+
+  private receive(slot: Slot, message: WorkerMessage): void {
+    const task = this.tasks[message.task] as PoolTask;
+    switch (message.type) {
+      case 'batch':
+        this.push(task.id, { type: 'batch', task, message, decoder: slot.decoder });
+        return;
+      case 'count':
+        this.counts.set(task.id, message.lines);
+        this.sendOffsets(task.path);
+        return;
+      case 'done':
+      case 'failed':
+        slot.task = undefined;
+        this.push(
+          task.id,
+          message.type === 'done'
+            ? { type: 'done', task, bytes: message.bytes, work: message.work }
+            : { type: 'failed', task, message: message.message },
+        );
+        this.assign();
+    }
+  }
+
+  /** Tells each waiting part of `path` the line it starts after, once every part before it has counted. */
+  private sendOffsets(path: string): void {
+    let offset = 0;
+    for (const task of this.tasks) {
+      if (task.path !== path || task.range === undefined) continue;
+      const lines = this.counts.get(task.id);
+      if (task.range.start > 0 && lines !== undefined && !this.offsetSent.has(task.id)) {
+        const slot = this.slots.find((s) => s.task?.id === task.id);
+        if (slot) {
+          this.offsetSent.add(task.id);
+          this.post(slot, { type: 'offset', task: task.id, lineOffset: offset });
+        }
+      }
+      if (lines === undefined) return;
+      offset += lines;
+    }
+  }
+
+  private push(taskId: number, event: PoolEvent): void {
+    const queue = this.queues.get(taskId);
+    if (!queue) return;
+    queue.events.push(event);
+    queue.wake?.();
+  }
+
+  private assign(): void {
+    for (const slot of this.slots) {
+      if (slot.task !== undefined) continue;
+      const task = this.tasks[this.nextTask];
+      if (task === undefined) return;
+      this.nextTask++;
+      slot.task = task;
+      this.post(slot, { type: 'task', task });
+    }
+  }
+
+  /** Runs the tasks (ids must be their positions); yields their events in task order. */
+  async *run(tasks: readonly PoolTask[]): AsyncGenerator<PoolEvent> {
+    this.tasks = tasks;
+    this.nextTask = 0;
+    for (const task of tasks) this.queues.set(task.id, { events: [] });
+    this.assign();
+    for (const task of tasks) {
+      const queue = this.queues.get(task.id) as { events: PoolEvent[]; wake?: () => void };
+      for (;;) {
+        let event = queue.events.shift();
+        while (event === undefined) {
+          await new Promise<void>((resolve) => (queue.wake = resolve));
+          event = queue.events.shift();
+        }
+        queue.wake = undefined;
+        yield event;
+        if (event.type === 'batch') {
+          const slot = this.slots.find((s) => s.decoder === event.decoder);
+          if (slot) this.post(slot, { type: 'ack' });
+          continue;
+        }
+        break;
+      }
+      this.queues.delete(task.id);
+    }
+  }
+
+  async close(): Promise<void> {
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+}
+
+/** A plain file at least this large is read in parts by several workers. */
+const SPLIT_MIN_BYTES = 32 * 1024 * 1024;
+/** About this many bytes per part. */
+const PART_BYTES = 16 * 1024 * 1024;
+const HEAD_BYTES = 1024 * 1024;
+
+/**
+ * Where to cut a large plain file into parts, each starting just past a newline: only for JSON Lines whose first
+ * line is a CloudTrail value by itself (then every part reads as JSON Lines); undefined for anything else (gzip, a
+ * multi-line document, a first line longer than 1 MiB), which is read whole by one worker.
+ */
+async function splitPoints(
+  path: string,
+  size: number,
+  sizes: { readonly splitMinBytes?: number; readonly partBytes?: number } = {},
+): Promise<number[] | undefined> {
+  if (size < (sizes.splitMinBytes ?? SPLIT_MIN_BYTES)) return undefined;
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+    if (head[0] === 0x1f && head[1] === 0x8b) return undefined;
+    const newline = head.subarray(0, bytesRead).indexOf(0x0a);
+    if (newline === -1) return undefined;
+    const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    const firstLine = head.toString('utf8', bom, newline).trim();
+    try {
+      if (!hasCloudTrailShape(JSON.parse(firstLine))) return undefined;
+    } catch {
+      return undefined;
+    }
+    const parts = Math.min(64, Math.ceil(size / (sizes.partBytes ?? PART_BYTES)));
+    const points = [0];
+    const window = Buffer.alloc(64 * 1024);
+    for (let part = 1; part < parts; part++) {
+      let position = Math.max(Math.floor((size * part) / parts), (points.at(-1) as number) + 1);
+      let cut = -1;
+      while (cut === -1 && position < size) {
+        const { bytesRead: read } = await handle.read(window, 0, window.length, position);
+        if (read === 0) break;
+        const at = window.subarray(0, read).indexOf(0x0a);
+        if (at !== -1) cut = position + at + 1;
+        else position += read;
+      }
+      if (cut === -1 || cut >= size) break;
+      if (cut > (points.at(-1) as number)) points.push(cut);
+    }
+    points.push(size);
+    return points.length > 2 ? points : undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+export type { PoolEvent };
+export { ScanPool, splitPoints };

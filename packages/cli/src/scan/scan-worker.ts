@@ -1,0 +1,147 @@
+import { readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { InMemoryBaselineStore } from '@aisaws/core/ports';
+import { defaultScorer, observationOf } from '@aisaws/core/scoring';
+import { createScanPipeline } from './evaluate.js';
+import { type MainMessage, type PoolTask, QuietEncoder, type WorkerInit } from './pool-protocol.js';
+import { readInputFile } from './read-input.js';
+
+/**
+ * A scan worker thread: reads the files (or parts of a file) the pool gives it, one task at a time, and runs each
+ * record through the stateless part of the pipeline (`prepare`: validate, detect). It sends its items in batches
+ * (pool-protocol.ts) and stops when `MAX_UNACKED` batches wait to be consumed, so a fast reader never queues a whole
+ * file in the main thread's memory.
+ */
+
+const MAX_UNACKED = 4;
+/** Items per batch: enough to make a message's cost per item small. */
+const BATCH_ITEMS = 2048;
+
+const port = parentPort;
+if (!port) throw new Error('scan-worker runs as a worker thread');
+const init = workerData as WorkerInit;
+// `prepare` reads the policy (detection options) and never touches the baseline or the scorer: any will do.
+const pipeline = createScanPipeline({
+  scorer: defaultScorer,
+  baseline: new InMemoryBaselineStore(),
+  policy: init.policy,
+  receivedAt: init.receivedAt,
+  now: new Date(init.receivedAt),
+});
+const encoder = new QuietEncoder();
+
+let unacked = 0;
+let onAck: (() => void) | undefined;
+const offsets = new Map<number, (lineOffset: number) => void>();
+const tasks: PoolTask[] = [];
+let wakeUp: (() => void) | undefined;
+
+port.on('message', (message: MainMessage) => {
+  if (message.type === 'ack') {
+    unacked--;
+    onAck?.();
+  } else if (message.type === 'offset') offsets.get(message.task)?.(message.lineOffset);
+  else {
+    tasks.push(message.task);
+    wakeUp?.();
+  }
+});
+
+const messageOf = (error: unknown): string =>
+  typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
+    ? error.message
+    : String(error);
+
+async function send(task: number, bytes: number, work: number): Promise<void> {
+  const { message, transfer } = encoder.take(task, bytes, work);
+  unacked++;
+  port?.postMessage(message, transfer);
+  while (unacked >= MAX_UNACKED) await new Promise<void>((resolve) => (onAck = resolve));
+}
+
+/** Newlines in `[start, end)` of the file: the number of lines of a part (it ends just past a newline). */
+async function countLines(path: string, start: number, end: number): Promise<number> {
+  const handle = await open(path, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let lines = 0;
+  try {
+    for (let position = start; position < end; ) {
+      const read = readSync(handle.fd, buffer, 0, Math.min(buffer.length, end - position), position);
+      if (read === 0) break;
+      position += read;
+      for (let i = buffer.indexOf(0x0a, 0); i !== -1 && i < read; i = buffer.indexOf(0x0a, i + 1)) lines++;
+    }
+  } finally {
+    await handle.close();
+  }
+  return lines;
+}
+
+async function runTask(task: PoolTask): Promise<void> {
+  let bytes = 0;
+  let work = 0;
+  let range: { start: number; end: number; lineOffset: number } | undefined;
+  if (task.range) {
+    // Every part counts its lines first (the next parts' numbering needs them); a later part then waits to learn
+    // the line it starts after.
+    const lines = await countLines(task.path, task.range.start, task.range.end);
+    const answer =
+      task.range.start > 0 ? new Promise<number>((resolve) => offsets.set(task.id, resolve)) : undefined;
+    port?.postMessage({ type: 'count', task: task.id, lines });
+    const lineOffset = answer ? await answer : 0;
+    offsets.delete(task.id);
+    range = { ...task.range, lineOffset };
+  }
+  const size = task.range ? task.range.end - task.range.start : task.size;
+  const options = {
+    maxLineBytes: init.maxLineBytes,
+    strict: init.strict,
+    onBytes: (n: number) => {
+      bytes += n;
+    },
+    onWork: (n: number) => {
+      work += n;
+    },
+    ...(range ? { range } : {}),
+  };
+  for await (const batch of readInputFile({ kind: 'file', path: task.path, size }, options)) {
+    for (const item of batch) {
+      if (item.kind !== 'candidate') encoder.addFull({ kind: 'item', item });
+      else {
+        const prepared = pipeline.prepare(item);
+        if (prepared.kind === 'error') encoder.addFull({ kind: 'evaluated', evaluation: prepared });
+        else if (prepared.ingested.detections.length > 0 || prepared.ingested.finding !== undefined)
+          encoder.addFull({
+            kind: 'record',
+            text: JSON.stringify(item.value),
+            location: item.location,
+            ...(item.finding !== undefined ? { finding: item.finding } : {}),
+          });
+        else encoder.addQuiet(prepared.ingested, observationOf(prepared.ingested), prepared.location);
+      }
+      if (encoder.length >= BATCH_ITEMS) {
+        await send(task.id, bytes, work);
+        bytes = 0;
+        work = 0;
+      }
+    }
+  }
+  if (encoder.length > 0) await send(task.id, bytes, work);
+  port?.postMessage({ type: 'done', task: task.id, bytes, work });
+}
+
+for (;;) {
+  const task = tasks.shift();
+  if (task === undefined) {
+    await new Promise<void>((resolve) => (wakeUp = resolve));
+    continue;
+  }
+  try {
+    await runTask(task);
+  } catch (error) {
+    // Whatever is left of the task's batch was not sent: the task's error takes its place.
+    encoder.take(task.id, 0, 0);
+    port.postMessage({ type: 'failed', task: task.id, message: messageOf(error) });
+  }
+}
