@@ -10,7 +10,11 @@ import {
   instanceCredentialExfiltration,
   securityGroupOpenToWorldOnSsh,
 } from '../src/fixtures/index.js';
-import { asffSchemaErrors, ocsfDetectionFindingSchemaErrors } from '../src/schemas/index.js';
+import {
+  ASFF_SCHEMA_PATH,
+  asffSchemaErrors,
+  ocsfDetectionFindingSchemaErrors,
+} from '../src/schemas/index.js';
 
 const NOW = '2026-12-05T03:00:00.000Z';
 const FINDING_FIXTURES = new URL('../../core/test/fixtures/findings/', import.meta.url);
@@ -47,6 +51,17 @@ const OUTCOMES: readonly PublishedOutcome[] = [
 ];
 
 describe('ASFF schema (generated from the Security Hub model in @aws-sdk/client-securityhub)', () => {
+  it('was generated from the Security Hub client the workspace installs (else: tsx scripts/gen-asff-schema.ts)', () => {
+    const installed = JSON.parse(
+      readFileSync(
+        new URL('../../../node_modules/@aws-sdk/client-securityhub/package.json', import.meta.url),
+        'utf8',
+      ),
+    ) as { version: string };
+    const schema = JSON.parse(readFileSync(ASFF_SCHEMA_PATH, 'utf8')) as { $comment: string };
+    expect(schema.$comment).toContain(`@aws-sdk/client-securityhub ${installed.version}`);
+  });
+
   const samples = readdirSync(FINDING_FIXTURES).filter((name) => name.startsWith('securityhub-'));
 
   it.each(samples)('accepts the ASFF finding of %s', (name) => {
