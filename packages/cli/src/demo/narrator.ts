@@ -131,6 +131,8 @@ interface SummaryView {
   apiCalls: string[];
   /** An outcome e-mail was sent (for ALERT: triage's "Alert Person"). */
   alerted: boolean;
+  /** The findings the simulated Security Hub holds after the run. */
+  securityHub: { id: string; workflowStatus: string; severity: string }[];
 }
 
 function createDemoNarrator(out: DemoOutput | null) {
@@ -278,6 +280,10 @@ function createDemoNarrator(out: DemoOutput | null) {
         write('  Changes AISAWS made in the simulated account:');
         for (const call of result.apiCalls) write(`    ${call}`);
       }
+      for (const finding of result.securityHub)
+        write(
+          `  Security Hub (simulated): finding ${finding.id}, ${finding.severity}, Workflow.Status ${finding.workflowStatus}`,
+        );
       write();
       const outcome = result.verified
         ? painter.paint('green', 'VERIFIED')

@@ -103,6 +103,8 @@ interface DemoResult {
   totalMs: number;
   /** What the fault switches injected (only when the demo ran with `faults`). */
   faults?: FaultStats;
+  /** The ASFF findings the Findings Lambda upserted in the simulated Security Hub during this run. */
+  securityHub: { id: string; workflowStatus: string; severity: string }[];
 }
 
 const DEFAULT_RETRY_INTERVAL_MS = 50;
@@ -185,7 +187,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
         narrator.email(message);
       },
     });
-    const { handlers, signingKey } = buildHandlers({
+    const { handlers, signingKey, securityHub } = buildHandlers({
       sandbox,
       outbox,
       stageLog,
@@ -301,6 +303,11 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
       startupMs: Math.round(sandbox.startupMs),
       totalMs: Math.round(performance.now() - demoStarted),
       ...(options.faults ? { faults: sandbox.account.faults.stats } : {}),
+      securityHub: securityHub.findings().map((finding) => ({
+        id: String(finding.Id),
+        workflowStatus: finding.Workflow?.Status ?? 'NEW',
+        severity: finding.Severity?.Label ?? 'INFORMATIONAL',
+      })),
     };
     narrator.summary({ ...result, alerted: result.alert !== null });
     if (options.format === 'json') io.out.write(`${JSON.stringify(result)}\n`);

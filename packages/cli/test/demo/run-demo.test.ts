@@ -245,6 +245,14 @@ describe('aisaws demo: human approval through the real approval handler', () => 
       inlinePolicies: ['AISAWSRevokeOlderSessions'],
     });
     expect(result.apiCalls).toEqual([expect.stringMatching(/^iam:PutRolePolicy web-app-instance-/)]);
+    // One ASFF finding for the event, upserted NOTIFIED while waiting, then RESOLVED once verified
+    expect(result.securityHub).toEqual([
+      {
+        id: `aisaws/${result.eventId}`,
+        workflowStatus: 'RESOLVED',
+        severity: expect.stringMatching(/^(HIGH|CRITICAL)$/),
+      },
+    ]);
     expect(result.emails.map((email) => email.subject)).toEqual([
       expect.stringMatching(/approval/i),
       expect.stringMatching(/fixed and verified/),
@@ -255,6 +263,7 @@ describe('aisaws demo: human approval through the real approval handler', () => 
     const result = await demoJson({ scenario: 'guardduty-credential-exfiltration', reject: true });
     expect(result).toMatchObject({ decision: 'HUMAN_APPROVAL', status: 'REJECTED', remediations: 0 });
     expect(result.resource.after).toMatchObject({ olderSessionsRevoked: false, inlinePolicies: [] });
+    expect(result.securityHub).toEqual([expect.objectContaining({ workflowStatus: 'NEW' })]);
   }, 30_000);
 
   it('--reject ends REJECTED with an alert, and the user keeps the policy', async () => {
