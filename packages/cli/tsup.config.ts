@@ -6,8 +6,8 @@ import { defineConfig } from 'tsup';
  * package.json (commander, cli-progress, zod) stay external and are installed with the package.
  */
 export default defineConfig({
-  // The scan's worker thread is an entry of its own: scan-pool.ts starts dist/scan-worker.js.
-  entry: { bin: 'src/bin.ts', 'scan-worker': 'src/scan/scan-worker.ts' },
+  // The scan's worker thread is an entry of its own: @aisaws/scan-engine's pool starts dist/scan-worker.js.
+  entry: { bin: 'src/bin.ts', 'scan-worker': '../scan-engine/src/scan-worker.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node24',

@@ -1,7 +1,7 @@
+import { DEFAULT_MAX_LINE_BYTES } from '@aisaws/scan-engine';
 import type { Command } from 'commander';
 import { choiceOption } from '../options.js';
 import type { CommandContext } from '../program.js';
-import { DEFAULT_MAX_LINE_BYTES } from './read-input.js';
 import { runScan, SCAN_FORMATS } from './run-scan.js';
 
 interface ScanCommandOptions {

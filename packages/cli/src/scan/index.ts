@@ -1,3 +1,11 @@
+export type { ScanDetection, ScanError, ScanLine, ScanResult, ScanSource } from '@aisaws/scan-engine';
+export {
+  ScanDetectionSchema,
+  ScanErrorSchema,
+  ScanLineSchema,
+  ScanResultSchema,
+  ScanSourceSchema,
+} from '@aisaws/scan-engine';
 export { registerScanCommand } from './command.js';
 export type { ScanDeps, ScanIo, ScanOptions, ScanOptionsInput } from './run-scan.js';
 export {
@@ -10,11 +18,3 @@ export {
   ScanOptionsSchema,
   ScanUsageError,
 } from './run-scan.js';
-export type { ScanDetection, ScanError, ScanLine, ScanResult, ScanSource } from './scan-result.js';
-export {
-  ScanDetectionSchema,
-  ScanErrorSchema,
-  ScanLineSchema,
-  ScanResultSchema,
-  ScanSourceSchema,
-} from './scan-result.js';

@@ -6,28 +6,33 @@ import { catalog, type DetectionDefinition } from '@aisaws/core/detections';
 import { DEFAULT_POLICY, type Policy, PolicyError, parsePolicy } from '@aisaws/core/policy';
 import { type BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
 import { defaultScorer, type Scorer } from '@aisaws/core/scoring';
+import type { FullEntry, PoolTask, WorkerInit } from '@aisaws/scan-engine';
+import {
+  createDefaultSyncScorer,
+  createScanPipeline,
+  DEFAULT_MAX_LINE_BYTES,
+  type DiscoveredPath,
+  discoverFiles,
+  type Evaluation,
+  type FileItem,
+  readInputFile,
+  ScanPathError,
+  type ScanPipeline,
+  ScanPool,
+  splitPoints,
+  toScanError,
+} from '@aisaws/scan-engine';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { S3ListError, splitS3Paths } from '../s3/s3-paths.js';
 import { oneLine, sanitizeForTerminal } from '../terminal.js';
 import { OutputClosedError } from './buffered-writer.js';
-import { type DiscoveredPath, discoverFiles, ScanPathError } from './discover-files.js';
-import {
-  createDefaultSyncScorer,
-  createScanPipeline,
-  type Evaluation,
-  type ScanPipeline,
-  toScanError,
-} from './evaluate.js';
-import type { FullEntry, PoolTask, WorkerInit } from './pool-protocol.js';
 import { createProgress } from './progress.js';
-import { DEFAULT_MAX_LINE_BYTES, type FileItem, readInputFile } from './read-input.js';
 import { createJsonReporter } from './reporters/json-reporter.js';
 import { createOcsfReporter } from './reporters/ocsf-reporter.js';
 import type { ScanReporter } from './reporters/reporter.js';
 import { createSarifReporter } from './reporters/sarif-reporter.js';
 import { createTableReporter } from './reporters/table-reporter.js';
-import { ScanPool, splitPoints } from './scan-pool.js';
 import {
   createSummary,
   formatSkipNotes,

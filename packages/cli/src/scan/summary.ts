@@ -1,6 +1,5 @@
 import type { DecisionAction, RiskLevel } from '@aisaws/core/schemas';
-import type { SkipReason } from './discover-files.js';
-import type { Evaluation } from './evaluate.js';
+import type { Evaluation, SkipReason } from '@aisaws/scan-engine';
 
 /** What a scan saw, for the stderr summary, `--fail-on` and the SARIF invocation. */
 interface ScanSummary {

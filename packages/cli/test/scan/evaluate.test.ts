@@ -1,10 +1,15 @@
 import { DEFAULT_POLICY } from '@aisaws/core/policy';
 import { InMemoryBaselineStore } from '@aisaws/core/ports';
 import { defaultScorer } from '@aisaws/core/scoring';
+import type { CandidateItem } from '@aisaws/scan-engine';
+import {
+  createDefaultSyncScorer,
+  createEvaluator,
+  type Evaluation,
+  errorJson,
+  resultJson,
+} from '@aisaws/scan-engine';
 import { describe, expect, it } from '@jest/globals';
-import { createDefaultSyncScorer, createEvaluator, type Evaluation } from '../../src/scan/evaluate.js';
-import { errorJson, resultJson } from '../../src/scan/reporters/json-line.js';
-import type { CandidateItem } from '../../src/scan/unwrap.js';
 import { publicAclRecord, record } from './helpers.js';
 
 const now = new Date('2026-11-25T00:00:00Z');

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
+import { errorJson, resultJson } from '@aisaws/scan-engine';
 import { BufferedWriter } from '../buffered-writer.js';
-import { errorJson, resultJson } from './json-line.js';
 import type { ScanReporter } from './reporter.js';
 
 /** `--format json`: one JSON object per input event (a result or an error), one per line, in input order. */

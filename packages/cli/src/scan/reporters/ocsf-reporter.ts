@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 import { toOcsfDetectionFinding } from '@aisaws/core/publish';
+import type { EventEvaluation } from '@aisaws/scan-engine';
+import { errorJson } from '@aisaws/scan-engine';
 import { BufferedWriter } from '../buffered-writer.js';
-import type { EventEvaluation } from '../evaluate.js';
-import { errorJson } from './json-line.js';
 import type { ScanReporter } from './reporter.js';
 
 interface OcsfReporterOptions {

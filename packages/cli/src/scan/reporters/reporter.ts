@@ -1,4 +1,4 @@
-import type { Evaluation } from '../evaluate.js';
+import type { Evaluation } from '@aisaws/scan-engine';
 import type { ScanSummary } from '../summary.js';
 
 /** Writes a scan's output in one format. `report` is called once per input event, in input order. */

@@ -3,11 +3,9 @@ import type { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { type DetectionDefinition, isInformational } from '@aisaws/core/detections';
 import type { RiskLevel } from '@aisaws/core/schemas';
+import type { EventEvaluation, InputLocation, ScanError } from '@aisaws/scan-engine';
 import { BufferedWriter } from '../buffered-writer.js';
-import type { EventEvaluation } from '../evaluate.js';
-import type { ScanError } from '../scan-result.js';
 import type { ScanSummary } from '../summary.js';
-import type { InputLocation } from '../unwrap.js';
 import type { ScanReporter } from './reporter.js';
 
 /**

@@ -1,8 +1,7 @@
 import type { Writable } from 'node:stream';
+import type { Evaluation, InputLocation } from '@aisaws/scan-engine';
 import { oneLine } from '../../terminal.js';
 import { BufferedWriter } from '../buffered-writer.js';
-import type { Evaluation } from '../evaluate.js';
-import type { InputLocation } from '../unwrap.js';
 import type { ScanReporter } from './reporter.js';
 
 interface TableOptions {

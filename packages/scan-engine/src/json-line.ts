@@ -1,4 +1,4 @@
-import type { ScanError, ScanResult, ScanSource } from '../scan-result.js';
+import type { ScanError, ScanResult, ScanSource } from './scan-result.js';
 
 /**
  * Serialises one output line by hand, with the key order of the schema: the strings that repeat across events
