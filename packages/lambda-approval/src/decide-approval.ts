@@ -1,4 +1,10 @@
-import { type ApprovalDecision, approvalMarkerKey, verifyApprovalLink } from '@aisaws/core/approval';
+import {
+  type ApprovalDecision,
+  approvalMarkerKey,
+  type RollbackApproval,
+  signRollbackApproval,
+  verifyApprovalLink,
+} from '@aisaws/core/approval';
 import type { Clock } from '@aisaws/core/ports';
 import { isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
 import type { SecretProvider } from '@aisaws/lambda-runtime/secrets';
@@ -35,12 +41,19 @@ interface ApprovalDeps {
   readonly clock: Clock;
 }
 
-/** The output the remediation workflow's "Check Approval" Choice reads. */
+/**
+ * The output the workflows' "Check Approval" Choice reads. An approved rollback link also yields the signed
+ * RollbackApproval for its event: the only thing the rollback function accepts as leave to un-fix.
+ */
 interface ApprovalOutput {
   approved: boolean;
   by: string;
   at: string;
+  rollbackApproval?: RollbackApproval;
 }
+
+/** How long an issued RollbackApproval may be used: the rollback workflow's next step runs at once. */
+const ROLLBACK_APPROVAL_TTL_SECONDS = 900;
 
 /** Step Functions no longer waits for this token: the approval timed out, or the execution ended. */
 const GONE_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
@@ -108,6 +121,20 @@ async function showConfirmation(
       `A decision was already taken with this approval request.${previous}`,
     );
   const until = new Date(verdict.expiresAt * 1000).toISOString();
+  if (verdict.rollbackOf !== undefined)
+    return verdict.decision === 'approve'
+      ? confirmationPage(
+          'Approve this rollback?',
+          `Nothing has been done yet. Rolling back re-opens what AISAWS fixed for event ${verdict.rollbackOf} (it restores the state before the fix). Press the button to approve it. This link works once, until ${until}.`,
+          'Approve the rollback',
+          fields,
+        )
+      : confirmationPage(
+          'Reject this rollback?',
+          `Nothing has been done yet. Press the button to refuse the rollback of event ${verdict.rollbackOf}; the fix stays. This link works once, until ${until}.`,
+          'Reject the rollback',
+          fields,
+        );
   return verdict.decision === 'approve'
     ? confirmationPage(
         'Approve this fix?',
@@ -124,7 +151,13 @@ async function showConfirmation(
 }
 
 /** POST from the confirmation page: claim the once-only marker, then SendTaskSuccess. */
-async function act(verdict: ValidVerdict, by: string, now: Date, deps: ApprovalDeps): Promise<HttpResponse> {
+async function act(
+  verdict: ValidVerdict,
+  by: string,
+  now: Date,
+  key: string,
+  deps: ApprovalDeps,
+): Promise<HttpResponse> {
   const pk = approvalMarkerKey(verdict.taskToken);
   const at = now.toISOString();
   try {
@@ -151,7 +184,19 @@ async function act(verdict: ValidVerdict, by: string, now: Date, deps: ApprovalD
     throw error;
   }
 
-  const output: ApprovalOutput = { approved: verdict.decision === 'approve', by, at };
+  const approved = verdict.decision === 'approve';
+  const output: ApprovalOutput = { approved, by, at };
+  // Leave to roll back is issued here, to the workflow waiting on this token, for the event the link was signed for.
+  if (approved && verdict.rollbackOf !== undefined)
+    output.rollbackApproval = signRollbackApproval(
+      {
+        eventId: verdict.rollbackOf,
+        approvedBy: by,
+        approvedAt: at,
+        expiresAt: Math.floor(now.getTime() / 1000) + ROLLBACK_APPROVAL_TTL_SECONDS,
+      },
+      key,
+    );
   try {
     await deps.sfn.send(
       new SendTaskSuccessCommand({ taskToken: verdict.taskToken, output: JSON.stringify(output) }),
@@ -168,6 +213,14 @@ async function act(verdict: ValidVerdict, by: string, now: Date, deps: ApprovalD
     await deps.dynamo.send(new DeleteItemCommand({ TableName: deps.stateTable, Key: { pk: { S: pk } } }));
     throw error;
   }
+  if (verdict.rollbackOf !== undefined)
+    return approved
+      ? htmlPage(
+          200,
+          'Rollback approved',
+          'Thank you. The rollback runs now; you will receive an e-mail when it is done.',
+        )
+      : htmlPage(200, 'Rollback rejected', 'Thank you. Nothing is rolled back; the fix stays.');
   return verdict.decision === 'approve'
     ? htmlPage(
         200,
@@ -195,17 +248,20 @@ async function decideApproval(event: unknown, deps: ApprovalDeps): Promise<HttpR
 
   const fields = reading ? (parsed.data.queryStringParameters ?? {}) : formFields(parsed.data);
   const now = deps.clock.now();
-  let verdict = verifyApprovalLink(fields, await deps.signingKey(), now);
+  let key = await deps.signingKey();
+  let verdict = verifyApprovalLink(fields, key, now);
   // A key id we do not hold may be the key rotated in after our cached read: read the key once more, then judge.
-  if (!verdict.valid && verdict.reason === 'rotated')
-    verdict = verifyApprovalLink(fields, await deps.signingKey({ refresh: true }), now);
+  if (!verdict.valid && verdict.reason === 'rotated') {
+    key = await deps.signingKey({ refresh: true });
+    verdict = verifyApprovalLink(fields, key, now);
+  }
   if (!verdict.valid) return refusal(verdict);
   if (reading) {
     const response = await showConfirmation(fields, verdict, deps);
     return method === 'HEAD' ? { ...response, body: '' } : response;
   }
   const by = `approval confirmed from ${http.sourceIp ?? 'an unknown address'}`;
-  return act(verdict, by, now, deps);
+  return act(verdict, by, now, key, deps);
 }
 
 export type { ApprovalDecision, ApprovalDeps, ApprovalOutput, TaskTokenSender };

@@ -1,4 +1,4 @@
-import { approvalMarkerKey, signApprovalLink } from '@aisaws/core/approval';
+import { approvalMarkerKey, signApprovalLink, verifyRollbackApproval } from '@aisaws/core/approval';
 import { createTables, type RunningDynalite, startDynalite } from '@aisaws/testing/harness';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
@@ -294,5 +294,69 @@ describe('createApprovalHandler: the POST from the confirmation page acts, once'
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('Approve this fix?');
     expect(reads).toEqual([undefined, true]);
+  });
+});
+
+describe('createApprovalHandler: a rollback approval link issues the signed RollbackApproval', () => {
+  const rollbackLink = (taskToken: string, decision: 'approve' | 'reject', eventId: string) =>
+    signApprovalLink({
+      baseUrl: 'https://approve.example/',
+      taskToken,
+      decision,
+      expiresAt: NOW_S + 600,
+      key: KEY,
+      rollbackOf: eventId,
+    });
+
+  it('approved: the workflow gets a RollbackApproval signed for that event, 15 minutes long', async () => {
+    // Prepare
+    const token = freshToken();
+    // Act
+    const opened = await handlerAt(NOW)(openEvent(rollbackLink(token, 'approve', 'event-42')));
+    const response = await handlerAt(NOW)(postEvent(formOf(opened.body)));
+    // Assess
+    expect(opened.body).toContain('Approve this rollback?');
+    expect(opened.body).toContain('event event-42');
+    expect(response.statusCode).toBe(200);
+    const [sent] = sentOutputs() as { output: { rollbackApproval: unknown; by: string; at: string } }[];
+    const approval = sent?.output.rollbackApproval;
+    expect(approval).toMatchObject({
+      eventId: 'event-42',
+      approvedBy: sent?.output.by,
+      approvedAt: NOW.toISOString(),
+      expiresAt: NOW_S + 900,
+    });
+    expect(verifyRollbackApproval(approval, { eventId: 'event-42', key: KEY, now: NOW })).toMatchObject({
+      valid: true,
+    });
+    expect(verifyRollbackApproval(approval, { eventId: 'event-43', key: KEY, now: NOW })).toMatchObject({
+      valid: false,
+      reason: 'other-event',
+    });
+  });
+
+  it('rejected, or a fix approval link: no RollbackApproval is issued', async () => {
+    // Act
+    await openAndConfirm(handlerAt(NOW), rollbackLink(freshToken(), 'reject', 'event-42'));
+    await openAndConfirm(handlerAt(NOW), link(freshToken(), 'approve'));
+    // Assess
+    const outputs = (sentOutputs() as { output: Record<string, unknown> }[]).map((sent) => sent.output);
+    expect(outputs.map((output) => [output.approved, 'rollbackApproval' in output])).toEqual([
+      [false, false],
+      [true, false],
+    ]);
+  });
+
+  it('refuses a rollback link whose event was swapped: nothing sent, nothing issued', async () => {
+    // Prepare
+    const fields = {
+      ...Object.fromEntries(new URL(rollbackLink(freshToken(), 'approve', 'event-42')).searchParams),
+    };
+    fields.rollback = 'event-1';
+    // Act
+    const response = await handlerAt(NOW)(postEvent(fields));
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 });

@@ -21,6 +21,11 @@ const ApprovalLinkQuerySchema = z.object({
   expires: z.string().regex(/^\d{1,12}$/, 'expires: expected epoch seconds'),
   kid: z.string().regex(/^[0-9a-f]{16}$/, 'kid: expected 16 lowercase hex characters'),
   sig: z.string().regex(/^[0-9a-f]{64}$/, 'sig: expected 64 lowercase hex characters'),
+  /**
+   * Present on a rollback approval link: the event whose verified fix the approver lets AISAWS roll back. Signed
+   * with the rest, so the Approval Lambda can issue the RollbackApproval for this event and no other.
+   */
+  rollback: z.string().min(1).max(256).optional(),
 });
 type ApprovalLinkQuery = z.infer<typeof ApprovalLinkQuerySchema>;
 
@@ -34,6 +39,8 @@ interface SignApprovalLinkInput {
   readonly expiresAt: number;
   /** The HMAC key (the SSM SecureString value). */
   readonly key: string;
+  /** A rollback approval link: the event whose fix would be rolled back. */
+  readonly rollbackOf?: string;
 }
 
 type ApprovalLinkVerdict =
@@ -42,6 +49,8 @@ type ApprovalLinkVerdict =
       readonly taskToken: string;
       readonly decision: ApprovalDecision;
       readonly expiresAt: number;
+      /** Set for a rollback approval link: the event whose fix the approver decides to roll back or not. */
+      readonly rollbackOf?: string;
     }
   | {
       readonly valid: false;
@@ -61,15 +70,22 @@ function approvalKeyId(key: string): string {
   return createHmac('sha256', key).update('aisaws approval link key id').digest('hex').slice(0, 16);
 }
 
-/** Hex HMAC-SHA256 over `token|decision|expires|kid` (token as it appears in the URL). */
+/**
+ * Hex HMAC-SHA256 over `token|decision|expires|kid` (token as it appears in the URL), and for a rollback link
+ * `|rollback:` and the event id as JSON (a fix's link and a rollback's link can never be swapped).
+ */
 function signatureOf(
   encodedToken: string,
   decision: ApprovalDecision,
   expiresAt: number,
   kid: string,
   key: string,
+  rollbackOf?: string,
 ): string {
-  return createHmac('sha256', key).update(`${encodedToken}|${decision}|${expiresAt}|${kid}`).digest('hex');
+  const rollback = rollbackOf === undefined ? '' : `|rollback:${JSON.stringify(rollbackOf)}`;
+  return createHmac('sha256', key)
+    .update(`${encodedToken}|${decision}|${expiresAt}|${kid}${rollback}`)
+    .digest('hex');
 }
 
 /** `<baseUrl>?token=…&decision=…&expires=…&kid=…&sig=…` */
@@ -84,7 +100,11 @@ function signApprovalLink(input: SignApprovalLinkInput): string {
   url.searchParams.set('expires', String(input.expiresAt));
   const kid = approvalKeyId(input.key);
   url.searchParams.set('kid', kid);
-  url.searchParams.set('sig', signatureOf(token, input.decision, input.expiresAt, kid, input.key));
+  if (input.rollbackOf !== undefined) url.searchParams.set('rollback', input.rollbackOf);
+  url.searchParams.set(
+    'sig',
+    signatureOf(token, input.decision, input.expiresAt, kid, input.key, input.rollbackOf),
+  );
   return url.toString();
 }
 
@@ -101,7 +121,7 @@ function verifyApprovalLink(query: unknown, key: string, now: Date): ApprovalLin
       .join('; ');
     return { valid: false, reason: 'malformed', message };
   }
-  const { token, decision, expires, kid, sig } = parsed.data;
+  const { token, decision, expires, kid, sig, rollback } = parsed.data;
   if (kid !== approvalKeyId(key))
     return {
       valid: false,
@@ -109,7 +129,7 @@ function verifyApprovalLink(query: unknown, key: string, now: Date): ApprovalLin
       message: 'the link was signed with a key that has since been replaced (rotated)',
     };
   const expiresAt = Number(expires);
-  const expected = Buffer.from(signatureOf(token, decision, expiresAt, kid, key), 'hex');
+  const expected = Buffer.from(signatureOf(token, decision, expiresAt, kid, key, rollback), 'hex');
   const given = Buffer.from(sig, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { valid: false, reason: 'tampered', message: 'the signature does not match the link parameters' };
@@ -119,7 +139,13 @@ function verifyApprovalLink(query: unknown, key: string, now: Date): ApprovalLin
       reason: 'expired',
       message: `the link expired at ${new Date(expiresAt * 1000).toISOString()}`,
     };
-  return { valid: true, taskToken: Buffer.from(token, 'base64url').toString('utf8'), decision, expiresAt };
+  return {
+    valid: true,
+    taskToken: Buffer.from(token, 'base64url').toString('utf8'),
+    decision,
+    expiresAt,
+    ...(rollback === undefined ? {} : { rollbackOf: rollback }),
+  };
 }
 
 /** Key of the once-only marker of a task token in the state table: `approval#<sha256 hex of the token>`. */

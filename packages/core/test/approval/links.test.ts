@@ -121,3 +121,43 @@ describe('signApprovalLink / verifyApprovalLink', () => {
     expect(key).not.toContain(TASK_TOKEN);
   });
 });
+
+describe('rollback approval links', () => {
+  const sign = (rollbackOf?: string) =>
+    signApprovalLink({
+      baseUrl: 'https://approve.example/',
+      taskToken: TASK_TOKEN,
+      decision: 'approve',
+      expiresAt: EXPIRES_AT,
+      key: KEY,
+      ...(rollbackOf === undefined ? {} : { rollbackOf }),
+    });
+
+  it('carries the event whose fix would be rolled back, signed', () => {
+    // Act
+    const verdict = verifyApprovalLink(queryOf(sign('event-1')), KEY, NOW);
+    // Assess
+    expect(verdict).toEqual({
+      valid: true,
+      taskToken: TASK_TOKEN,
+      decision: 'approve',
+      expiresAt: EXPIRES_AT,
+      rollbackOf: 'event-1',
+    });
+  });
+
+  it('refuses a link whose event was changed, added or removed (a fix link is no rollback link)', () => {
+    // Prepare
+    const swapped = { ...queryOf(sign('event-1')), rollback: 'event-2' };
+    const added = { ...queryOf(sign()), rollback: 'event-1' };
+    const { rollback: _removed, ...removed } = queryOf(sign('event-1'));
+    // Act
+    const verdicts = [swapped, added, removed].map((query) => verifyApprovalLink(query, KEY, NOW));
+    // Assess
+    expect(verdicts.map((verdict) => (verdict.valid ? 'valid' : verdict.reason))).toEqual([
+      'tampered',
+      'tampered',
+      'tampered',
+    ]);
+  });
+});
