@@ -17,33 +17,13 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseBenchArgs } from './bench-args.js';
 import { createRandom } from './seeded-random.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = join(ROOT, 'packages/cli/dist/bin.js');
 const CLI_SOURCE = join(ROOT, 'packages/cli/src/bin.ts');
 const ACCOUNT = '210987654321';
-
-interface BenchArgs {
-  readonly mb: number;
-  readonly runs: number;
-  readonly keep: boolean;
-}
-
-function parseArgs(argv: readonly string[]): BenchArgs {
-  const args = { mb: 100, runs: 3, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = Number(argv[i + 1]);
-    if (arg === '--mb' || arg === '--runs') {
-      if (!Number.isInteger(value) || value <= 0) throw new Error(`${arg} needs a positive integer`);
-      args[arg === '--mb' ? 'mb' : 'runs'] = value;
-      i++;
-    } else if (arg === '--keep') args.keep = true;
-    else throw new Error(`unknown argument ${arg} (use --mb N, --runs R, --keep)`);
-  }
-  return args;
-}
 
 const CALLS: readonly [string, string, Record<string, unknown> | null][] = [
   ['ec2.amazonaws.com', 'DescribeInstances', { instancesSet: {}, filterSet: {} }],
@@ -172,7 +152,7 @@ const median = (values: readonly number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseBenchArgs(process.argv.slice(2), { mb: 100, runs: 3 });
   const dir = await mkdtemp(join(tmpdir(), 'aisaws-bench-long-lines-'));
   try {
     const input = await generate(dir, args.mb);
