@@ -2,6 +2,9 @@
 export const preset = (displayName) => ({
   displayName,
   testEnvironment: 'node',
+  // Tests assert behaviour, not speed (benchmarks measure speed): jest's 5 s default failed first calls to dynalite
+  // and 64 MB inflates when the 2-core machine was loaded (each passes in < 2 s alone).
+  testTimeout: 30_000,
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
