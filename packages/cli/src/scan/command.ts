@@ -51,7 +51,7 @@ function registerScanCommand(program: Command, context: CommandContext): void {
     )
     .option(
       '-w, --workers <n>',
-      'worker threads that read and check records, for inputs of 8 MiB or more (1: none); default: one per CPU',
+      'worker threads that read and check records, for inputs of 8 MiB or more (1: none); default: CPUs − 1',
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       const exitCode = await runScan(

@@ -91,7 +91,7 @@ const ScanOptionsSchema = z.strictObject({
   progress: z.boolean().default(true),
   /** Read every JSON file as events, also those that are plainly not CloudTrail. */
   strict: z.boolean().default(false),
-  /** Worker threads that read and prepare records (1: none, everything on the main thread). */
+  /** Worker threads that read and prepare records (1: none, everything on the main thread); default CPUs − 1. */
   workers: z
     .union(
       [
@@ -112,7 +112,9 @@ const ScanOptionsSchema = z.strictObject({
         .min(1, '--workers must be at least 1')
         .max(MAX_WORKERS, `--workers must be at most ${MAX_WORKERS}`),
     )
-    .default(() => Math.min(MAX_WORKERS, availableParallelism())),
+    // One CPU stays with the main thread, which scores every event: N − 1 workers (1, i.e. none, on 2 CPUs, where the
+    // pool's extra work was measured to cost more than it saves).
+    .default(() => Math.min(MAX_WORKERS, Math.max(1, availableParallelism() - 1))),
   /** Longest line (and multi-line document) read, in MiB. */
   maxLineMb: z
     .union(
