@@ -6,6 +6,7 @@ import { resolveArtifacts, resolveBacktestArtifact, workspacePackageDirs } from 
 import type { Environment } from './config/environment.js';
 import { buildFindingRules } from './events/finding-rules.js';
 import { buildEventRules } from './events/rules.js';
+import { GuardrailsStack } from './stacks/guardrails-stack.js';
 import { MemberStack } from './stacks/member-stack.js';
 import { SecurityStack } from './stacks/security-stack.js';
 
@@ -50,6 +51,7 @@ function buildApp(environments: readonly Environment[], options: BuildOptions = 
         playbookActions,
         rollbackActions,
       });
+    if (environment.guardrails) new GuardrailsStack(app, `${environment.name}-guardrails`, environment);
   }
   return app;
 }

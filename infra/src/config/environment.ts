@@ -103,6 +103,51 @@ const BacktestSchema = z.strictObject({
   toleratedFailurePercentage: z.number().min(0).max(100).default(5),
 });
 
+/**
+ * The organisation guardrail (optional): a service control policy that keeps AISAWS's identity and the exemption tag
+ * in the hands of those who should hold them. Created in the organisation's management account (or a delegated
+ * policy administrator) and attached to the given roots, OUs or accounts.
+ */
+const GuardrailsSchema = z.strictObject({
+  /** The account that manages the organisation's policies (the stack's provider runs there). */
+  managementAccount: AccountIdSchema,
+  /** Role the deploy pipeline assumes in that account (optional). */
+  deployRoleName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+    .optional(),
+  /** Roots (`r-…`), OUs (`ou-…`) or accounts the SCP is attached to. */
+  targetIds: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/,
+          'must be a root (r-…), OU (ou-…-…) or account id',
+        ),
+    )
+    .min(1, 'needs at least one root, OU or account'),
+  /**
+   * The deploy role(s): the only principals that may create, change, delete or tag `aisaws-*` roles (ARN globs,
+   * e.g. `arn:aws:iam::*:role/aisaws-deployer`).
+   */
+  deployRoleArns: z
+    .array(
+      z
+        .string()
+        .regex(/^arn:aws[\w-]*:iam::(?:\d{12}|\*):role\/[\w+=,.@/*-]+$/, 'must be an IAM role ARN (glob)'),
+    )
+    .min(1),
+  /** The principal(s) that may set or remove the exemption tag keys (ARN globs). */
+  exemptionTaggerArns: z
+    .array(
+      z
+        .string()
+        .regex(/^arn:aws[\w-]*:iam::(?:\d{12}|\*):role\/[\w+=,.@/*-]+$/, 'must be an IAM role ARN (glob)'),
+    )
+    .min(1),
+});
+
 const BackendSchema = z.strictObject({
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
   /** State object key of the security stack, e.g. `aisaws/dev/security.tfstate`; member stacks sit beside it. */
@@ -139,6 +184,7 @@ const EnvironmentSchema = z.strictObject({
   policyFile: z.string().min(1),
   lambdas: LambdasSchema,
   backtest: BacktestSchema.optional(),
+  guardrails: GuardrailsSchema.optional(),
   backend: BackendSchema,
   /** Confused-deputy guard on the cross-account role (not a secret; unique per environment). */
   externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of [A-Za-z0-9+=,.@:/_-]'),
@@ -185,6 +231,7 @@ const LOG_RETENTION_DAYS = [
 
 type EnvironmentInput = z.input<typeof EnvironmentSchema>;
 type EnvironmentFile = z.infer<typeof EnvironmentSchema>;
+type Guardrails = z.infer<typeof GuardrailsSchema>;
 
 /** A validated environment plus its parsed policy. */
 interface Environment extends EnvironmentFile {
@@ -236,11 +283,18 @@ function parseEnvironment(
       `policyFile: cannot read ${environment.policyFile}: ${(error as Error).message}`,
     ]);
   }
+  let policy: Policy;
   try {
-    return { ...environment, policy: parsePolicy(policyJson, environment.policyFile) };
+    policy = parsePolicy(policyJson, environment.policyFile);
   } catch (error) {
     throw new EnvironmentConfigError(file, [`policyFile: ${(error as Error).message}`]);
   }
+  // A trusted exemption tag is only as good as what stops others from setting it.
+  if (policy.exemptions.tag.trusted && !environment.guardrails)
+    throw new EnvironmentConfigError(file, [
+      `policyFile: exemptions.tag.trusted is true, but the environment has no guardrails: without the SCP that restricts who sets ${policy.exemptions.tag.key}, whoever may tag a resource could exempt it`,
+    ]);
+  return { ...environment, policy };
 }
 
 function readJson(path: string): unknown {
@@ -265,5 +319,5 @@ function loadEnvironments(dir: string): Environment[] {
   });
 }
 
-export type { Environment, EnvironmentInput, Stage };
+export type { Environment, EnvironmentInput, Guardrails, Stage };
 export { EnvironmentConfigError, EnvironmentSchema, loadEnvironments, parseEnvironment, STAGES };
