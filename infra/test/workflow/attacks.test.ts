@@ -167,13 +167,28 @@ describe('attack: a self-tagged exempt bucket made public', () => {
     expect(alert?.MessageAttributes?.outcome?.StringValue).toBe('verified');
   });
 
-  it('when the guardrail SCP guards the tag (policy trusts it), the exemption holds and its use is audited', async () => {
-    // Prepare
+  it('even when the policy trusts the tag (guardrail deployed), a bucket tag exempts nothing: fixed, alert says why', async () => {
+    // Prepare: the SCP cannot reserve a key on s3:PutBucketTagging, so the bucket owner could still have set it
     await world.stop();
     world = await startWorld({
-      resourceTags: { 'aisaws:exempt': '2099-12-31', 'aisaws:exempt-reason': 'public press kit' },
+      resourceTags: SELF_SET_TAGS,
       policy: { exemptions: { tag: { trusted: true } } },
     });
+    const eventId = freshEventId();
+    // Act
+    const { remediation } = await world.workflows.runTriage(publicBucketEventBridgeEvent({ eventId }));
+    // Assess
+    expect((await remediation)?.status).toBe('SUCCEEDED');
+    expect(world.bucket.grants.map((g) => g.Grantee.Type)).toEqual(['CanonicalUser']);
+    const [alert] = world.publishedInputs();
+    expect(alert?.Message).toContain('a bucket tag is never trusted');
+  });
+
+  it('a policy exemption of the bucket holds: nothing changed, its use audited in the decision and the alert', async () => {
+    // Prepare
+    await world.stop();
+    const exemption = { match: 'demo-*', reason: 'public demo site (ticket WEB-7)', expires: '2099-12-31' };
+    world = await startWorld({ policy: { exemptions: { buckets: [exemption] } } });
     const eventId = freshEventId();
     // Act
     const { remediation } = await world.workflows.runTriage(publicBucketEventBridgeEvent({ eventId }));
@@ -183,11 +198,12 @@ describe('attack: a self-tagged exempt bucket made public', () => {
     expect((await world.eventsItem(eventId))?.decision).toMatchObject({
       action: 'ALERT',
       exempt: true,
-      exemption: { kind: 'tag', reason: 'public press kit', expires: '2099-12-31' },
+      exemption: { kind: 'bucket', match: 'demo-*', matched: 'demo-bucket', expires: '2099-12-31' },
     });
     const [alert] = world.publishedInputs();
-    expect(alert?.Message).toContain('Exemption used: resource tag aisaws:exempt=2099-12-31');
-    expect(alert?.Message).toContain('reason: public press kit; expires 2099-12-31');
+    expect(alert?.Message).toContain(
+      'Exemption used: policy exemptions.buckets demo-*, matched demo-bucket; reason: public demo site (ticket WEB-7); expires 2099-12-31',
+    );
   });
 });
 

@@ -111,20 +111,11 @@ describe('createDecisionHandler', () => {
     expect(metrics).toEqual(['DecisionsAutoRemediate']);
   });
 
-  it('alerts, exempt (no fix permitted), when the resource carries a trusted, dated exemption tag; no slot is taken', async () => {
-    // Prepare: the policy trusts the tag (the guardrail SCP lets only the allowed principal set it)
-    taggingMock.on(GetResourcesCommand).resolves({
-      ResourceTagMappingList: [
-        {
-          ResourceARN: 'arn:aws:s3:::reports',
-          Tags: [
-            { Key: 'aisaws:exempt', Value: '2099-01-01' },
-            { Key: 'aisaws:exempt-reason', Value: 'public reports site' },
-          ],
-        },
-      ],
+  it('alerts, exempt (no fix permitted), when the policy exempts the bucket; the exemption is on the decision; no slot is taken', async () => {
+    // Prepare
+    const policy = parsePolicy({
+      exemptions: { buckets: [{ match: 'reports', reason: 'public reports site', expires: '2099-01-01' }] },
     });
-    const policy = parsePolicy({ exemptions: { tag: { trusted: true } } });
     // Act
     const decided = await createDecisionHandler({ ...deps(), policy })(
       scoredEvent(bucketMadePublicByAcl('reports'), 0.9),
@@ -133,9 +124,9 @@ describe('createDecisionHandler', () => {
     expect(decided.decision).toMatchObject({
       action: 'ALERT',
       exempt: true,
-      exemption: { kind: 'tag', reason: 'public reports site', expires: '2099-01-01' },
+      exemption: { kind: 'bucket', reason: 'public reports site', expires: '2099-01-01' },
     });
-    expect(decided.decision.reason).toContain('exempt by tag aisaws:exempt=2099-01-01');
+    expect(decided.decision.reason).toContain('exempt by exemptions.buckets reports');
     expect(stateUpdates()).toHaveLength(0);
   });
 

@@ -116,13 +116,17 @@ const NO_EXEMPTION: ExemptionCheck = Object.freeze({ use: undefined, refused: Ob
 /** A tag value is the resource owner's text: cut and made safe before it enters a reason. */
 const tagText = (value: string): string => sanitizeUntrusted(value, 64);
 
-/** The exemption tag: applies only when trusted (an SCP guards who sets it), dated, unexpired and with a reason. */
+/**
+ * The exemption tag: applies only when trusted (an SCP guards who sets it), on a resource whose tagging an SCP can
+ * restrict by key (not an S3 bucket), dated, unexpired and with a reason.
+ */
 function tagExemption(
   policy: Policy,
   context: DecideContext,
-  matched: string,
+  resource: DetectionHit['resource'],
   nowMs: number,
 ): ExemptionCheck | undefined {
+  const matched = resource?.arn ?? resource?.id ?? 'the resource';
   const { key, reasonKey, trusted } = policy.exemptions.tag;
   const value = context.resourceTags?.[key];
   if (value === undefined) return undefined;
@@ -134,6 +138,10 @@ function tagExemption(
   if (!trusted)
     return why(
       'the tag is not trusted: whoever may tag the resource may set it (exemptions.tag.trusted is false: no guardrail SCP restricts who sets the key), so it exempts nothing',
+    );
+  if (resource?.type === 'AWS::S3::Bucket')
+    return why(
+      'a bucket tag is never trusted: s3:PutBucketTagging cannot be restricted by tag key, so no SCP stops the bucket owner from setting it; exempt buckets in exemptions.buckets',
     );
   const expiresMs = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(expiresMs))
@@ -162,9 +170,8 @@ function exemptionOf(
 ): ExemptionCheck {
   const { exemptions } = policy;
   const resource = hit.resource;
-  const resourceName = resource?.arn ?? resource?.id ?? 'the resource';
   const nowMs = now.getTime();
-  const tagged = tagExemption(policy, context, resourceName, nowMs);
+  const tagged = tagExemption(policy, context, resource, nowMs);
   if (tagged?.use) return tagged;
   const refused: string[] = tagged ? [...tagged.refused] : [];
   if (

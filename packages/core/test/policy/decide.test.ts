@@ -378,14 +378,31 @@ describe('decide: exemptions → ALERT, exempt (no fix is permitted; LOG_ONLY at
   const EARLIER = '2026-11-01';
   const entry = (match: string, expires = LATER) => ({ match, reason: 'ticket SEC-12', expires });
   const trustedTag = { exemptions: { tag: { trusted: true } } };
+  /** A world-open security group: a resource whose tagging an SCP can restrict by key (ec2:CreateTags). */
+  const SG_ARN = 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0123456789abcdef0';
+  const sgHit = () =>
+    hit({
+      id: 'ec2.security-group-open-to-world',
+      category: 'EXP',
+      summary: 'Security group sg-0123456789abcdef0 opened tcp/22 to 0.0.0.0/0',
+      resource: {
+        type: 'AWS::EC2::SecurityGroup',
+        id: 'sg-0123456789abcdef0',
+        arn: SG_ARN,
+        account: '111122223333',
+        region: 'eu-west-1',
+        details: {},
+      },
+      playbook: 'ec2.revoke-world-open-ingress',
+    });
 
   it.each([
     [
       'the exemption tag (trusted: the guardrail SCP guards who sets it)',
       trustedTag,
-      { resourceTags: { 'aisaws:exempt': LATER, 'aisaws:exempt-reason': 'public press kit' } },
-      `exempt by tag aisaws:exempt=${LATER} (matched arn:aws:s3:::reports-2026; reason: public press kit; expires ${LATER})`,
-      { kind: 'tag', match: `aisaws:exempt=${LATER}`, reason: 'public press kit', expires: LATER },
+      { resourceTags: { 'aisaws:exempt': LATER, 'aisaws:exempt-reason': 'bastion, ticket NET-9' } },
+      `exempt by tag aisaws:exempt=${LATER} (matched ${SG_ARN}; reason: bastion, ticket NET-9; expires ${LATER})`,
+      { kind: 'tag', match: `aisaws:exempt=${LATER}`, reason: 'bastion, ticket NET-9', expires: LATER },
     ],
     [
       'a bucket glob',
@@ -423,11 +440,12 @@ describe('decide: exemptions → ALERT, exempt (no fix is permitted; LOG_ONLY at
       { kind: 'tag', reason: 'website' },
     ],
   ])('%s: the decision records the exemption it used', (_name, policyInput, context, reason, recorded) => {
-    // Act
-    const decision = decide(scored(0.9, [hit()]), policyWith(policyInput), context);
+    // Act: a tag exemption on the security group (a bucket tag is never trusted), the others on the bucket
+    const detection = 'resourceTags' in context ? sgHit() : hit();
+    const decision = decide(scored(0.9, [detection]), policyWith(policyInput), context);
 
     // Assess
-    expect(decision).toMatchObject({ action: 'ALERT', exempt: true, detectionId: 's3.bucket-acl-public' });
+    expect(decision).toMatchObject({ action: 'ALERT', exempt: true, detectionId: detection.id });
     expect(decision.reason).toContain(`alert: ${reason}`);
     expect(decision.reason).toContain('so no fix is permitted');
     expect(decision.exemption).toMatchObject(recorded);
@@ -514,12 +532,25 @@ describe('decide: exemptions → ALERT, exempt (no fix is permitted; LOG_ONLY at
     ],
   ])('the exemption tag %s exempts nothing, and the reason says why', (_name, policyInput, tags, why) => {
     // Act
-    const decision = decide(scored(0.9, [hit()]), policyWith(policyInput), { resourceTags: tags });
+    const decision = decide(scored(0.9, [sgHit()]), policyWith(policyInput), { resourceTags: tags });
 
     // Assess
     expect(decision).toMatchObject({ action: 'AUTO_REMEDIATE', exempt: false });
     expect(decision.reason).toContain('exemption refused: the resource is tagged aisaws:exempt=');
     expect(decision.reason).toContain(why);
+  });
+
+  it('attack: a bucket tag is never trusted, even with the guardrail (PutBucketTagging cannot be restricted by key)', () => {
+    // Act
+    const decision = decide(scored(0.9, [hit()]), policyWith(trustedTag), {
+      resourceTags: { 'aisaws:exempt': LATER, 'aisaws:exempt-reason': 'press kit' },
+    });
+
+    // Assess
+    expect(decision).toMatchObject({ action: 'AUTO_REMEDIATE', exempt: false });
+    expect(decision.reason).toContain(
+      'a bucket tag is never trusted: s3:PutBucketTagging cannot be restricted by tag key',
+    );
   });
 
   it('cuts and cleans the tag text before it enters the reason', () => {
