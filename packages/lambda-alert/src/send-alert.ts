@@ -8,7 +8,7 @@ import {
   OUTBOX_MESSAGE_ID_PREFIX,
   SCHEMA_VERSION,
 } from '@aisaws/core/schemas';
-import { isThrottling, isTransient } from '@aisaws/lambda-runtime';
+import { isThrottling, isTransient, snsStringAttributes } from '@aisaws/lambda-runtime';
 import type { SecretProvider } from '@aisaws/lambda-runtime/secrets';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -138,12 +138,7 @@ async function sendAlert(request: AlertRequest, deps: SendAlertDeps): Promise<Al
         TopicArn: deps.topicArn,
         Subject: rendered.subject,
         Message: rendered.body,
-        MessageAttributes: Object.fromEntries(
-          Object.entries(rendered.attributes).map(([name, value]) => [
-            name,
-            { DataType: 'String', StringValue: value },
-          ]),
-        ),
+        MessageAttributes: snsStringAttributes(rendered.attributes),
       }),
     );
   } catch (error) {

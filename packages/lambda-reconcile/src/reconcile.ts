@@ -8,6 +8,7 @@ import {
   observabilityOf,
   type StageLogger,
   type StageMetrics,
+  snsStringAttributes,
 } from '@aisaws/lambda-runtime';
 import { isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
 import {
@@ -327,12 +328,7 @@ class Reconciler {
           TopicArn: alert.topicArn,
           Subject: alert.subject,
           Message: alert.message,
-          MessageAttributes: Object.fromEntries(
-            Object.entries(alert.attributes).map(([name, value]) => [
-              name,
-              { DataType: 'String', StringValue: value },
-            ]),
-          ),
+          MessageAttributes: snsStringAttributes(alert.attributes),
         }),
       ));
     } catch (error) {

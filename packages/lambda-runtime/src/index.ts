@@ -8,6 +8,8 @@ export type { StageLogger, StageMetrics, StageObservability } from './observabil
 export { discardMetrics, observabilityOf, silentLogger } from './observability.js';
 export type { PolicyEnv } from './policy-env.js';
 export { loadPolicy, PolicyEnvSchema } from './policy-env.js';
+export type { SnsStringAttribute } from './sns-attributes.js';
+export { snsStringAttributes } from './sns-attributes.js';
 export {
   AwsThrottledError,
   AwsTransientError,
