@@ -3,4 +3,9 @@ import { lambdaBundle } from '../../scripts/lambda-bundle.js';
 
 // ESM for nodejs24.x on arm64 with the runtime's AWS SDK clients, split into chunks: each playbook (and its one SDK
 // client) loads on first use, not at cold start (@aisaws/playbooks/lazy; see scripts/lambda-bundle.ts).
-export default defineConfig(lambdaBundle({ awsSdk: 'runtime', splitting: true }));
+// One zip, two functions: `index.handler` is the Remediation Lambda (apply role), `rollback.handler` the rollback
+// function (rollback role); they share the playbook chunks.
+export default defineConfig({
+  ...lambdaBundle({ awsSdk: 'runtime', splitting: true }),
+  entry: { index: 'src/handler.ts', rollback: 'src/rollback-handler.ts' },
+});
