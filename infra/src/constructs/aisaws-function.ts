@@ -21,6 +21,8 @@ interface AisawsFunctionProps {
   readonly timeoutSeconds: number;
   /** Reserved concurrency, only where it protects (remediation blast radius, public approval URL). */
   readonly reservedConcurrency?: number;
+  /** The entry point in the zip; `index.handler` unless a package ships a second function (the rollback function). */
+  readonly handler?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ class AisawsFunction extends Construct {
       role: this.role.arn,
       filename: path,
       sourceCodeHash: Fn.filebase64sha256(path),
-      handler: 'index.handler',
+      handler: props.handler ?? 'index.handler',
       runtime: 'nodejs24.x',
       architectures: ['arm64'],
       memorySize: props.memoryMb,

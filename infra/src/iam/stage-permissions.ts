@@ -272,7 +272,7 @@ function stageStatements(stage: Stage, inputs: StagePermissionInputs): PolicySta
 /**
  * The security account's rollback role: the only AISAWS principal holding the un-fix actions (re-grant, re-attach,
  * schedule a key deletion …) and the only one trusted by the member rollback roles. It is the execution role of the
- * rollback function, which the rollback workflow invokes only after a signed approval; AISAWS's own resources are
+ * rollback function, which acts only on a RollbackApproval it verifies with the signing key; AISAWS's own resources are
  * denied to it like to the apply role.
  */
 function rollbackRoleStatements(inputs: StagePermissionInputs): PolicyStatement[] {
@@ -288,6 +288,11 @@ function rollbackRoleStatements(inputs: StagePermissionInputs): PolicyStatement[
       sid: 'ReadSnapshotRecordRollback',
       actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       resources: [names.tableArn('events')],
+    },
+    {
+      sid: 'ReadApprovalSigningKey',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [names.signingKeySecretArn],
     },
     ...assumeMemberRole('rollback', names, memberAccounts),
     ...(rollbackActions.length > 0

@@ -125,5 +125,32 @@ function backtestLambdaEnvironment(
   };
 }
 
+/**
+ * The rollback function's variables (named as packages/lambda-remediation/src/rollback-env.ts parses them): the member
+ * rollback role, never the remediation role, and the signing-key secret its approvals are verified with.
+ */
+function rollbackEnvironment(
+  inputs: Pick<LambdaEnvironmentInputs, 'environmentName' | 'names' | 'externalId'>,
+): Record<string, string> {
+  const { names } = inputs;
+  return {
+    AISAWS_ENVIRONMENT: inputs.environmentName,
+    POWERTOOLS_SERVICE_NAME: 'aisaws-rollback',
+    POWERTOOLS_METRICS_NAMESPACE: 'AISAWS',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    EVENTS_TABLE_NAME: names.tableName('events'),
+    OWN_ACCOUNT_ID: names.account,
+    MEMBER_ROLE_NAME: names.memberRoleName('rollback'),
+    MEMBER_ROLE_EXTERNAL_ID: inputs.externalId,
+    APPROVAL_SIGNING_KEY_SECRET: names.signingKeySecretName,
+  };
+}
+
 export type { LambdaEnvironmentInputs };
-export { BACKTEST_FINDINGS_PREFIX, BACKTEST_RUNS_PREFIX, backtestLambdaEnvironment, lambdaEnvironment };
+export {
+  BACKTEST_FINDINGS_PREFIX,
+  BACKTEST_RUNS_PREFIX,
+  backtestLambdaEnvironment,
+  lambdaEnvironment,
+  rollbackEnvironment,
+};

@@ -42,7 +42,12 @@ import { rollbackRoleStatements, stageStatements } from '../iam/stage-permission
 import { applyBacktestSettings } from '../workflows/backtest-settings.js';
 import { loadWorkflowDefinition } from '../workflows/definition.js';
 import { statementsForDefinition } from '../workflows/permissions.js';
-import { BACKTEST_RUNS_PREFIX, backtestLambdaEnvironment, lambdaEnvironment } from './lambda-environment.js';
+import {
+  BACKTEST_RUNS_PREFIX,
+  backtestLambdaEnvironment,
+  lambdaEnvironment,
+  rollbackEnvironment,
+} from './lambda-environment.js';
 
 interface SecurityStackProps {
   readonly environment: Environment;
@@ -114,6 +119,8 @@ const LOG_DELIVERY_ACTIONS = [
 class SecurityStack extends TerraformStack {
   readonly names: Names;
   readonly functions: Readonly<Record<Stage, AisawsFunction>>;
+  /** The rollback function: `rollback.handler` of the remediation zip, with the rollback role. */
+  readonly rollback: AisawsFunction;
 
   constructor(scope: Construct, id: string, props: SecurityStackProps) {
     super(scope, id);
@@ -219,18 +226,28 @@ class SecurityStack extends TerraformStack {
       rollbackActions: props.rollbackActions,
       memberAccounts: environment.accounts.members,
     };
-    // The only principal holding the un-fix actions: the execution role of the rollback function, which only the
-    // approved path of a rollback invokes. Trusted by the member rollback roles, and by nothing else.
-    const rollbackRole = new IamRole(this, 'rollback-role', {
-      name: names.roleName('rollback'),
-      description: `Execution role of ${names.functionName('rollback')}: the playbooks' un-fix actions, for approved rollbacks only`,
-      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com'),
+    // The only principal holding the un-fix actions: the execution role of the rollback function (`rollback.handler`
+    // of the remediation zip), which acts only on a signed RollbackApproval it verifies itself. Trusted by the member
+    // rollback roles, and by nothing else. No resource policy: only principals granted lambda:InvokeFunction on it in
+    // this account can invoke it; no AISAWS role is.
+    const rollback = new AisawsFunction(this, 'rollback', {
+      stage: 'rollback',
+      names,
+      artifact: artifactOf('remediation'),
+      handler: 'rollback.handler',
+      statements: rollbackRoleStatements(permissionInputs),
+      environment: rollbackEnvironment({
+        environmentName: environment.name,
+        names,
+        externalId: environment.externalId,
+      }),
+      keyArn: key.arn,
+      logRetentionDays: environment.logRetentionDays,
+      ...settingsOf('remediation'),
+      // One rollback at a time: rollbacks are rare, human-approved, and never a burst.
+      reservedConcurrency: 1,
     });
-    new IamRolePolicy(this, 'rollback-role-policy', {
-      name: `${names.functionName('rollback')}-least-privilege`,
-      role: rollbackRole.id,
-      policy: policyJson(rollbackRoleStatements(permissionInputs)),
-    });
+    this.rollback = rollback;
     // AISAWS's self-identity: the exact ARNs of the roles this environment deploys, for the Lambdas that detect.
     const selfRoleArns = names.selfRoleArns(environment.accounts.members, {
       backtest: props.backtestArtifact !== undefined && environment.backtest !== undefined,
@@ -408,7 +425,7 @@ class SecurityStack extends TerraformStack {
     key.policy = policyJson(
       keyPolicyStatements(names, [
         ...STAGES.map((stage) => this.functions[stage].role.arn),
-        rollbackRole.arn,
+        rollback.role.arn,
         triageWorkflowRole.arn,
         remediationWorkflowRole.arn,
         targetRole.arn,

@@ -104,6 +104,37 @@ describe('Split authority in the synthesized Terraform', () => {
     );
   });
 
+  it('runs the rollback function under the rollback role, invocable by no AISAWS principal and no resource policy', () => {
+    const security = stacks.get('split') as SynthesizedStack;
+    const roleIds = Object.entries(security.json.resource.aws_iam_role ?? {});
+    const rollbackRoleId = roleIds.find(([, r]) => r.name === 'aisaws-split-rollback')?.[0];
+    const fn = resourcesOf(security, 'aws_lambda_function').find(
+      (f) => f.function_name === 'aisaws-split-rollback',
+    );
+    const usersOfRollbackRole = resourcesOf(security, 'aws_lambda_function').filter(
+      (f) => f.role === `\${aws_iam_role.${rollbackRoleId}.arn}`,
+    );
+    const invokers = roles.filter((r) =>
+      r.statements.some(
+        (st) =>
+          st.Effect === 'Allow' &&
+          list(st.Action).some((a) => a === 'lambda:InvokeFunction' || a === 'lambda:*' || a === '*') &&
+          list(st.Resource).some((res) => res === '*' || res.includes('aisaws-split-rollback')),
+      ),
+    );
+    const permissions = resourcesOf(security, 'aws_lambda_permission').filter((p) =>
+      String(p.function_name).includes('rollback'),
+    );
+
+    expect(fn).toMatchObject({
+      handler: 'rollback.handler',
+      description: expect.stringContaining('lambda-remediation'),
+    });
+    expect(usersOfRollbackRole.map((f) => f.function_name)).toEqual(['aisaws-split-rollback']);
+    expect(invokers.map((r) => r.role)).toEqual([]);
+    expect(permissions).toEqual([]);
+  });
+
   it('gives no forward role an un-fix action: every role but the rollback roles', () => {
     const unfix = new Set([
       ...UNFIX_ACTIONS,
@@ -187,7 +218,7 @@ describe('Split authority in the synthesized Terraform', () => {
 
     // Only the AISAWS roles use the key unconditionally; the account only through the AISAWS services.
     expect(usersWithoutCondition.map((s) => s.Sid)).toEqual(['AisawsRolesUseKey']);
-    // 9 Lambda roles, the rollback role, 2 workflow roles, the EventBridge role (starting the encrypted triage), the
+    // 9 Lambda roles, the rollback function's role, 2 workflow roles, the EventBridge role (starting the encrypted triage), the
     // Scheduler role (dead letters into the encrypted parked queue).
     expect(roleRefs.length).toBe(9 + 1 + 2 + 1 + 1);
     expect(roleRefs.every((arn) => /^\$\{aws_iam_role\.[\w-]+\.arn\}$/.test(arn))).toBe(true);

@@ -89,12 +89,13 @@ describe('Security stack of every environment in infra/environments', () => {
       const aliases = resourcesOf(stack, 'aws_lambda_alias');
       const environment = environments.find((candidate) => candidate.name === name) as Environment;
       // Plus the backtest Lambda where the environment has a backtest (dev does, prod does not).
-      expect(aliases).toHaveLength(STAGES.length + (environment.backtest ? 1 : 0));
+      // Plus the rollback function (the remediation zip's `rollback.handler`).
+      expect(aliases).toHaveLength(STAGES.length + 1 + (environment.backtest ? 1 : 0));
       expect(aliases.every((alias) => alias.name === 'live')).toBe(true);
     },
   );
 
-  it('reserves concurrency only for remediation, the public approval URL and the one-at-a-time reconcile job', () => {
+  it('reserves concurrency only for remediation, the public approval URL and the one-at-a-time reconcile and rollback', () => {
     const stack = stackOf('prod');
     const reserved = resourcesOf(stack, 'aws_lambda_function')
       .filter((fn) => fn.reserved_concurrent_executions !== undefined)
@@ -104,6 +105,7 @@ describe('Security stack of every environment in infra/environments', () => {
       ['aisaws-prod-approval', 5],
       ['aisaws-prod-reconcile', 1],
       ['aisaws-prod-remediation', 3],
+      ['aisaws-prod-rollback', 1],
     ]);
   });
 
@@ -313,8 +315,8 @@ describe('Security stack of every environment in infra/environments', () => {
   it('records the resource counts by type (printed for the README)', () => {
     const counts = countsByType(stackOf('dev'));
 
-    // dev has a backtest: its Lambda and its state machine come on top of the nine Lambdas and two workflows.
-    expect(counts.aws_lambda_function).toBe(10);
+    // dev has a backtest: its Lambda and its state machine come on top of the nine stage Lambdas, the rollback function and two workflows.
+    expect(counts.aws_lambda_function).toBe(11);
     expect(counts.aws_sfn_state_machine).toBe(3);
     expect(counts.aws_dynamodb_table).toBe(4);
     // quarantine, events-dlq, alert-outbox, parked

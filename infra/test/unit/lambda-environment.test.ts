@@ -3,14 +3,16 @@ import { describe, expect, it } from '@jest/globals';
 import { REPO_ROOT } from '../../src/app.js';
 import { STAGES, type Stage } from '../../src/config/environment.js';
 import { namesFor } from '../../src/config/naming.js';
-import { lambdaEnvironment } from '../../src/stacks/lambda-environment.js';
+import { lambdaEnvironment, rollbackEnvironment } from '../../src/stacks/lambda-environment.js';
 
 /**
  * The variables each Lambda package's src/env.ts declares as required (no `.optional()` / `.default(`), read from
  * the source text: the infra may not import a Lambda package, and the two must still agree.
  */
-function requiredVariables(stage: Stage): string[] | null {
-  const file = `${REPO_ROOT}packages/lambda-${stage}/src/env.ts`;
+function requiredVariables(
+  stage: Stage,
+  file = `${REPO_ROOT}packages/lambda-${stage}/src/env.ts`,
+): string[] | null {
   if (!existsSync(file)) return null;
   const source = readFileSync(file, 'utf8');
   const declarations = [
@@ -55,5 +57,19 @@ describe('Lambda environment variables', () => {
       expect(variablesOf(stage)).toEqual(
         expect.objectContaining({ POWERTOOLS_SERVICE_NAME: `aisaws-${stage}`, AISAWS_ENVIRONMENT: 'dev' }),
       );
+  });
+
+  it('sets every variable the rollback function requires, with the member rollback role', () => {
+    const required =
+      requiredVariables('remediation', `${REPO_ROOT}packages/lambda-remediation/src/rollback-env.ts`) ?? [];
+    const variables = rollbackEnvironment({ environmentName: 'dev', names, externalId: 'x' });
+
+    expect(required).toEqual(expect.arrayContaining(['APPROVAL_SIGNING_KEY_SECRET', 'MEMBER_ROLE_NAME']));
+    expect(Object.keys(variables)).toEqual(expect.arrayContaining(required));
+    expect(variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'aisaws-rollback',
+      MEMBER_ROLE_NAME: names.memberRoleName('rollback'),
+      APPROVAL_SIGNING_KEY_SECRET: names.signingKeySecretName,
+    });
   });
 });
