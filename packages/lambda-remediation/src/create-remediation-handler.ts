@@ -23,7 +23,7 @@ interface RemediationHandlerDeps {
    */
   readonly authority?: Authority;
   /** The approval HMAC key, to verify a rollback's signed approval (rollback authority). */
-  readonly signingKey?: () => Promise<string>;
+  readonly signingKey?: (options?: { readonly refresh?: boolean }) => Promise<string>;
 }
 
 /** The Remediation use case as a plain function: parses the RemediationRequest (strict) and runs it. */

@@ -53,7 +53,7 @@ interface RemediationDeps {
   readonly clock: Clock;
   readonly authority: Authority;
   /** The approval HMAC key: verifies a rollback's signed approval. Without it every rollback is refused. */
-  readonly signingKey?: () => Promise<string>;
+  readonly signingKey?: (options?: { readonly refresh?: boolean }) => Promise<string>;
 }
 
 /** The events item as the stages wrote it: read leniently, the fields used here checked. */
@@ -329,11 +329,16 @@ async function rollBack(request: RollbackRequest, deps: RemediationDeps): Promis
       eventId,
       'no approval signing key is configured, so no approval can be checked',
     );
-  const verdict = verifyRollbackApproval(request.approval, {
-    eventId,
-    key: await deps.signingKey(),
-    now: deps.clock.now(),
-  });
+  const signingKey = deps.signingKey;
+  const judge = async (refresh: boolean) =>
+    verifyRollbackApproval(request.approval, {
+      eventId,
+      key: await signingKey(refresh ? { refresh } : undefined),
+      now: deps.clock.now(),
+    });
+  let verdict = await judge(false);
+  // A bad signature may be an approval signed with the key rotated in after our cached read: read the key once more.
+  if (!verdict.valid && verdict.reason === 'tampered') verdict = await judge(true);
   if (!verdict.valid) throw new RollbackRefusedError(eventId, verdict.message);
 
   const stored = await readItem(eventId, deps);

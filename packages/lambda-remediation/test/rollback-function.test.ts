@@ -167,6 +167,30 @@ describe('the deployed rollback function', () => {
     expect(fake.resource.public).toBe(false);
     expect(sts.commandCalls(AssumeRoleCommand)).toEqual([]);
     expect(fake.calls.filter((c) => c.operation === 'rollback')).toEqual([]);
+    // The cached key, then one fresh read in case of a rotation; no more.
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('reads the key once more when the approval was signed with a key rotated in after its cached read', async () => {
+    // Prepare
+    const fake = fakeBucketPlaybook({ public: true });
+    const event = await verifiedFix(fake);
+    const rollback = rollbackFunction(fake);
+    secrets.reset();
+    secrets
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: 'the-key-before-rotation' })
+      .resolves({ SecretString: 'the-key-after-rotation' });
+    // Act
+    const result = await rollback({
+      schemaVersion: 1,
+      action: 'rollback',
+      eventId: event.eventId,
+      approval: approval(event.eventId, 'the-key-after-rotation'),
+    });
+    // Assess
+    expect(result).toMatchObject({ status: 'rolled-back' });
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
   });
 
   it('refuses snapshot and apply: it holds the rollback authority only', async () => {
