@@ -33,7 +33,13 @@ import type { Construct } from 'constructs';
 import type { LambdaArtifact } from '../config/artifacts.js';
 import { type Environment, STAGES, type Stage } from '../config/environment.js';
 import { lambdaSizing, STAGE_DEFAULTS } from '../config/lambda-sizing.js';
-import { type Names, namesFor, type QueueKind, type WorkflowKind } from '../config/naming.js';
+import {
+  type FunctionKind,
+  type Names,
+  namesFor,
+  type QueueKind,
+  type WorkflowKind,
+} from '../config/naming.js';
 import { AisawsFunction } from '../constructs/aisaws-function.js';
 import type { EventRuleSpec } from '../events/rules.js';
 import { backtestFunctionStatements, backtestWorkflowStatements } from '../iam/backtest-permissions.js';
@@ -405,7 +411,7 @@ class SecurityStack extends TerraformStack {
         ]),
       });
 
-    createAlarms(this, names, topic.arn, [...STAGES], ['quarantine', 'events-dlq', 'parked']);
+    createAlarms(this, names, topic.arn, [...STAGES, 'rollback'], ['quarantine', 'events-dlq', 'parked']);
 
     // --- Reconcile: every 15 minutes (and by hand) the reconcile Lambda replays the DLQs and sends the outbox.
     const schedulerRole = createReconcileSchedule(this, names, key.arn, this.functions.reconcile);
@@ -811,7 +817,7 @@ function createAlarms(
   scope: Construct,
   names: Names,
   topicArn: string,
-  stages: readonly Stage[],
+  stages: readonly FunctionKind[],
   queues: readonly QueueKind[],
 ): void {
   const alarm = (
@@ -860,6 +866,15 @@ function createAlarms(
       dimensions: { FunctionName: functionName },
     });
   }
+  // Every rollback is rare and human-approved: each invocation (approved, refused or forged) reaches the security team.
+  if (stages.includes('rollback'))
+    alarm('alarm-rollback-invoked', {
+      name: `${names.functionName('rollback')}-invoked`,
+      description: `${names.functionName('rollback')} was invoked: a rollback was attempted (see its log and the events item)`,
+      namespace: 'AWS/Lambda',
+      metric: 'Invocations',
+      dimensions: { FunctionName: names.functionName('rollback') },
+    });
   for (const kind of ['triage', 'remediation'] as const) {
     const arn = names.stateMachineArn(kind);
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled'])

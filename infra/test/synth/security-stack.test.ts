@@ -287,7 +287,7 @@ describe('Security stack of every environment in infra/environments', () => {
       );
   });
 
-  it('alarms on state machine failures and on messages waiting in the DLQ and the quarantine queue', () => {
+  it('alarms on state machine failures, messages waiting in the DLQ and the quarantine queue, and any rollback', () => {
     const stack = stackOf('dev');
     const alarmNames = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').map((alarm) => alarm.alarm_name);
 
@@ -297,6 +297,9 @@ describe('Security stack of every environment in infra/environments', () => {
         'aisaws-dev-remediation-ExecutionsFailed',
         'aisaws-dev-events-dlq-not-empty',
         'aisaws-dev-quarantine-not-empty',
+        'aisaws-dev-rollback-errors',
+        'aisaws-dev-rollback-throttles',
+        'aisaws-dev-rollback-invoked',
       ]),
     );
     for (const alarm of resourcesOf(stack, 'aws_cloudwatch_metric_alarm'))
@@ -323,5 +326,8 @@ describe('Security stack of every environment in infra/environments', () => {
     expect(counts.aws_sqs_queue).toBe(4);
     expect(counts.aws_scheduler_schedule).toBe(1);
     expect(counts.aws_kms_key).toBe(1);
+    // Errors (not Verification's) and throttles of the nine stage Lambdas and the rollback function (19), the
+    // rollback function's invocations (1), three per remediation and triage state machine (6), three queues (3).
+    expect(counts.aws_cloudwatch_metric_alarm).toBe(29);
   });
 });
