@@ -11,14 +11,14 @@
  *    (packages/cli/dist/bin.js) when built, else src/bin.ts through tsx.
  * 3. Prints the median wall and CPU seconds, the peak memory (max RSS) of each, and the ratio one-line / lines.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from './bench-args.js';
 import { createRandom } from './seeded-random.js';
+import { type RunResult, timeNodeRun } from './timed-node-run.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = join(ROOT, 'packages/cli/dist/bin.js');
@@ -105,46 +105,7 @@ async function generate(dir: string, megabytes: number) {
   };
 }
 
-interface RunResult {
-  readonly seconds: number;
-  readonly cpuSeconds: number;
-  readonly maxRssMb: number;
-  readonly stderr: string;
-}
-
-/** Preloaded: reports the process's CPU time and peak memory on stderr at exit. */
-const PROBE = `data:text/javascript,import { writeSync } from 'node:fs';
-process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, '\\n__probe__ ' + (u.user + u.system) + ' ' + process.resourceUsage().maxRSS + '\\n'); });`;
-const PROBE_LINE = /\n__probe__ (\d+) (\d+)\n/;
-
-function timeRun(args: readonly string[]): Promise<RunResult> {
-  return new Promise((done, fail) => {
-    const devNull = openSync('/dev/null', 'w');
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', PROBE, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', devNull, 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      closeSync(devNull);
-      const probe = PROBE_LINE.exec(stderr);
-      if (code !== 0) fail(new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr}`));
-      else
-        done({
-          seconds,
-          cpuSeconds: Number(probe?.[1] ?? Number.NaN) / 1e6,
-          maxRssMb: Number(probe?.[2] ?? Number.NaN) / 1024,
-          stderr: stderr.replace(PROBE_LINE, '\n'),
-        });
-    });
-  });
-}
+const timeRun = (args: readonly string[]): Promise<RunResult> => timeNodeRun(args, ROOT);
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

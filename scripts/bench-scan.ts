@@ -17,14 +17,14 @@
  *    load average (the machine may be shared: wall times then measure the load as much as the code).
  * All are whole processes, so all include Node's start-up.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, openSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from './bench-args.js';
 import { createRandom } from './seeded-random.js';
+import { type RunResult, timeNodeRun } from './timed-node-run.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = join(ROOT, 'packages/cli/dist/bin.js');
@@ -275,47 +275,7 @@ for await (const line of lines) {
 process.stderr.write(\`parse: \${valid} valid, \${bad} bad\\n\`);
 `;
 
-interface RunResult {
-  /** Wall-clock time of the whole process, start-up included. */
-  readonly seconds: number;
-  /** CPU time (user + system, all threads) the process used, from process.cpuUsage() at exit. */
-  readonly cpuSeconds: number;
-  readonly stderr: string;
-}
-
-/** Preloaded into both processes: reports their CPU time on stderr at exit (less sensitive to a busy machine). */
-const CPU_PROBE = `data:text/javascript,import { writeSync } from 'node:fs';
-process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, '\\n__cpu_us__ ' + (u.user + u.system) + '\\n'); });`;
-const CPU_LINE = /\n__cpu_us__ (\d+)\n/;
-
-/** Runs `node ARGS` with stdout to /dev/null; resolves to its wall and CPU time. Fails on a non-zero exit code. */
-function timeRun(args: readonly string[]): Promise<RunResult> {
-  return new Promise((done, fail) => {
-    const devNull = openSync('/dev/null', 'w');
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', CPU_PROBE, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', devNull, 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      closeSync(devNull);
-      const cpu = CPU_LINE.exec(stderr);
-      if (code !== 0) fail(new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr}`));
-      else
-        done({
-          seconds,
-          cpuSeconds: Number(cpu?.[1] ?? Number.NaN) / 1e6,
-          stderr: stderr.replace(CPU_LINE, '\n'),
-        });
-    });
-  });
-}
+const timeRun = (args: readonly string[]): Promise<RunResult> => timeNodeRun(args, ROOT);
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
