@@ -121,30 +121,30 @@ describe('Ingest redacts credentials before archiving and logging', () => {
     expect(logged.join('')).toContain(REDACTED);
   });
 
-  it('archives the real GetFederationToken record (Stratus) without its session token', async () => {
-    if (!existsSync(federationFile)) {
-      console.warn(`datasets absent: skipped (${federationFile} not found; set AISAWS_DATASETS)`);
-      return;
-    }
-    // Prepare
-    const raw = (JSON.parse(readFileSync(federationFile, 'utf8')) as Record<string, unknown>[]).find(
-      (record) => record.eventName === 'GetFederationToken',
-    );
-    const record = CloudTrailRecordSchema.parse(raw);
-    const response = raw?.responseElements as { credentials?: { sessionToken?: string } } | undefined;
-    const token = String(response?.credentials?.sessionToken);
-    const deps = depsWithCapturedLog();
-    // Act
-    const output = await createIngestHandler(deps)(eventBridgeEvent(record));
-    jest.restoreAllMocks();
-    // Assess
-    expect(token.length).toBeGreaterThan(100);
-    const archived = JSON.stringify(await s3.readJson(BUCKET, output.archive?.key ?? ''));
-    expect(archived).not.toContain(token);
-    expect(archived).toContain(REDACTED);
-    expect(JSON.stringify(output)).not.toContain(token);
-    expect(logged.join('')).not.toContain(token);
-  });
+  // Skipped, and counted so, on a machine without the datasets (no ../shared, AISAWS_DATASETS unset).
+  (existsSync(federationFile) ? it : it.skip)(
+    'archives the real GetFederationToken record (Stratus) without its session token',
+    async () => {
+      // Prepare
+      const raw = (JSON.parse(readFileSync(federationFile, 'utf8')) as Record<string, unknown>[]).find(
+        (record) => record.eventName === 'GetFederationToken',
+      );
+      const record = CloudTrailRecordSchema.parse(raw);
+      const response = raw?.responseElements as { credentials?: { sessionToken?: string } } | undefined;
+      const token = String(response?.credentials?.sessionToken);
+      const deps = depsWithCapturedLog();
+      // Act
+      const output = await createIngestHandler(deps)(eventBridgeEvent(record));
+      jest.restoreAllMocks();
+      // Assess
+      expect(token.length).toBeGreaterThan(100);
+      const archived = JSON.stringify(await s3.readJson(BUCKET, output.archive?.key ?? ''));
+      expect(archived).not.toContain(token);
+      expect(archived).toContain(REDACTED);
+      expect(JSON.stringify(output)).not.toContain(token);
+      expect(logged.join('')).not.toContain(token);
+    },
+  );
 
   it('quarantines an invalid input that carries a session token without the token', async () => {
     // Prepare: not a CloudTrail event (no detail), but it carries credentials

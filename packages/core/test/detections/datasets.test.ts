@@ -14,12 +14,11 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const datasets = resolve(process.env.AISAWS_DATASETS ?? join(repoRoot, '..', 'shared', 'datasets'));
 const stratusDir = join(datasets, 'cloudtrail', 'stratus-red-team');
 
+// Without the datasets (a machine without ../shared, AISAWS_DATASETS unset) the test is skipped, and counted so.
+const withStratus = existsSync(stratusDir) ? it : it.skip;
+
 describe('Stratus Red Team detonation logs (third-party, read in place)', () => {
-  it('detects every one of the 35 techniques with at least one hit', () => {
-    if (!existsSync(stratusDir)) {
-      console.warn(`datasets absent: skipped (${stratusDir} not found; set AISAWS_DATASETS)`);
-      return;
-    }
+  withStratus('detects every one of the 35 techniques with at least one hit', () => {
     const files = readdirSync(stratusDir).filter((f) => f.startsWith('aws.') && f.endsWith('.json'));
     const missed = files.filter((file) => {
       const records = JSON.parse(readFileSync(join(stratusDir, file), 'utf8')) as unknown[];

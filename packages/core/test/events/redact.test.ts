@@ -118,15 +118,16 @@ const DATASET_CASES: readonly (readonly [
 ];
 
 describe('redactCredentials on real credential-bearing records (datasets, read in place)', () => {
-  it.each(DATASET_CASES)('%s', (_event, file, pick, paths, kept) => {
-    if (!existsSync(join(datasets, 'cloudtrail', file))) {
-      console.warn(`datasets absent: skipped (${file} not found; set AISAWS_DATASETS)`);
-      return;
-    }
-    const record = recordsOf(file).find(pick);
-    expect(record).toBeDefined();
-    assertRedacted(record as Json, paths, kept);
-  });
+  // A case whose dataset file is absent (no ../shared, AISAWS_DATASETS unset) is skipped, and counted so.
+  const present = DATASET_CASES.filter(([, file]) => existsSync(join(datasets, 'cloudtrail', file)));
+  const absent = DATASET_CASES.filter((entry) => !present.includes(entry));
+  if (absent.length > 0) it.skip.each(absent)('%s (dataset file absent)', () => {});
+  if (present.length > 0)
+    it.each(present)('%s', (_event, file, pick, paths, kept) => {
+      const record = recordsOf(file).find(pick);
+      expect(record).toBeDefined();
+      assertRedacted(record as Json, paths, kept);
+    });
 });
 
 /** A minimal record around a documented response (no public dataset holds these events with their secrets). */
