@@ -8,7 +8,7 @@ import type { DetectionHit } from '../../src/schemas/stages.js';
 
 /**
  * Panther's AWS CloudTrail rule tests (third-party, hand-made, labelled per rule), read in place from
- * ../shared/datasets or $AISAWS_DATASETS. Without the datasets the tests say so and check nothing else. The
+ * ../shared/datasets or $AISAWS_DATASETS. Without the datasets the tests are skipped, and counted so. The
  * end-to-end figure (`aisaws scan`, scoring and decision included) is `pnpm eval`; this checks the catalog.
  */
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -31,11 +31,9 @@ interface PantherTest {
   readonly hits: DetectionHit[] | null;
 }
 
-function load(): PantherTest[] | undefined {
-  if (!existsSync(join(dir, 'panther-rule-tests.cloudtrail.jsonl'))) {
-    console.warn(`datasets absent: skipped (${dir} not found; set AISAWS_DATASETS)`);
-    return undefined;
-  }
+const present = existsSync(join(dir, 'panther-rule-tests.cloudtrail.jsonl'));
+
+function load(): PantherTest[] {
   const records = lines(join(dir, 'panther-rule-tests.cloudtrail.jsonl'));
   const labels = lines(join(dir, 'panther-rule-tests.labels.jsonl'));
   return records.map((raw, i) => {
@@ -100,18 +98,17 @@ const RULE_DETECTIONS: readonly (readonly [string, string])[] = [
   ['AWS.CloudTrail.UserAccessKeyAuth', 'sts.caller-check-with-user-key'],
 ];
 
-describe('Panther AWS CloudTrail rule tests (third-party, read in place)', () => {
-  const tests = load();
+// Without the datasets (a machine without ../shared, AISAWS_DATASETS unset) the tests are skipped, and counted so.
+(present ? describe : describe.skip)('Panther AWS CloudTrail rule tests (third-party, read in place)', () => {
+  const tests = present ? load() : [];
 
   it.each(RULE_DETECTIONS)('every valid positive of %s is detected by %s', (rule, id) => {
-    if (!tests) return;
     const positives = tests.filter((t) => t.rule === rule && t.positive && !t.needsMocks && t.hits !== null);
     expect(positives.length).toBeGreaterThan(0);
     expect(positives.filter((t) => !t.hits?.some((h) => h.id === id)).map((t) => t.name)).toEqual([]);
   });
 
   it('detects at least 80 % of all rule-positive tests that need no Panther mocks (invalid records are misses)', () => {
-    if (!tests) return;
     const positives = tests.filter((t) => t.positive && !t.needsMocks);
     const detected = positives.filter((t) => (t.hits?.length ?? 0) > 0);
     expect(positives).toHaveLength(193);
@@ -119,14 +116,12 @@ describe('Panther AWS CloudTrail rule tests (third-party, read in place)', () =>
   });
 
   it('leaves at least 95 % of the rule-negative tests without an actionable hit', () => {
-    if (!tests) return;
     const negatives = tests.filter((t) => !t.positive);
     const actionable = negatives.filter((t) => t.hits?.some((h) => h.actionable));
     expect(actionable.length / negatives.length).toBeLessThanOrEqual(0.05);
   });
 
   it('never makes an informational hit actionable', () => {
-    if (!tests) return;
     const offenders = tests.flatMap((t) => (t.hits ?? []).filter((h) => isInformational(h) && h.actionable));
     expect(offenders).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -157,47 +157,48 @@ describe('isCloudTrailRecord', () => {
     for (const path of paths) for (const value of values) agree(withValue(full, path, value));
   });
 
-  it('answers as CloudTrailRecordSchema does on every record of the real datasets (when present)', () => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const root = resolve(process.env.AISAWS_DATASETS ?? join(here, '../../../../..', 'shared', 'datasets'));
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir).sort()) {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else if (/\.json(l)?(\.gz)?$/.test(name)) files.push(path);
-      }
-    };
-    try {
+  // Without the datasets (a machine without ../shared, AISAWS_DATASETS unset) the test is skipped, and counted so.
+  const root = resolve(
+    process.env.AISAWS_DATASETS ??
+      join(dirname(fileURLToPath(import.meta.url)), '../../../../..', 'shared', 'datasets'),
+  );
+  (existsSync(join(root, 'cloudtrail')) ? it : it.skip)(
+    'answers as CloudTrailRecordSchema does on every record of the real datasets',
+    () => {
+      const files: string[] = [];
+      const walk = (dir: string): void => {
+        for (const name of readdirSync(dir).sort()) {
+          const path = join(dir, name);
+          if (statSync(path).isDirectory()) walk(path);
+          else if (/\.json(l)?(\.gz)?$/.test(name)) files.push(path);
+        }
+      };
       walk(join(root, 'cloudtrail'));
-    } catch {
-      console.warn(`datasets absent: skipped (${root})`);
-      return;
-    }
-    let records = 0;
-    for (const file of files) {
-      const bytes = readFileSync(file);
-      const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-      const values: unknown[] = [];
-      try {
-        const document: unknown = JSON.parse(text);
-        if (Array.isArray(document)) values.push(...document);
-        else if (typeof document === 'object' && document !== null && 'Records' in document)
-          values.push(...((document as { Records: unknown[] }).Records ?? []));
-        else values.push(document);
-      } catch {
-        for (const line of text.split('\n'))
-          try {
-            values.push(JSON.parse(line));
-          } catch {
-            // not a record
-          }
+      let records = 0;
+      for (const file of files) {
+        const bytes = readFileSync(file);
+        const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+        const values: unknown[] = [];
+        try {
+          const document: unknown = JSON.parse(text);
+          if (Array.isArray(document)) values.push(...document);
+          else if (typeof document === 'object' && document !== null && 'Records' in document)
+            values.push(...((document as { Records: unknown[] }).Records ?? []));
+          else values.push(document);
+        } catch {
+          for (const line of text.split('\n'))
+            try {
+              values.push(JSON.parse(line));
+            } catch {
+              // not a record
+            }
+        }
+        for (const value of values) {
+          records++;
+          if (isCloudTrailRecord(value) !== CloudTrailRecordSchema.safeParse(value).success) agree(value);
+        }
       }
-      for (const value of values) {
-        records++;
-        if (isCloudTrailRecord(value) !== CloudTrailRecordSchema.safeParse(value).success) agree(value);
-      }
-    }
-    expect(records).toBeGreaterThan(1000);
-  });
+      expect(records).toBeGreaterThan(1000);
+    },
+  );
 });
