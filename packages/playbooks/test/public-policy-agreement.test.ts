@@ -95,7 +95,12 @@ beforeEach(() => {
 
 describe('S3 bucket policy: s3.bucket-policy-public and s3.remove-public-policy-statements agree', () => {
   // Every statement in one policy, plus a kept statement so the playbook writes (rather than deletes) the policy.
-  const statements = STATEMENTS.map(([name, statement]) => ({ Sid: name.replace(/\W/g, ''), ...statement }));
+  // Not the unconditioned Deny: it denies s3:GetObject on the same objects to everyone, so it closes every Allow
+  // here (Denies are weighed; see the next block) and nothing would be public.
+  const statements = STATEMENTS.filter(([name]) => name !== 'Deny').map(([name, statement]) => ({
+    Sid: name.replace(/\W/g, ''),
+    ...statement,
+  }));
   const policy = { Version: '2012-10-17', Statement: statements };
 
   it('removes exactly the statements the detection flags, judged on the same policy', async () => {
@@ -153,6 +158,91 @@ describe('S3 bucket policy: s3.bucket-policy-public and s3.remove-public-policy-
     // Assess
     expect(applied.status === 'applied').toBe(detected);
   });
+});
+
+describe('S3 bucket policy with a Deny: detection and fix weigh the same Denies', () => {
+  const allow = {
+    Sid: 'AllowAll',
+    Effect: 'Allow',
+    Principal: '*',
+    Action: ['s3:GetObject', 's3:PutObject'],
+    Resource: ['arn:aws:s3:::exports', 'arn:aws:s3:::exports/*'],
+  };
+  const deny = {
+    Sid: 'DenyOutside',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: ['arn:aws:s3:::exports', 'arn:aws:s3:::exports/*'],
+  };
+  /** [name, Deny, still public?]: the closing forms, then Denies that must not close. */
+  const DENIES: readonly (readonly [string, Record<string, unknown>, boolean])[] = [
+    [
+      'unless SourceVpce',
+      { ...deny, Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b' } } },
+      false,
+    ],
+    [
+      'unless PrincipalOrgID',
+      { ...deny, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
+      false,
+    ],
+    [
+      'unless SourceIp /16',
+      { ...deny, Condition: { NotIpAddress: { 'aws:SourceIp': '10.1.0.0/16' } } },
+      false,
+    ],
+    [
+      'unless SourceIp /4 (the world)',
+      { ...deny, Condition: { NotIpAddress: { 'aws:SourceIp': '0.0.0.0/4' } } },
+      true,
+    ],
+    [
+      'wrong action set',
+      { ...deny, Action: 's3:PutObject', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b' } } },
+      true,
+    ],
+    ['NotAction', { ...deny, Action: undefined, NotAction: 's3:DeleteBucket' }, true],
+    ['objects only', { ...deny, Resource: 'arn:aws:s3:::exports/*' }, true],
+    ['Principal an account', { ...deny, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }, true],
+    [
+      'IfExists',
+      { ...deny, Condition: { StringNotEqualsIfExists: { 'aws:SourceVpce': 'vpce-1a2b' } } },
+      true,
+    ],
+  ];
+
+  it.each(DENIES)(
+    'Allow * with a Deny %s: detection fires ⇔ the fix removes the Allow',
+    async (_name, d, open) => {
+      // Prepare
+      const policy = { Version: '2012-10-17', Statement: [allow, d] };
+      const detected = catalog
+        .detect(
+          record(
+            's3.amazonaws.com',
+            'PutBucketPolicy',
+            { bucketName: 'exports', bucketPolicy: policy },
+            null,
+          ),
+        )
+        .some((h) => h.id === 's3.bucket-policy-public');
+      s3.on(GetBucketPolicyCommand).resolves({ Policy: JSON.stringify(policy) });
+      // Act
+      const applied = await getPlaybookImplementation('s3.remove-public-policy-statements').apply(
+        bucketRef({}),
+        { bucket: 'exports', policy: null },
+        harness.context(),
+      );
+      // Assess
+      expect(detected).toBe(open);
+      expect(applied.status).toBe(open ? 'applied' : 'already-compliant');
+      const written = s3
+        .commandCalls(PutBucketPolicyCommand)
+        .map((c) => JSON.parse(c.args[0].input.Policy ?? '{}'));
+      expect(written).toEqual(open ? [{ ...policy, Statement: [d] }] : []);
+    },
+  );
 });
 
 describe('Lambda permission: lambda.permission-public and lambda.remove-public-permission agree', () => {

@@ -3,6 +3,7 @@ export { isWorldCidr, parseCidr, sameCidr, WORLD_IPV4_PREFIX, WORLD_IPV6_PREFIX 
 export type { PublicStatement } from './public-policy.js';
 export {
   awsPrincipals,
+  closesAllow,
   hasNarrowingCondition,
   isAllow,
   isPublicStatement,

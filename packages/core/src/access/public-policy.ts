@@ -21,7 +21,12 @@ import { isWorldCidr, parseCidr } from './cidr.js';
  *   `arn:aws:sns:*:*:topic`, `o-*`); a wildcard after a concrete account (`arn:aws:sns:us-east-1:111122223333:*`)
  *   still narrows to that account;
  * - one of several values is not concrete (any value matching is enough for the request).
- * Deny statements are not weighed against the Allows (a Deny elsewhere can still close what is flagged here).
+ *
+ * Deny statements of the same policy are weighed against the Allows (`publicStatements`, see `closesAllow`): an
+ * Allow that would be public is not, when one explicit Deny provably refuses it to every caller the Deny's condition
+ * does not narrow to. The common pattern is `Allow *` beside `Deny *` unless `aws:SourceVpce` / `aws:PrincipalOrgID`
+ * / `aws:SourceIp`. Only a Deny that is sure to close counts; anything else leaves the Allow public.
+ * `isPublicStatement` judges one statement alone (a Lambda permission, which can only be an Allow).
  */
 
 /** Condition keys that name who or where the caller is. Lower case (keys are case-insensitive). */
@@ -133,6 +138,117 @@ function isPublicStatement(statement: unknown): boolean {
   );
 }
 
+/** Negated operators that, on a narrowing key with concrete values, make a Deny refuse everyone but those values. */
+const NARROWING_NEGATIONS: ReadonlyMap<string, string> = new Map([
+  ['stringnotequals', 'stringequals'],
+  ['stringnotequalsignorecase', 'stringequalsignorecase'],
+  ['stringnotlike', 'stringlike'],
+  ['arnnotequals', 'arnequals'],
+  ['arnnotlike', 'arnlike'],
+  ['notipaddress', 'ipaddress'],
+]);
+
+/**
+ * True when one Deny clause means "deny unless the caller is one of these concrete values": a plain negated operator
+ * (no `IfExists`, no `ForAnyValue:`/`ForAllValues:`) on a narrowing key, every value a string naming a concrete
+ * caller, account, organisation or network (the same value rules as a narrowing Allow, `aws:SourceIp` ≤ /8 …).
+ * A request without the key matches a negated operator, so it is denied too.
+ */
+function narrowingNegation(operator: string, key: string, value: unknown): boolean {
+  const positive = NARROWING_NEGATIONS.get(operator.toLowerCase());
+  if (positive === undefined) return false;
+  const values = Array.isArray(value) ? value : [value];
+  if (!values.every((v) => typeof v === 'string')) return false;
+  return narrowingClause(positive, key, values);
+}
+
+/**
+ * The strings of an Action/Resource element, or undefined when it is absent or holds anything but strings (then
+ * nothing can be proved about it).
+ */
+function patternsOf(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  if (values.length === 0 || !values.every((v) => typeof v === 'string')) return undefined;
+  return values as string[];
+}
+
+/**
+ * True when every string the wildcard pattern `inner` matches is also matched by `outer` (`*` any run, `?` one
+ * character). Proved only for simple shapes: `outer` is `*`, equal to `inner`, a literal matching a literal
+ * `inner`, or `prefix*` whose prefix the literal start of `inner` begins with; anything else is "not proved".
+ */
+function patternCovers(outer: string, inner: string, ignoreCase: boolean): boolean {
+  const o = ignoreCase ? outer.toLowerCase() : outer;
+  const i = ignoreCase ? inner.toLowerCase() : inner;
+  if (o === '*' || o === i) return true;
+  const wild = /[*?]/;
+  if (!wild.test(i)) {
+    if (!wild.test(o)) return false;
+    const regex = new RegExp(
+      `^${o
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      's',
+    );
+    return regex.test(i);
+  }
+  const prefix = o.slice(0, -1);
+  if (!o.endsWith('*') || wild.test(prefix)) return false;
+  const literalStart = i.slice(0, i.search(wild));
+  return literalStart.startsWith(prefix);
+}
+
+/** Every pattern of `inner` is covered by some pattern of `outer`. */
+const allCovered = (outer: string[], inner: string[], ignoreCase: boolean): boolean =>
+  inner.every((i) => outer.some((o) => patternCovers(o, i, ignoreCase)));
+
+/**
+ * True when the Deny statement provably refuses the Allow statement to every caller its condition does not narrow
+ * to a concrete caller, account, organisation or network:
+ * - `Effect: Deny` to `Principal: "*"` or `{AWS: "*"}` (not `NotPrincipal`, not a named principal);
+ * - `Action` (not `NotAction`) covering each action of the Allow; an Allow with `NotAction` needs `Action: "*"`;
+ * - `Resource` (not `NotResource`) covering each resource of the Allow; an Allow with `NotResource` needs `"*"`,
+ *   an Allow without a resource needs a Deny without one or with `"*"`;
+ * - no condition (denies everyone), or only clauses that are narrowing negations (see `narrowingNegation`): the
+ *   clauses are ANDed, so a request escapes the Deny only as a caller one of them names.
+ */
+function closesAllow(deny: Json, allow: Json): boolean {
+  if (String(deny.Effect ?? '').toLowerCase() !== 'deny') return false;
+  if (deny.NotPrincipal !== undefined || !awsPrincipals(deny).includes('*')) return false;
+  if (deny.NotAction !== undefined || deny.NotResource !== undefined) return false;
+  const denyActions = patternsOf(deny.Action);
+  if (!denyActions) return false;
+  if (allow.NotAction !== undefined) {
+    if (!denyActions.includes('*')) return false;
+  } else {
+    const allowActions = patternsOf(allow.Action);
+    if (!allowActions || !allCovered(denyActions, allowActions, true)) return false;
+  }
+  const denyResources = patternsOf(deny.Resource);
+  if (allow.NotResource !== undefined) {
+    if (!denyResources?.includes('*')) return false;
+  } else if (allow.Resource === undefined) {
+    if (deny.Resource !== undefined && !denyResources?.includes('*')) return false;
+  } else {
+    const allowResources = patternsOf(allow.Resource);
+    if (!allowResources || !denyResources || !allCovered(denyResources, allowResources, false)) return false;
+  }
+  const condition = deny.Condition;
+  if (condition === undefined) return true;
+  if (!isObject(condition)) return false;
+  const clauses = Object.entries(condition).flatMap(([operator, keys]) =>
+    isObject(keys) ? Object.entries(keys).map(([key, value]) => ({ operator, key, value })) : [undefined],
+  );
+  return (
+    clauses.length > 0 &&
+    clauses.every(
+      (clause) => clause !== undefined && narrowingNegation(clause.operator, clause.key, clause.value),
+    )
+  );
+}
+
 /** A public statement of a policy: its index in `Statement`, its Sid and its actions. */
 interface PublicStatement {
   readonly index: number;
@@ -147,14 +263,17 @@ const sidOf = (statement: Json): string | undefined =>
 
 /**
  * The public statements of a policy given as an object, a JSON string or a URL-encoded JSON string (CloudTrail
- * carries all three); [] for anything that is not a policy.
+ * carries all three), Denies weighed (an Allow a Deny of the policy closes is not public, see `closesAllow`); [] for
+ * anything that is not a policy. Detection and playbooks both judge a whole policy with this.
  */
 function publicStatements(policy: unknown): PublicStatement[] {
   const document = policyDocument(policy);
   if (!document) return [];
   const out: PublicStatement[] = [];
+  const denies = statementsOf(document).filter((statement) => !isAllow(statement));
   list(document.Statement).forEach((statement, index) => {
     if (!isObject(statement) || !isPublicStatement(statement)) return;
+    if (denies.some((deny) => closesAllow(deny, statement))) return;
     const sid = sidOf(statement);
     out.push({ index, actions: strings(statement.Action), ...(sid ? { sid } : {}) });
   });
@@ -164,6 +283,7 @@ function publicStatements(policy: unknown): PublicStatement[] {
 export type { PublicStatement };
 export {
   awsPrincipals,
+  closesAllow,
   hasNarrowingCondition,
   isAllow,
   isPublicStatement,

@@ -1,4 +1,4 @@
-import { isPublicStatement } from '@aisaws/core/access';
+import { publicStatements } from '@aisaws/core/access';
 import {
   DeleteBucketPolicyCommand,
   GetBucketPolicyCommand,
@@ -14,7 +14,8 @@ import { type BucketTarget, BucketTargetSchema, bucketOf, s3 } from './s3-target
 /**
  * Which statements are public is decided by core's shared evaluator (`@aisaws/core/access`), the same function the
  * `s3.bucket-policy-public` detection applies to the policy in the event: what the detection flags is what apply
- * removes, judged again on the live policy read just before the write.
+ * removes, judged again on the live policy read just before the write. The whole policy is judged, so an Allow that
+ * an explicit Deny of the same policy closes (e.g. `Deny *` unless `aws:SourceVpce`) is not removed.
  */
 
 type Json = Record<string, unknown>;
@@ -28,6 +29,11 @@ const PolicyDocumentSchema = z.looseObject({ Statement: z.unknown() });
 function parsePolicy(text: string): Json & { Statement: unknown[] } {
   const document = PolicyDocumentSchema.parse(JSON.parse(text));
   return { ...document, Statement: asList(document.Statement) };
+}
+
+/** The statements of the policy the shared evaluator calls public (Denies weighed), by position. */
+function publicIndexes(policy: Json & { Statement: unknown[] }): ReadonlySet<number> {
+  return new Set(publicStatements(policy).map((statement) => statement.index));
 }
 
 const describeStatement = (statement: unknown): string =>
@@ -62,9 +68,10 @@ const removePublicPolicyStatements = definePlaybookImplementation({
     const text = await readPolicy(target, ctx);
     if (text === null) return { status: 'already-compliant', changes: [] };
     const policy = parsePolicy(text);
-    const removed = policy.Statement.filter(isPublicStatement);
+    const open = publicIndexes(policy);
+    const removed = policy.Statement.filter((_statement, index) => open.has(index));
     if (removed.length === 0) return { status: 'already-compliant', changes: [] };
-    const kept = policy.Statement.filter((statement) => !isPublicStatement(statement));
+    const kept = policy.Statement.filter((_statement, index) => !open.has(index));
     const names = removed.map(describeStatement).join(', ');
     if (kept.length === 0) {
       await s3(target, ctx).send(new DeleteBucketPolicyCommand(bucketOf(target)));
@@ -93,16 +100,19 @@ const removePublicPolicyStatements = definePlaybookImplementation({
     );
     const isPublic = status?.PolicyStatus?.IsPublic === true;
     const text = await readPolicy(target, ctx);
-    const publicStatements =
-      text === null ? [] : parsePolicy(text).Statement.filter(isPublicStatement).map(describeStatement);
-    const converged = !isPublic && publicStatements.length === 0;
+    const policy = text === null ? undefined : parsePolicy(text);
+    const open = policy === undefined ? new Set<number>() : publicIndexes(policy);
+    const stillPublic = (policy?.Statement ?? [])
+      .filter((_statement, index) => open.has(index))
+      .map(describeStatement);
+    const converged = !isPublic && stillPublic.length === 0;
     return {
       converged,
       // The policy text too: a rollback puts the whole policy back, so it must be able to tell whether it changed.
-      observed: { isPublic, hasPolicy: text !== null, publicStatements, policy: text },
+      observed: { isPublic, hasPolicy: text !== null, publicStatements: stillPublic, policy: text },
       details: converged
         ? `Bucket ${target.bucket}: the policy allows no one outside (IsPublic false, no public statement).`
-        : `Bucket ${target.bucket}: the policy is still public (IsPublic ${isPublic}, public statements: ${publicStatements.join(', ') || 'none'}).`,
+        : `Bucket ${target.bucket}: the policy is still public (IsPublic ${isPublic}, public statements: ${stillPublic.join(', ') || 'none'}).`,
     };
   },
   async rollback(target, state, ctx) {
