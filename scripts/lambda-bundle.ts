@@ -1,3 +1,4 @@
+import { isBuiltin } from 'node:module';
 import type { Options } from 'tsup';
 
 /**
@@ -17,6 +18,33 @@ import type { Options } from 'tsup';
  *   use, and bundling all twelve clients would make the zip larger than the 400 KB budget.
  */
 type AwsSdkSource = 'bundled' | 'runtime';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * Node built-ins are loaded with `require()` (the banner's), not with ESM `import`: importing a built-in from an ES
+ * module makes Node build its ES module facade, which reads every export — and `node:http`'s `WebSocket`,
+ * `CloseEvent` and `MessageEvent` getters load all of undici (≈ 35 ms CPU of module init, measured with
+ * `pnpm bench:lambda`) although no Lambda uses them. `require('node:http')` reads none of them. The bundled code
+ * sees the same module objects either way.
+ */
+const NODE_BUILTIN_NAMESPACE = 'node-builtin-by-require';
+const nodeBuiltinsByRequire: EsbuildPlugin = {
+  name: 'node-builtins-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined;
+      const specifier = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      // The shim's own require() stays external: it becomes a call of the banner's require at run time.
+      if (args.namespace === NODE_BUILTIN_NAMESPACE) return { path: specifier, external: true };
+      return { path: specifier, namespace: NODE_BUILTIN_NAMESPACE };
+    });
+    build.onLoad({ filter: /.*/, namespace: NODE_BUILTIN_NAMESPACE }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 interface LambdaBundleChoices {
   readonly awsSdk?: AwsSdkSource;
@@ -38,6 +66,9 @@ function lambdaBundle({ awsSdk = 'bundled', splitting = false }: LambdaBundleCho
     ...(awsSdk === 'runtime'
       ? { external: [RUNTIME_PROVIDED_SDK], noExternal: [EVERYTHING_BUT_RUNTIME_PROVIDED_SDK] }
       : { noExternal: [/.*/] }),
+    // tsup's own node-protocol plugin would take every `node:` import first and leave it an ESM import.
+    removeNodeProtocol: false,
+    esbuildPlugins: [nodeBuiltinsByRequire],
     minify: true,
     sourcemap: true,
     clean: true,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { type Policy, parsePolicy } from '@aisaws/core/policy';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One deployment environment (`infra/environments/<name>.json`): where it runs, which accounts it watches, who gets

@@ -1,5 +1,5 @@
 import { parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Alert Lambda's environment, parsed once at cold start. */
 const AlertEnvSchema = z.object({

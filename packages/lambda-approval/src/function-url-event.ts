@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The part of a Lambda function URL (payload 2.0) event the Approval Lambda reads; other fields are kept. */
 const FunctionUrlEventSchema = z.looseObject({

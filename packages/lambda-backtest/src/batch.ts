@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One item the Distributed Map's S3 ItemReader (`arn:aws:states:::s3:listObjectsV2`) gives: the fields of a

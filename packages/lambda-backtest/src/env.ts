@@ -1,5 +1,5 @@
 import { PolicyEnvSchema, parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Backtest Lambda's environment, parsed once at cold start. */
 const BacktestEnvSchema = z.object({

@@ -1,5 +1,5 @@
 import { IdempotencyEnvSchema, PolicyEnvSchema, parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Decision Lambda's environment, parsed once at cold start. */
 const DecisionEnvSchema = z.object({

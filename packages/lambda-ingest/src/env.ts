@@ -1,6 +1,6 @@
 import { ROLE_ARN_PATTERN } from '@aisaws/core/detections';
 import { IdempotencyEnvSchema, parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Ingest Lambda's environment, parsed once at cold start. */
 const IngestEnvSchema = z.object({

@@ -1,5 +1,5 @@
 import { PositiveIntEnvSchema, parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const QueueUrlSchema = z.url('must be an SQS queue URL');
 

@@ -3,7 +3,7 @@ import {
   AlertOutboxMessageSchema,
   type ReconcileSourceKind,
 } from '@aisaws/core/schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The reconcile job's decisions, pure: given where a message was read and what it holds, what to do with it. No SDK,

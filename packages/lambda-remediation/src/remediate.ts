@@ -22,7 +22,7 @@ import type { ClientFactory, Playbook, PlaybookContext, RootSessionFactory } fro
 // From the errors entry, not the index: the index imports every playbook, hence every SDK client, at cold start.
 import { ForwardOnlyError } from '@aisaws/playbooks/errors';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { diffObserved } from './diff-observed.js';
 import {
   EventStateConflictError,

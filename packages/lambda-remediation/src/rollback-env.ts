@@ -1,5 +1,5 @@
 import { parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The rollback function's environment (the remediation package, the rollback role), parsed once at cold start. */
 const RollbackEnvSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from './errors.js';
 
 /** A variable that must be set to something other than blanks (surrounding blanks are trimmed). */

@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY, type Policy, parsePolicy } from '@aisaws/core/policy';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from './errors.js';
 
 /**

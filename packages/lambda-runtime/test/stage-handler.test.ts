@@ -6,7 +6,7 @@ import {
 } from '@aisaws/testing/harness';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamoDbIdempotencyFromEnv } from '../src/idempotency/index.js';
 import { createPowertoolsObservability, createStageHandler } from '../src/powertools/index.js';
 

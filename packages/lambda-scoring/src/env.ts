@@ -4,7 +4,7 @@ import {
   parseEnv,
   RequiredEnvSchema,
 } from '@aisaws/lambda-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Scoring Lambda's environment, parsed once at cold start. */
 const ScoringEnvSchema = z.object({

@@ -1,5 +1,5 @@
 import { PositiveIntEnvSchema, parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Verification Lambda's environment, parsed once at cold start. */
 const VerificationEnvSchema = z.object({

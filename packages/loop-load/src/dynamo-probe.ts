@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import prand from 'pure-rand';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Two middlewares on a DynamoDB client (dynalite behind it), added by the load run only:

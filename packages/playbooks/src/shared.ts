@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The error name an SDK v3 call rejected with (`NoSuchBucketPolicy`, `ResourceNotFoundException` …). */
 function awsErrorName(error: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The `aisaws scan --format json` output contract (DESIGN.md §4): one line per input event, in input order. Either a

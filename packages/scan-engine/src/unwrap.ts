@@ -1,6 +1,6 @@
 import { isFindingEvent } from '@aisaws/core/findings';
 import { CloudTrailEventBridgeEventSchema } from '@aisaws/core/schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where an input value sits: its file, its line (JSON Lines) and/or its index (arrays, `Records`). */
 interface InputLocation {

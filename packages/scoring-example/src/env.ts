@@ -1,5 +1,5 @@
 import { PositiveIntEnvSchema, parseEnv } from '@aisaws/lambda-runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The example scorer's environment: only the window of its in-memory baseline. */
 const ExampleScoringEnvSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The state of the simulated AWS account: the control-plane settings no local emulator offers (bucket ACLs, Block

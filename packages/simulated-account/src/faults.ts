@@ -1,5 +1,5 @@
 import prand from 'pure-rand';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SimulatedServiceError } from './simulated-error.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ClientFactory } from '@aisaws/playbooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AclGrantSchema, CreateVolumePermissionSchema, PublicAccessBlockSchema } from './account-state.js';
 import { policyIsPublic } from './bucket-policy.js';
 import { SimulatedTimeoutError } from './faults.js';

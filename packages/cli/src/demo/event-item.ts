@@ -1,7 +1,7 @@
 import { EventStatusSchema, SnapshotSchema } from '@aisaws/core/schemas';
 import { type DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotDoneError } from '../errors.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { OutboxMessage } from '@aisaws/simulated-account';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LocalSandbox } from '../sandbox/local-sandbox.js';
 import { createPainter, type DemoOutput, formatEmail, formatMs, formatResourceChange } from './render.js';
 import type { DemoScenario } from './scenarios.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Timing of the Lambda stages as the workflows run them: each handler built for the demo is wrapped so that every

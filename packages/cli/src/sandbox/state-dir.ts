@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DecidedEventSchema } from '@aisaws/core/schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotDoneError, UsageError } from '../errors.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   type DynamoDBClient,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Keeps the sandbox's DynamoDB tables between commands. dynalite has an on-disk mode (`path`, through the `level`

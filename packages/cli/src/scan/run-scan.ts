@@ -23,7 +23,7 @@ import {
   toScanError,
 } from '@aisaws/scan-engine';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { S3ListError, splitS3Paths } from '../s3/s3-paths.js';
 import { oneLine, sanitizeForTerminal } from '../terminal.js';
 import { OutputClosedError } from './buffered-writer.js';

@@ -1,6 +1,6 @@
 import { catalog } from '@aisaws/core/detections';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonLines, publicAclRecord, record, scan, tempFolder } from './helpers.js';
 
 type Folder = Awaited<ReturnType<typeof tempFolder>>;

@@ -8,7 +8,7 @@
  * clock, no randomness, no network), so it is acceptable here; the key and the current time are arguments.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { KEY_PREFIX } from '../storage/tables.js';
 
 const ApprovalDecisionSchema = z.enum(['approve', 'reject']);

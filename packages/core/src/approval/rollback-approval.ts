@@ -8,7 +8,7 @@
  * Purity note: as for the approval links, HMAC-SHA256 is a deterministic computation; key and time are arguments.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const RollbackApprovalSchema = z.strictObject({
   /** The CloudTrail eventID whose fix may be rolled back: the approval is good for this event only. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Limits that keep a hostile finding from costing more than a real one. Each is at or above what the service

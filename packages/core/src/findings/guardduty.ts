@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AccountIdSchema, LIMITS, TimestampSchema } from './common.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalog } from '../detections/catalog.js';
 import { ROLE_ARN_PATTERN } from '../detections/guards.js';
 import type { DetectionRegistry } from '../detections/registry.js';

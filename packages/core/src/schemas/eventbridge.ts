@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CloudTrailRecordSchema } from './cloudtrail.js';
 
 /** detail-types through which CloudTrail reaches EventBridge and that AISAWS consumes. */

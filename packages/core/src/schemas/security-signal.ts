@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A GuardDuty or Security Hub finding, normalised: what every stage after Ingest reads of a finding. Built by

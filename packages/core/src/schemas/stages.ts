@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RollbackApprovalSchema } from '../approval/rollback-approval.js';
 import { CloudTrailRecordSchema } from './cloudtrail.js';
 import { SecuritySignalSchema } from './security-signal.js';

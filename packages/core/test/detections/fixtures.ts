@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DetectOptions } from '../../src/detections/index.js';
 import { catalog, isInformational } from '../../src/detections/index.js';
 import type { CloudTrailRecord } from '../../src/schemas/cloudtrail.js';

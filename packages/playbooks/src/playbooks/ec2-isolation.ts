@@ -10,7 +10,7 @@ import {
   RevokeSecurityGroupEgressCommand,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { firstDefined, resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

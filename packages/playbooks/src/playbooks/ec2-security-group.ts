@@ -7,7 +7,7 @@ import {
   RevokeSecurityGroupIngressCommand,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { firstDefined, resourceRefSchema, unique } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

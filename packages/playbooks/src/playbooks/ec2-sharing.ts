@@ -6,7 +6,7 @@ import {
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
 } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

@@ -10,7 +10,7 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { readOrNull, resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

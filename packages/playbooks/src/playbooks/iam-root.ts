@@ -1,5 +1,5 @@
 import { DeleteAccessKeyCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { resourceRefSchema } from '../shared.js';
 import type { ClientFactory, PlaybookContext } from '../types.js';

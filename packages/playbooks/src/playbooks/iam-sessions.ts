@@ -4,7 +4,7 @@ import {
   IAMClient,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { firstDefined, readOrNull, resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

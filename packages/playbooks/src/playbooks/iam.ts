@@ -13,7 +13,7 @@ import {
   ListAttachedUserPoliciesCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

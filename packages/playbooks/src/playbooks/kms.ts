@@ -4,7 +4,7 @@ import {
   KMSClient,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { firstDefined, resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

@@ -8,7 +8,7 @@ import {
   RemovePermissionCommand,
   UpdateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { firstDefined, readOrNull, resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

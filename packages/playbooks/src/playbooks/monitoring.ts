@@ -10,7 +10,7 @@ import {
   ListDetectorsCommand,
   UpdateDetectorCommand,
 } from '@aws-sdk/client-guardduty';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { firstDefined, resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

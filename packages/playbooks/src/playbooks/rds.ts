@@ -5,7 +5,7 @@ import {
   ModifyDBSnapshotAttributeCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { firstDefined, resourceRefSchema } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

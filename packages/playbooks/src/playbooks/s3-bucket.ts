@@ -7,7 +7,7 @@ import {
   PutBucketAclCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { readOrNull } from '../shared.js';
 import type { PlaybookContext } from '../types.js';

@@ -5,7 +5,7 @@ import {
   GetAnalyzerCommand,
 } from '@aws-sdk/client-accessanalyzer';
 import { DescribeHubCommand, EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybookImplementation } from '../define.js';
 import { recordedCalls } from '../event-history.js';
 import { readOrNull, resourceRefSchema } from '../shared.js';
