@@ -8,7 +8,11 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import * as z from 'zod';
 import { dynamoDbIdempotencyFromEnv } from '../src/idempotency/index.js';
-import { createPowertoolsObservability, createStageHandler } from '../src/powertools/index.js';
+import {
+  createPowertoolsObservability,
+  createQuietPowertoolsObservability,
+  createStageHandler,
+} from '../src/powertools/index.js';
 
 // The shared entry point with real Powertools Logger, Metrics, Parser and Idempotency (on dynalite). Logger and
 // Metrics write JSON lines to stdout: they are captured and read back.
@@ -165,5 +169,29 @@ describe('createStageHandler', () => {
       expect(expiration).toBeGreaterThanOrEqual(startedAt + 60);
       expect(expiration).toBeLessThanOrEqual(startedAt + 65);
     }
+  });
+
+  it('with the quiet Logger and Metrics writes no log or EMF line, and leaves POWERTOOLS_METRICS_DISABLED as it was', async () => {
+    // Prepare: the same handler with the Lambda's observability writes both (the test above and the first one).
+    process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+    const { logger, metrics } = createQuietPowertoolsObservability('aisaws-test-quiet');
+    const handler = createStageHandler({
+      logger,
+      metrics,
+      schema: OrderSchema,
+      eventIdOf: (order: Order) => order.eventId,
+      handle: async (order: Order) => {
+        logger.warn('order handled', { quantity: order.quantity });
+        metrics.addMetric('OrdersHandled', 'Count', 1);
+        return order.quantity;
+      },
+    });
+    captureStdout();
+    // Act
+    const result = await handler({ eventId: 'event-q', quantity: 3 }, context);
+    // Assess
+    expect(result).toBe(3);
+    expect(jsonLines()).toEqual([]);
+    expect(process.env.POWERTOOLS_METRICS_DISABLED).toBeUndefined();
   });
 });

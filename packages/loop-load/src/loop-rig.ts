@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Policy, parsePolicy } from '@aisaws/core/policy';
 import { systemClock } from '@aisaws/core/ports';
+import type { AlertRequest } from '@aisaws/core/schemas';
 import type { TableLogicalName } from '@aisaws/core/storage';
-import { createAlertHandler } from '@aisaws/lambda-alert';
+import { createAlertStageHandler } from '@aisaws/lambda-alert/stage';
 import { createApprovalHandler } from '@aisaws/lambda-approval';
 import { createDecisionHandler, type DecisionDeps } from '@aisaws/lambda-decision';
 import { createFindingsHandler } from '@aisaws/lambda-findings';
 import { createIngestHandler } from '@aisaws/lambda-ingest';
 import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
+import { createQuietPowertoolsObservability } from '@aisaws/lambda-runtime/powertools';
 import { createDefaultScoringHandler } from '@aisaws/lambda-scoring';
 import { createVerificationHandler } from '@aisaws/lambda-verification';
 import type { ClientFactory } from '@aisaws/playbooks';
@@ -25,8 +27,11 @@ import {
 } from '@aisaws/simulated-account';
 import {
   createTables,
+  fakeLambdaContext,
   LOCAL_EMULATOR_REGION,
+  type LocalSqsQueue,
   localEmulatorCredentials,
+  localSqsQueue,
   type RunningDynalite,
   type RunningS3rver,
   startDynalite,
@@ -46,6 +51,9 @@ import {
  * The loop as it runs in AWS, on one machine: the REAL triage and remediation ASL files (aws-local-stepfunctions via
  * @aisaws/testing/workflow), every Lambda built by its own factory, DynamoDB in dynalite, the raw-event archive in
  * s3rver, and the control plane, SNS and the Approval link in the SIMULATED account (@aisaws/simulated-account).
+ * The Alert stage is the deployed handler itself (`createAlertStageHandler`: Parser, the Powertools idempotency layer
+ * on the rig's idempotency table in dynalite, quiet Logger and Metrics) with its outbox queue in fauxqs (an SQS
+ * emulator, started only if SNS refuses an alert), so a redelivery is deduplicated, and SNS down is kept, as in AWS.
  * Every handler is wrapped by a counter (invocations, duration, who called it), the playbooks' clients by a counter
  * of the calls that change a resource, DynamoDB by the capacity probe (and, with faults, the simulated faults).
  * An AsyncLocalStorage carries the delivery that started the work through both workflows, and the Remediation and
@@ -133,8 +141,10 @@ interface LoopRig {
   readonly changes: readonly ResourceChange[];
   /** Successful Remediation invocations with action `apply`, per eventId. */
   readonly appliesByEvent: ReadonlyMap<string, number>;
-  /** Successful Alert invocations per `eventId|kind`. */
+  /** E-mails the Alert stage published (SNS Publish accepted) per `eventId|kind`: what a person receives. */
   readonly alertsByEvent: ReadonlyMap<string, number>;
+  /** The Alert stage's outbox queue (fauxqs): alerts kept while SNS refused them. */
+  readonly alertOutbox: LocalSqsQueue;
   /** The real Approval handler (function URL event in, HTTP response out). */
   approve(event: unknown): Promise<{ statusCode: number; body: string }>;
   /** Runs `work` as the given delivery (the attribution of everything it causes). */
@@ -152,6 +162,9 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
   await s3.createBucket(ARCHIVE_BUCKET);
 
   const context = new AsyncLocalStorage<DeliveryContext>();
+  /** The `eventId|kind` of the Alert invocation a Publish is made for. */
+  const alertContext = new AsyncLocalStorage<string>();
+  const alertOutbox = localSqsQueue(`${TABLE_PREFIX}-alert-outbox`);
   const account = SimulatedAccount.create();
   const outbox = createOutbox({ directory: outboxDirectory, faults: account.faults });
   const clock = systemClock;
@@ -238,10 +251,13 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
       // Remediation and Verification requests carry the event they act for: the attribution of their calls.
       const eventId = (event as { event?: { eventId?: unknown } } | null)?.event?.eventId;
       const store = context.getStore();
+      const kind = (event as { kind?: unknown } | null)?.kind;
       const run = () =>
         typeof eventId === 'string' && (stage === 'remediation' || stage === 'verification')
           ? context.run({ delivery: store?.delivery ?? -1, eventId }, () => handler(event))
-          : handler(event);
+          : stage === 'alert'
+            ? alertContext.run(`${String(eventId)}|${String(kind)}`, () => handler(event))
+            : handler(event);
       try {
         const output = await run();
         counters.durationsMs.push(performance.now() - started);
@@ -253,7 +269,6 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
           result.eventId
         )
           bump(appliesByEvent, result.eventId);
-        if (stage === 'alert' && result.eventId) bump(alertsByEvent, `${result.eventId}|${result.kind}`);
         return output;
       } catch (error) {
         counters.durationsMs.push(performance.now() - started);
@@ -262,6 +277,30 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
       }
     };
   }
+
+  // The simulated SNS topic (Publish writes an .eml file, and fails as SNS fails when faults are on), counted: each
+  // accepted Publish is an e-mail sent for the Alert invocation's eventId and kind.
+  const countingSns = {
+    async send(command: object): Promise<unknown> {
+      const output = await outbox.client.send(command);
+      const key = alertContext.getStore();
+      if (key) bump(alertsByEvent, key);
+      return output;
+    },
+  };
+  const alertStage = createAlertStageHandler(
+    {
+      // The one cast of the simulated topic: only `send` exists, as on the simulated clients themselves.
+      sns: countingSns as unknown as Parameters<typeof createAlertStageHandler>[0]['sns'],
+      topicArn: ALERT_TOPIC_ARN,
+      clock,
+      approval: { baseUrl: APPROVAL_BASE_URL, signingKey: async () => signingKey },
+      outbox: { sqs: alertOutbox.client, queueUrl: alertOutbox.queueUrl },
+      ...createQuietPowertoolsObservability('aisaws-alert'),
+    },
+    { tableName: tables.idempotency, client: handlerDynamo },
+  );
+  const alertLambdaContext = fakeLambdaContext('aisaws-load-alert');
 
   const remediationClients = sameClientsForEveryAccount(playbookClients);
   // Security Hub of the account AISAWS runs in: a simulation (no emulator exists).
@@ -316,16 +355,7 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
       'verification',
       createVerificationHandler({ clientsFor: remediationClients, clock }),
     ),
-    alert: instrument(
-      'alert',
-      createAlertHandler({
-        // The simulated SNS topic: Publish writes an .eml file (and fails as SNS fails when faults are on).
-        sns: outbox.client as unknown as Parameters<typeof createAlertHandler>[0]['sns'],
-        topicArn: ALERT_TOPIC_ARN,
-        clock,
-        approval: { baseUrl: APPROVAL_BASE_URL, signingKey: async () => signingKey },
-      }),
-    ),
+    alert: instrument('alert', (event) => alertStage(event as AlertRequest, alertLambdaContext)),
     findings: instrument(
       'findings',
       createFindingsHandler({ securityHub, account: account.accountId, region: account.region, clock }),
@@ -367,6 +397,7 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
     changes,
     appliesByEvent,
     alertsByEvent,
+    alertOutbox,
     approve: approvalHandler,
     asDelivery: (delivery, work) => context.run({ delivery }, work),
     switchFaultsOn() {
@@ -375,7 +406,12 @@ async function startLoopRig(options: LoopRigOptions): Promise<LoopRig> {
     async close() {
       handlerDynamo.destroy();
       workflowDynamo.destroy();
-      await Promise.all([dynamo.stop(), s3.stop(), rm(outboxDirectory, { recursive: true, force: true })]);
+      await Promise.all([
+        dynamo.stop(),
+        s3.stop(),
+        alertOutbox.stop(),
+        rm(outboxDirectory, { recursive: true, force: true }),
+      ]);
     },
   };
 }

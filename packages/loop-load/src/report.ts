@@ -37,7 +37,7 @@ function formatLoopReport(result: LoopResult, environment: string): string {
     `outcomes: ${OUTCOMES.map((outcome) => `${outcome} ${outcomes[outcome]}`).join(' · ')}`,
     `  accounted ${accounted} of ${result.events} inputs · lost ${result.lost} · double fixes ${result.doubleFixes} · verified but not read back fixed ${result.fixedButNotReadBackFixed}`,
     `  → ${result.balanced ? 'BALANCED: every input ends in exactly one outcome, nothing lost, nothing fixed twice' : 'NOT BALANCED'}`,
-    `checks: quarantined inputs kept ${checks.quarantinedKept}/${outcomes.QUARANTINED} · redeliveries refused at Start Remediation ${checks.duplicatesRefused} · events alerted twice ${checks.duplicateAlerts} · item status ≠ outcome ${checks.recordMismatches}`,
+    `checks: quarantined inputs kept ${checks.quarantinedKept}/${outcomes.QUARANTINED} · redeliveries refused at Start Remediation ${checks.duplicatesRefused} · events alerted twice ${checks.duplicateAlerts} · alerts kept in the outbox (SNS refused) ${checks.alertsQueued} · item status ≠ outcome ${checks.recordMismatches}`,
     `  approvals clicked ${checks.approvals.clicked} (refused ${checks.approvals.refused}) · changes per fixed resource ${checks.changesPerFixedResource.min}–${checks.changesPerFixedResource.max} · FAILED and still exposed ${checks.failedLeftExposed}`,
     `retries (ASL Retry, from the execution histories): ${result.retries.total} — by error: ${entries(result.retries.byError)}`,
     `  by state: ${entries(result.retries.byState)}`,

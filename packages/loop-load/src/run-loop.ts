@@ -1,3 +1,4 @@
+import { AlertOutboxMessageSchema, OUTBOX_MESSAGE_ID_PREFIX } from '@aisaws/core/schemas';
 import type { FaultStats } from '@aisaws/simulated-account';
 import type { ExecutionResult, PendingTask } from '@aisaws/testing/workflow';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -30,6 +31,8 @@ const TRIAGE_ENDS: Readonly<Record<string, Outcome | 'REMEDIATION'>> = {
   'Logged And Alerted': 'ALERTED',
   Alerted: 'ALERTED',
   'Already Recorded': 'ALERTED',
+  // ALERTED and recorded, but SNS refused the e-mail: the Alert stage kept it on the outbox queue.
+  'Alert Queued': 'ALERTED',
   'Input Quarantined': 'QUARANTINED',
   'Triage Failed': 'QUARANTINED',
   'Duplicate Ignored': 'DUPLICATE',
@@ -41,6 +44,14 @@ const REMEDIATION_ENDS: Readonly<Record<string, Outcome>> = {
   'Remediation Failed': 'FAILED',
   'Recording Failed': 'FAILED',
 };
+/**
+ * A remediation that ends at "Alert Queued" recorded its outcome first (SNS refused the e-mail, the Alert stage kept
+ * it on the outbox queue): the outcome is the one its Record state wrote.
+ */
+const RECORDED_BEFORE_QUEUED: readonly (readonly [string, Outcome])[] = [
+  ['Record Verified', 'VERIFIED'],
+  ['Record Rejected', 'REJECTED'],
+];
 /** Statuses the events item may hold for each outcome (QUARANTINED and DUPLICATE are not checked). */
 const ITEM_STATUSES: Partial<Record<Outcome, readonly string[]>> = {
   VERIFIED: ['VERIFIED'],
@@ -133,8 +144,10 @@ interface LoopResult {
     readonly quarantinedKept: number;
     /** Redeliveries that reached the remediation workflow's start and were refused or joined the running one. */
     readonly duplicatesRefused: number;
-    /** More than one alert of one kind for one event (a redelivery alerted again). */
+    /** Events sent more than one e-mail of one kind (a redelivery alerted again): Publish calls SNS accepted. */
     readonly duplicateAlerts: number;
+    /** Alerts SNS refused that the Alert stage kept on its outbox queue for the reconcile job (not lost). */
+    readonly alertsQueued: number;
     /** Events whose DynamoDB item status does not match the outcome of their executions. */
     readonly recordMismatches: number;
     /** FAILED events whose resource still reads back exposed (a person must act; the alert says so). */
@@ -184,7 +197,12 @@ function classify(delivery: Delivery, primary: boolean): Outcome | undefined {
   if (end === 'QUARANTINED') return end;
   if (!primary) return 'DUPLICATE';
   if (end !== 'REMEDIATION') return end;
-  return REMEDIATION_ENDS[lastState(delivery.remediation) ?? ''];
+  const remediationEnd = lastState(delivery.remediation) ?? '';
+  if (remediationEnd === 'Alert Queued')
+    return RECORDED_BEFORE_QUEUED.find(([state]) =>
+      delivery.remediation?.states.some((visit) => visit.name === state && visit.status === 'succeeded'),
+    )?.[1];
+  return REMEDIATION_ENDS[remediationEnd];
 }
 
 /** For each eventID, the index of the delivery that carries the event's outcome. */
@@ -252,14 +270,31 @@ function confirmationFields(html: string): Record<string, string> {
 }
 
 /**
+ * The text of the approval e-mail of `messageId`: the one SNS took, or, when SNS refused it, the alert the Alert
+ * stage kept on its outbox queue (messageId `outbox:<alertKey>`). The reconcile job publishes that one later (every
+ * 15 minutes in AWS); the run reads it from the queue instead of waiting, so the approval is not left to time out.
+ */
+async function approvalMessageText(rig: LoopRig, messageId: unknown): Promise<string | undefined> {
+  const sent = rig.outbox.messages.find((candidate) => candidate.messageId === messageId);
+  if (sent) return sent.body;
+  if (typeof messageId !== 'string' || !messageId.startsWith(OUTBOX_MESSAGE_ID_PREFIX)) return undefined;
+  const alertKey = messageId.slice(OUTBOX_MESSAGE_ID_PREFIX.length);
+  for (const body of await rig.alertOutbox.bodies()) {
+    const kept = AlertOutboxMessageSchema.safeParse(JSON.parse(body));
+    if (kept.success && kept.data.alertKey === alertKey) return kept.data.message;
+  }
+  return undefined;
+}
+
+/**
  * Does what a person does with the approval e-mail the Alert stage sent for this task: opens its approve link (a GET
  * of the function URL shows a confirmation page and changes nothing), then presses the page's button (a POST of the
  * form's fields). Again after an error page, up to 5 times. Undefined when approved, else why not.
  */
 async function clickApprove(rig: LoopRig, task: PendingTask): Promise<string | undefined> {
   const messageId = (task.invocationResult as { messageId?: unknown } | undefined)?.messageId;
-  const message = rig.outbox.messages.find((candidate) => candidate.messageId === messageId);
-  const link = message?.body.match(/https?:\/\/\S+decision=approve\S*/)?.[0];
+  const text = await approvalMessageText(rig, messageId);
+  const link = text?.match(/https?:\/\/\S+decision=approve\S*/)?.[0];
   if (!link) return `no approve link in the e-mail of message ${String(messageId)}`;
   const url = new URL(link);
   const http = (method: string) => ({
@@ -623,6 +658,7 @@ async function account(
       quarantinedKept,
       duplicatesRefused,
       duplicateAlerts,
+      alertsQueued: await rig.alertOutbox.depth(),
       recordMismatches,
       failedLeftExposed,
       approvals: { clicked: context.approvals.clicked, refused: context.approvals.refused },

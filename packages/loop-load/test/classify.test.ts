@@ -91,4 +91,35 @@ describe('Load run: which delivery carries the outcome', () => {
     // Act & Assess
     expect(classify(original, true)).toBeUndefined();
   });
+
+  it('an execution that ended at Alert Queued (SNS refused the e-mail, kept on the outbox) by what it recorded', () => {
+    // Prepare
+    const [original] = eventAndRedelivery();
+    const verified = { ...original };
+    verified.triage = execution('triage', 'Ingest', 'Start Remediation');
+    verified.remediation = execution(
+      'remediation',
+      'Verify',
+      'Alert Remediated',
+      'Record Verified',
+      'Check Remediated Alert Delivery',
+      'Alert Queued',
+    );
+    const rejected = { ...original, index: 1 };
+    rejected.triage = execution('triage', 'Ingest', 'Start Remediation');
+    rejected.remediation = execution('remediation', 'Alert Rejected', 'Record Rejected', 'Alert Queued');
+    const alerted = { ...original, index: 2 };
+    alerted.triage = execution('triage', 'Ingest', 'Alert Person', 'Record Alerted', 'Alert Queued');
+    const unrecorded = { ...original, index: 3 };
+    unrecorded.triage = execution('triage', 'Ingest', 'Start Remediation');
+    unrecorded.remediation = execution('remediation', 'Alert Queued');
+
+    // Act & Assess
+    expect([verified, rejected, alerted, unrecorded].map((delivery) => classify(delivery, true))).toEqual([
+      'VERIFIED',
+      'REJECTED',
+      'ALERTED',
+      undefined,
+    ]);
+  });
 });

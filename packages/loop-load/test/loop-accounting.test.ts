@@ -29,6 +29,9 @@ describe('Load run: accounting', () => {
     expect(outcomes.LOG_ONLY).toBeGreaterThan(0);
     expect(outcomes.FAILED + outcomes.REJECTED).toBe(0);
     expect(result.checks.recordMismatches).toBe(0);
+    // One e-mail per event and kind: the Alert stage's idempotency layer answers a redelivery with the first result.
+    expect(result.checks.duplicateAlerts).toBe(0);
+    expect(result.checks.alertsQueued).toBe(0);
     // Latencies are measured for every change event that was decided.
     expect(result.latencyMs.decided.count).toBe(mix.events);
     expect(result.latencyMs.decided.p50).toBeGreaterThan(0);
@@ -56,4 +59,29 @@ describe('Load run: accounting', () => {
     expect(injected.dynamo.sdkRetries).toBeGreaterThan(0);
     expect(result.retries.total).toBe(Object.values(result.retries.byError).reduce((a, b) => a + b, 0));
   }, 180_000);
+
+  it('with SNS down: every fix still verified, every alert kept on the outbox queue, no execution FAILED', async () => {
+    // Act
+    const result = await runLoop({
+      events: 24,
+      concurrency: 8,
+      retryIntervalMs: 0,
+      seed: 5,
+      faults: { account: { snsDown: true }, dynamo: {} },
+    });
+
+    // Assess: the outcomes are those of a run with SNS up; the e-mails wait on the outbox (approval requests too:
+    // the run's approver reads those from the queue, as the reconcile job would send them).
+    expect(result.balanced).toBe(true);
+    expect(result.outcomes.FAILED).toBe(0);
+    expect(result.outcomes.VERIFIED).toBeGreaterThan(0);
+    expect(result.outcomes.ALERTED).toBeGreaterThan(0);
+    expect(result.checks.approvals.clicked).toBeGreaterThan(0);
+    expect(result.counts.sns.publishes).toBe(0);
+    expect(result.faultsInjected.account.snsRejected).toBeGreaterThanOrEqual(result.checks.alertsQueued);
+    expect(result.checks.alertsQueued).toBeGreaterThanOrEqual(
+      result.outcomes.VERIFIED + result.outcomes.ALERTED + result.checks.approvals.clicked,
+    );
+    expect(result.checks.recordMismatches).toBe(0);
+  }, 120_000);
 });

@@ -1,8 +1,10 @@
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createTables,
+  localSqsQueue,
   type RunningDynalite,
   type RunningS3rver,
   startDynalite,
@@ -81,5 +83,45 @@ describe('startS3rver', () => {
 
   it('fails on a bucket that does not exist', async () => {
     await expect(s3.readJson('missing-bucket', 'x.json')).rejects.toThrow();
+  });
+});
+
+describe('localSqsQueue', () => {
+  it('starts fauxqs on the first request only; sends, inspects, receives and deletes through the real SQS API', async () => {
+    // Prepare
+    const queue = localSqsQueue('harness-outbox');
+    try {
+      const before = { started: queue.started, depth: await queue.depth() };
+      // Act
+      await queue.client.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: 'kept' }));
+      const afterSend = { started: queue.started, bodies: await queue.bodies() };
+      const { Messages } = await queue.client.send(
+        new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 10 }),
+      );
+      const inFlight = await queue.depth();
+      await queue.client.send(
+        new DeleteMessageCommand({ QueueUrl: queue.queueUrl, ReceiptHandle: Messages?.[0]?.ReceiptHandle }),
+      );
+      // Assess
+      expect(before).toEqual({ started: false, depth: 0 });
+      expect(afterSend).toEqual({ started: true, bodies: ['kept'] });
+      expect(Messages?.map((message) => message.Body)).toEqual(['kept']);
+      expect(inFlight).toBe(1);
+      expect(await queue.depth()).toBe(0);
+    } finally {
+      await queue.stop();
+    }
+  });
+
+  it('refuses a queue URL it does not hold, as SQS does', async () => {
+    const queue = localSqsQueue('harness-known');
+    try {
+      const error = await queue.client
+        .send(new SendMessageCommand({ QueueUrl: `${queue.queueUrl}-other`, MessageBody: 'x' }))
+        .catch((caught: unknown) => caught);
+      expect((error as Error).name).toMatch(/QueueDoesNotExist|NonExistentQueue/);
+    } finally {
+      await queue.stop();
+    }
   });
 });

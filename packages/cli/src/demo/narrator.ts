@@ -57,7 +57,10 @@ const DecideOutputSchema = z.looseObject({
 });
 const RemediationOutputSchema = z.looseObject({ status: z.string(), changes: z.array(z.string()) });
 const VerifyOutputSchema = z.looseObject({ status: z.string(), details: z.string() });
-const AlertOutputSchema = z.looseObject({ subject: z.string() });
+const AlertOutputSchema = z.looseObject({
+  subject: z.string(),
+  delivery: z.enum(['published', 'queued']).optional(),
+});
 
 /** One line saying what a stage found or did. */
 function describeStage(report: StageReport): string {
@@ -95,7 +98,10 @@ function describeStage(report: StageReport): string {
     }
     default: {
       const parsed = AlertOutputSchema.safeParse(output);
-      if (parsed.success) return `e-mail sent: ${parsed.data.subject}`;
+      if (!parsed.success) break;
+      return parsed.data.delivery === 'queued'
+        ? `SNS refused, e-mail kept on the outbox queue: ${parsed.data.subject}`
+        : `e-mail sent: ${parsed.data.subject}`;
     }
   }
   return '';

@@ -17,8 +17,9 @@ import type { StageLog } from './stage-log.js';
 
 /**
  * Builds every Lambda of AISAWS from its factory, with deps pointing at the sandbox: dynalite tables, the s3rver
- * archive, the simulated account's clients for the playbooks, the simulated SNS topic (the outbox). Each handler is
- * wrapped by the stage log so the demo sees every invocation. No Powertools, no environment variables.
+ * archive, the simulated account's clients for the playbooks, the simulated SNS topic (the outbox), and the Alert
+ * stage's outbox queue (fauxqs) that keeps an alert SNS refuses, as in AWS. Each handler is wrapped by the stage log
+ * so the demo sees every invocation. No Powertools, no environment variables.
  */
 
 type AlertDeps = Parameters<typeof createAlertHandler>[0];
@@ -48,6 +49,8 @@ interface PipelineOptions {
   readonly policy?: Policy;
   /** HMAC key of the approval links; one per demo process. */
   readonly signingKey?: string;
+  /** The Alert stage's outbox queue: where an alert SNS refuses (down, throttled, 5xx) is kept for reconcile. */
+  readonly alertOutbox: NonNullable<AlertDeps['outbox']>;
 }
 
 function buildHandlers(options: PipelineOptions): {
@@ -129,6 +132,7 @@ function buildHandlers(options: PipelineOptions): {
         topicArn: ALERT_TOPIC_ARN,
         clock,
         approval: { baseUrl: options.approvalBaseUrl, signingKey: async () => signingKey },
+        outbox: options.alertOutbox,
       }),
     ),
     findings: createFindingsHandler({

@@ -8,6 +8,7 @@ import {
   type FaultSwitchesInput,
   type OutboxMessage,
 } from '@aisaws/simulated-account';
+import { localSqsQueue } from '@aisaws/testing/harness';
 import { InterruptedError, UsageError } from '../errors.js';
 import { openSandbox } from '../sandbox/local-sandbox.js';
 import { confirmApprovalLink } from './approval-client.js';
@@ -103,6 +104,11 @@ interface DemoResult {
   totalMs: number;
   /** What the fault switches injected (only when the demo ran with `faults`). */
   faults?: FaultStats;
+  /**
+   * Alerts SNS refused that the Alert stage kept on its outbox queue for the reconcile job (only when the demo ran
+   * with `faults`; the queue lives as long as the demo).
+   */
+  alertsQueued?: number;
   /** The ASFF findings the Findings Lambda upserted in the simulated Security Hub during this run. */
   securityHub: { id: string; workflowStatus: string; severity: string }[];
 }
@@ -171,6 +177,8 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
   const sandbox = await openSandbox({ stateDir, lock: 'demo' });
   if (options.faults) sandbox.account.faults.set(options.faults);
   const approvalServer = await startApprovalServer();
+  // The Alert stage's outbox queue, in fauxqs: the emulator starts only if SNS refuses an alert.
+  const alertOutbox = localSqsQueue('aisaws-demo-alert-outbox');
   let eventId: string | undefined;
   let finished = false;
   let stopWorkflows = () => {};
@@ -193,6 +201,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
       stageLog,
       clock,
       approvalBaseUrl: approvalServer.url,
+      alertOutbox: { sqs: alertOutbox.client, queueUrl: alertOutbox.queueUrl },
       ...(options.policy ? { policy: options.policy } : {}),
     });
     const workflows = await startDemoWorkflows({
@@ -302,7 +311,9 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
       timeline: item ? timelineSteps(item) : [],
       startupMs: Math.round(sandbox.startupMs),
       totalMs: Math.round(performance.now() - demoStarted),
-      ...(options.faults ? { faults: sandbox.account.faults.stats } : {}),
+      ...(options.faults
+        ? { faults: sandbox.account.faults.stats, alertsQueued: await alertOutbox.depth() }
+        : {}),
       securityHub: securityHub.findings().map((finding) => ({
         id: String(finding.Id),
         workflowStatus: finding.Workflow?.Status ?? 'NEW',
@@ -321,6 +332,7 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
       await sandbox.stateDir.removeRun(eventId);
     }
     await approvalServer.close();
+    await alertOutbox.stop();
     await sandbox.close();
   }
 }

@@ -20,6 +20,7 @@ const REPORTED_STATES = new Set([
   'Quarantine Input',
   'Quarantine Redacted Event',
   'Quarantine Delivered Input',
+  'Alert Queued',
 ]);
 /** Terminal states of triage worth naming (what happened to a delivery). */
 const STEP_DETAILS: Readonly<Record<string, string>> = {
@@ -32,6 +33,9 @@ const STEP_DETAILS: Readonly<Record<string, string>> = {
   'Quarantine Redacted Event': 'event (credentials redacted) sent to the quarantine queue',
   'Quarantine Delivered Input': 'input sent to the quarantine queue',
 };
+/** A Fail state that is not a failure of the fix: the outcome is recorded, only the e-mail waits. */
+const ALERT_QUEUED_DETAIL =
+  'SNS refused the e-mail: kept on the outbox queue (fauxqs) for the reconcile job; the execution ends AlertQueued';
 
 interface DemoWorkflowsOptions {
   readonly handlers: DemoHandlers;
@@ -74,12 +78,14 @@ async function startDemoWorkflows(options: DemoWorkflowsOptions): Promise<DemoWo
     const restart = ok && event.state === 'Start Remediation' && remediationStarts > 1;
     const detail = restart
       ? 'same name and input as the running execution: Step Functions returns it, no second remediation'
-      : ok
-        ? STEP_DETAILS[event.state]
-        : event.state === 'Start Remediation' &&
-            event.error?.error === 'StepFunctions.ExecutionAlreadyExistsException'
-          ? 'refused: an execution with this eventId exists → Duplicate Ignored'
-          : `${event.error?.error ?? 'failed'}: ${event.error?.cause ?? ''}`;
+      : event.state === 'Alert Queued'
+        ? ALERT_QUEUED_DETAIL
+        : ok
+          ? STEP_DETAILS[event.state]
+          : event.state === 'Start Remediation' &&
+              event.error?.error === 'StepFunctions.ExecutionAlreadyExistsException'
+            ? 'refused: an execution with this eventId exists → Duplicate Ignored'
+            : `${event.error?.error ?? 'failed'}: ${event.error?.cause ?? ''}`;
     // A duplicate refused by Step Functions is the intended outcome, not a failure of the demo.
     const duplicate = !ok && event.error?.error === 'StepFunctions.ExecutionAlreadyExistsException';
     const step: WorkflowStep = {

@@ -26,5 +26,40 @@ function createPowertoolsObservability(serviceName: string): PowertoolsObservabi
   };
 }
 
+/**
+ * Runs `build` with POWERTOOLS_METRICS_DISABLED=true and puts the variable back: Metrics reads it once, in its
+ * constructor, and has no other switch; nothing else in the process sees it.
+ */
+function withMetricsDisabled<T>(build: () => T): T {
+  const previous = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  try {
+    return build();
+  } finally {
+    if (previous === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = previous;
+  }
+}
+
+/** Metrics that never write: disabled, and so is each single-metric instance it makes (the ColdStart metric). */
+class DisabledMetrics extends Metrics {
+  override singleMetric(): Metrics {
+    return withMetricsDisabled(() => super.singleMetric());
+  }
+}
+
+/**
+ * The same Logger and Metrics for a Lambda handler run in-process (the load rig, where thousands of invocations
+ * would otherwise write a log line and an EMF line each to the benchmark's stdout): the Logger at level SILENT,
+ * Metrics disabled, and Metrics' own warnings (e.g. "No application metrics to publish") sent to that Logger.
+ */
+function createQuietPowertoolsObservability(serviceName: string): PowertoolsObservability {
+  const logger = new Logger({ serviceName, logLevel: 'SILENT', jsonReplacerFn: credentialReplacer });
+  const metrics = withMetricsDisabled(
+    () => new DisabledMetrics({ namespace: METRICS_NAMESPACE, serviceName, logger }),
+  );
+  return { logger, metrics };
+}
+
 export type { PowertoolsObservability };
-export { createPowertoolsObservability, METRICS_NAMESPACE };
+export { createPowertoolsObservability, createQuietPowertoolsObservability, METRICS_NAMESPACE };

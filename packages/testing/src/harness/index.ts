@@ -7,5 +7,7 @@ export { emulatedLambdaEnvironment, fakeLambdaContext } from './lambda-invocatio
 export { LOCAL_EMULATOR_REGION, localEmulatorCredentials } from './local-credentials.js';
 export type { RunningS3rver } from './s3rver.js';
 export { startS3rver } from './s3rver.js';
+export type { LocalSqsQueue } from './sqs-queue.js';
+export { localSqsQueue } from './sqs-queue.js';
 export type { TableNames } from './tables.js';
 export { createTables, tableNamesWithPrefix } from './tables.js';
