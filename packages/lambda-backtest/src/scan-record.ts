@@ -3,7 +3,7 @@ import { decide, levelFor, type Policy, selfRoleArnsOf } from '@aisaws/core/poli
 import { InMemoryBaselineStore } from '@aisaws/core/ports';
 import { CloudTrailRecordSchema } from '@aisaws/core/schemas';
 import { DEFAULT_WEIGHTS, observationOf, scoreSync } from '@aisaws/core/scoring';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Where a row came from: the object (`s3://bucket/key`) and the record's index in it, or the line. */
 interface RowSource {

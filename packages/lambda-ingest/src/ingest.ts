@@ -7,7 +7,7 @@ import { createDocumentClient, isConditionalCheckFailed } from '@aisaws/lambda-r
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { quarantineKey, rawArchiveKey, serialise } from './archive-keys.js';
 import type { IngestDeps } from './deps.js';
 import { type InputIssue, InvalidEventError } from './errors.js';

@@ -1,6 +1,6 @@
 import { getPlaybook } from '@aisaws/core/playbooks';
 import type { ResourceRef } from '@aisaws/core/schemas';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ForwardOnlyError, InvalidSnapshotError, InvalidTargetError } from './errors.js';
 import type { ApplyOutcome, Playbook, PlaybookContext, RollbackOutcome, VerifyOutcome } from './types.js';
 

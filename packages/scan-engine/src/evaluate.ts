@@ -16,7 +16,7 @@ import {
   RiskAssessmentSchema,
 } from '@aisaws/core/schemas';
 import { createRiskMemo, DEFAULT_WEIGHTS, observationOf, type Scorer } from '@aisaws/core/scoring';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ScanError, ScanResult } from './scan-result.js';
 import {
   type CandidateItem,
