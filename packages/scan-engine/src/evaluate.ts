@@ -246,16 +246,10 @@ function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
   const prepare = (item: CandidateItem): PreparedEvent | ErrorEvaluation => {
     if (item.finding) return prepareFinding(item);
     const value = item.value;
-    const identity = value.userIdentity;
-    const principalType =
-      typeof identity === 'object' && identity !== null ? (identity as { type?: unknown }).type : undefined;
     let record: CloudTrailRecord;
-    if (
-      !registry.hasCandidates(value.eventSource, value.eventName, principalType) &&
-      isCloudTrailRecord(value)
-    )
-      record = value;
+    if (isCloudTrailRecord(value)) record = value;
     else {
+      // Refused: the schema says why (it refuses exactly what the check refuses).
       const parsed = CloudTrailRecordSchema.safeParse(value, REPORT_INPUT);
       if (!parsed.success) return invalid(item, parsed.error);
       record = parsed.data;

@@ -27,7 +27,9 @@ class BufferedWriter {
     const worstCase = text.length * MAX_BYTES_PER_UNIT;
     if (this.used + worstCase > this.chunkBytes) {
       const flushed = this.flush();
-      if (worstCase > this.chunkBytes) return flushed.then(() => this.send(text));
+      // Handed to the stream now, after the flushed chunk and before anything written next: the order is kept even
+      // when the caller goes on writing without waiting.
+      if (worstCase > this.chunkBytes) return Promise.all([flushed, this.send(text)]).then(() => undefined);
       this.used += this.chunk.write(text, this.used, 'utf8');
       return flushed;
     }

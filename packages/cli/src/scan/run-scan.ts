@@ -343,24 +343,26 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
     },
   };
 
-  const handle = async (item: FileItem): Promise<void> => {
+  // `handle` and `report` return a promise only when there is something to wait for (a custom scorer, output
+  // back-pressure): most events are handled without one.
+  const handle = (item: FileItem): Promise<void> | undefined => {
     if (item.kind === 'skipped') {
       // Opened, but not read as events (not JSON, not CloudTrail, blank): counted as skipped, not as scanned.
       summary.files--;
       summary.skipped.push(item);
-      return;
+      return undefined;
     }
     if (item.kind === 'error' && item.readFailure === true) summary.unreadable++;
-    await report(
+    return report(
       item.kind === 'candidate' ? evaluate(item) : { kind: 'error' as const, error: toScanError(item) },
     );
   };
-  const report = async (pending: Evaluation | Promise<Evaluation>): Promise<void> => {
-    const evaluation = pending instanceof Promise ? await pending : pending;
+  const reportNow = (evaluation: Evaluation): Promise<void> | undefined => {
     recordEvaluation(summary, evaluation);
-    const wait = reporter.report(evaluation);
-    if (wait) await wait;
+    return reporter.report(evaluation);
   };
+  const report = (pending: Evaluation | Promise<Evaluation>): Promise<void> | undefined =>
+    pending instanceof Promise ? pending.then(reportNow) : reportNow(pending);
   // Worker threads read and prepare the records when there is enough to read and the scoring is the default one
   // (the pool's main thread scores synchronously, in input order).
   const localBytes = paths.reduce((sum, path) => sum + (path.kind === 'file' ? path.size : 0), 0);
@@ -461,12 +463,15 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
 async function scanFile(
   file: DiscoveredPath & { kind: 'file' },
   options: Parameters<typeof readInputFile>[1],
-  handle: (item: FileItem) => Promise<void>,
+  handle: (item: FileItem) => Promise<void> | undefined,
   summary: ScanSummary,
 ): Promise<void> {
   try {
     for await (const batch of readInputFile(file, options)) {
-      for (const item of batch) await handle(item);
+      for (const item of batch) {
+        const wait = handle(item);
+        if (wait) await wait;
+      }
     }
   } catch (error) {
     if (error instanceof OutputClosedError) throw error;
@@ -486,8 +491,8 @@ interface PooledScan {
   readonly workers: number;
   readonly init: WorkerInit;
   readonly pipeline: ScanPipeline;
-  readonly handle: (item: FileItem) => Promise<void>;
-  readonly report: (evaluation: Evaluation | Promise<Evaluation>) => Promise<void>;
+  readonly handle: (item: FileItem) => Promise<void> | undefined;
+  readonly report: (evaluation: Evaluation | Promise<Evaluation>) => Promise<void> | undefined;
   readonly summary: ScanSummary;
   readonly progress: ReturnType<typeof createProgress>;
   readonly receivedAt: string;
@@ -559,7 +564,8 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
           for (const kind of message.order) {
             if (kind === 0) {
               const q = decoder.decode(message.quiet, quiet++, message.inline, path.path, scan.receivedAt);
-              await report(pipeline.complete(q.ingested, q.location, q.observation));
+              const wait = report(pipeline.complete(q.ingested, q.location, q.observation));
+              if (wait) await wait;
               continue;
             }
             const entry = message.full[full++] as FullEntry;

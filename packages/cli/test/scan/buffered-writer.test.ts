@@ -45,6 +45,21 @@ describe('BufferedWriter', () => {
     expect(out.text()).toBe(`small\n${'x'.repeat(100)}\nafter\n`);
   });
 
+  it('keeps the order when the caller writes on without waiting, a piece larger than a chunk included', async () => {
+    // Prepare: a slow stream (back-pressure at 16 bytes), and writes that do not wait (as a line written in pieces).
+    const out = recorder(16);
+    const writer = new BufferedWriter(out.stream, 32);
+    const pieces = ['{"a":', 'x'.repeat(100), ',"b":', 'y'.repeat(20), '}\n', 'next\n'];
+    // Act
+    const waits = pieces.map((piece) => writer.write(piece));
+    await Promise.all(waits);
+    await writer.flush();
+    await out.finished();
+    // Assess
+    expect(waits.some((wait) => wait !== undefined)).toBe(true);
+    expect(out.text()).toBe(pieces.join(''));
+  });
+
   it('waits for the stream to drain when it signals back-pressure, losing nothing', async () => {
     const out = recorder(16);
     const writer = new BufferedWriter(out.stream, 32);
