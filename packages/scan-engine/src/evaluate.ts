@@ -1,6 +1,6 @@
 import { catalog, type DetectionRegistry } from '@aisaws/core/detections';
 import { toIngestedEvent } from '@aisaws/core/events';
-import { extractFeatures } from '@aisaws/core/features';
+import { extractFeatures, quietFeatureKey } from '@aisaws/core/features';
 import { parseFinding, parseFindingEvent, toIngestedEventFromFinding } from '@aisaws/core/findings';
 import { decide, levelFor, type Policy, selfRoleArnsOf } from '@aisaws/core/policy';
 import type { BaselineObservation, BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
@@ -114,14 +114,13 @@ interface QuietDecision {
  * (`toIngestedEvent`), score against the shared baseline, decide with the policy. The stage outputs are built by
  * core's own functions and not re-validated here: `scan` is the hot path, and core's tests own their shapes.
  *
- * Per-record cost, for the great majority of records no detection is triggered by:
- * - the registry's trigger index is asked first, on the raw eventSource/eventName/userIdentity.type: a record no
- *   detection can run on is checked in place by `isCloudTrailRecord` (exactly the schema's answer, without the
- *   copy); the schema itself parses records a detection will read, and every record the check refuses, so a bad
- *   record gets the schema's own error;
- * - equal risk assessments (the default scorer remembers them per feature vector) share one output object, and an
- *   event without detections shares its decision with every such event of the same assessment and error code
- *   (`decide` is pure: with no detection it reads only the score, the error code and the policy).
+ * Per-record cost:
+ * - every record is checked in place by `isCloudTrailRecord` (exactly the schema's answer, without the copy); the
+ *   schema parses only the records the check refuses, so a bad record gets the schema's own error;
+ * - equal risk assessments (the default scorer remembers them per feature vector, and for events without detections
+ *   per `quietFeatureKey`) share one output object, and an event without detections shares its decision with every
+ *   such event of the same assessment and error code (`decide` is pure: with no detection it reads only the score,
+ *   the error code and the policy).
  */
 function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
   const { scorer, baseline, policy, receivedAt, now, scoreSync } = deps;
@@ -278,9 +277,24 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
  */
 function createDefaultSyncScorer(baseline: InMemoryBaselineStore): SyncScorer {
   const assess = createRiskMemo(DEFAULT_WEIGHTS);
-  return (event, observation = observationOf(event)) =>
-    assess(extractFeatures(event, baseline.observeSync(observation)));
+  // An event without detections: its assessment remembered by `quietFeatureKey`, which determines its feature
+  // vector, so the vector is built once per key instead of once per event.
+  const quiet = new Map<number, RiskAssessment>();
+  return (event, observation = observationOf(event)) => {
+    const snapshot = baseline.observeSync(observation);
+    const key = quietFeatureKey(event, snapshot);
+    if (key === undefined) return assess(extractFeatures(event, snapshot));
+    let risk = quiet.get(key);
+    if (risk === undefined) {
+      risk = assess(extractFeatures(event, snapshot));
+      if (quiet.size < MAX_QUIET_KEYS) quiet.set(key, risk);
+    }
+    return risk;
+  };
 }
+
+/** Quiet feature keys remembered (a few hundred in practice; the bound only caps hostile input). */
+const MAX_QUIET_KEYS = 100_000;
 
 export type {
   ErrorEvaluation,

@@ -1,7 +1,7 @@
 /**
  * Small, total classifiers over the summary fields of an event. Each answers one closed class so that the
  * features built from them are one-hot and the model's weights stay readable. Cheap: `scan` runs them on every
- * event, so no allocation beyond the regexes compiled once here.
+ * event, so no allocation beyond the regexes compiled once here and the remembered answers.
  */
 
 type IdentityClass = 'root' | 'iam-user' | 'assumed-role' | 'federated' | 'aws-service' | 'other';
@@ -29,6 +29,27 @@ function classifyIdentity(type: string): IdentityClass {
     default:
       return 'other';
   }
+}
+
+/**
+ * The answers for the source IPs and user agents seen, remembered: a log repeats a few of them thousands of times, and
+ * one map look-up costs less than the regexes (`scan` classifies every event). Bounded: past MAX_REMEMBERED values,
+ * new ones (and long ones) are classified every time.
+ */
+const MAX_REMEMBERED = 10_000;
+/** Longer values are not kept (a hostile log can carry megabyte-long user agents). */
+const MAX_REMEMBERED_LENGTH = 512;
+const sourceIpClasses = new Map<string, SourceIpClass>();
+const userAgentFamilies = new Map<string, UserAgentFamily>();
+const offensiveUserAgents = new Map<string, boolean>();
+
+function remembered<T>(answers: Map<string, T>, value: string, classify: (value: string) => T): T {
+  let answer = answers.get(value);
+  if (answer === undefined) {
+    answer = classify(value);
+    if (answers.size < MAX_REMEMBERED && value.length <= MAX_REMEMBERED_LENGTH) answers.set(value, answer);
+  }
+  return answer;
 }
 
 const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -66,6 +87,10 @@ function isPrivateIpv4([a, b]: readonly number[]): boolean {
  */
 function classifySourceIp(ip: string | undefined): SourceIpClass {
   if (ip === undefined || ip === '') return 'absent';
+  return remembered(sourceIpClasses, ip, classifyPresentSourceIp);
+}
+
+function classifyPresentSourceIp(ip: string): SourceIpClass {
   if (ip.endsWith('.amazonaws.com') || ip === 'AWS Internal') return 'aws-service';
   const octets = ipv4Octets(ip);
   if (octets) {
@@ -101,6 +126,10 @@ function unwrapUserAgent(ua: string): string {
  */
 function classifyUserAgent(userAgent: string | undefined): UserAgentFamily {
   if (userAgent === undefined || userAgent === '') return 'absent';
+  return remembered(userAgentFamilies, userAgent, classifyPresentUserAgent);
+}
+
+function classifyPresentUserAgent(userAgent: string): UserAgentFamily {
   const ua = unwrapUserAgent(userAgent);
   if (IAC_UA.test(ua)) return 'iac';
   if (CONSOLE_UA.test(ua)) return 'console';
@@ -111,8 +140,10 @@ function classifyUserAgent(userAgent: string | undefined): UserAgentFamily {
 
 /** Known attack or audit tooling (Stratus Red Team, Pacu, TruffleHog, S3 Browser, Kali/Parrot, Grimoire …). */
 function isOffensiveUserAgent(userAgent: string | undefined): boolean {
-  return userAgent !== undefined && OFFENSIVE_UA.test(userAgent);
+  return userAgent !== undefined && remembered(offensiveUserAgents, userAgent, testOffensive);
 }
+
+const testOffensive = (userAgent: string): boolean => OFFENSIVE_UA.test(userAgent);
 
 const DENIED_ERROR = /accessdenied|unauthorizedoperation|unauthorizedaccess|notauthorized/i;
 

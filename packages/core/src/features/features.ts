@@ -6,8 +6,12 @@ import {
   classifyIdentity,
   classifySourceIp,
   classifyUserAgent,
+  type ErrorClass,
+  type IdentityClass,
   isOffensiveUserAgent,
   isReadOnlyCall,
+  type SourceIpClass,
+  type UserAgentFamily,
 } from './classify.js';
 
 /**
@@ -171,5 +175,55 @@ function extractFeatures(event: IngestedEvent, baseline: BaselineSnapshot): Feat
   };
 }
 
+const IDENTITY_CLASSES: readonly IdentityClass[] = [
+  'root',
+  'iam-user',
+  'assumed-role',
+  'federated',
+  'aws-service',
+  'other',
+];
+const SOURCE_IP_CLASSES: readonly SourceIpClass[] = ['aws-service', 'private', 'public', 'invalid', 'absent'];
+const USER_AGENT_FAMILIES: readonly UserAgentFamily[] = [
+  'console',
+  'aws-cli',
+  'sdk',
+  'iac',
+  'other',
+  'absent',
+];
+const ERROR_CLASSES: readonly ErrorClass[] = ['none', 'denied', 'other'];
+
+/**
+ * For an event without detections: one small integer that determines `extractFeatures(event, baseline)`, so a caller
+ * can remember the vector's risk by it and skip building the vector (`scan` does, for every quiet event). It encodes
+ * exactly what extractFeatures reads of such an event: the classes of the identity, source IP, user agent and error,
+ * the MFA flag, read-only, the four seen-before flags and the two window counts as far as their features tell them
+ * apart (denied calls up to the cap, calls up to the cap). Undefined for an event with detections, or counts that are
+ * not whole numbers (the caller then extracts the features). Equal keys give equal vectors (a test holds this).
+ * Change it with extractFeatures.
+ */
+function quietFeatureKey(event: IngestedEvent, baseline: BaselineSnapshot): number | undefined {
+  if (event.detections.length > 0) return undefined;
+  const { recentCalls, recentDenied } = baseline;
+  if (!Number.isInteger(recentCalls) || !Number.isInteger(recentDenied) || recentDenied < 0) return undefined;
+  const { summary } = event;
+  let key = IDENTITY_CLASSES.indexOf(classifyIdentity(summary.actor.type));
+  key = key * 2 + (summary.actor.mfa === false ? 1 : 0);
+  key = key * 5 + SOURCE_IP_CLASSES.indexOf(classifySourceIp(summary.sourceIp));
+  key = key * 6 + USER_AGENT_FAMILIES.indexOf(classifyUserAgent(summary.userAgent));
+  key = key * 2 + (isOffensiveUserAgent(summary.userAgent) ? 1 : 0);
+  key = key * 3 + ERROR_CLASSES.indexOf(classifyError(summary.errorCode));
+  key = key * 2 + (isReadOnlyCall(summary.readOnly, summary.eventName) ? 1 : 0);
+  key =
+    key * 16 +
+    (baseline.principalSeenBefore ? 8 : 0) +
+    (baseline.apiSeenBefore ? 4 : 0) +
+    (baseline.ipSeenBefore ? 2 : 0) +
+    (baseline.regionSeenBefore ? 1 : 0);
+  key = key * (DENIED_CAP + 1) + Math.min(recentDenied, DENIED_CAP);
+  return key * (CALLS_CAP + 1) + Math.min(Math.max(0, recentCalls), CALLS_CAP);
+}
+
 export type { FeatureName, FeatureVector };
-export { extractFeatures, FEATURE_DESCRIPTIONS, FEATURE_NAMES, FEATURES };
+export { extractFeatures, FEATURE_DESCRIPTIONS, FEATURE_NAMES, FEATURES, quietFeatureKey };

@@ -10,4 +10,10 @@ export {
   unwrapUserAgent,
 } from './classify.js';
 export type { FeatureName, FeatureVector } from './features.js';
-export { extractFeatures, FEATURE_DESCRIPTIONS, FEATURE_NAMES, FEATURES } from './features.js';
+export {
+  extractFeatures,
+  FEATURE_DESCRIPTIONS,
+  FEATURE_NAMES,
+  FEATURES,
+  quietFeatureKey,
+} from './features.js';

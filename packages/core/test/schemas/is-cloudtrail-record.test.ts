@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { CloudTrailRecordSchema, isCloudTrailRecord } from '../../src/schemas/index.js';
 
 /**
- * `isCloudTrailRecord` is the scan's in-place check for records no detection is triggered by; the schema is parsed
+ * `isCloudTrailRecord` is the scan's in-place check of every record; the schema is parsed
  * only when it refuses. Both must give the same answer on every input, or a bad record would be scored (or a good one
  * reported as bad): checked on generated variants of a full record and on every record of the real datasets.
  */
