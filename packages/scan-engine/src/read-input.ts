@@ -388,18 +388,28 @@ class LineSplitter {
       this.pendingBytes = 0;
       return onOverlong(lineNumber);
     }
-    let bytes = chunk.subarray(start, end);
+    // The line's bytes are `bytes[from, to)`: the chunk itself when the line is whole in it (no copy, no view).
+    let bytes = chunk;
+    let from = start;
+    let to = end;
     if (this.pieces.length > 0) {
-      this.pieces.push(bytes);
-      bytes = Buffer.concat(this.pieces, this.pendingBytes + bytes.length);
+      this.pieces.push(chunk.subarray(start, end));
+      bytes = Buffer.concat(this.pieces, this.pendingBytes + (end - start));
       this.workBytes += bytes.length;
       this.pieces = [];
       this.pendingBytes = 0;
+      from = 0;
+      to = bytes.length;
     }
-    let from = 0;
-    let to = bytes.length;
-    if (to > 0 && bytes[to - 1] === CARRIAGE_RETURN) to--;
-    if (lineNumber === 1 && to >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) from = 3;
+    if (to > from && bytes[to - 1] === CARRIAGE_RETURN) to--;
+    if (
+      lineNumber === 1 &&
+      to - from >= 3 &&
+      bytes[from] === 0xef &&
+      bytes[from + 1] === 0xbb &&
+      bytes[from + 2] === 0xbf
+    )
+      from += 3;
     return onLine(bytes.toString('utf8', from, to), lineNumber);
   }
 }
