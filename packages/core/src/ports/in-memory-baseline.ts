@@ -1,4 +1,5 @@
 import type { BaselineObservation, BaselineSnapshot, BaselineStore } from './index.js';
+import { RememberedEvents } from './remembered-events.js';
 
 /**
  * Behaviour baseline in process memory, for `aisaws scan`, the local sandbox and tests.
@@ -19,7 +20,7 @@ import type { BaselineObservation, BaselineSnapshot, BaselineStore } from './ind
  * - per principal: `maxApisPerPrincipal` (2,000), `maxIpsPerPrincipal` (500), `maxRegionsPerPrincipal` (64),
  *   `maxWindowEntries` timestamps in the window (10,000);
  * - remembered eventIds for idempotency: `maxRememberedEvents` (200,000; a duplicate older than that is counted
- *   again). Each is kept as one packed number, not an object.
+ *   again). Each is kept as one packed number, not an object; a UUID eventId as its bits (RememberedEvents).
  */
 
 interface InMemoryBaselineOptions {
@@ -113,12 +114,13 @@ function countInWindow(sorted: readonly number[], from: number, to: number): num
 class InMemoryBaselineStore implements BaselineStore {
   private readonly options: Required<InMemoryBaselineOptions>;
   private readonly principals = new Map<string, PrincipalState>();
-  /** eventId → its snapshot, packed into one number (no object per remembered event). */
-  private readonly remembered = new Map<string, number>();
+  /** eventId → its snapshot, packed into one number (no object per remembered event; a UUID not even a string). */
+  private readonly remembered: RememberedEvents;
 
   constructor(options: InMemoryBaselineOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
     if (!(this.options.windowMs > 0)) throw new RangeError('InMemoryBaselineStore: windowMs must be > 0');
+    this.remembered = new RememberedEvents(this.options.maxRememberedEvents);
   }
 
   /** Number of principals currently remembered (for tests and memory reports). */
@@ -135,7 +137,6 @@ class InMemoryBaselineStore implements BaselineStore {
     const known = this.remembered.get(observation.eventId);
     if (known !== undefined) return unpack(known);
 
-    const o = this.options;
     const state = this.principals.get(observation.principal);
     let snapshot: BaselineSnapshot;
     if (state) {
@@ -146,11 +147,7 @@ class InMemoryBaselineStore implements BaselineStore {
       this.record(this.createPrincipal(observation.principal), observation, undefined);
     }
 
-    if (this.remembered.size >= o.maxRememberedEvents) {
-      const oldest = this.remembered.keys().next();
-      if (!oldest.done) this.remembered.delete(oldest.value);
-    }
-    this.remembered.set(observation.eventId, pack(snapshot));
+    this.remembered.add(observation.eventId, pack(snapshot));
     return snapshot;
   }
 
