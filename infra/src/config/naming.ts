@@ -1,6 +1,18 @@
 import { type Environment, STAGES, type Stage } from './environment.js';
 
-type MemberRoleKind = 'remediation' | 'rollback' | 'verification';
+/**
+ * The roles each member stack creates: `remediation` (forward playbook actions), `rollback` (un-fix actions),
+ * `verification` (the playbooks' reads) and `tag-reader` (only `tag:GetResources`, for the Decision Lambda's
+ * exemption tags).
+ */
+type MemberRoleKind = 'remediation' | 'rollback' | 'verification' | 'tag-reader';
+/** Each member role and the security-account function role that assumes it (its trust policy names that one). */
+const MEMBER_ROLE_CALLERS: Readonly<Record<MemberRoleKind, FunctionKind>> = {
+  remediation: 'remediation',
+  rollback: 'rollback',
+  verification: 'verification',
+  'tag-reader': 'decision',
+};
 /**
  * A Lambda of AISAWS: one per stage, plus the rollback function (the remediation package, the rollback role) and,
  * when the environment has a backtest, the backtest function.
@@ -54,7 +66,8 @@ interface Names {
   signingKeySecretArn: string;
   /**
    * The roles the member stacks create in each member account: `remediation` holds the forward (fixing) actions,
-   * `rollback` the un-fix actions (assumable only by the security account's rollback role), `verification` reads.
+   * `rollback` the un-fix actions (assumable only by the security account's rollback role), `verification` reads,
+   * `tag-reader` only `tag:GetResources` (assumed by the Decision Lambda to read a member resource's tags).
    */
   memberRoleName(kind: MemberRoleKind): string;
   memberRoleArn(kind: MemberRoleKind, account: string): string;
@@ -63,7 +76,7 @@ interface Names {
   /**
    * AISAWS's self-identity: the exact ARNs of every role whose sessions make AISAWS's calls: the security account's
    * function roles (each stage, the rollback function, the backtest when deployed) and each member account's
-   * remediation, rollback and verification roles. Sorted, no duplicates.
+   * remediation, rollback, verification and tag-reader roles. Sorted, no duplicates.
    */
   selfRoleArns(memberAccounts: readonly string[], options: { readonly backtest: boolean }): string[];
 }
@@ -117,7 +130,7 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
         'rollback',
         ...(options.backtest ? ['backtest' as const] : []),
       ];
-      const memberKinds: MemberRoleKind[] = ['remediation', 'rollback', 'verification'];
+      const memberKinds = Object.keys(MEMBER_ROLE_CALLERS) as MemberRoleKind[];
       return [
         ...new Set([
           ...functions.map((kind) => `arn:aws:iam::${account}:role/${prefix}-${kind}`),
@@ -131,4 +144,4 @@ function namesFor(environment: Pick<Environment, 'name' | 'region' | 'accounts'>
 }
 
 export type { FunctionKind, MemberRoleKind, Names, QueueKind, WorkflowKind };
-export { namesFor };
+export { MEMBER_ROLE_CALLERS, namesFor };

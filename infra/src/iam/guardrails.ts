@@ -60,7 +60,7 @@ const AISAWS_ROLES = 'arn:aws:iam::*:role/aisaws-*';
 
 interface GuardrailInputs {
   readonly guardrails: Guardrails;
-  /** The security account's AISAWS function roles: they assume the member roles. */
+  /** The security account's AISAWS function roles that assume a member role (and nothing else may). */
   readonly aisawsCallerRoleArns: readonly string[];
   /** The exemption tag keys of the policy (the tag and its reason). */
   readonly exemptionTagKeys: readonly string[];

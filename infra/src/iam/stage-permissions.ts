@@ -103,8 +103,10 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
       ];
     case 'decision':
       return [
-        // tag:GetResources supports no resource-level permission: `*` is the only valid resource.
+        // Tags of resources in its own account. tag:GetResources supports no resource-level permission: `*` is the
+        // only valid resource. A member resource's tags are read in its account through the member tag-reader role.
         { sid: 'ReadResourceTagsForExemptions', actions: ['tag:GetResources'], resources: ['*'] },
+        ...assumeMemberRole('tag-reader', names, memberAccounts),
         {
           sid: 'RecordDecision',
           actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],

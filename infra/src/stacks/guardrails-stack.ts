@@ -3,8 +3,8 @@ import { OrganizationsPolicyAttachment } from '@cdktn/provider-aws/lib/organizat
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
 import { S3Backend, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
-import { type Environment, STAGES } from '../config/environment.js';
-import { namesFor } from '../config/naming.js';
+import type { Environment } from '../config/environment.js';
+import { MEMBER_ROLE_CALLERS, namesFor } from '../config/naming.js';
 import { guardrailStatements } from '../iam/guardrails.js';
 import { policyJson } from '../iam/policy-document.js';
 
@@ -47,7 +47,10 @@ class GuardrailsStack extends TerraformStack {
       content: policyJson(
         guardrailStatements({
           guardrails,
-          aisawsCallerRoleArns: [...STAGES, 'rollback' as const].map((stage) => names.roleArn(stage)),
+          // Only the function roles that assume a member role (remediation, rollback, verification, decision).
+          aisawsCallerRoleArns: [...new Set(Object.values(MEMBER_ROLE_CALLERS))]
+            .sort()
+            .map((caller) => names.roleArn(caller)),
           exemptionTagKeys: [key, reasonKey],
         }),
       ),

@@ -55,6 +55,9 @@ function stageVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<s
         STATE_TABLE: names.tableName('state'),
         IDEMPOTENCY_TABLE: names.tableName('idempotency'),
         POLICY_JSON: inputs.policyJson,
+        OWN_ACCOUNT_ID: names.account,
+        TAG_READER_ROLE_NAME: names.memberRoleName('tag-reader'),
+        MEMBER_ROLE_EXTERNAL_ID: inputs.externalId,
       };
     case 'remediation':
       return {

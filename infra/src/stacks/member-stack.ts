@@ -8,7 +8,7 @@ import { SqsQueuePolicy } from '@cdktn/provider-aws/lib/sqs-queue-policy/index.j
 import { S3Backend, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.js';
-import { type Names, namesFor } from '../config/naming.js';
+import { MEMBER_ROLE_CALLERS, type MemberRoleKind, type Names, namesFor } from '../config/naming.js';
 import type { EventRuleSpec } from '../events/rules.js';
 import { policyJson, serviceTrustPolicy } from '../iam/policy-document.js';
 import { protectOwnResources } from '../iam/self-protection.js';
@@ -32,7 +32,7 @@ const memberStateKey = (securityKey: string, account: string): string => {
 
 /**
  * The stack applied in each member account (`cdktf.out/stacks/<env>-member-<account>`): the roles the security
- * account's remediation and verification Lambdas assume, and the rules forwarding the catalog's CloudTrail events
+ * account's remediation, rollback, verification and decision Lambdas assume, and the rules forwarding the catalog's CloudTrail events
  * to the security account's default bus. Apply it after the security stack (the trust policies name its roles).
  */
 class MemberStack extends TerraformStack {
@@ -57,14 +57,17 @@ class MemberStack extends TerraformStack {
       defaultTags: [{ tags: { 'aisaws:environment': environment.name, 'aisaws:managed-by': 'cdktn' } }],
     });
 
-    const trustFrom = (stage: 'remediation' | 'rollback' | 'verification'): string =>
-      JSON.stringify({
+    // Each member role trusts exactly one function role of the security account (MEMBER_ROLE_CALLERS), with the
+    // ExternalId and, when known, the organisation.
+    const trustFrom = (kind: MemberRoleKind): string => {
+      const caller = MEMBER_ROLE_CALLERS[kind];
+      return JSON.stringify({
         Version: '2012-10-17',
         Statement: [
           {
-            Sid: `TrustAisaws${stage.charAt(0).toUpperCase()}${stage.slice(1)}Lambda`,
+            Sid: `TrustAisaws${caller.charAt(0).toUpperCase()}${caller.slice(1)}Lambda`,
             Effect: 'Allow',
-            Principal: { AWS: names.roleArn(stage) },
+            Principal: { AWS: names.roleArn(caller) },
             Action: 'sts:AssumeRole',
             Condition: {
               StringEquals: {
@@ -77,6 +80,7 @@ class MemberStack extends TerraformStack {
           },
         ],
       });
+    };
 
     const remediationRole = new IamRole(this, 'remediation-role', {
       name: names.memberRoleName('remediation'),
@@ -125,6 +129,21 @@ class MemberStack extends TerraformStack {
         role: verificationRole.id,
         policy: policyJson([{ sid: 'PlaybookReads', actions: reads, resources: ['*'] }]),
       });
+
+    // The Decision Lambda reads a member resource's tags (exemption tags) in the resource's account: the Resource
+    // Groups Tagging API answers only for the caller's own account. One action, which has no resource-level
+    // permission (`*` is the only valid resource) and reads tags only, not the resources.
+    const tagReaderRole = new IamRole(this, 'tag-reader-role', {
+      name: names.memberRoleName('tag-reader'),
+      description: `Assumed by ${names.functionName('decision')} in ${security}: tag:GetResources only (exemption tags)`,
+      assumeRolePolicy: trustFrom('tag-reader'),
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicy(this, 'tag-reader-policy', {
+      name: `${names.memberRoleName('tag-reader')}-get-resources`,
+      role: tagReaderRole.id,
+      policy: policyJson([{ sid: 'ReadResourceTags', actions: ['tag:GetResources'], resources: ['*'] }]),
+    });
 
     // Forward the catalog's events to the security account, where the same patterns start triage.
     const securityBus = `arn:aws:events:${environment.region}:${security}:event-bus/default`;

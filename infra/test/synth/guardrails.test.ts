@@ -86,14 +86,15 @@ describe('guardrail SCP (environment with guardrails)', () => {
     const deny = statement('OnlyAisawsAndDeployRoleAssumeAisawsRoles');
     const allowed = deny.Condition.ArnNotLike?.['aws:PrincipalArn'] ?? [];
     expect(deny.Action).toEqual(['sts:AssumeRole']);
-    expect(allowed).toEqual(
-      expect.arrayContaining([
-        ...GUARDRAILS.deployRoleArns,
-        'arn:aws:iam::111111111111:role/aisaws-org-remediation',
-        'arn:aws:iam::111111111111:role/aisaws-org-rollback',
-        'arn:aws:iam::111111111111:role/aisaws-org-verification',
-      ]),
-    );
+    // Exactly the function roles that assume a member role: Decide (the member tag reader), remediation, rollback,
+    // verification; no other AISAWS function (ingest, alert, reconcile …) needs to assume one.
+    expect(allowed).toEqual([
+      ...GUARDRAILS.deployRoleArns,
+      'arn:aws:iam::111111111111:role/aisaws-org-decision',
+      'arn:aws:iam::111111111111:role/aisaws-org-remediation',
+      'arn:aws:iam::111111111111:role/aisaws-org-rollback',
+      'arn:aws:iam::111111111111:role/aisaws-org-verification',
+    ]);
     expect(allowed.join(',')).not.toContain('member');
   });
 

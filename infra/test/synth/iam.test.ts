@@ -225,6 +225,53 @@ describe('IAM least privilege', () => {
     expect(assumers).toEqual(['aisaws-iam-rollback']);
   });
 
+  it('gives the member tag-reader role only tag:GetResources, assumable only by the Decision role with the ExternalId', () => {
+    const role = resourcesOf(member, 'aws_iam_role').find((r) => r.name === 'aisaws-iam-member-tag-reader');
+    const [trust, ...otherTrust] = statementsOf(role?.assume_role_policy);
+    const statements = policiesByRole(member).get('aisaws-iam-member-tag-reader') ?? [];
+    const assumers = [...policiesByRole(security)]
+      .filter(([, roleStatements]) =>
+        roleStatements.some(
+          (s) =>
+            s.Effect === 'Allow' &&
+            (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).includes(
+              'arn:aws:iam::222222222222:role/aisaws-iam-member-tag-reader',
+            ),
+        ),
+      )
+      .map(([name]) => name);
+
+    expect(statements).toEqual([
+      { Sid: 'ReadResourceTags', Effect: 'Allow', Action: ['tag:GetResources'], Resource: ['*'] },
+    ]);
+    expect(otherTrust).toEqual([]);
+    expect(trust?.Principal).toEqual({ AWS: 'arn:aws:iam::111111111111:role/aisaws-iam-decision' });
+    expect(trust?.Condition).toEqual({
+      StringEquals: { 'sts:ExternalId': environment.externalId, 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+    });
+    expect(assumers).toEqual(['aisaws-iam-decision']);
+  });
+
+  it('lets the Decision role assume only the member tag-reader roles, and tells it which and with what ExternalId', () => {
+    const statements = policiesByRole(security).get('aisaws-iam-decision') ?? [];
+    const fn = resourcesOf(security, 'aws_lambda_function').find(
+      (f) => f.function_name === 'aisaws-iam-decision',
+    );
+    const variables = (fn?.environment as { variables?: Record<string, string> } | undefined)?.variables;
+
+    expect(statements.find((s) => s.Action.includes('sts:AssumeRole'))).toEqual({
+      Sid: 'AssumeMemberRole',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole'],
+      Resource: ['arn:aws:iam::222222222222:role/aisaws-iam-member-tag-reader'],
+    });
+    expect(variables).toMatchObject({
+      OWN_ACCOUNT_ID: '111111111111',
+      TAG_READER_ROLE_NAME: 'aisaws-iam-member-tag-reader',
+      MEMBER_ROLE_EXTERNAL_ID: environment.externalId,
+    });
+  });
+
   it('grants each state machine exactly the integrations its ASL file uses', () => {
     const byRole = policiesByRole(security);
     const triage = byRole.get('aisaws-iam-triage-workflow') ?? [];
@@ -391,7 +438,9 @@ describe('IAM matches the SDK calls of each Lambda package', () => {
     // The Remediation Lambda opens root sessions (createRootSessions); the rollback function does not.
     expect(actionsSentBy('remediation')).toContain('sts:AssumeRoot');
     expect(actionsSentBy('rollback')).not.toContain('sts:AssumeRoot');
-    expect(actionsSentBy('decision')).not.toContain('sts:AssumeRole');
+    // Decide reads a member resource's tags through the member tag-reader role (the cross-account module).
+    expect(actionsSentBy('decision')).toEqual(expect.arrayContaining(['sts:AssumeRole', 'tag:GetResources']));
+    expect(actionsSentBy('decision')).not.toContain('sts:AssumeRoot');
   });
 
   it('findings: sends BatchImportFindings and BatchUpdateFindings, granted on its own product and hub only', () => {

@@ -11,17 +11,19 @@ import {
 import { observabilityOf, type StageLogger, type StageMetrics } from '@aisaws/lambda-runtime';
 import { createDocumentClient, isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventNotFoundError, InvalidEventStatusError } from './errors.js';
 import { claimFix, fixClaimKey } from './fix-claims.js';
 import { rateLimitWindow, resourceFixesWindow, tryConsumeSlot } from './rate-limit.js';
-import { readResourceTags } from './resource-tags.js';
+import { type MemberTagging, readResourceTags, type TaggingClient, tagArnOf } from './resource-tags.js';
 
 /** Everything the Decision stage needs, injected (real clients in Lambda, dynalite or mocks in tests). */
 interface DecisionDeps {
   readonly dynamo: DynamoDBClient;
-  readonly tagging: ResourceGroupsTaggingAPIClient;
+  /** The Resource Groups Tagging API with the Lambda's own role: tags of the security account's resources. */
+  readonly tagging: TaggingClient;
+  /** Member resources' tags, read in their account (the member tag-reader role); absent: everything via `tagging`. */
+  readonly memberTagging?: MemberTagging;
   readonly eventsTable: string;
   readonly stateTable: string;
   readonly policy: Policy;
@@ -70,10 +72,21 @@ async function decideWithContext(
 ): Promise<Decision> {
   const { logger, metrics } = observabilityOf(deps);
   const now = deps.clock.now();
-  const arn = primaryDetection(event.detections)?.resource?.arn;
-  const resourceTags = arn ? await readResourceTags(arn, deps.tagging, logger) : {};
+  const primary = primaryDetection(event.detections)?.resource ?? undefined;
+  const arn = primary?.arn;
+  const tagArn = primary ? tagArnOf(primary) : undefined;
+  const tagRead =
+    primary && tagArn ? await readResourceTags({ ...primary, arn: tagArn }, deps, logger) : { tags: {} };
+  const resourceTags = tagRead.tags;
+  const noted = (decision: Decision): Decision =>
+    tagRead.unavailable === undefined
+      ? decision
+      : {
+          ...decision,
+          reason: `${decision.reason}; resource tags not read (${tagRead.unavailable}): decided without them, no tag exemption applied`,
+        };
 
-  const decision = decide(event, deps.policy, { resourceTags, autoRemediationsInWindow: 0, now });
+  const decision = noted(decide(event, deps.policy, { resourceTags, autoRemediationsInWindow: 0, now }));
   if (decision.action !== 'AUTO_REMEDIATE' && decision.action !== 'HUMAN_APPROVAL') return decision;
 
   // One fix per resource + playbook in the window, whichever event (finding or CloudTrail call) claims it first.
@@ -114,12 +127,14 @@ async function decideWithContext(
       logger.warn('the same resource was fixed too often: loop breaker, alert instead of a fix', {
         window: resourceWindow.key,
       });
-      return decide(event, deps.policy, {
-        resourceTags,
-        autoRemediationsInWindow: 0,
-        resourceAutoRemediationsInWindow: perResource.maxAutoRemediations,
-        now,
-      });
+      return noted(
+        decide(event, deps.policy, {
+          resourceTags,
+          autoRemediationsInWindow: 0,
+          resourceAutoRemediationsInWindow: perResource.maxAutoRemediations,
+          now,
+        }),
+      );
     }
   }
   const window = rateLimitWindow(now, windowMinutes);
@@ -127,7 +142,9 @@ async function decideWithContext(
 
   metrics.addMetric(METRIC.circuitBreaker, 'Count', 1);
   logger.warn('rate limit of automatic remediations reached: approval required', { window: window.key });
-  return decide(event, deps.policy, { resourceTags, autoRemediationsInWindow: maxAutoRemediations, now });
+  return noted(
+    decide(event, deps.policy, { resourceTags, autoRemediationsInWindow: maxAutoRemediations, now }),
+  );
 }
 
 /** Records the decision: status DECIDED, decision, risk, timeline.decided; only from RECEIVED or SCORED. */

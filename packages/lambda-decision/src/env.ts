@@ -9,6 +9,15 @@ const DecisionEnvSchema = z.object({
   STATE_TABLE: RequiredEnvSchema,
   /** POLICY_JSON: the policy as inline JSON; absent → core's DEFAULT_POLICY. */
   ...PolicyEnvSchema.shape,
+  /** The account this Lambda runs in: its resources' tags are read with its own role. */
+  OWN_ACCOUNT_ID: RequiredEnvSchema.regex(
+    /^\d{12}$/,
+    'must be the 12-digit id of the account this Lambda runs in',
+  ),
+  /** The member role read a member resource's tags with (`aisaws-<env>-member-tag-reader`: tag:GetResources only). */
+  TAG_READER_ROLE_NAME: RequiredEnvSchema,
+  /** The ExternalId the member roles require. */
+  MEMBER_ROLE_EXTERNAL_ID: RequiredEnvSchema.min(2, 'must be the ExternalId the member role requires'),
   /** IDEMPOTENCY_TABLE and IDEMPOTENCY_TTL_SECONDS. */
   ...IdempotencyEnvSchema.shape,
 });

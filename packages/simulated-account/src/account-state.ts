@@ -57,6 +57,8 @@ const SecurityGroupStateSchema = z.strictObject({
   vpcId: z.string(),
   region: z.string(),
   rules: z.array(SecurityGroupRuleSchema),
+  /** The group's tags (absent in states saved before tags were kept: none). */
+  tags: z.record(z.string(), z.string()).default({}),
 });
 
 const TrailStateSchema = z.strictObject({

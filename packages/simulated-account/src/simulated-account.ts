@@ -562,12 +562,31 @@ class SimulatedAccount {
     );
   }
 
-  /** Creates a security group the way a VPC setup does, with the default allow-all egress rule. */
-  createSecurityGroup(groupName: string, description: string): { groupId: string; outcome: ApiCallOutcome } {
+  /**
+   * Creates a security group the way a VPC setup does, with the default allow-all egress rule, and the tags given
+   * (CreateSecurityGroup's `TagSpecifications`).
+   */
+  createSecurityGroup(
+    groupName: string,
+    description: string,
+    tags: Record<string, string> = {},
+  ): { groupId: string; outcome: ApiCallOutcome } {
     const groupId = this.nextId('sg');
+    const tagSpecifications = Object.keys(tags).length
+      ? {
+          tagSpecificationSet: {
+            items: [
+              {
+                resourceType: 'security-group',
+                tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+              },
+            ],
+          },
+        }
+      : {};
     const outcome = this.ec2Call(
       'CreateSecurityGroup',
-      { groupName, groupDescription: description, vpcId: 'vpc-0a1b2c3d4e5f60718' },
+      { groupName, groupDescription: description, vpcId: 'vpc-0a1b2c3d4e5f60718', ...tagSpecifications },
       () => {
         this.state.securityGroups[groupId] = {
           groupId,
@@ -575,6 +594,7 @@ class SimulatedAccount {
           description,
           vpcId: 'vpc-0a1b2c3d4e5f60718',
           region: this.state.region,
+          tags: { ...tags },
           rules: [
             {
               ruleId: this.nextId('sgr'),

@@ -598,14 +598,20 @@ const taggingOperations: Record<string, OperationHandler> = {
       'GetResources',
       input,
     );
+    // As the real API: only this account's resources are found (a security group ARN names its account; a bucket
+    // ARN does not, and bucket names are global).
+    const tagsOf = (arn: string): Record<string, string> | undefined => {
+      if (arn.startsWith('arn:aws:s3:::'))
+        return account.state.buckets[arn.slice('arn:aws:s3:::'.length)]?.tags;
+      const group = /^arn:aws:ec2:([a-z0-9-]+):(\d{12}):security-group\/(sg-[0-9a-f]+)$/.exec(arn);
+      if (!group || group[2] !== account.state.accountId) return undefined;
+      const state = account.state.securityGroups[group[3] as string];
+      return state && state.region === group[1] ? state.tags : undefined;
+    };
     const mappings = (request.ResourceARNList ?? []).flatMap((arn) => {
-      const bucket = arn.startsWith('arn:aws:s3:::')
-        ? account.state.buckets[arn.slice('arn:aws:s3:::'.length)]
-        : undefined;
-      if (!bucket) return [];
-      return [
-        { ResourceARN: arn, Tags: Object.entries(bucket.tags).map(([Key, Value]) => ({ Key, Value })) },
-      ];
+      const tags = tagsOf(arn);
+      if (!tags) return [];
+      return [{ ResourceARN: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }];
     });
     return { ...metadata, ResourceTagMappingList: mappings };
   },
