@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { type Policy, parsePolicy } from '@aisaws/core/policy';
+import { LAMBDA_STAGES, type LambdaStage } from '@aisaws/core/schemas';
 import * as z from 'zod';
 
 /**
@@ -9,18 +10,9 @@ import * as z from 'zod';
  * keeps its state. Strict: an unknown field is an error, so a typo never falls back to a default silently.
  */
 
-const STAGES = [
-  'ingest',
-  'scoring',
-  'decision',
-  'remediation',
-  'verification',
-  'alert',
-  'approval',
-  'reconcile',
-  'findings',
-] as const;
-type Stage = (typeof STAGES)[number];
+/** Every Lambda of an environment (`lambdas.<stage>`): the one list of @aisaws/core. */
+const STAGES = LAMBDA_STAGES;
+type Stage = LambdaStage;
 
 const AccountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const SemverSchema = z

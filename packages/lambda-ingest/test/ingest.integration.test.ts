@@ -1,11 +1,10 @@
 import { IngestedEventSchema } from '@aisaws/core/schemas';
 import { bucketMadePublicByAcl, eventBridgeEvent, trailLoggingStopped } from '@aisaws/testing/fixtures';
 import {
-  createTables,
   type RunningDynalite,
+  type RunningIngestStorage,
   type RunningS3rver,
-  startDynalite,
-  startS3rver,
+  startIngestStorage,
 } from '@aisaws/testing/harness';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -14,20 +13,17 @@ import { createIngestHandler, type IngestDeps, InvalidEventError } from '../src/
 // Real dynalite + s3rver, shared by the file: the ingest's writes land in real (local) storage.
 const BUCKET = 'aisaws-it-archive';
 const TABLE = 'aisaws-it-events';
+let storage: RunningIngestStorage;
 let dynamo: RunningDynalite;
 let s3: RunningS3rver;
 let deps: IngestDeps;
 let tick = 0;
 
 beforeAll(async () => {
-  [dynamo, s3] = await Promise.all([startDynalite(), startS3rver()]);
-  await createTables(dynamo.client, { events: TABLE });
-  await s3.createBucket(BUCKET);
+  storage = await startIngestStorage({ archiveBucket: BUCKET, tables: { events: TABLE } });
+  ({ dynamo, s3 } = storage);
   deps = {
-    s3: s3.client,
-    dynamo: dynamo.client,
-    archiveBucket: BUCKET,
-    eventsTable: TABLE,
+    ...storage.ingestStorage,
     ttlDays: 7,
     // Each delivery happens one second later, so a duplicate would show a different receivedAt.
     clock: { now: () => new Date(Date.UTC(2026, 10, 25, 8, 0, tick++)) },
@@ -35,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([dynamo?.stop(), s3?.stop()]);
+  await storage?.stop();
 });
 
 async function itemsFor(eventId: string): Promise<number> {

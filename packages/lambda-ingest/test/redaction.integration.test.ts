@@ -5,13 +5,7 @@ import { credentialPaths, REDACTED } from '@aisaws/core/events';
 import { type CloudTrailRecord, CloudTrailRecordSchema } from '@aisaws/core/schemas';
 import { createPowertoolsObservability } from '@aisaws/lambda-runtime/powertools';
 import { eventBridgeEvent } from '@aisaws/testing/fixtures';
-import {
-  createTables,
-  type RunningDynalite,
-  type RunningS3rver,
-  startDynalite,
-  startS3rver,
-} from '@aisaws/testing/harness';
+import { type RunningIngestStorage, type RunningS3rver, startIngestStorage } from '@aisaws/testing/harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createIngestHandler, type IngestDeps, InvalidEventError } from '../src/index.js';
 
@@ -32,17 +26,16 @@ const federationFile = join(
 
 const BUCKET = 'aisaws-it-redaction';
 const TABLE = 'aisaws-it-redaction-events';
-let dynamo: RunningDynalite;
+let storage: RunningIngestStorage;
 let s3: RunningS3rver;
 let logged: string[] = [];
 
 beforeAll(async () => {
-  [dynamo, s3] = await Promise.all([startDynalite(), startS3rver()]);
-  await createTables(dynamo.client, { events: TABLE });
-  await s3.createBucket(BUCKET);
+  storage = await startIngestStorage({ archiveBucket: BUCKET, tables: { events: TABLE } });
+  ({ s3 } = storage);
 });
 afterAll(async () => {
-  await Promise.all([dynamo?.stop(), s3?.stop()]);
+  await storage?.stop();
 });
 afterEach(() => {
   jest.restoreAllMocks();
@@ -60,10 +53,7 @@ function depsWithCapturedLog(): IngestDeps {
   const { logger, metrics } = createPowertoolsObservability('aisaws-ingest-redaction-test');
   logger.setLogLevel('DEBUG');
   return {
-    s3: s3.client,
-    dynamo: dynamo.client,
-    archiveBucket: BUCKET,
-    eventsTable: TABLE,
+    ...storage.ingestStorage,
     ttlDays: 7,
     clock: { now: () => new Date('2026-11-25T08:00:00Z') },
     logger,

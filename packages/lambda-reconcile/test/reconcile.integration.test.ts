@@ -8,13 +8,12 @@ import { alertKeyOf } from '@aisaws/core/schemas';
 import { createIngestHandler } from '@aisaws/lambda-ingest';
 import { bucketMadePublicByAcl, eventBridgeEvent } from '@aisaws/testing/fixtures';
 import {
-  createTables,
   LOCAL_EMULATOR_REGION,
   localEmulatorCredentials,
   type RunningDynalite,
+  type RunningIngestStorage,
   type RunningS3rver,
-  startDynalite,
-  startS3rver,
+  startIngestStorage,
   tableNamesWithPrefix,
 } from '@aisaws/testing/harness';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -37,6 +36,7 @@ const TRIAGE = 'arn:aws:states:us-east-1:111111111111:stateMachine:aisaws-it-tri
 const TOPIC = 'arn:aws:sns:us-east-1:111111111111:aisaws-it-alerts';
 
 let fauxqs: FauxqsServer;
+let storage: RunningIngestStorage;
 let dynalite: RunningDynalite;
 let s3rver: RunningS3rver;
 let sqs: SQSClient;
@@ -46,10 +46,8 @@ let queueCounter = 0;
 
 beforeAll(async () => {
   fauxqs = await startFauxqs({ port: 0, logger: false });
-  dynalite = await startDynalite();
-  s3rver = await startS3rver();
-  await createTables(dynalite.client, tables);
-  await s3rver.createBucket(archiveBucket);
+  storage = await startIngestStorage({ archiveBucket, tables });
+  ({ dynamo: dynalite, s3: s3rver } = storage);
   sqs = new SQSClient({
     endpoint: fauxqs.address,
     region: LOCAL_EMULATOR_REGION,
@@ -60,8 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   sqs.destroy();
   await fauxqs.stop();
-  await dynalite.stop();
-  await s3rver.stop();
+  await storage.stop();
 });
 
 /** Fresh queues for one test: the DLQ, the outbox, the parked queue. */
@@ -117,10 +114,7 @@ async function receiveAll(queueUrl: string): Promise<Message[]> {
 /** The Ingest handler, the first state triage runs on what StartExecution is given. */
 function ingestTriage(): TriageStarter & { readonly started: string[] } {
   const ingest = createIngestHandler({
-    s3: s3rver.client,
-    dynamo: dynalite.client,
-    archiveBucket,
-    eventsTable: tables.events,
+    ...storage.ingestStorage,
     ttlDays: 30,
     clock: { now: () => new Date() },
   });
@@ -262,11 +256,8 @@ describe('reconcile on emulated queues', () => {
     // Prepare: the real Ingest refuses an input and announces it on the (emulated) quarantine queue.
     const { dlq: quarantine, parked } = queues();
     const ingest = createIngestHandler({
-      s3: s3rver.client,
-      dynamo: dynalite.client,
+      ...storage.ingestStorage,
       sqs,
-      archiveBucket,
-      eventsTable: tables.events,
       quarantineQueueUrl: quarantine,
       ttlDays: 30,
       clock: { now: () => new Date() },

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Policy, parsePolicy } from '@aisaws/core/policy';
 import { systemClock } from '@aisaws/core/ports';
-import type { AlertRequest } from '@aisaws/core/schemas';
+import { type AlertRequest, LAMBDA_STAGES, type LambdaStage } from '@aisaws/core/schemas';
 import type { TableLogicalName } from '@aisaws/core/storage';
 import { createAlertStageHandler } from '@aisaws/lambda-alert/stage';
 import { createApprovalHandler } from '@aisaws/lambda-approval';
@@ -61,17 +61,9 @@ import {
  * the delivery) that caused it.
  */
 
-type Stage = keyof WorkflowTasks | 'approval';
-const STAGES: readonly Stage[] = [
-  'ingest',
-  'scoring',
-  'decision',
-  'remediation',
-  'verification',
-  'alert',
-  'approval',
-  'findings',
-];
+/** Every Lambda of AISAWS but reconcile (the rig runs no reconcile job): the workflows' tasks and the Approval. */
+type Stage = Exclude<LambdaStage, 'reconcile'>;
+const STAGES: readonly Stage[] = LAMBDA_STAGES.filter((stage): stage is Stage => stage !== 'reconcile');
 
 interface StageCounters {
   invocations: number;

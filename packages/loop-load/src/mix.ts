@@ -1,6 +1,6 @@
 import type { SimulatedAccount } from '@aisaws/simulated-account';
 import prand from 'pure-rand';
-import { LOOP_SCENARIOS, type LoopScenario, type LoopTarget } from './scenarios.js';
+import { LOAD_NAME_PREFIX, LOOP_SCENARIOS, type LoopScenario, type LoopTarget } from './scenarios.js';
 
 /**
  * The inputs of a load run, in delivery order: change events of the demo scenarios (each on a resource of its own),
@@ -126,7 +126,7 @@ function generateMix(account: SimulatedAccount, options: MixOptions): Mix {
   const changes: ChangeInput[] = [];
   for (let index = 0; index < valid; index++) {
     const scenario = pickScenario(scenarios, random);
-    const target = scenario.setup(account, index);
+    const target = scenario.setup(account, { prefix: LOAD_NAME_PREFIX, tag: String(index) });
     const { record, event } = scenario.trigger(account, target);
     changes.push({ kind: 'event', scenario, target, eventId: String(record.eventID), event });
   }

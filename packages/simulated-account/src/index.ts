@@ -23,6 +23,8 @@ export type { FaultStats, FaultSwitches, FaultSwitchesInput } from './faults.js'
 export { FaultInjector, FaultSwitchesSchema, SimulatedTimeoutError } from './faults.js';
 export type { Outbox, OutboxMessage, OutboxOptions } from './outbox.js';
 export { createOutbox, formatEmail, rfc5322Date } from './outbox.js';
+export type { ChangeScenario, ChangeScenarioId, ScenarioNames, ScenarioResource } from './scenarios.js';
+export { ADMINISTRATOR_ACCESS, CHANGE_SCENARIOS } from './scenarios.js';
 export { SimulatedSecurityHub } from './security-hub.js';
 export type {
   ApiCallOutcome,

@@ -17,7 +17,7 @@ import { readEventItem, timelineSteps } from './event-item.js';
 import { createDemoNarrator } from './narrator.js';
 import { buildApprovalHandler, buildHandlers } from './pipeline.js';
 import type { DemoOutput } from './render.js';
-import { getScenario, SCENARIOS } from './scenarios.js';
+import { DEMO_NAME_PREFIX, getScenario, SCENARIOS } from './scenarios.js';
 import { createStageLog, type StageReport } from './stage-log.js';
 import { startDemoWorkflows } from './workflows.js';
 
@@ -214,7 +214,10 @@ async function runDemo(options: DemoOptions, io: DemoIo): Promise<DemoResult> {
     approvalServer.setHandler(buildApprovalHandler(sandbox, workflows.sfn, signingKey, clock));
 
     // 1. The risky change, made in the simulated account: CloudTrail record → EventBridge event.
-    const resource = scenario.setup(sandbox.account, randomBytes(3).toString('hex'));
+    const resource = scenario.setup(sandbox.account, {
+      prefix: DEMO_NAME_PREFIX,
+      tag: randomBytes(3).toString('hex'),
+    });
     const initial = scenario.describe(sandbox.account, resource);
     const callsBefore = sandbox.account.state.calls.length;
     const changeAt = Date.now();

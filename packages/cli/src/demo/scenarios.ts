@@ -1,33 +1,30 @@
-import type { DecisionAction } from '@aisaws/core/schemas';
-import type { ApiCallOutcome, SimulatedAccount } from '@aisaws/simulated-account';
-import { ALL_USERS_URI, AUTHENTICATED_USERS_URI } from '@aisaws/simulated-account';
+import {
+  ADMINISTRATOR_ACCESS,
+  ALL_USERS_URI,
+  AUTHENTICATED_USERS_URI,
+  CHANGE_SCENARIOS,
+  type ChangeScenario,
+  type ScenarioResource,
+  type SimulatedAccount,
+} from '@aisaws/simulated-account';
 
 /**
- * The demo scenarios: each sets up a resource in the simulated account (quietly: these calls are the "before"
- * story), makes ONE risky API call whose CloudTrail record is delivered to the pipeline, and reads the resource
- * back for the before/after view. Reads go straight to the simulated state, never through the playbooks.
+ * The demo scenarios: the change stories of `@aisaws/simulated-account` (each sets up a resource in the simulated
+ * account, quietly: these calls are the "before" story; makes ONE risky API call whose CloudTrail record is delivered
+ * to the pipeline), with what a person reads: a title, the story in one sentence, and the resource's state for the
+ * before/after view. Reads go straight to the simulated state, never through the playbooks.
  */
 
-/** The resource a scenario acts on, as the state file keeps it for rollback and status. */
-interface ScenarioResource {
-  readonly type: string;
-  readonly id: string;
-}
-
-interface DemoScenario {
-  readonly id: string;
+interface DemoScenario extends ChangeScenario {
   readonly title: string;
   /** What happens, in one sentence, for `--list`. */
   readonly story: string;
-  /** The outcome the default policy gives; documented in `--list` and checked by the tests. */
-  readonly expectedDecision: DecisionAction;
-  /** Creates what the scenario needs; returns the resource the risky call will touch. */
-  setup(account: SimulatedAccount, suffix: string): ScenarioResource;
-  /** The risky API call: changes the state and returns the CloudTrail record + EventBridge event. */
-  trigger(account: SimulatedAccount, resource: ScenarioResource): ApiCallOutcome;
   /** The resource's state as a person reads it (before/after). */
   describe(account: SimulatedAccount, resource: ScenarioResource): Record<string, unknown>;
 }
+
+/** What `setup` names the demo's resources: `aisaws-demo-…` buckets, a random suffix per run. */
+const DEMO_NAME_PREFIX = 'aisaws-demo';
 
 function describeBucket(account: SimulatedAccount, name: string): Record<string, unknown> {
   const bucket = account.bucket(name);
@@ -50,48 +47,17 @@ function describeBucket(account: SimulatedAccount, name: string): Record<string,
 }
 
 const s3PublicBucket: DemoScenario = {
-  id: 's3-public-bucket',
+  ...CHANGE_SCENARIOS['s3-public-bucket'],
   title: 'S3 bucket made public by its ACL',
   story:
     'A developer turns off Block Public Access on a new bucket, enables ACLs and sets the canned ACL public-read (PutBucketAcl).',
-  expectedDecision: 'AUTO_REMEDIATE',
-  setup(account, suffix) {
-    const bucket = `aisaws-demo-reports-${suffix}`;
-    account.createBucket(bucket, { team: 'analytics' });
-    account.deletePublicAccessBlock(bucket);
-    account.putBucketOwnershipControls(bucket, 'ObjectWriter');
-    return { type: 'AWS::S3::Bucket', id: bucket };
-  },
-  trigger: (account, resource) => account.putBucketAcl(resource.id, 'public-read'),
   describe: (account, resource) => describeBucket(account, resource.id),
 };
 
 const sgOpenWorld: DemoScenario = {
-  id: 'sg-open-world',
+  ...CHANGE_SCENARIOS['sg-open-world'],
   title: 'Security group opens SSH to the world',
   story: 'A developer adds an ingress rule for TCP port 22 from 0.0.0.0/0 (AuthorizeSecurityGroupIngress).',
-  expectedDecision: 'AUTO_REMEDIATE',
-  setup(account, suffix) {
-    const { groupId } = account.createSecurityGroup(`bastion-${suffix}`, 'Bastion host access');
-    account.addIngressRules(groupId, [
-      {
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: '10.0.0.0/16',
-        description: 'internal HTTPS',
-      },
-    ]);
-    return { type: 'AWS::EC2::SecurityGroup', id: groupId };
-  },
-  trigger: (account, resource) =>
-    account.authorizeSecurityGroupIngress(resource.id, {
-      ipProtocol: 'tcp',
-      fromPort: 22,
-      toPort: 22,
-      cidrIpv4: '0.0.0.0/0',
-      description: 'ssh from anywhere (temporary)',
-    }),
   describe(account, resource) {
     const group = account.securityGroup(resource.id);
     const ingress = group.rules
@@ -108,15 +74,9 @@ const sgOpenWorld: DemoScenario = {
 };
 
 const cloudTrailStopped: DemoScenario = {
-  id: 'cloudtrail-stopped',
+  ...CHANGE_SCENARIOS['cloudtrail-stopped'],
   title: 'CloudTrail logging stopped',
   story: "Someone stops the organisation's trail (StopLogging), blinding the audit log.",
-  expectedDecision: 'AUTO_REMEDIATE',
-  setup(account, suffix) {
-    const trail = account.seedTrail(`management-events-${suffix}`, `aisaws-demo-trail-logs-${suffix}`);
-    return { type: 'AWS::CloudTrail::Trail', id: trail.name };
-  },
-  trigger: (account, resource) => account.stopLogging(account.trailArn(account.trail(resource.id))),
   describe(account, resource) {
     const trail = account.trail(resource.id);
     return { trail: trail.name, homeRegion: trail.homeRegion, isLogging: trail.isLogging };
@@ -124,16 +84,10 @@ const cloudTrailStopped: DemoScenario = {
 };
 
 const ebsSnapshotPublic: DemoScenario = {
-  id: 'ebs-snapshot-public',
+  ...CHANGE_SCENARIOS['ebs-snapshot-public'],
   title: 'EBS snapshot shared with everyone',
   story:
     'A database volume snapshot is made public (ModifySnapshotAttribute createVolumePermission add group all).',
-  expectedDecision: 'AUTO_REMEDIATE',
-  setup(account) {
-    const snapshot = account.seedSnapshot('nightly backup of orders-db data volume');
-    return { type: 'AWS::EC2::Snapshot', id: snapshot.snapshotId };
-  },
-  trigger: (account, resource) => account.shareSnapshotPublicly(resource.id),
   describe(account, resource) {
     const snapshot = account.snapshot(resource.id);
     const createVolumePermissions = snapshot.createVolumePermissions.map((permission) =>
@@ -147,20 +101,11 @@ const ebsSnapshotPublic: DemoScenario = {
   },
 };
 
-const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
-
 const iamAdminAttached: DemoScenario = {
-  id: 'iam-admin-attached',
+  ...CHANGE_SCENARIOS['iam-admin-attached'],
   title: 'AdministratorAccess attached to a user (needs approval)',
   story:
     'A developer attaches AdministratorAccess to a contractor user (AttachUserPolicy); detaching it can break work, so a person approves.',
-  expectedDecision: 'HUMAN_APPROVAL',
-  setup(account, suffix) {
-    const userName = `contractor-${suffix}`;
-    account.seedUser(userName);
-    return { type: 'AWS::IAM::User', id: userName };
-  },
-  trigger: (account, resource) => account.attachUserPolicy(resource.id, ADMINISTRATOR_ACCESS),
   describe(account, resource) {
     const user = account.user(resource.id);
     return {
@@ -172,15 +117,10 @@ const iamAdminAttached: DemoScenario = {
 };
 
 const rootLoginNoMfa: DemoScenario = {
-  id: 'root-login-no-mfa',
+  ...CHANGE_SCENARIOS['root-login-no-mfa'],
   title: 'Root user signs in without MFA (alert only)',
   story:
     'The root user signs in to the console without MFA (ConsoleLogin, MFAUsed No). No role can act on root, so the decision is ALERT: nothing is changed, a person gets an e-mail saying what to check, and the events item ends ALERTED.',
-  expectedDecision: 'ALERT',
-  setup(account) {
-    return { type: 'AWS::::Account', id: account.accountId };
-  },
-  trigger: (account) => account.consoleLogin({ root: true, mfaUsed: false }),
   describe(account) {
     return { account: account.accountId, rootSignIn: 'console, MFAUsed No', changedByAisaws: false };
   },
@@ -189,17 +129,10 @@ const rootLoginNoMfa: DemoScenario = {
 const REVOKE_POLICY = 'AISAWSRevokeOlderSessions';
 
 const guardDutyCredentialExfiltration: DemoScenario = {
-  id: 'guardduty-credential-exfiltration',
+  ...CHANGE_SCENARIOS['guardduty-credential-exfiltration'],
   title: 'GuardDuty: instance role credentials used outside AWS (needs approval)',
   story:
     "GuardDuty reports an EC2 instance role's credentials used from an address outside AWS (InstanceCredentialExfiltration.OutsideAWS); the fix revokes the role's older sessions, so a person approves.",
-  expectedDecision: 'HUMAN_APPROVAL',
-  setup(account, suffix) {
-    const roleName = `web-app-instance-${suffix}`;
-    account.seedRole(roleName);
-    return { type: 'AWS::IAM::Role', id: roleName };
-  },
-  trigger: (account, resource) => account.guardDutyInstanceCredentialExfiltration(resource.id),
   describe(account, resource) {
     const role = account.role(resource.id);
     const document = role.inlinePolicies[REVOKE_POLICY];
@@ -243,4 +176,4 @@ function getScenario(id: string): DemoScenario {
 }
 
 export type { DemoScenario, ScenarioResource };
-export { DEFAULT_SCENARIO_ID, getScenario, SCENARIOS };
+export { DEFAULT_SCENARIO_ID, DEMO_NAME_PREFIX, getScenario, SCENARIOS };

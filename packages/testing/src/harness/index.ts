@@ -2,6 +2,8 @@ export type { CloudTrailLogObject } from './cloudtrail-bucket.js';
 export { cloudTrailLogBytes, cloudTrailLogKey, putCloudTrailLogObject } from './cloudtrail-bucket.js';
 export type { RunningDynalite } from './dynalite.js';
 export { startDynalite } from './dynalite.js';
+export type { IngestStorageOptions, RunningIngestStorage } from './ingest-storage.js';
+export { startIngestStorage } from './ingest-storage.js';
 export type { EmulatorEndpoints, FakeLambdaContext } from './lambda-invocation.js';
 export { emulatedLambdaEnvironment, fakeLambdaContext } from './lambda-invocation.js';
 export { LOCAL_EMULATOR_REGION, localEmulatorCredentials } from './local-credentials.js';

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { WORKFLOW_TASK_STAGES, type WorkflowTaskStage } from '@aisaws/core/schemas';
 import {
   type DynamoDBClient,
   UpdateItemCommand,
@@ -17,27 +18,13 @@ import { loadWorkflowDefinition, type PlaceholderValues, type WorkflowName } fro
 /** A stage handler as the Lambda factories return it. */
 type TaskHandler = (event: unknown) => Promise<unknown>;
 
-/** The Lambda behind each `${<Stage>FunctionArn}` placeholder. */
-interface WorkflowTasks {
-  readonly ingest: TaskHandler;
-  readonly scoring: TaskHandler;
-  readonly decision: TaskHandler;
-  readonly remediation: TaskHandler;
-  readonly verification: TaskHandler;
-  readonly alert: TaskHandler;
-  /** The Findings Lambda (Security Hub): with the simulated Security Hub of @aisaws/simulated-account locally. */
-  readonly findings: TaskHandler;
-}
-type Stage = keyof WorkflowTasks;
-const STAGES: readonly Stage[] = [
-  'ingest',
-  'scoring',
-  'decision',
-  'remediation',
-  'verification',
-  'alert',
-  'findings',
-];
+/**
+ * The Lambda behind each `${<Stage>FunctionArn}` placeholder (WORKFLOW_TASK_STAGES of @aisaws/core). The Findings
+ * Lambda (Security Hub) runs with the simulated Security Hub of @aisaws/simulated-account locally.
+ */
+type WorkflowTasks = { readonly [S in WorkflowTaskStage]: TaskHandler };
+type Stage = WorkflowTaskStage;
+const STAGES: readonly Stage[] = WORKFLOW_TASK_STAGES;
 
 /** A message the triage workflow sent to the quarantine queue. */
 interface QuarantinedMessage {
