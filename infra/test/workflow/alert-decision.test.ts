@@ -122,6 +122,48 @@ describe('triage: ALERT tells a person about a detection nothing fixes; LOG_ONLY
     expect(item?.decision).toMatchObject({ action: 'LOG_ONLY', level: 'LOW' });
   });
 
+  it('a redelivery whose Alert meets the first one still sending (IdempotencyAlreadyInProgressError) is retried and gets its result', async () => {
+    // Prepare: the deployed Alert handler's idempotency layer refuses a concurrent invocation with the same key,
+    // then answers with the stored result of the first one (what the load rig saw: two deliveries of one ALERT event).
+    let attempts = 0;
+    world = await startWorld({
+      tasks: {
+        alert: async (request) => {
+          attempts += 1;
+          if (attempts === 1)
+            throw lambdaError(
+              'IdempotencyAlreadyInProgressError',
+              'There is already an execution in progress with idempotency key: #x',
+            );
+          const { event } = request as { event: { eventId: string } };
+          return {
+            schemaVersion: 1,
+            eventId: event.eventId,
+            kind: 'alert',
+            messageId: 'msg-of-the-first-delivery',
+            subject: '[AISAWS HIGH] Root user signed in — alert, nothing was changed',
+            delivery: 'published',
+          };
+        },
+      },
+    });
+    // Act
+    const { triage } = await world.workflows.runTriage(rootLoginEvent());
+    // Assess
+    expect({ status: triage.status, error: triage.error }).toEqual({ status: 'SUCCEEDED', error: undefined });
+    expect(attempts).toBe(2);
+    expect(triage.states.map((s) => s.name).slice(-3)).toEqual([
+      'Publish Alert Finding',
+      'Check Alert Delivery',
+      'Alerted',
+    ]);
+    expect(world.workflows.quarantined).toEqual([]);
+    expect(await world.eventsItem(ROOT_LOGIN_ID)).toMatchObject({
+      status: 'ALERTED',
+      alert: { messageId: 'msg-of-the-first-delivery' },
+    });
+  });
+
   it('an Alert Lambda that keeps failing is retried, then the input goes to the quarantine queue (not lost)', async () => {
     // Prepare
     let attempts = 0;
