@@ -23,5 +23,28 @@ class InvalidEventError extends Error {
   }
 }
 
+/**
+ * Ingest failed on a valid-looking input (a dependency down, a bug, the idempotency store unreachable …) and kept the
+ * event itself on the quarantine queue with its credentials redacted, for the reconcile job to replay. Thrown AFTER
+ * the message was sent, so the triage workflow matches on the name (`IngestFailedError`) and sends nothing more: the
+ * delivered input, which may carry credentials, is never copied by the workflow.
+ */
+class IngestFailedError extends Error {
+  /** The event's id when it has one (CloudTrail eventID or a finding's id@updatedAt). */
+  readonly eventId: string | undefined;
+
+  constructor(eventId: string | undefined, cause: unknown) {
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(
+      `Ingest failed (${why.slice(0, 500)}); the event is kept on the quarantine queue, credentials redacted`,
+      {
+        cause,
+      },
+    );
+    this.name = 'IngestFailedError';
+    this.eventId = eventId;
+  }
+}
+
 export type { InputIssue };
-export { InvalidEventError };
+export { IngestFailedError, InvalidEventError };

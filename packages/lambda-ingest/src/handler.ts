@@ -2,7 +2,7 @@ import { dynamoDbIdempotencyFromEnv } from '@aisaws/lambda-runtime/idempotency';
 import { createStageHandler } from '@aisaws/lambda-runtime/powertools';
 import { createIngestDeps } from './deps.js';
 import { parseIngestEnv } from './env.js';
-import { createIngestHandler } from './ingest.js';
+import { createIngestHandler, quarantineOnFailure } from './ingest.js';
 
 // Cold start: a bad environment fails here, naming the variable.
 const env = parseIngestEnv(process.env);
@@ -40,12 +40,18 @@ const IDEMPOTENCY_KEY =
  * No Parser middleware on purpose: an invalid envelope must be quarantined by the use case (kept in S3 and announced
  * on SQS), not rejected before our code runs. The use case parses with core's schema itself.
  */
-const handler = createStageHandler({
+const stageHandler = createStageHandler({
   logger: deps.logger,
   metrics: deps.metrics,
   eventIdOf,
   idempotency: dynamoDbIdempotencyFromEnv(env, IDEMPOTENCY_KEY, deps.dynamo),
   handle: createIngestHandler(deps),
 });
+
+/**
+ * The use case quarantines its own failures redacted; this outer wrap does the same for failures around it (the
+ * Powertools idempotency store unreachable, before the use case runs).
+ */
+const handler = quarantineOnFailure(deps, stageHandler);
 
 export { handler };

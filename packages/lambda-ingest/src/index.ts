@@ -6,5 +6,5 @@ export type { IngestDeps } from './deps.js';
 export type { IngestEnv } from './env.js';
 export { IngestEnvSchema, parseIngestEnv } from './env.js';
 export type { InputIssue } from './errors.js';
-export { InvalidEventError } from './errors.js';
+export { IngestFailedError, InvalidEventError } from './errors.js';
 export { createIngestHandler, METRIC as INGEST_METRICS } from './ingest.js';

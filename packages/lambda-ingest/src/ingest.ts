@@ -10,7 +10,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import type * as z from 'zod';
 import { quarantineKey, rawArchiveKey, serialise } from './archive-keys.js';
 import type { IngestDeps } from './deps.js';
-import { type InputIssue, InvalidEventError } from './errors.js';
+import { IngestFailedError, type InputIssue, InvalidEventError } from './errors.js';
 
 /** Metric names (EMF, unit Count). */
 const METRIC = Object.freeze({
@@ -241,15 +241,84 @@ async function ingest(
   return fresh;
 }
 
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
+
+/** The id of a delivered input, for the quarantine message: CloudTrail's eventID, else a finding's id@updatedAt. */
+function deliveredEventId(input: unknown): string | undefined {
+  const detail = (input as { detail?: unknown } | null | undefined)?.detail;
+  if (typeof detail !== 'object' || detail === null) return undefined;
+  const fields = detail as { eventID?: unknown; id?: unknown; updatedAt?: unknown };
+  const id = text(fields.id);
+  return text(fields.eventID) ?? (id ? `finding:${id}@${text(fields.updatedAt) ?? '?'}` : undefined);
+}
+
+/** Errors that already kept the input: an invalid input (in S3) or a failure already quarantined below. */
+const KEPT_ERRORS: ReadonlySet<string> = new Set(['InvalidEventError', 'IngestFailedError']);
+
+/**
+ * Wraps an Ingest handler so that a failure on a valid-looking input (DynamoDB or S3 unreachable, the idempotency
+ * store down, a bug) keeps the event: the delivered input, credentials redacted (`redactCredentials`, the rule every
+ * archive and log uses), goes on the quarantine queue as a `triage-failed` message the reconcile job replays, then
+ * IngestFailedError is thrown. The triage workflow then copies nothing: only a Lambda can redact, and the input AWS
+ * delivered may carry session tokens or passwords. Without a queue, or when the queue refuses the message, the
+ * original error is thrown and the workflow keeps only a reference.
+ */
+function quarantineOnFailure<Rest extends unknown[], Out>(
+  deps: IngestDeps,
+  handle: (event: unknown, ...rest: Rest) => Promise<Out>,
+): (event: unknown, ...rest: Rest) => Promise<Out> {
+  return async (event, ...rest) => {
+    try {
+      return await handle(event, ...rest);
+    } catch (error) {
+      if (KEPT_ERRORS.has(errorName(error) ?? '') || !deps.sqs || !deps.quarantineQueueUrl) throw error;
+      const { logger, metrics } = observabilityOf(deps);
+      const eventId = deliveredEventId(event);
+      const why = error instanceof Error ? error : new Error(String(error));
+      try {
+        await deps.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: deps.quarantineQueueUrl,
+            MessageBody: JSON.stringify({
+              reason: 'triage-failed',
+              failedStage: 'ingest',
+              error: why.name,
+              cause: why.message.slice(0, 1000),
+              ...(eventId ? { eventId } : {}),
+              input: redactCredentials(event ?? null),
+              quarantinedAt: deps.clock.now().toISOString(),
+            }),
+            MessageAttributes: { stage: { DataType: 'String', StringValue: 'ingest-failed' } },
+          }),
+        );
+      } catch (sendError) {
+        logger.error('ingest failed and the quarantine queue refused the event', {
+          error: `${why.name}: ${why.message}`,
+          quarantineError:
+            sendError instanceof Error ? `${sendError.name}: ${sendError.message}` : String(sendError),
+        });
+        throw error;
+      }
+      metrics.addMetric(METRIC.quarantined, 'Count', 1);
+      logger.error('ingest failed: event kept on the quarantine queue, credentials redacted', {
+        error: `${why.name}: ${why.message}`,
+      });
+      throw new IngestFailedError(eventId, error);
+    }
+  };
+}
+
 /**
  * The factory the Lambda handler, the local workflow harness and the demo share: no Powertools, no environment.
- * The document client is built once here from the injected DynamoDB client.
+ * The document client is built once here from the injected DynamoDB client. A failure that is not an invalid input
+ * is quarantined redacted (`quarantineOnFailure`) when a quarantine queue is configured.
  */
 function createIngestHandler(deps: IngestDeps): (event: unknown) => Promise<IngestedEvent> {
   if (deps.quarantineQueueUrl && !deps.sqs)
     throw new Error('IngestDeps: quarantineQueueUrl is set but no sqs client was given');
   const documents = createDocumentClient(deps.dynamo);
-  return (event) => ingest(event, deps, documents);
+  return quarantineOnFailure(deps, (event) => ingest(event, deps, documents));
 }
 
-export { createIngestHandler, ingest, METRIC };
+export { createIngestHandler, ingest, METRIC, quarantineOnFailure };

@@ -1,3 +1,4 @@
+import { REDACTED } from '@aisaws/core/events';
 import { IngestedEventSchema } from '@aisaws/core/schemas';
 import { benignDescribeInstances, bucketMadePublicByAcl, eventBridgeEvent } from '@aisaws/testing/fixtures';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -251,5 +252,77 @@ describe('createIngestHandler: wiring', () => {
     const { deps } = makeDeps({ sqs: undefined });
     // Act & Assess
     expect(() => createIngestHandler(deps)).toThrow(/quarantineQueueUrl.*sqs/);
+  });
+});
+
+describe('an Ingest failure that is not an invalid input', () => {
+  const withSecret = () => {
+    const record = bucketMadePublicByAcl('reports');
+    return eventBridgeEvent({
+      ...record,
+      responseElements: {
+        credentials: { accessKeyId: 'ASIAEXAMPLE', sessionToken: 'FwoGZXIvYXdzSECRETTOKEN' },
+      },
+    });
+  };
+
+  it('keeps the event on the quarantine queue, credentials redacted, then throws IngestFailedError', async () => {
+    // Prepare
+    const { deps, metrics } = makeDeps();
+    const event = withSecret();
+    s3Mock.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'InternalError',
+        $fault: 'server',
+        $metadata: {},
+        message: 'S3 down',
+      }),
+    );
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'kept' });
+    // Act
+    const act = createIngestHandler(deps)(event);
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'IngestFailedError', eventId: event.detail.eventID });
+    const sent = sqsMock.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.QueueUrl).toBe(deps.quarantineQueueUrl);
+    expect(sent[0]?.MessageAttributes).toEqual({
+      stage: { DataType: 'String', StringValue: 'ingest-failed' },
+    });
+    const body = JSON.parse(sent[0]?.MessageBody ?? '{}');
+    expect(body).toMatchObject({
+      reason: 'triage-failed',
+      failedStage: 'ingest',
+      error: 'InternalError',
+      cause: 'S3 down',
+      eventId: event.detail.eventID,
+      input: {
+        ...event,
+        detail: {
+          ...event.detail,
+          responseElements: { credentials: { accessKeyId: 'ASIAEXAMPLE', sessionToken: REDACTED } },
+        },
+      },
+    });
+    expect(sent[0]?.MessageBody).not.toContain('FwoGZXIvYXdzSECRETTOKEN');
+    expect(metrics.map((m) => m.name)).toContain('EventsQuarantined');
+  });
+
+  it('the queue refuses too: the original error is thrown (the workflow then keeps a reference only)', async () => {
+    // Prepare
+    const { deps } = makeDeps();
+    s3Mock.on(PutObjectCommand).rejects(Object.assign(new Error('S3 down'), { name: 'InternalError' }));
+    sqsMock.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
+    // Act & Assess
+    await expect(createIngestHandler(deps)(withSecret())).rejects.toThrow('S3 down');
+  });
+
+  it('no quarantine queue configured: the original error is thrown, nothing sent', async () => {
+    // Prepare
+    const { deps } = makeDeps({ sqs: undefined, quarantineQueueUrl: undefined });
+    s3Mock.on(PutObjectCommand).rejects(Object.assign(new Error('S3 down'), { name: 'InternalError' }));
+    // Act & Assess
+    await expect(createIngestHandler(deps)(withSecret())).rejects.toThrow('S3 down');
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 });

@@ -56,12 +56,28 @@ const ReplayableEventSchema = z.looseObject({
   detail: z.looseObject({}),
 });
 
-/** What the triage workflow's "Quarantine Input" state sends. */
+/**
+ * A triage failure with the event to replay: sent by Ingest itself (`failedStage: 'ingest'`, the input redacted) or
+ * by the triage workflow after Ingest (the redacted record, or a finding as delivered).
+ */
 const TriageFailureSchema = z.looseObject({
   reason: z.literal('triage-failed'),
   input: z.unknown(),
   error: z.string().optional(),
   cause: z.string().optional(),
+});
+
+/**
+ * What the triage workflow sends when Ingest failed without keeping the event itself: only a reference (the event's
+ * id, name, source, time, account, region, or just the execution), never the delivered input, which may carry
+ * credentials. Not replayable from here: a person recovers the record from CloudTrail event history.
+ */
+const UnkeptFailureSchema = z.looseObject({
+  reason: z.literal('triage-failed-unkept'),
+  error: z.string().optional(),
+  execution: z.string().optional(),
+  eventId: z.string().optional(),
+  reference: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** What Ingest sends for an input it refused (the input itself is in S3). */
@@ -156,6 +172,22 @@ function planMessage(source: ReconcileSource, message: ReceivedMessage): Plan {
     case 'quarantine': {
       const failure = TriageFailureSchema.safeParse(json.value);
       if (failure.success) return replayOf(failure.data.input, source);
+      const unkept = UnkeptFailureSchema.safeParse(json.value);
+      if (unkept.success) {
+        const { eventId, reference, error, execution } = unkept.data;
+        const where = reference
+          ? ` (${[reference.eventSource, reference.eventName, reference.account, reference.region, reference.eventTime].filter((v) => typeof v === 'string').join(', ')})`
+          : '';
+        return {
+          action: 'park',
+          reason:
+            `Ingest failed (${error ?? 'unknown error'}) and the event was not kept (its credentials are never copied): ${eventId ? `recover event ${eventId}${where} from CloudTrail event history and replay it` : `only execution ${execution ?? '?'} is known`}`.slice(
+              0,
+              600,
+            ),
+          notify: true,
+        };
+      }
       const refused = IngestQuarantineSchema.safeParse(json.value);
       if (refused.success)
         return {

@@ -164,6 +164,35 @@ describe('planMessage', () => {
     });
   });
 
+  it('parks, with a notice, an Ingest failure the workflow kept only by reference (never the credentials)', () => {
+    const reference = {
+      reason: 'triage-failed-unkept',
+      error: 'States.Timeout',
+      cause: 'Task timed out',
+      execution: 'arn:aws:states:eu-west-1:111111111111:express:aisaws-dev-triage:x:y',
+      eventId: '0b1c2d3e-0000-4000-8000-000000000001',
+      reference: {
+        eventName: 'AssumeRole',
+        eventSource: 'sts.amazonaws.com',
+        account: '222222222222',
+        region: 'us-east-1',
+        eventTime: '2026-12-05T05:00:00Z',
+      },
+    };
+    const bare = { reason: 'triage-failed-unkept', error: 'States.Timeout', execution: 'arn:…:x:z' };
+    expect(planMessage(quarantine, message(reference))).toEqual({
+      action: 'park',
+      notify: true,
+      reason:
+        'Ingest failed (States.Timeout) and the event was not kept (its credentials are never copied): recover event 0b1c2d3e-0000-4000-8000-000000000001 (sts.amazonaws.com, AssumeRole, 222222222222, us-east-1, 2026-12-05T05:00:00Z) from CloudTrail event history and replay it',
+    });
+    expect(planMessage(quarantine, message(bare))).toMatchObject({
+      action: 'park',
+      notify: true,
+      reason: expect.stringContaining('only execution arn:…:x:z is known'),
+    });
+  });
+
   it('publishes a valid outbox alert; parks one that does not parse', () => {
     const alert = {
       schemaVersion: 1,

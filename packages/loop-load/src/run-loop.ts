@@ -34,6 +34,7 @@ const TRIAGE_ENDS: Readonly<Record<string, Outcome | 'REMEDIATION'>> = {
   // ALERTED and recorded, but SNS refused the e-mail: the Alert stage kept it on the outbox queue.
   'Alert Queued': 'ALERTED',
   'Input Quarantined': 'QUARANTINED',
+  'Kept Redacted By Ingest': 'QUARANTINED',
   'Triage Failed': 'QUARANTINED',
   'Duplicate Ignored': 'DUPLICATE',
   'Start Remediation': 'REMEDIATION',
