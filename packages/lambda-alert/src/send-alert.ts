@@ -4,8 +4,10 @@ import {
   type AlertOutboxMessage,
   type AlertRequest,
   type AlertResult,
+  type AnyAlertRequest,
   alertKeyOf,
   OUTBOX_MESSAGE_ID_PREFIX,
+  type RollbackAlertRequest,
   SCHEMA_VERSION,
 } from '@aisaws/core/schemas';
 import { isThrottling, isTransient, snsStringAttributes } from '@aisaws/lambda-runtime';
@@ -13,6 +15,7 @@ import type { SecretProvider } from '@aisaws/lambda-runtime/secrets';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type ApprovalLinks, type RenderedAlert, renderAlert } from './render-alert.js';
+import { type RollbackLinks, renderRollbackAlert, storedEventViewOf } from './render-rollback-alert.js';
 
 interface ApprovalLinkSettings {
   /** The Approval Lambda's function URL. */
@@ -43,8 +46,16 @@ interface SendAlertDeps {
 /** An approval request arrived without the task token to sign. */
 class MissingTaskTokenError extends Error {
   override readonly name = 'MissingTaskTokenError';
+  constructor(kind = 'approval-request') {
+    super(`AlertRequest.taskToken is required for kind ${kind}`);
+  }
+}
+
+/** A rollback offer arrived without the window its links must expire with. */
+class MissingRollbackWindowError extends Error {
+  override readonly name = 'MissingRollbackWindowError';
   constructor() {
-    super('AlertRequest.taskToken is required for kind approval-request');
+    super('RollbackAlertRequest.windowSeconds is required for kind rollback-offer');
   }
 }
 
@@ -77,25 +88,28 @@ async function approvalLinksFor(
 /** SNS could not take the message now, but may later: throttled, a 5xx, or a request that timed out. */
 const isSnsUnavailable = (error: unknown): boolean => isThrottling(error) || isTransient(error);
 
+/** What identifies one alert: its alert key (sha-256 of eventId, kind and task token) is derived from it. */
+interface AlertIdentity {
+  readonly eventId: string;
+  readonly kind: AnyAlertRequest['kind'];
+  readonly taskToken?: string | undefined;
+}
+
 /** Keeps the rendered alert on the outbox queue; the reconcile job publishes it once SNS answers again. */
 async function keepInOutbox(
-  request: AlertRequest,
+  identity: AlertIdentity,
   rendered: RenderedAlert,
   publishError: unknown,
   deps: SendAlertDeps & { outbox: AlertOutboxSettings },
 ): Promise<AlertResult> {
-  const alertKey = alertKeyOf({
-    eventId: request.event.eventId,
-    kind: request.kind,
-    taskToken: request.taskToken,
-  });
+  const alertKey = alertKeyOf(identity);
   const { name, message } = publishError as Error;
   const body: AlertOutboxMessage = {
     schemaVersion: SCHEMA_VERSION,
     type: 'alert-outbox',
     alertKey,
-    eventId: request.event.eventId,
-    kind: request.kind,
+    eventId: identity.eventId,
+    kind: identity.kind,
     topicArn: deps.topicArn,
     subject: rendered.subject,
     message: rendered.body,
@@ -115,22 +129,20 @@ async function keepInOutbox(
   );
   return {
     schemaVersion: SCHEMA_VERSION,
-    eventId: request.event.eventId,
-    kind: request.kind,
+    eventId: identity.eventId,
+    kind: identity.kind,
     messageId: `${OUTBOX_MESSAGE_ID_PREFIX}${alertKey}`,
     subject: rendered.subject,
     delivery: 'queued',
   };
 }
 
-/**
- * Renders the alert and publishes it to the topic with its filterable attributes. When SNS is unavailable (after the
- * SDK's retries) and an outbox is set, the alert is kept there instead and the result says `delivery: 'queued'`
- * (messageId `outbox:<alertKey>`); any other error (access denied, bad parameter, no outbox) is thrown.
- */
-async function sendAlert(request: AlertRequest, deps: SendAlertDeps): Promise<AlertResult> {
-  const approvalLinks = await approvalLinksFor(request, deps);
-  const rendered = renderAlert(request, approvalLinks ? { approvalLinks } : {});
+/** Publishes a rendered alert; SNS unavailable and an outbox set → kept there (`delivery: 'queued'`). */
+async function publish(
+  identity: AlertIdentity,
+  rendered: RenderedAlert,
+  deps: SendAlertDeps,
+): Promise<AlertResult> {
   let output: { MessageId?: string | undefined };
   try {
     output = await deps.sns.send(
@@ -143,19 +155,71 @@ async function sendAlert(request: AlertRequest, deps: SendAlertDeps): Promise<Al
     );
   } catch (error) {
     const { outbox } = deps;
-    if (outbox && isSnsUnavailable(error)) return keepInOutbox(request, rendered, error, { ...deps, outbox });
+    if (outbox && isSnsUnavailable(error))
+      return keepInOutbox(identity, rendered, error, { ...deps, outbox });
     throw error;
   }
   if (!output.MessageId) throw new Error(`SNS Publish to ${deps.topicArn} returned no MessageId`);
   return {
     schemaVersion: SCHEMA_VERSION,
-    eventId: request.event.eventId,
-    kind: request.kind,
+    eventId: identity.eventId,
+    kind: identity.kind,
     messageId: output.MessageId,
     subject: rendered.subject,
     delivery: 'published',
   };
 }
 
+/** The signed roll-back / keep-the-fix links of a rollback offer, expiring with the rollback window. */
+async function rollbackLinksFor(
+  request: RollbackAlertRequest,
+  deps: SendAlertDeps,
+): Promise<RollbackLinks | undefined> {
+  if (request.kind !== 'rollback-offer') return undefined;
+  if (!request.taskToken) throw new MissingTaskTokenError(request.kind);
+  if (!request.windowSeconds) throw new MissingRollbackWindowError();
+  if (!deps.approval)
+    throw new Error('sendAlert: approval link settings are required for kind rollback-offer');
+  const key = await deps.approval.signingKey();
+  const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + request.windowSeconds;
+  const link = (decision: 'approve' | 'reject') =>
+    signApprovalLink({
+      baseUrl: deps.approval?.baseUrl ?? '',
+      taskToken: request.taskToken ?? '',
+      decision,
+      expiresAt,
+      key,
+      rollbackOf: request.eventId,
+    });
+  return {
+    approve: link('approve'),
+    reject: link('reject'),
+    expiresAt: new Date(expiresAt * 1000).toISOString(),
+  };
+}
+
+/** A rollback workflow alert: rendered from the stored events item the request carries, then published. */
+async function sendRollbackAlert(request: RollbackAlertRequest, deps: SendAlertDeps): Promise<AlertResult> {
+  const view = storedEventViewOf(request);
+  const links = await rollbackLinksFor(request, deps);
+  return publish(request, renderRollbackAlert(request, view, links), deps);
+}
+
+/**
+ * Renders the alert and publishes it to the topic with its filterable attributes. When SNS is unavailable (after the
+ * SDK's retries) and an outbox is set, the alert is kept there instead and the result says `delivery: 'queued'`
+ * (messageId `outbox:<alertKey>`); any other error (access denied, bad parameter, no outbox) is thrown.
+ */
+async function sendAlert(request: AnyAlertRequest, deps: SendAlertDeps): Promise<AlertResult> {
+  if (!('event' in request)) return sendRollbackAlert(request, deps);
+  const approvalLinks = await approvalLinksFor(request, deps);
+  const rendered = renderAlert(request, approvalLinks ? { approvalLinks } : {});
+  return publish(
+    { eventId: request.event.eventId, kind: request.kind, taskToken: request.taskToken },
+    rendered,
+    deps,
+  );
+}
+
 export type { AlertOutboxSettings, ApprovalLinkSettings, SendAlertDeps };
-export { MissingTaskTokenError, sendAlert };
+export { MissingRollbackWindowError, MissingTaskTokenError, sendAlert };

@@ -1,4 +1,4 @@
-import { type AlertRequest, AlertRequestSchema, type AlertResult } from '@aisaws/core/schemas';
+import { type AlertResult, type AnyAlertRequest, AnyAlertRequestSchema } from '@aisaws/core/schemas';
 import { type DynamoDbIdempotencyOptions, dynamoDbIdempotency } from '@aisaws/lambda-runtime/idempotency';
 import {
   createStageHandler,
@@ -7,8 +7,11 @@ import {
 } from '@aisaws/lambda-runtime/powertools';
 import { type SendAlertDeps, sendAlert } from './send-alert.js';
 
-/** The idempotency key: one alert per (eventId, kind, task token). */
-const ALERT_IDEMPOTENCY_KEY = '[event.eventId, kind, taskToken]';
+/**
+ * The idempotency key: one alert per (eventId, kind, task token). A rollback workflow request carries its eventId at
+ * the top level (it has no decided event), hence the `||`.
+ */
+const ALERT_IDEMPOTENCY_KEY = '[event.eventId || eventId, kind, taskToken]';
 
 interface AlertIdempotencySettings {
   /** The Powertools idempotency table (IDEMPOTENCY_TABLE_NAME in AWS). */
@@ -18,7 +21,7 @@ interface AlertIdempotencySettings {
 }
 
 /**
- * The Alert Lambda as deployed: Parser rejects anything but an AlertRequest; one alert per (eventId, kind, task
+ * The Alert Lambda as deployed: Parser rejects anything but an AlertRequest or a RollbackAlertRequest; one alert per (eventId, kind, task
  * token) through the Powertools idempotency layer, so a retried or redelivered invocation after a publish returns the
  * first result instead of sending the e-mail twice. `handler.ts` builds it from the environment; the load rig builds
  * it on dynalite, so the benchmark measures this handler and not the bare use case.
@@ -26,13 +29,13 @@ interface AlertIdempotencySettings {
 function createAlertStageHandler(
   deps: SendAlertDeps & PowertoolsObservability,
   idempotency: AlertIdempotencySettings,
-): StageHandler<AlertRequest, AlertResult> {
+): StageHandler<AnyAlertRequest, AlertResult> {
   const { logger, metrics } = deps;
   return createStageHandler({
     logger,
     metrics,
-    schema: AlertRequestSchema,
-    eventIdOf: (request) => request.event.eventId,
+    schema: AnyAlertRequestSchema,
+    eventIdOf: (request) => ('event' in request ? request.event.eventId : request.eventId),
     idempotency: dynamoDbIdempotency({
       tableName: idempotency.tableName,
       eventKeyJmesPath: ALERT_IDEMPOTENCY_KEY,

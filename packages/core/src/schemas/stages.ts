@@ -236,11 +236,36 @@ const AlertKindSchema = z.enum([
   'rejected',
   'logged',
   'alert',
+  // The rollback workflow's kinds (RollbackAlertRequest): built from the stored events item, not from a record.
+  'rollback-offer',
+  'rolled-back',
+  'rollback-refused',
+  'rollback-failed',
+]);
+
+/**
+ * The rollback workflow's kinds. `rollback-offer`: e-mails the signed rollback links of a verified fix (the workflow
+ * waits on its task token). `rolled-back`: the rollback ran. `rollback-refused`: the rollback function refused it (the
+ * live state drifted since verify — with the diff — or the item no longer allows it). `rollback-failed`: an error.
+ * The window closing, or a person declining, sends nothing more.
+ */
+const RollbackAlertKindSchema = AlertKindSchema.extract([
+  'rollback-offer',
+  'rolled-back',
+  'rollback-refused',
+  'rollback-failed',
+]);
+/** The kinds an AlertRequest (about a decided event) may have. */
+const EventAlertKindSchema = AlertKindSchema.exclude([
+  'rollback-offer',
+  'rolled-back',
+  'rollback-refused',
+  'rollback-failed',
 ]);
 
 const AlertRequestSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
-  kind: AlertKindSchema,
+  kind: EventAlertKindSchema,
   event: DecidedEventSchema,
   remediation: RemediationResultSchema.optional(),
   verification: VerificationResultSchema.optional(),
@@ -249,6 +274,31 @@ const AlertRequestSchema = z.strictObject({
   /** For approval-request: the Step Functions task token to sign into the links. */
   taskToken: z.string().optional(),
 });
+
+/**
+ * The rollback workflow's alert request. The workflow starts from an eventId only, long after the CloudTrail record
+ * went through triage, so the alert is built from the stored events item: `item` is the item as the workflow's
+ * `dynamodb:getItem` returned it (DynamoDB attribute values, projected to the summary, decision, detections, the
+ * snapshot's playbook and resource, the remediation and the verification). Every string in it is rendered as
+ * untrusted text.
+ */
+const RollbackAlertRequestSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  kind: RollbackAlertKindSchema,
+  eventId: z.string().min(1).max(256),
+  item: z.record(z.string(), z.unknown()),
+  /** For rollback-offer: the task token to sign into the links. */
+  taskToken: z.string().optional(),
+  /** For rollback-offer: how long the offer stands (the Offer Rollback task's TimeoutSeconds); the links expire then. */
+  windowSeconds: z.number().int().positive().optional(),
+  /** For rolled-back: what the rollback function changed. */
+  remediation: RemediationResultSchema.optional(),
+  /** For rollback-refused / rollback-failed: the error name and message the workflow caught. */
+  error: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
+});
+
+/** What the Alert Lambda accepts: an alert about a decided event, or one of the rollback workflow. */
+const AnyAlertRequestSchema = z.union([AlertRequestSchema, RollbackAlertRequestSchema]);
 
 const AlertResultSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
@@ -298,6 +348,9 @@ type VerificationRequest = z.infer<typeof VerificationRequestSchema>;
 type VerificationResult = z.infer<typeof VerificationResultSchema>;
 type AlertKind = z.infer<typeof AlertKindSchema>;
 type AlertRequest = z.infer<typeof AlertRequestSchema>;
+type RollbackAlertKind = z.infer<typeof RollbackAlertKindSchema>;
+type RollbackAlertRequest = z.infer<typeof RollbackAlertRequestSchema>;
+type AnyAlertRequest = z.infer<typeof AnyAlertRequestSchema>;
 type AlertResult = z.infer<typeof AlertResultSchema>;
 type EventStatus = z.infer<typeof EventStatusSchema>;
 
@@ -306,6 +359,7 @@ export type {
   AlertKind,
   AlertRequest,
   AlertResult,
+  AnyAlertRequest,
   DecidedEvent,
   Decision,
   DecisionAction,
@@ -323,6 +377,8 @@ export type {
   ResourceRef,
   RiskAssessment,
   RiskLevel,
+  RollbackAlertKind,
+  RollbackAlertRequest,
   RollbackRequest,
   ScoredEvent,
   Snapshot,
@@ -334,11 +390,13 @@ export {
   AlertKindSchema,
   AlertRequestSchema,
   AlertResultSchema,
+  AnyAlertRequestSchema,
   DecidedEventSchema,
   DecisionActionSchema,
   DecisionSchema,
   DetectionCategorySchema,
   DetectionHitSchema,
+  EventAlertKindSchema,
   EventStatusSchema,
   EventSummarySchema,
   ExemptionUseSchema,
@@ -351,6 +409,8 @@ export {
   ResourceRefSchema,
   RiskAssessmentSchema,
   RiskLevelSchema,
+  RollbackAlertKindSchema,
+  RollbackAlertRequestSchema,
   RollbackRequestSchema,
   SCHEMA_VERSION,
   ScoredEventSchema,
