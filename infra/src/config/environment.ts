@@ -213,6 +213,11 @@ const EnvironmentSchema = z.strictObject({
    * the state) whenever this number changes: raise it to rotate the key. Links signed before then stop working.
    */
   approvalSigningKeyVersion: z.number().int().min(1).default(1),
+  /**
+   * How long a verified fix can be rolled back: the rollback workflow's offer (a signed link e-mailed after VERIFIED)
+   * stands this many hours, then closes with nothing changed. At most 21 days (the rollback execution lives 22).
+   */
+  rollbackWindowHours: z.number().int().min(1).max(504).default(168),
   /** Tables refuse deletion (DynamoDB deletion protection); turn off only for throw-away environments. */
   deletionProtection: z.boolean().default(true),
 });

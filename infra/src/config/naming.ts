@@ -24,7 +24,7 @@ type FunctionKind = Stage | 'rollback' | 'backtest';
  */
 type QueueKind = 'quarantine' | 'events-dlq' | 'alert-outbox' | 'parked';
 /** A state machine of AISAWS. */
-type WorkflowKind = 'triage' | 'remediation' | 'backtest';
+type WorkflowKind = 'triage' | 'remediation' | 'rollback' | 'backtest';
 
 /**
  * Physical names and ARNs, computed from the environment alone (never read back from AWS), so IAM policies are

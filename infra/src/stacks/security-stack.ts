@@ -48,6 +48,7 @@ import { rollbackRoleStatements, stageStatements } from '../iam/stage-permission
 import { applyBacktestSettings } from '../workflows/backtest-settings.js';
 import { loadWorkflowDefinition } from '../workflows/definition.js';
 import { statementsForDefinition } from '../workflows/permissions.js';
+import { applyRollbackWindow } from '../workflows/rollback-settings.js';
 import {
   BACKTEST_RUNS_PREFIX,
   backtestLambdaEnvironment,
@@ -322,19 +323,34 @@ class SecurityStack extends TerraformStack {
       VerificationFunctionArn: names.aliasArn('verification'),
       AlertFunctionArn: names.aliasArn('alert'),
       FindingsFunctionArn: names.aliasArn('findings'),
+      RollbackFunctionArn: names.aliasArn('rollback'),
       RemediationStateMachineArn: names.stateMachineArn('remediation'),
+      RollbackStateMachineArn: names.stateMachineArn('rollback'),
       EventsTableName: names.tableName('events'),
       QuarantineQueueUrl: `https://sqs.${environment.region}.amazonaws.com/${account}/${names.queueName('quarantine')}`,
       ApprovalTimeoutSeconds: environment.policy.approvalTimeoutMinutes * 60,
     };
     const aliases = STAGES.map((stage) => this.functions[stage].alias);
+    // The rollback workflow: the only principal allowed to invoke the rollback function is its role (granted by the
+    // definition's Roll Back task, nothing else); the remediation workflow starts it after VERIFIED.
+    const { machine: rollbackWorkflow, role: rollbackWorkflowRole } = createStateMachine(this, 'rollback', {
+      names,
+      environment,
+      keyArn: key.arn,
+      type: 'STANDARD',
+      definition: applyRollbackWindow(
+        loadWorkflowDefinition(`${props.workflowsDir}/rollback.asl.json`, placeholders),
+        environment.rollbackWindowHours,
+      ),
+      dependsOn: [this.functions.alert.alias, rollback.alias, tables.events],
+    });
     const { machine: remediation, role: remediationWorkflowRole } = createStateMachine(this, 'remediation', {
       names,
       environment,
       keyArn: key.arn,
       type: 'STANDARD',
       definition: loadWorkflowDefinition(`${props.workflowsDir}/remediation.asl.json`, placeholders),
-      dependsOn: [...aliases, tables.events],
+      dependsOn: [...aliases, tables.events, rollbackWorkflow],
     });
     const { machine: triage, role: triageWorkflowRole } = createStateMachine(this, 'triage', {
       names,
@@ -434,6 +450,7 @@ class SecurityStack extends TerraformStack {
         rollback.role.arn,
         triageWorkflowRole.arn,
         remediationWorkflowRole.arn,
+        rollbackWorkflowRole.arn,
         targetRole.arn,
         schedulerRole.arn,
         ...backtestRoles.map((role) => role.arn),
@@ -875,7 +892,7 @@ function createAlarms(
       metric: 'Invocations',
       dimensions: { FunctionName: names.functionName('rollback') },
     });
-  for (const kind of ['triage', 'remediation'] as const) {
+  for (const kind of ['triage', 'remediation', 'rollback'] as const) {
     const arn = names.stateMachineArn(kind);
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled'])
       alarm(`alarm-${kind}-${metric}`, {

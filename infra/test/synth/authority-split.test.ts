@@ -89,6 +89,7 @@ describe('Split authority in the synthesized Terraform', () => {
     ]);
     roles = rolePolicies(stacks);
   });
+  const security = () => stacks.get('split') as SynthesizedStack;
 
   it('finds the forward and the rollback roles in every account', () => {
     const names = roles.map((r) => `${r.stack} ${r.role}`);
@@ -104,7 +105,7 @@ describe('Split authority in the synthesized Terraform', () => {
     );
   });
 
-  it('runs the rollback function under the rollback role, invocable by no AISAWS principal and no resource policy', () => {
+  it('runs the rollback function under the rollback role, invocable only by the rollback workflow, with no resource policy', () => {
     const security = stacks.get('split') as SynthesizedStack;
     const roleIds = Object.entries(security.json.resource.aws_iam_role ?? {});
     const rollbackRoleId = roleIds.find(([, r]) => r.name === 'aisaws-split-rollback')?.[0];
@@ -114,14 +115,14 @@ describe('Split authority in the synthesized Terraform', () => {
     const usersOfRollbackRole = resourcesOf(security, 'aws_lambda_function').filter(
       (f) => f.role === `\${aws_iam_role.${rollbackRoleId}.arn}`,
     );
-    const invokers = roles.filter((r) =>
-      r.statements.some(
+    const invokeStatements = (r: RolePolicies) =>
+      r.statements.filter(
         (st) =>
           st.Effect === 'Allow' &&
           list(st.Action).some((a) => a === 'lambda:InvokeFunction' || a === 'lambda:*' || a === '*') &&
-          list(st.Resource).some((res) => res === '*' || res.includes('aisaws-split-rollback')),
-      ),
-    );
+          list(st.Resource).some((res) => res === '*' || /:function:aisaws-split-rollback(?::|$)/.test(res)),
+      );
+    const invokers = roles.filter((r) => invokeStatements(r).length > 0);
     const permissions = resourcesOf(security, 'aws_lambda_permission').filter((p) =>
       String(p.function_name).includes('rollback'),
     );
@@ -131,8 +132,48 @@ describe('Split authority in the synthesized Terraform', () => {
       description: expect.stringContaining('lambda-remediation'),
     });
     expect(usersOfRollbackRole.map((f) => f.function_name)).toEqual(['aisaws-split-rollback']);
-    expect(invokers.map((r) => r.role)).toEqual([]);
+    // Exactly one principal: the rollback state machine's role, on the `live` alias only (never `*`).
+    expect(invokers.map((r) => `${r.stack} ${r.role}`)).toEqual(['split aisaws-split-rollback-workflow']);
+    expect(invokeStatements(invokers[0] as RolePolicies).flatMap((st) => list(st.Resource))).toEqual([
+      'arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-alert:live',
+      'arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-rollback:live',
+    ]);
     expect(permissions).toEqual([]);
+  });
+
+  it('lets the rollback workflow call only what its ASL calls, and only the remediation workflow start it', () => {
+    const workflowRole = roles.find((r) => r.role === 'aisaws-split-rollback-workflow') as RolePolicies;
+    const grants = workflowRole.statements
+      .filter((st) => st.Effect === 'Allow')
+      .flatMap((st) => list(st.Action).map((action) => `${action} ${list(st.Resource).join(',')}`))
+      .filter((grant) => !grant.startsWith('logs:'))
+      .sort();
+    const rollbackMachine = 'arn:aws:states:eu-west-1:111111111111:stateMachine:aisaws-split-rollback';
+    const starters = roles.filter((r) =>
+      r.statements.some(
+        (st) =>
+          st.Effect === 'Allow' &&
+          list(st.Action).some((a) => a === 'states:StartExecution' || a === 'states:*' || a === '*') &&
+          list(st.Resource).some((res) => res === '*' || res === rollbackMachine),
+      ),
+    );
+    const machine = resourcesOf(security(), 'aws_sfn_state_machine').find(
+      (m) => m.name === 'aisaws-split-rollback',
+    );
+
+    expect(grants).toEqual([
+      'dynamodb:GetItem arn:aws:dynamodb:eu-west-1:111111111111:table/aisaws-split-events',
+      'dynamodb:UpdateItem arn:aws:dynamodb:eu-west-1:111111111111:table/aisaws-split-events',
+      expect.stringMatching(/^kms:Decrypt \$\{aws_kms_key\./),
+      expect.stringMatching(/^kms:GenerateDataKey \$\{aws_kms_key\./),
+      'lambda:InvokeFunction arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-alert:live,arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-rollback:live',
+    ]);
+    expect(starters.map((r) => r.role)).toEqual(['aisaws-split-remediation-workflow']);
+    expect(machine).toMatchObject({ type: 'STANDARD' });
+    // The environment's window (default 168 h) replaced the file's default in the Rollback Window state.
+    expect(JSON.parse(String(machine?.definition)).States['Rollback Window'].Result).toEqual({
+      seconds: 604800,
+    });
   });
 
   it('gives no forward role an un-fix action: every role but the rollback roles', () => {
@@ -218,9 +259,9 @@ describe('Split authority in the synthesized Terraform', () => {
 
     // Only the AISAWS roles use the key unconditionally; the account only through the AISAWS services.
     expect(usersWithoutCondition.map((s) => s.Sid)).toEqual(['AisawsRolesUseKey']);
-    // 9 Lambda roles, the rollback function's role, 2 workflow roles, the EventBridge role (starting the encrypted triage), the
-    // Scheduler role (dead letters into the encrypted parked queue).
-    expect(roleRefs.length).toBe(9 + 1 + 2 + 1 + 1);
+    // 9 Lambda roles, the rollback function's role, 3 workflow roles (triage, remediation, rollback), the EventBridge
+    // role (starting the encrypted triage), the Scheduler role (dead letters into the encrypted parked queue).
+    expect(roleRefs.length).toBe(9 + 1 + 3 + 1 + 1);
     expect(roleRefs.every((arn) => /^\$\{aws_iam_role\.[\w-]+\.arn\}$/.test(arn))).toBe(true);
     expect(list(deny?.Action)).toEqual(['kms:DisableKey', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion']);
     expect(deny?.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': roleRefs } });

@@ -109,7 +109,8 @@ describe('deployment bars (synthesized Terraform JSON)', () => {
 
   it('encrypts every state machine with the customer-managed AISAWS key (no AWS-owned key) and logs it', () => {
     const machines = all('aws_sfn_state_machine');
-    expect(machines).toHaveLength(4);
+    // triage, remediation and rollback in each of the two environments
+    expect(machines).toHaveLength(6);
     for (const [stack, machine] of machines) {
       expect({ stack, encryption: machine.encryption_configuration }).toEqual({
         stack,

@@ -293,7 +293,10 @@ describe('IAM least privilege', () => {
     expect(actionsOf(remediation)).toEqual(
       expect.arrayContaining(['dynamodb:UpdateItem', 'lambda:InvokeFunction']),
     );
-    expect(actionsOf(remediation)).not.toContain('states:StartExecution');
+    // The remediation workflow starts one state machine: the rollback workflow (after VERIFIED), nothing else.
+    expect(remediation.find((s) => s.Action.includes('states:StartExecution'))?.Resource).toEqual([
+      'arn:aws:states:eu-west-1:111111111111:stateMachine:aisaws-iam-rollback',
+    ]);
     // Every function placeholder of the remediation ASL is invocable, and only those.
     const used = placeholdersIn(readFileSync(`${WORKFLOWS_DIR}/remediation.asl.json`, 'utf8'))
       .filter((name) => name.endsWith('FunctionArn'))

@@ -318,16 +318,17 @@ describe('Security stack of every environment in infra/environments', () => {
   it('records the resource counts by type (printed for the README)', () => {
     const counts = countsByType(stackOf('dev'));
 
-    // dev has a backtest: its Lambda and its state machine come on top of the nine stage Lambdas, the rollback function and two workflows.
+    // dev has a backtest: its Lambda and its state machine come on top of the nine stage Lambdas, the rollback function
+    // and three workflows (triage, remediation, rollback).
     expect(counts.aws_lambda_function).toBe(11);
-    expect(counts.aws_sfn_state_machine).toBe(3);
+    expect(counts.aws_sfn_state_machine).toBe(4);
     expect(counts.aws_dynamodb_table).toBe(4);
     // quarantine, events-dlq, alert-outbox, parked
     expect(counts.aws_sqs_queue).toBe(4);
     expect(counts.aws_scheduler_schedule).toBe(1);
     expect(counts.aws_kms_key).toBe(1);
     // Errors (not Verification's) and throttles of the nine stage Lambdas and the rollback function (19), the
-    // rollback function's invocations (1), three per remediation and triage state machine (6), three queues (3).
-    expect(counts.aws_cloudwatch_metric_alarm).toBe(29);
+    // rollback function's invocations (1), three per triage, remediation and rollback state machine (9), three queues (3).
+    expect(counts.aws_cloudwatch_metric_alarm).toBe(32);
   });
 });

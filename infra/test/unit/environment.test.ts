@@ -45,6 +45,16 @@ describe('Environment files', () => {
     );
   });
 
+  it('defaults the rollback window to 7 days and refuses one the rollback execution cannot outlive', () => {
+    const defaulted = parseEnvironment(environmentInput(), '/envs/test.json', () => ({}));
+    const tooLong = { ...environmentInput(), rollbackWindowHours: 505 };
+
+    expect(defaulted.rollbackWindowHours).toBe(168);
+    expect(messageOf(() => parseEnvironment(tooLong, '/envs/test.json', () => ({})))).toContain(
+      'rollbackWindowHours:',
+    );
+  });
+
   it('names the Lambda whose artifact version is not a semver', () => {
     const input = environmentInput();
     const lambdas = { ...(input.lambdas as Record<string, unknown>), decision: { version: 'latest' } };

@@ -14,6 +14,7 @@ import {
   statementsForDefinition,
   UnsupportedIntegrationError,
 } from '../../src/workflows/permissions.js';
+import { applyRollbackWindow } from '../../src/workflows/rollback-settings.js';
 import { interpolation } from '../support/interpolation.js';
 
 type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -32,28 +33,58 @@ const VALUES = {
   VerificationFunctionArn: names.aliasArn('verification'),
   AlertFunctionArn: names.aliasArn('alert'),
   FindingsFunctionArn: names.aliasArn('findings'),
+  RollbackFunctionArn: names.aliasArn('rollback'),
   RemediationStateMachineArn: names.stateMachineArn('remediation'),
+  RollbackStateMachineArn: names.stateMachineArn('rollback'),
   EventsTableName: names.tableName('events'),
   QuarantineQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-unit-quarantine',
   ApprovalTimeoutSeconds: 3600,
 };
 
 describe('Workflow definitions of infra/workflows after substitution', () => {
-  it.each(['triage', 'remediation'])('%s.asl.json is valid ASL with no placeholder left', (name) => {
-    const definition = loadWorkflowDefinition(`${WORKFLOWS_DIR}/${name}.asl.json`, VALUES);
+  it.each(['triage', 'remediation', 'rollback'])(
+    '%s.asl.json is valid ASL with no placeholder left',
+    (name) => {
+      const definition = loadWorkflowDefinition(`${WORKFLOWS_DIR}/${name}.asl.json`, VALUES);
 
-    const result = validateAsl(JSON.parse(definition));
+      const result = validateAsl(JSON.parse(definition));
 
-    expect(result.errorsText()).toBe('');
-    expect(result.isValid).toBe(true);
-    expect(definition).not.toContain('${');
+      expect(result.errorsText()).toBe('');
+      expect(result.isValid).toBe(true);
+      expect(definition).not.toContain('${');
+    },
+  );
+
+  it.each(['triage', 'remediation', 'rollback'])(
+    '%s.asl.json uses only placeholders of the runtime contract',
+    (name) => {
+      const used = placeholdersIn(readFileSync(`${WORKFLOWS_DIR}/${name}.asl.json`, 'utf8'));
+
+      expect(used.length).toBeGreaterThan(0);
+      for (const placeholder of used) expect(Object.keys(VALUES)).toContain(placeholder);
+    },
+  );
+});
+
+describe('applyRollbackWindow', () => {
+  const rollback = () => loadWorkflowDefinition(`${WORKFLOWS_DIR}/rollback.asl.json`, VALUES);
+
+  it("puts the environment's window (hours) into the Rollback Window state the offer's timeout and links read", () => {
+    const definition = JSON.parse(applyRollbackWindow(rollback(), 48));
+
+    expect(definition.States['Rollback Window'].Result).toEqual({ seconds: 172_800 });
+    expect(definition.States['Offer Rollback'].TimeoutSecondsPath).toBe('$.window.seconds');
+    expect(definition.States['Offer Rollback'].Parameters.Payload['windowSeconds.$']).toBe(
+      '$.window.seconds',
+    );
+    expect(validateAsl(definition).isValid).toBe(true);
   });
 
-  it.each(['triage', 'remediation'])('%s.asl.json uses only placeholders of the runtime contract', (name) => {
-    const used = placeholdersIn(readFileSync(`${WORKFLOWS_DIR}/${name}.asl.json`, 'utf8'));
+  it('refuses a definition without the Rollback Window state', () => {
+    const definition = JSON.parse(rollback());
+    delete definition.States['Rollback Window'];
 
-    expect(used.length).toBeGreaterThan(0);
-    for (const placeholder of used) expect(Object.keys(VALUES)).toContain(placeholder);
+    expect(() => applyRollbackWindow(JSON.stringify(definition), 48)).toThrow(WorkflowDefinitionError);
   });
 });
 

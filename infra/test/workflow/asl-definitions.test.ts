@@ -17,7 +17,9 @@ const VALUES = {
   VerificationFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-verification',
   AlertFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-alert',
   FindingsFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-findings',
+  RollbackFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:aisaws-test-rollback',
   RemediationStateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:aisaws-test-remediation',
+  RollbackStateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:aisaws-test-rollback',
   EventsTableName: 'aisaws-test-events',
   QuarantineQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/aisaws-test-quarantine',
   ApprovalTimeoutSeconds: '3600',
@@ -33,7 +35,7 @@ type State = {
 const statesOf = (definition: Record<string, unknown>) =>
   Object.entries(definition.States as Record<string, State>);
 
-describe.each(['triage', 'remediation'] as const)('infra/workflows/%s.asl.json', (name) => {
+describe.each(['triage', 'remediation', 'rollback'] as const)('infra/workflows/%s.asl.json', (name) => {
   const definition = loadWorkflowDefinition(name, VALUES);
 
   it('is valid Amazon States Language once its placeholders are substituted (asl-validator)', () => {
@@ -114,6 +116,51 @@ describe('workflow specifics', () => {
         expect(keep?.Catch?.every((c) => c.Next === state.Next)).toBe(true);
       }
     }
+  });
+
+  it('rollback: the input is the eventId only; the approval the rollback function gets is the Offer Rollback output', () => {
+    const states = loadWorkflowDefinition('rollback', VALUES).States as Record<
+      string,
+      State & {
+        Parameters?: { FunctionName?: string; Payload?: Record<string, unknown> };
+        TimeoutSecondsPath?: string;
+      }
+    >;
+    const invokers = Object.entries(states).filter(
+      ([, state]) => state.Parameters?.FunctionName === VALUES.RollbackFunctionArn,
+    );
+    expect(invokers.map(([name]) => name)).toEqual(['Roll Back']);
+    expect(invokers[0]?.[1].Parameters?.Payload).toEqual({
+      schemaVersion: 1,
+      action: 'rollback',
+      'eventId.$': '$.eventId',
+      'approval.$': '$.approval.rollbackApproval',
+    });
+    expect(states['Offer Rollback']?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(states['Offer Rollback']?.TimeoutSecondsPath).toBe('$.window.seconds');
+    expect(states['Offer Rollback']?.Catch?.[0]).toEqual(
+      expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'Offer Expired' }),
+    );
+  });
+
+  it('remediation starts the rollback workflow after VERIFIED, named by the eventId, a duplicate ignored', () => {
+    const states = loadWorkflowDefinition('remediation', VALUES).States as Record<
+      string,
+      State & { Parameters?: Record<string, unknown>; Next?: string }
+    >;
+    const start = states['Start Rollback Offer'];
+    expect(start?.Parameters).toEqual({
+      StateMachineArn: VALUES.RollbackStateMachineArn,
+      'Name.$': "States.Hash($.event.eventId, 'SHA-256')",
+      Input: { 'eventId.$': '$.event.eventId' },
+    });
+    expect(start?.Catch?.[0]).toEqual(
+      expect.objectContaining({
+        ErrorEquals: ['StepFunctions.ExecutionAlreadyExistsException'],
+        Next: 'Check Remediated Alert Delivery',
+      }),
+    );
+    expect(states['Publish Resolved Finding']?.Next).toBe('Start Rollback Offer');
   });
 
   it('is found in the repository from the test kit', () => {

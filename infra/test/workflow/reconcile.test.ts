@@ -270,9 +270,10 @@ describe('reconcile through the real workflows', () => {
     });
     expect(execution?.status).toBe('FAILED');
     expect(execution?.error?.error).toBe('AlertQueued');
-    expect(execution?.states.map((state) => state.name).slice(-4)).toEqual([
+    expect(execution?.states.map((state) => state.name).slice(-5)).toEqual([
       'Record Verified',
       'Publish Resolved Finding',
+      'Start Rollback Offer',
       'Check Remediated Alert Delivery',
       'Alert Queued',
     ]);

@@ -62,6 +62,7 @@ describe('HUMAN_APPROVAL on the real remediation ASL: signed links through the r
       'Alert Remediated',
       'Record Verified',
       'Publish Resolved Finding',
+      'Start Rollback Offer',
       'Check Remediated Alert Delivery',
       'Remediated',
     ]);

@@ -55,6 +55,7 @@ describe('triage + remediation on the real ASL files with the real handlers (dyn
       'Alert Remediated',
       'Record Verified',
       'Publish Resolved Finding',
+      'Start Rollback Offer',
       'Check Remediated Alert Delivery',
       'Remediated',
     ]);

@@ -115,10 +115,11 @@ describe('Security Hub output on the real ASL files (the Findings Lambda over th
     const result = await remediation;
     // Assess
     expect(result?.status).toBe('SUCCEEDED');
-    expect(result?.states.map((s) => s.name).slice(-5)).toEqual([
+    expect(result?.states.map((s) => s.name).slice(-6)).toEqual([
       'Record Verified',
       'Publish Resolved Finding',
       'Keep Unpublished Resolved Finding',
+      'Start Rollback Offer',
       'Check Remediated Alert Delivery',
       'Remediated',
     ]);

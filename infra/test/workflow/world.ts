@@ -5,7 +5,7 @@
  * them), SNS and the tagging API.
  */
 import { type Policy, parsePolicy } from '@aisaws/core/policy';
-import type { RemediationResult } from '@aisaws/core/schemas';
+import { type RemediationResult, RollbackRequestSchema } from '@aisaws/core/schemas';
 import { createAlertHandler } from '@aisaws/lambda-alert';
 import { createApprovalHandler } from '@aisaws/lambda-approval';
 import { createDecisionHandler } from '@aisaws/lambda-decision';
@@ -96,6 +96,13 @@ interface WorldOptions {
   readonly tasks?: Partial<WorkflowTasks>;
   /** Tags the tagging API returns for every resource (the exemption tag); none by default. */
   readonly resourceTags?: Readonly<Record<string, string>>;
+  /**
+   * Binds the rollback function, so the rollback workflow the remediation workflow starts after VERIFIED runs for
+   * real (offer e-mail, wait, rollback). Off by default: the other tests see the start recorded, not run.
+   */
+  readonly rollbackWorkflow?: boolean;
+  /** The rollback window of the rollback workflow (default: the file's 7 days). */
+  readonly rollbackWindowSeconds?: number;
 }
 
 /** Member-account S3 operations whose next calls can be made to fail. */
@@ -221,6 +228,18 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
   const stateEvents: StateEvent[] = [];
   const signingKey = async () => SIGNING_KEY;
 
+  const rollback = createRemediationHandler({
+    dynamo: dynalite.client,
+    eventsTable: tables.events,
+    clientsFor: sameClientsForEveryAccount(memberClients),
+    clock,
+    authority: 'rollback',
+    signingKey,
+  });
+
+  // The rollback function's handler accepts only a RollbackRequest (rollback.handler's Parser schema).
+  const rollbackFunction = async (event: unknown) => rollback(RollbackRequestSchema.parse(event));
+
   const tasks: WorkflowTasks = {
     ingest: createIngestHandler({
       s3: s3rver.client,
@@ -263,6 +282,7 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
       approval: { baseUrl: 'https://approval.example/', signingKey },
     }),
     findings: createFindingsHandler({ securityHub, account: '999999999999', region: 'eu-west-1', clock }),
+    ...(options.rollbackWorkflow ? { rollback: rollbackFunction } : {}),
     ...options.tasks,
   };
   const workflows = createLocalWorkflows({
@@ -270,6 +290,9 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
     eventsTable: tables.events,
     onStateEvent: (event) => stateEvents.push(event),
     tasks,
+    ...(options.rollbackWindowSeconds === undefined
+      ? {}
+      : { rollbackWindowSeconds: options.rollbackWindowSeconds }),
   });
   const approve = createApprovalHandler({
     sfn: workflows.sfn,
@@ -277,15 +300,6 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
     stateTable: tables.state,
     signingKey,
     clock,
-  });
-
-  const rollback = createRemediationHandler({
-    dynamo: dynalite.client,
-    eventsTable: tables.events,
-    clientsFor: sameClientsForEveryAccount(memberClients),
-    clock,
-    authority: 'rollback',
-    signingKey,
   });
 
   return {
@@ -325,6 +339,8 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
       return sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
     },
     async stop() {
+      // A rollback offer waits up to its window: stop every execution so no timer outlives the test.
+      workflows.abortAll();
       await dynalite.stop();
       await s3rver.stop();
     },

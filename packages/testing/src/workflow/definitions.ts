@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The two workflows of infra/workflows. */
-type WorkflowName = 'triage' | 'remediation';
+/** The workflows of infra/workflows the local runner runs (the backtest has its own simulation). */
+type WorkflowName = 'triage' | 'remediation' | 'rollback';
 
 /** Every `${Placeholder}` the ASL files may contain (the infra substitutes the same names). */
 const PLACEHOLDERS = [
@@ -14,7 +14,9 @@ const PLACEHOLDERS = [
   'VerificationFunctionArn',
   'AlertFunctionArn',
   'FindingsFunctionArn',
+  'RollbackFunctionArn',
   'RemediationStateMachineArn',
+  'RollbackStateMachineArn',
   'EventsTableName',
   'QuarantineQueueUrl',
   'ApprovalTimeoutSeconds',

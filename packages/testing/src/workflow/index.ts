@@ -25,6 +25,7 @@ export type {
   StateEvent,
   StateVisit,
   TaskHandler,
+  UnrunStart,
   WorkflowTasks,
 } from './local-workflows.js';
 export { createLocalWorkflows } from './local-workflows.js';

@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { WORKFLOW_TASK_STAGES, type WorkflowTaskStage } from '@aisaws/core/schemas';
 import {
   type DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandInput,
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -22,9 +24,16 @@ type TaskHandler = (event: unknown) => Promise<unknown>;
  * The Lambda behind each `${<Stage>FunctionArn}` placeholder (WORKFLOW_TASK_STAGES of @aisaws/core). The Findings
  * Lambda (Security Hub) runs with the simulated Security Hub of @aisaws/simulated-account locally.
  */
-type WorkflowTasks = { readonly [S in WorkflowTaskStage]: TaskHandler };
-type Stage = WorkflowTaskStage;
-const STAGES: readonly Stage[] = WORKFLOW_TASK_STAGES;
+type WorkflowTasks = { readonly [S in WorkflowTaskStage]: TaskHandler } & {
+  /**
+   * The rollback function (the remediation package with the rollback authority). With it, the rollback workflow the
+   * remediation workflow starts after VERIFIED runs for real; without it (the demo, the load rig, tests of other
+   * paths) such a start is only recorded in `rollbackStarts` and the workflow is not run (see `startExecution`).
+   */
+  readonly rollback?: TaskHandler;
+};
+type Stage = WorkflowTaskStage | 'rollback';
+const STAGES: readonly Stage[] = [...WORKFLOW_TASK_STAGES, 'rollback'];
 
 /** A message the triage workflow sent to the quarantine queue. */
 interface QuarantinedMessage {
@@ -105,6 +114,18 @@ interface LocalWorkflowsOptions {
   readonly accountId?: string;
   /** Where the .asl.json files are (default: infra/workflows of the repository). */
   readonly workflowsDirectory?: string;
+  /**
+   * Replaces the rollback window of rollback.asl.json (its `Rollback Window` Pass state), as the infra does with the
+   * environment's setting; default: the file's own value.
+   */
+  readonly rollbackWindowSeconds?: number;
+}
+
+/** A start of the rollback workflow that was recorded but not run (no rollback function bound). */
+interface UnrunStart {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly input: unknown;
 }
 
 /** The commands the simulated SFN client accepts (shape of the SDK's SendTaskSuccess/SendTaskFailure inputs). */
@@ -162,7 +183,9 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
     VerificationFunctionArn: functionArn('verification'),
     AlertFunctionArn: functionArn('alert'),
     FindingsFunctionArn: functionArn('findings'),
+    RollbackFunctionArn: functionArn('rollback'),
     RemediationStateMachineArn: stateMachineArn('remediation'),
+    RollbackStateMachineArn: stateMachineArn('rollback'),
     EventsTableName: options.eventsTable,
     QuarantineQueueUrl: queueUrl,
     ApprovalTimeoutSeconds: '3600',
@@ -171,6 +194,10 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
   const definitions = {
     triage: loadWorkflowDefinition('triage', placeholders, options.workflowsDirectory),
     remediation: loadWorkflowDefinition('remediation', placeholders, options.workflowsDirectory),
+    rollback: withRollbackWindow(
+      loadWorkflowDefinition('rollback', placeholders, options.workflowsDirectory),
+      options.rollbackWindowSeconds,
+    ),
   };
   const machines = {
     triage: new StateMachine(
@@ -179,7 +206,15 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
     remediation: new StateMachine(
       withRawInputTimeoutPaths(definitions.remediation) as unknown as StateMachineDefinition,
     ),
+    rollback: new StateMachine(
+      withRawInputTimeoutPaths(definitions.rollback) as unknown as StateMachineDefinition,
+    ),
   };
+  const machineByArn = new Map(
+    (Object.keys(machines) as WorkflowName[]).map((name) => [stateMachineArn(name), name]),
+  );
+  /** Starts of the rollback workflow recorded without running it (no rollback function bound). */
+  const rollbackStarts: UnrunStart[] = [];
 
   const executions = new Map<string, ExecutionSummary & { status: ExecutionStatus }>();
   const quarantined: QuarantinedMessage[] = [];
@@ -204,7 +239,11 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
       throw new Error(
         `state ${JSON.stringify(stateName)}: FunctionName ${String(functionName)} is no AISAWS stage`,
       );
-    return options.tasks[stage];
+    const handler = options.tasks[stage];
+    if (handler) return handler;
+    return async () => {
+      throw namedError('Lambda.ResourceNotFoundException', `no ${stage} function is bound in this local run`);
+    };
   }
 
   function notifyPending(task: PendingTask): void {
@@ -255,6 +294,16 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
             }
           };
           break;
+        case 'arn:aws:states:::dynamodb:getItem':
+          handlers[stateName] = async (input) => {
+            try {
+              const output = await options.dynamo.send(new GetItemCommand(input as GetItemCommandInput));
+              return viaJson(output.Item ? { Item: output.Item } : {});
+            } catch (error) {
+              throw namedError(`DynamoDB.${(error as Error).name}`, (error as Error).message);
+            }
+          };
+          break;
         case 'arn:aws:states:::sqs:sendMessage':
           handlers[stateName] = async (input) => {
             const { QueueUrl, MessageBody } = input as { QueueUrl: string; MessageBody: unknown };
@@ -283,12 +332,15 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
               Name: string;
               Input: unknown;
             };
-            if (StateMachineArn !== stateMachineArn('remediation'))
+            const target = machineByArn.get(StateMachineArn);
+            if (target !== 'remediation' && target !== 'rollback')
               throw namedError(
                 'StepFunctions.StateMachineDoesNotExistException',
                 `no local state machine ${StateMachineArn}`,
               );
-            const started = startExecution('remediation', Name, viaJson(Input));
+            if (target === 'rollback' && !options.tasks.rollback)
+              return recordUnrunStart(stateMachineArn('rollback'), Name, viaJson(Input));
+            const started = startExecution(target, Name, viaJson(Input));
             run.started.push(started);
             return { ExecutionArn: started.executionArn, StartDate: new Date().toISOString() };
           };
@@ -492,6 +544,22 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
     return summary;
   }
 
+  /**
+   * Simulation of a started rollback execution that nobody runs: without a rollback function bound, the local run
+   * records the start (Step Functions' name uniqueness included) so the remediation workflow goes on as in AWS, and
+   * the caller can see what was started. Named so in `rollbackStarts`.
+   */
+  function recordUnrunStart(arn: string, name: string, input: unknown) {
+    const executionArn = `${arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    if (rollbackStarts.some((start) => start.executionArn === executionArn))
+      throw namedError(
+        'StepFunctions.ExecutionAlreadyExistsException',
+        `Execution Already Exists: '${executionArn}'`,
+      );
+    rollbackStarts.push({ executionArn, name, input });
+    return { ExecutionArn: executionArn, StartDate: new Date().toISOString() };
+  }
+
   function sendTaskSuccess(taskToken: string, output: unknown): void {
     const waiter = takeWaiter(taskToken);
     waiter.resolve(typeof output === 'string' ? JSON.parse(output) : viaJson(output));
@@ -527,6 +595,8 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
     definitions,
     placeholders,
     quarantined,
+    /** Starts of the rollback workflow recorded but not run (simulation: no rollback function bound). */
+    rollbackStarts,
     sfn: sfnSimulation,
     sendTaskSuccess,
     sendTaskFailure,
@@ -542,6 +612,10 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
     /** Starts the remediation workflow directly on a DecidedEvent (the name defaults to a random one). */
     startRemediation(decidedEvent: unknown, name: string = randomUUID()): ExecutionSummary {
       return startExecution('remediation', name, decidedEvent);
+    },
+    /** Starts the rollback workflow directly (as the remediation workflow does: name = SHA-256 of the eventId). */
+    startRollback(input: unknown, name: string = randomUUID()): ExecutionSummary {
+      return startExecution('rollback', name, input);
     },
     /** Resolves with the next `.waitForTaskToken` state that invoked its Lambda and waits. */
     nextPendingTask(): Promise<PendingTask> {
@@ -569,6 +643,22 @@ function createLocalWorkflows(options: LocalWorkflowsOptions) {
     // The startExecution handler of that run pushed what it started onto its run context.
     return runs.get(triageArn)?.started[0];
   }
+}
+
+/** The Pass state of rollback.asl.json holding the rollback window (the infra replaces it the same way). */
+const ROLLBACK_WINDOW_STATE = 'Rollback Window';
+
+function withRollbackWindow(
+  definition: Record<string, unknown>,
+  seconds: number | undefined,
+): Record<string, unknown> {
+  if (seconds === undefined) return definition;
+  const state = (definition.States as Record<string, { Type?: string; Result?: unknown }>)[
+    ROLLBACK_WINDOW_STATE
+  ];
+  if (state?.Type !== 'Pass') throw new Error(`rollback.asl.json: no Pass state "${ROLLBACK_WINDOW_STATE}"`);
+  state.Result = { seconds };
+  return definition;
 }
 
 /** Hidden parameter carrying a TimeoutSecondsPath value resolved on the raw state input (see below). */
@@ -645,6 +735,7 @@ export type {
   StateEvent,
   StateVisit,
   TaskHandler,
+  UnrunStart,
   WorkflowTasks,
 };
 export { createLocalWorkflows };
