@@ -235,11 +235,12 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
     }
     case 'approval':
       return [
-        // A rejection is a SendTaskSuccess too ({approved: false}); SendTaskFailure is never called.
+        // A rejection is a SendTaskSuccess too ({approved: false}); SendTaskFailure is never called. The remediation
+        // workflow waits on fix approvals, the rollback workflow on rollback offers.
         {
           sid: 'AnswerApprovalTask',
           actions: ['states:SendTaskSuccess'],
-          resources: [names.stateMachineArn('remediation')],
+          resources: [names.stateMachineArn('remediation'), names.stateMachineArn('rollback')],
         },
         {
           sid: 'RecordApprovalOnce',

@@ -96,8 +96,10 @@ describe('IAM least privilege', () => {
       expect.arrayContaining(['sns:Publish', 'secretsmanager:GetSecretValue', 'kms:Decrypt']),
     );
     const approval = byRole.get('aisaws-iam-approval') ?? [];
+    // The two workflows that wait on a person's link: fix approvals and rollback offers.
     expect(approval.find((s) => s.Sid === 'AnswerApprovalTask')?.Resource).toEqual([
       'arn:aws:states:eu-west-1:111111111111:stateMachine:aisaws-iam-remediation',
+      'arn:aws:states:eu-west-1:111111111111:stateMachine:aisaws-iam-rollback',
     ]);
   });
 
