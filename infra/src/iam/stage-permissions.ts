@@ -195,6 +195,12 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
           resources: [names.stateMachineArn('triage')],
         },
         { sid: 'PublishOutboxAlertsAndReport', actions: ['sns:Publish'], resources: [names.topicArn] },
+        // Findings Security Hub refused (quarantine, finding-not-published) go back to the Findings Lambda's alias.
+        {
+          sid: 'PublishUnpublishedFindings',
+          actions: ['lambda:InvokeFunction'],
+          resources: [names.aliasArn('findings')],
+        },
         {
           // replay#<eventId> counters and alert-sent#<alertKey> markers only.
           sid: 'ReplayCountersAndSentMarkers',

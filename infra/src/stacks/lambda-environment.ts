@@ -91,6 +91,7 @@ function stageVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<s
         EVENTS_DLQ_URL: names.queueUrl('events-dlq'),
         QUARANTINE_QUEUE_URL: queueUrl,
         ALERT_OUTBOX_QUEUE_URL: names.queueUrl('alert-outbox'),
+        FINDINGS_FUNCTION_ARN: names.aliasArn('findings'),
         MEMBER_FORWARD_DLQ_URLS: (inputs.memberAccounts ?? [])
           .map((member) => names.memberForwardDlqUrl(member))
           .join(','),

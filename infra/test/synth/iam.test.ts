@@ -324,7 +324,10 @@ const SERVICE_OF_MODULE: Readonly<Record<string, string>> = {
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-resource-groups-tagging-api': 'tag',
   '@aws-sdk/client-securityhub': 'securityhub',
+  '@aws-sdk/client-lambda': 'lambda',
 };
+/** Commands whose IAM action is not named after them. */
+const ACTION_OF_COMMAND: Readonly<Record<string, string>> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
 /** lib-dynamodb's document commands and the DynamoDB action each one sends. */
 const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
   GetCommand: 'dynamodb:GetItem',
@@ -402,8 +405,10 @@ function actionsSentBy(stage: string): string[] {
       for (const name of (names ?? '').split(',').map((n) => n.replace(/^\s*type\s+/, '').trim())) {
         if (!name.endsWith('Command') || !new RegExp(`new ${name}\\(`).test(source)) continue;
         if (module === '@aws-sdk/lib-dynamodb') actions.add(DOCUMENT_COMMANDS[name] ?? `unknown:${name}`);
-        else if (module && SERVICE_OF_MODULE[module])
-          actions.add(`${SERVICE_OF_MODULE[module]}:${name.replace(/Command$/, '')}`);
+        else if (module && SERVICE_OF_MODULE[module]) {
+          const action = `${SERVICE_OF_MODULE[module]}:${name.replace(/Command$/, '')}`;
+          actions.add(ACTION_OF_COMMAND[action] ?? action);
+        }
       }
   }
   for (const [action, via] of Object.entries(ACTION_ONLY_VIA))
@@ -446,6 +451,8 @@ describe('IAM matches the SDK calls of each Lambda package', () => {
     // Decide reads a member resource's tags through the member tag-reader role (the cross-account module).
     expect(actionsSentBy('decision')).toEqual(expect.arrayContaining(['sts:AssumeRole', 'tag:GetResources']));
     expect(actionsSentBy('decision')).not.toContain('sts:AssumeRoot');
+    // Reconcile invokes the Findings Lambda (InvokeCommand is the action lambda:InvokeFunction).
+    expect(actionsSentBy('reconcile')).toContain('lambda:InvokeFunction');
   });
 
   it('findings: sends BatchImportFindings and BatchUpdateFindings, granted on its own product and hub only', () => {

@@ -77,6 +77,16 @@ describe('Reconcile job in the synthesized Terraform', () => {
       Action: ['states:StartExecution'],
       Resource: ['arn:aws:states:eu-west-1:111111111111:stateMachine:aisaws-rec-triage'],
     });
+    // Findings Security Hub refused are published again: Invoke on the Findings alias alone, no other function.
+    expect(bySid.PublishUnpublishedFindings).toMatchObject({
+      Action: ['lambda:InvokeFunction'],
+      Resource: ['arn:aws:lambda:eu-west-1:111111111111:function:aisaws-rec-findings:live'],
+    });
+    expect(
+      statements
+        .filter((s) => list(s.Action).some((action) => action.startsWith('lambda:')))
+        .map((s) => s.Sid),
+    ).toEqual(['PublishUnpublishedFindings']);
     expect(bySid.ReplayCountersAndSentMarkers?.Condition).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['replay#*', 'alert-sent#*'] },
     });
@@ -111,6 +121,7 @@ describe('Reconcile job in the synthesized Terraform', () => {
       QUARANTINE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-rec-quarantine',
       ALERT_OUTBOX_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-rec-alert-outbox',
       PARKED_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-rec-parked',
+      FINDINGS_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:111111111111:function:aisaws-rec-findings:live',
       MEMBER_FORWARD_DLQ_URLS:
         'https://sqs.eu-west-1.amazonaws.com/222222222222/aisaws-rec-member-forward-dlq,https://sqs.eu-west-1.amazonaws.com/333333333333/aisaws-rec-member-forward-dlq',
     });

@@ -4,10 +4,12 @@ import {
   type PowertoolsObservability,
 } from '@aisaws/lambda-runtime/powertools';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReconcileEnv } from './env.js';
+import { lambdaFindingsPublisher } from './findings-publisher.js';
 import type { ReconcileDeps } from './reconcile.js';
 import { sourcesFrom } from './sources.js';
 import { stepFunctionsTriageStarter } from './triage-starter.js';
@@ -19,6 +21,9 @@ function createReconcileDeps(env: ReconcileEnv): ReconcileDeps & PowertoolsObser
     sns: new SNSClient({}),
     dynamo: new DynamoDBClient({}),
     triage: stepFunctionsTriageStarter(new SFNClient({}), env.TRIAGE_STATE_MACHINE_ARN),
+    ...(env.FINDINGS_FUNCTION_ARN
+      ? { findings: lambdaFindingsPublisher(new LambdaClient({}), env.FINDINGS_FUNCTION_ARN) }
+      : {}),
     sources: sourcesFrom({
       triageStateMachineArn: env.TRIAGE_STATE_MACHINE_ARN,
       securityBusArn: env.SECURITY_BUS_ARN,

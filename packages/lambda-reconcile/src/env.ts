@@ -11,6 +11,14 @@ const ReconcileEnvSchema = z.object({
   SECURITY_BUS_ARN: RequiredEnvSchema.startsWith('arn:', 'must be an event bus ARN'),
   /** The alert topic: outbox alerts are published there, and so is the report of parked messages. */
   ALERT_TOPIC_ARN: RequiredEnvSchema.startsWith('arn:', 'must be an SNS topic ARN'),
+  /**
+   * The Findings Lambda (its `live` alias ARN): findings Security Hub refused are published again through
+   * it. Optional: without it they are parked for a person.
+   */
+  FINDINGS_FUNCTION_ARN: RequiredEnvSchema.regex(
+    /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9_$-]+)?$/,
+    'must be a Lambda function ARN (optionally with its alias)',
+  ).optional(),
   /** State table: replay counters and sent-alert markers. */
   STATE_TABLE_NAME: RequiredEnvSchema,
   /** Where messages the job gives up on are kept for a person. */

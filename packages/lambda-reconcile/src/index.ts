@@ -1,8 +1,10 @@
 export type { ReconcileEnv } from './env.js';
 export { parseReconcileEnv, ReconcileEnvSchema } from './env.js';
+export { FindingsFunctionError, lambdaFindingsPublisher } from './findings-publisher.js';
 export type { Plan, ReceivedMessage, ReconcileSource } from './plan.js';
 export { accountOfQueueUrl, eventIdOf, planMessage } from './plan.js';
 export type {
+  FindingsPublisher,
   ParkedMessage,
   ReconcileDeps,
   ReconcileReport,

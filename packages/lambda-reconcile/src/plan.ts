@@ -1,3 +1,4 @@
+import { type PublishFindingRequest, PublishFindingRequestSchema } from '@aisaws/core/publish';
 import {
   type AlertOutboxMessage,
   AlertOutboxMessageSchema,
@@ -41,6 +42,11 @@ type Plan =
   /** Publish the alert the Alert Lambda kept, once per alert key. */
   | { readonly action: 'publish-alert'; readonly alert: AlertOutboxMessage }
   /**
+   * Invoke the Findings Lambda again with the request Security Hub refused (the finding Id is stable per event: a
+   * second publish is an upsert of the same finding).
+   */
+  | { readonly action: 'publish-finding'; readonly request: PublishFindingRequest }
+  /**
    * Move to the parked queue (kept for a person). `notify`: tell the alert topic (a poison message, something that
    * should not be there); not for an input that was invalid from the start and is already kept in S3.
    */
@@ -78,6 +84,17 @@ const UnkeptFailureSchema = z.looseObject({
   execution: z.string().optional(),
   eventId: z.string().optional(),
   reference: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * What the workflows' `Keep Unpublished … Finding` states send once the Findings Lambda gave up (Security Hub refused,
+ * throttled or failed after the retries): the request it was invoked with, to publish again.
+ */
+const UnpublishedFindingSchema = z.looseObject({
+  reason: z.literal('finding-not-published'),
+  request: z.unknown(),
+  error: z.string().optional(),
+  cause: z.string().optional(),
 });
 
 /** What Ingest sends for an input it refused (the input itself is in S3). */
@@ -144,7 +161,8 @@ function replayOf(candidate: unknown, source: ReconcileSource): Plan {
 /**
  * What to do with one message. In order: a message received more than `maxReceives` times is parked (poison);
  * then by queue kind: an EventBridge dead letter (or a triage failure) is replayed when it holds an AWS event with an
- * identity, an outbox message is published when it is a valid AlertOutboxMessage; anything else is parked with the
+ * identity, an unpublished finding (`finding-not-published`) is published again when its request is a valid
+ * PublishFindingRequest, an outbox message is published when it is a valid AlertOutboxMessage; anything else is parked with the
  * reason. Nothing is ever deleted without being re-submitted or parked.
  */
 function planMessage(source: ReconcileSource, message: ReceivedMessage): Plan {
@@ -172,6 +190,17 @@ function planMessage(source: ReconcileSource, message: ReceivedMessage): Plan {
     case 'quarantine': {
       const failure = TriageFailureSchema.safeParse(json.value);
       if (failure.success) return replayOf(failure.data.input, source);
+      const unpublished = UnpublishedFindingSchema.safeParse(json.value);
+      if (unpublished.success) {
+        const request = PublishFindingRequestSchema.safeParse(unpublished.data.request);
+        if (!request.success)
+          return {
+            action: 'park',
+            reason: `unpublished finding without a valid request: ${issuesOf(request.error)}`.slice(0, 600),
+            notify: true,
+          };
+        return { action: 'publish-finding', request: request.data };
+      }
       const unkept = UnkeptFailureSchema.safeParse(json.value);
       if (unkept.success) {
         const { eventId, reference, error, execution } = unkept.data;

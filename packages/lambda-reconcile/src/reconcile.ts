@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '@aisaws/core/ports';
+import type { PublishFindingRequest } from '@aisaws/core/publish';
 import type { AlertOutboxMessage, ReconcileRequest, ReconcileSourceKind } from '@aisaws/core/schemas';
 import { expiresAtSeconds, KEY_PREFIX } from '@aisaws/core/storage';
 import {
@@ -32,11 +33,21 @@ interface TriageStarter {
   start(event: Record<string, unknown>, executionName: string): Promise<void>;
 }
 
+/**
+ * Invokes the Findings Lambda synchronously with a PublishFindingRequest (Invoke in AWS). Resolves once the finding
+ * was published (or skipped); rejects when the function failed or Security Hub refused again.
+ */
+interface FindingsPublisher {
+  publish(request: PublishFindingRequest): Promise<void>;
+}
+
 interface ReconcileDeps {
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
   readonly dynamo: DynamoDBClient;
   readonly triage: TriageStarter;
+  /** Unpublished findings of the quarantine queue are published again through it; absent: they are parked. */
+  readonly findings?: FindingsPublisher;
   readonly sources: readonly ReconcileSource[];
   readonly parkedQueueUrl: string;
   /** The alert topic: outbox alerts must name it, and parked messages are reported there. */
@@ -65,6 +76,8 @@ interface SourceReport {
   replayed: number;
   /** Outbox alerts published. */
   published: number;
+  /** Findings Security Hub refused earlier, published again through the Findings Lambda. */
+  findingsPublished: number;
   /** Outbox alerts already published by an earlier run (deleted, not sent again). */
   alreadySent: number;
   parked: number;
@@ -93,6 +106,7 @@ const METRIC = Object.freeze({
   received: 'ReconcileReceived',
   replayed: 'ReconcileReplayed',
   published: 'ReconcileAlertsPublished',
+  findingsPublished: 'ReconcileFindingsPublished',
   alreadySent: 'ReconcileAlertsAlreadySent',
   parked: 'ReconcileParked',
   left: 'ReconcileLeft',
@@ -165,6 +179,7 @@ class Reconciler {
       received: 0,
       replayed: 0,
       published: 0,
+      findingsPublished: 0,
       alreadySent: 0,
       parked: 0,
       left: 0,
@@ -188,7 +203,15 @@ class Reconciler {
         report[outcome] += 1;
       }
     }
-    for (const metric of ['received', 'replayed', 'published', 'alreadySent', 'parked', 'left'] as const)
+    for (const metric of [
+      'received',
+      'replayed',
+      'published',
+      'findingsPublished',
+      'alreadySent',
+      'parked',
+      'left',
+    ] as const)
       if (report[metric] > 0) this.metrics.addMetric(METRIC[metric], 'Count', report[metric]);
     this.logger.info('queue reconciled', { ...report });
     return report;
@@ -198,7 +221,7 @@ class Reconciler {
   private async handle(
     source: ReconcileSource,
     message: Message,
-  ): Promise<'replayed' | 'published' | 'alreadySent' | 'parked' | 'left'> {
+  ): Promise<'replayed' | 'published' | 'findingsPublished' | 'alreadySent' | 'parked' | 'left'> {
     const received = toReceived(message);
     const plan = planMessage(source, received);
     try {
@@ -207,6 +230,8 @@ class Reconciler {
           return await this.replay(source, message, received, plan);
         case 'publish-alert':
           return await this.publish(source, message, plan.alert);
+        case 'publish-finding':
+          return await this.publishFinding(source, message, received, plan.request);
         case 'park':
           await this.park(source, message, received, plan.reason, plan.notify);
           return 'parked';
@@ -364,6 +389,38 @@ class Reconciler {
     return 'published';
   }
 
+  /**
+   * Publishes a finding Security Hub refused, by invoking the Findings Lambda with the kept request; deletes the
+   * message only once it succeeded. A failure throws: the message is left for the next run, and parked once it has
+   * come back more than the queue's max receives. Publishing twice is harmless: the finding Id is stable per event,
+   * so Security Hub upserts the same finding.
+   */
+  private async publishFinding(
+    source: ReconcileSource,
+    message: Message,
+    received: ReceivedMessage,
+    request: PublishFindingRequest,
+  ): Promise<'findingsPublished' | 'parked'> {
+    if (!this.deps.findings) {
+      await this.park(
+        source,
+        message,
+        received,
+        `finding of event ${request.event.eventId} not published to Security Hub (no Findings function configured to publish it again)`,
+        true,
+      );
+      return 'parked';
+    }
+    await this.deps.findings.publish(request);
+    await this.delete(source, message);
+    this.logger.info('finding published again', {
+      eventId: request.event.eventId,
+      outcome: request.outcome,
+      messageId: received.messageId,
+    });
+    return 'findingsPublished';
+  }
+
   /** Keeps the message on the parked queue (with why and where from), then deletes it from its queue. */
   private async park(
     source: ReconcileSource,
@@ -451,5 +508,5 @@ async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promis
   return new Reconciler(deps).run(request);
 }
 
-export type { ParkedMessage, ReconcileDeps, ReconcileReport, SourceReport, TriageStarter };
+export type { FindingsPublisher, ParkedMessage, ReconcileDeps, ReconcileReport, SourceReport, TriageStarter };
 export { executionNameFor, METRIC, reconcile };

@@ -57,4 +57,13 @@ describe('Reconcile Lambda environment', () => {
       }),
     ).toThrow('member forward DLQ https://example.com/queue: not an SQS queue URL with an account id');
   });
+
+  it('reads the Findings function ARN (optional) and refuses anything but a Lambda function ARN', () => {
+    const alias = 'arn:aws:lambda:eu-west-1:111111111111:function:aisaws-dev-findings:live';
+    expect(parseReconcileEnv(base).FINDINGS_FUNCTION_ARN).toBeUndefined();
+    expect(parseReconcileEnv({ ...base, FINDINGS_FUNCTION_ARN: alias }).FINDINGS_FUNCTION_ARN).toBe(alias);
+    expect(() => parseReconcileEnv({ ...base, FINDINGS_FUNCTION_ARN: 'aisaws-dev-findings' })).toThrow(
+      /FINDINGS_FUNCTION_ARN: must be a Lambda function ARN/,
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { alertKeyOf } from '@aisaws/core/schemas';
 import { bucketMadePublicByAcl, eventBridgeEvent, instanceCryptoMining } from '@aisaws/testing/fixtures';
+import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
 import { describe, expect, it } from '@jest/globals';
 import { accountOfQueueUrl, planMessage, type ReceivedMessage, type ReconcileSource } from '../src/plan.js';
 
@@ -161,6 +162,35 @@ describe('planMessage', () => {
     expect(planMessage(quarantine, message({ something: 'else' }))).toMatchObject({
       action: 'park',
       notify: true,
+    });
+  });
+
+  it('plans to publish again a finding Security Hub refused; parks one whose kept request is not valid', () => {
+    const request = { schemaVersion: 1, outcome: 'VERIFIED', event: publicBucketDecidedEvent() };
+    const unpublished = {
+      reason: 'finding-not-published',
+      error: 'FindingNotImportedError',
+      cause: 'InvalidAccess: account 123456789012 may import only its own findings',
+      execution: 'arn:aws:states:eu-west-1:111111111111:execution:aisaws-dev-remediation:x',
+      request,
+    };
+
+    expect(planMessage(quarantine, message(unpublished))).toEqual({ action: 'publish-finding', request });
+    expect(
+      planMessage(quarantine, message({ ...unpublished, request: { ...request, outcome: 'SOMETHING' } })),
+    ).toMatchObject({
+      action: 'park',
+      notify: true,
+      reason: expect.stringMatching(/^unpublished finding without a valid request: outcome: /),
+    });
+    expect(planMessage(quarantine, message({ reason: 'finding-not-published' }))).toMatchObject({
+      action: 'park',
+      notify: true,
+    });
+    // Poison first: one that kept failing is parked whatever it holds.
+    expect(planMessage(quarantine, message(unpublished, { receiveCount: 6 }))).toMatchObject({
+      action: 'park',
+      reason: expect.stringContaining('gave up after 5 receives (limit 5)'),
     });
   });
 

@@ -2,10 +2,14 @@
  * The reconcile job against real emulators: SQS queues in fauxqs (an SQS/SNS emulator, in-process), the state and
  * events tables in dynalite, the archive bucket in s3rver, and the real Ingest handler as what triage runs first.
  * StartExecution itself has no emulator here: `triage.start` runs the Ingest handler on the input, the first state of
- * the triage workflow (infra/test/workflow/reconcile.test.ts replays through the whole real triage ASL).
+ * the triage workflow (infra/test/workflow/reconcile.test.ts replays through the whole real triage ASL). Invoke of
+ * the Findings Lambda has no emulator either: `findings.publish` runs the real Findings handler over the SIMULATED
+ * Security Hub of @aisaws/simulated-account.
  */
 import { alertKeyOf } from '@aisaws/core/schemas';
+import { createFindingsHandler } from '@aisaws/lambda-findings';
 import { createIngestHandler } from '@aisaws/lambda-ingest';
+import { SimulatedSecurityHub } from '@aisaws/simulated-account';
 import { bucketMadePublicByAcl, eventBridgeEvent } from '@aisaws/testing/fixtures';
 import {
   LOCAL_EMULATOR_REGION,
@@ -16,6 +20,7 @@ import {
   startIngestStorage,
   tableNamesWithPrefix,
 } from '@aisaws/testing/harness';
+import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -30,7 +35,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import type { ReconcileSource } from '../src/plan.js';
-import { type ReconcileDeps, reconcile, type TriageStarter } from '../src/reconcile.js';
+import {
+  type FindingsPublisher,
+  type ReconcileDeps,
+  reconcile,
+  type TriageStarter,
+} from '../src/reconcile.js';
 
 const TRIAGE = 'arn:aws:states:us-east-1:111111111111:stateMachine:aisaws-it-triage';
 const TOPIC = 'arn:aws:sns:us-east-1:111111111111:aisaws-it-alerts';
@@ -325,5 +335,73 @@ describe('reconcile on emulated queues', () => {
       },
     ]);
     expect(await depth(outbox)).toBe(0);
+  }, 30_000);
+
+  it('publishes a finding Security Hub refused once it accepts it again; a second publish upserts the same finding', async () => {
+    // Prepare: the workflow kept the request on the (emulated) quarantine queue, as `Keep Unpublished … Finding` does.
+    const { dlq: quarantine, parked } = queues();
+    const account = '111111111111';
+    const event = publicBucketDecidedEvent();
+    const request = { schemaVersion: 1, outcome: 'VERIFIED', event };
+    const keep = () =>
+      sqs.send(
+        new SendMessageCommand({
+          QueueUrl: quarantine,
+          MessageBody: JSON.stringify({
+            reason: 'finding-not-published',
+            error: 'FindingNotImportedError',
+            cause: 'InvalidAccess',
+            execution: 'arn:aws:states:us-east-1:111111111111:execution:aisaws-it-remediation:x',
+            request,
+          }),
+        }),
+      );
+    await keep();
+    /** The Findings Lambda as Invoke runs it, over a SIMULATED Security Hub (no emulator exists). */
+    const findingsOver = (securityHub: SimulatedSecurityHub): FindingsPublisher => {
+      const handler = createFindingsHandler({
+        securityHub,
+        account,
+        region: 'us-east-1',
+        clock: { now: () => new Date() },
+      });
+      return {
+        async publish(kept) {
+          await handler(kept);
+        },
+      };
+    };
+    // Still refusing: a Security Hub of another account answers InvalidAccess in FailedFindings.
+    const refusing = new SimulatedSecurityHub({ account: '123456789012', region: 'us-east-1' });
+    const securityHub = new SimulatedSecurityHub({ account, region: 'us-east-1' });
+    const source: ReconcileSource = { kind: 'quarantine', queueUrl: quarantine, maxReceives: 5 };
+
+    // Act
+    const refused = await reconcile(
+      {},
+      depsFor([source], parked, { findings: findingsOver(refusing), visibilityTimeoutSeconds: 1 }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const accepted = await reconcile({}, depsFor([source], parked, { findings: findingsOver(securityHub) }));
+    const afterFirst = securityHub.findings();
+    await keep(); // the same request kept twice (the workflow's retry, or a delete that did not reach SQS)
+    const again = await reconcile({}, depsFor([source], parked, { findings: findingsOver(securityHub) }));
+
+    // Assess
+    expect(refused.sources[0]).toMatchObject({ received: 1, findingsPublished: 0, left: 1 });
+    expect(refusing.findings()).toEqual([]);
+    expect(accepted.sources[0]).toMatchObject({ received: 1, findingsPublished: 1, left: 0, parked: 0 });
+    expect(afterFirst).toHaveLength(1);
+    expect(afterFirst[0]).toMatchObject({
+      Id: `aisaws/${event.eventId}`,
+      AwsAccountId: account,
+      Workflow: { Status: 'RESOLVED' },
+    });
+    // Idempotent: the finding Id is stable per event, so publishing it again upserts that one finding.
+    expect(again.sources[0]).toMatchObject({ received: 1, findingsPublished: 1 });
+    expect(securityHub.findings().map((finding) => finding.Id)).toEqual([`aisaws/${event.eventId}`]);
+    expect(securityHub.calls.filter((call) => call.operation === 'BatchImportFindings')).toHaveLength(2);
+    expect(await depth(quarantine)).toBe(0);
+    expect(await depth(parked)).toBe(0);
   }, 30_000);
 });

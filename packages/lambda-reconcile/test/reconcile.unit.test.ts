@@ -1,12 +1,20 @@
 /** The exact SDK calls of the reconcile job (aws-sdk-client-mock): what is started, deleted, released and kept. */
 import { alertKeyOf } from '@aisaws/core/schemas';
 import { bucketMadePublicByAcl, eventBridgeEvent } from '@aisaws/testing/fixtures';
+import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { lambdaFindingsPublisher } from '../src/findings-publisher.js';
 import type { ReconcileSource } from '../src/plan.js';
 import { executionNameFor, type ReconcileDeps, reconcile } from '../src/reconcile.js';
 import { stepFunctionsTriageStarter } from '../src/triage-starter.js';
@@ -21,6 +29,9 @@ const sqs = mockClient(SQSClient);
 const sfn = mockClient(SFNClient);
 const sns = mockClient(SNSClient);
 const dynamo = mockClient(DynamoDBClient);
+const lambda = mockClient(LambdaClient);
+const FINDINGS = 'arn:aws:lambda:eu-west-1:111111111111:function:aisaws-dev-findings:live';
+const QUARANTINE = 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-dev-quarantine';
 
 function deps(sources: readonly ReconcileSource[]): ReconcileDeps {
   return {
@@ -28,6 +39,7 @@ function deps(sources: readonly ReconcileSource[]): ReconcileDeps {
     sns: new SNSClient({}),
     dynamo: new DynamoDBClient({}),
     triage: stepFunctionsTriageStarter(new SFNClient({}), TRIAGE),
+    findings: lambdaFindingsPublisher(new LambdaClient({}), FINDINGS),
     sources,
     parkedQueueUrl: PARKED,
     alertTopicArn: TOPIC,
@@ -48,7 +60,7 @@ const dlqSource: ReconcileSource = {
 const outboxSource: ReconcileSource = { kind: 'alert-outbox', queueUrl: OUTBOX, maxReceives: 96 };
 
 beforeEach(() => {
-  for (const mock of [sqs, sfn, sns, dynamo]) mock.reset();
+  for (const mock of [sqs, sfn, sns, dynamo, lambda]) mock.reset();
   dynamo.on(UpdateItemCommand).resolves({ Attributes: { replays: { N: '1' } } });
   dynamo.on(GetItemCommand).resolves({});
 });
@@ -165,5 +177,132 @@ describe('reconcile: SDK calls', () => {
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
     expect(report.sources[0]).toMatchObject({ received: 2, published: 0, left: 2 });
+  });
+
+  describe('findings Security Hub refused (quarantine, finding-not-published)', () => {
+    const quarantineSource: ReconcileSource = { kind: 'quarantine', queueUrl: QUARANTINE, maxReceives: 5 };
+    const request = { schemaVersion: 1, outcome: 'VERIFIED', event: publicBucketDecidedEvent() };
+    const kept = (receiveCount: number) => ({
+      MessageId: 'q-1',
+      ReceiptHandle: 'rh-q-1',
+      Body: JSON.stringify({
+        reason: 'finding-not-published',
+        error: 'FindingNotImportedError',
+        cause: 'InvalidAccess',
+        execution: 'arn:aws:states:eu-west-1:111111111111:execution:aisaws-dev-remediation:x',
+        request,
+      }),
+      Attributes: { ApproximateReceiveCount: String(receiveCount) },
+    });
+    /** The Payload as the SDK hands it back: bytes that can also be read as text. */
+    const answer = (value: unknown) => {
+      const bytes = new TextEncoder().encode(JSON.stringify(value));
+      return Object.assign(bytes, { transformToString: () => new TextDecoder().decode(bytes) });
+    };
+    const published = {
+      schemaVersion: 1,
+      eventId: request.event.eventId,
+      status: 'published',
+      findingId: `aisaws/${request.event.eventId}`,
+      workflowStatus: 'RESOLVED',
+      reason: 'imported',
+    };
+
+    it('invokes the Findings Lambda synchronously with the kept request, then deletes the message', async () => {
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [kept(1)] })
+        .resolves({});
+      lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: answer(published) });
+
+      const report = await reconcile({}, deps([quarantineSource]));
+
+      const invokes = lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input);
+      expect(invokes).toHaveLength(1);
+      expect(invokes[0]).toMatchObject({ FunctionName: FINDINGS, InvocationType: 'RequestResponse' });
+      expect(JSON.parse(new TextDecoder().decode(invokes[0]?.Payload as Uint8Array))).toEqual(request);
+      expect(sqs.commandCalls(DeleteMessageCommand).map((call) => call.args[0].input)).toEqual([
+        { QueueUrl: QUARANTINE, ReceiptHandle: 'rh-q-1' },
+      ]);
+      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+      expect(report.sources[0]).toMatchObject({ received: 1, findingsPublished: 1, parked: 0, left: 0 });
+    });
+
+    it('deletes nothing when the Findings Lambda answers a function error (Security Hub refused again)', async () => {
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [kept(2)] })
+        .resolves({});
+      lambda.on(InvokeCommand).resolves({
+        StatusCode: 200,
+        FunctionError: 'Unhandled',
+        Payload: answer({ errorType: 'FindingNotImportedError', errorMessage: 'InvalidAccess' }),
+      });
+
+      const report = await reconcile({}, deps([quarantineSource]));
+
+      expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+      expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+      expect(report.sources[0]).toMatchObject({ received: 1, findingsPublished: 0, left: 1 });
+    });
+
+    it('deletes nothing when Invoke itself fails or the answer is not a PublishFindingResult', async () => {
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [kept(1)] })
+        .resolvesOnce({ Messages: [{ ...kept(1), MessageId: 'q-2', ReceiptHandle: 'rh-q-2' }] })
+        .resolves({});
+      lambda
+        .on(InvokeCommand)
+        .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }))
+        .resolves({ StatusCode: 200, Payload: answer({ ok: true }) });
+
+      const report = await reconcile({}, deps([quarantineSource]));
+
+      expect(lambda.commandCalls(InvokeCommand)).toHaveLength(2);
+      expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+      expect(report.sources[0]).toMatchObject({ received: 2, findingsPublished: 0, left: 2 });
+    });
+
+    it('parks it with the reason after the max receives, without invoking the Findings Lambda', async () => {
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [kept(6)] })
+        .resolves({});
+      sns.on(PublishCommand).resolves({ MessageId: 'x' });
+
+      const report = await reconcile({}, deps([quarantineSource]));
+
+      expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+      const parkedCalls = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+      expect(parkedCalls).toHaveLength(1);
+      expect(parkedCalls[0]?.QueueUrl).toBe(PARKED);
+      expect(JSON.parse(parkedCalls[0]?.MessageBody ?? '{}')).toMatchObject({
+        reason: 'gave up after 5 receives (limit 5): the re-submission kept failing',
+        source: 'quarantine',
+      });
+      expect(sqs.commandCalls(DeleteMessageCommand).map((call) => call.args[0].input)).toEqual([
+        { QueueUrl: QUARANTINE, ReceiptHandle: 'rh-q-1' },
+      ]);
+      expect(report.sources[0]).toMatchObject({ parked: 1, findingsPublished: 0 });
+    });
+
+    it('parks it, as before, when no Findings function is configured', async () => {
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [kept(1)] })
+        .resolves({});
+      sns.on(PublishCommand).resolves({ MessageId: 'x' });
+      const { findings: _none, ...withoutFindings } = deps([quarantineSource]);
+
+      const report = await reconcile({}, withoutFindings);
+
+      expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+      expect(report.parked).toEqual([
+        expect.objectContaining({ reason: expect.stringContaining('no Findings function configured') }),
+      ]);
+    });
   });
 });

@@ -35,7 +35,8 @@ const AlertOutboxMessageSchema = z.strictObject({
  * - `events-dlq`: EventBridge dead letters of the security account's rules (target: the triage state machine);
  * - `member-forward-dlq`: dead letters of a member account's forwarding rules (target: the security bus, whose
  *   rules start triage: the event is started on triage directly, since PutEvents refuses `aws.*` sources);
- * - `quarantine`: triage failures after retries (`reason: triage-failed`, the execution input kept);
+ * - `quarantine`: triage failures after retries (`reason: triage-failed`, the execution input kept) and findings
+ *   Security Hub refused (`reason: finding-not-published`, the Findings Lambda's request kept);
  * - `alert-outbox`: alerts SNS refused (AlertOutboxMessage).
  */
 const ReconcileSourceKindSchema = z.enum(['events-dlq', 'member-forward-dlq', 'quarantine', 'alert-outbox']);
