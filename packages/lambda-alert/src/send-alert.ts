@@ -59,30 +59,45 @@ class MissingRollbackWindowError extends Error {
   }
 }
 
+/**
+ * A pair of signed links (act / decline) that answer one task token, both expiring `lifetimeSeconds` from now; a
+ * rollback offer's links also name the event they roll back (covered by the signature).
+ */
+async function signedLinkPair(
+  deps: SendAlertDeps,
+  link: { kind: string; taskToken: string; lifetimeSeconds: number; rollbackOf?: string },
+): Promise<ApprovalLinks> {
+  if (!deps.approval) throw new Error(`sendAlert: approval link settings are required for kind ${link.kind}`);
+  const { baseUrl, signingKey } = deps.approval;
+  const key = await signingKey();
+  const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + link.lifetimeSeconds;
+  const sign = (decision: 'approve' | 'reject') =>
+    signApprovalLink({
+      baseUrl,
+      taskToken: link.taskToken,
+      decision,
+      expiresAt,
+      key,
+      ...(link.rollbackOf === undefined ? {} : { rollbackOf: link.rollbackOf }),
+    });
+  return {
+    approve: sign('approve'),
+    reject: sign('reject'),
+    expiresAt: new Date(expiresAt * 1000).toISOString(),
+  };
+}
+
 async function approvalLinksFor(
   request: AlertRequest,
   deps: SendAlertDeps,
 ): Promise<ApprovalLinks | undefined> {
   if (request.kind !== 'approval-request') return undefined;
   if (!request.taskToken) throw new MissingTaskTokenError();
-  if (!deps.approval)
-    throw new Error('sendAlert: approval link settings are required for kind approval-request');
-  const key = await deps.approval.signingKey();
-  const expiresAt =
-    Math.floor(deps.clock.now().getTime() / 1000) + request.event.decision.approvalTimeoutSeconds;
-  const link = (decision: 'approve' | 'reject') =>
-    signApprovalLink({
-      baseUrl: deps.approval?.baseUrl ?? '',
-      taskToken: request.taskToken ?? '',
-      decision,
-      expiresAt,
-      key,
-    });
-  return {
-    approve: link('approve'),
-    reject: link('reject'),
-    expiresAt: new Date(expiresAt * 1000).toISOString(),
-  };
+  return signedLinkPair(deps, {
+    kind: request.kind,
+    taskToken: request.taskToken,
+    lifetimeSeconds: request.event.decision.approvalTimeoutSeconds,
+  });
 }
 
 /** SNS could not take the message now, but may later: throttled, a 5xx, or a request that timed out. */
@@ -178,24 +193,12 @@ async function rollbackLinksFor(
   if (request.kind !== 'rollback-offer') return undefined;
   if (!request.taskToken) throw new MissingTaskTokenError(request.kind);
   if (!request.windowSeconds) throw new MissingRollbackWindowError();
-  if (!deps.approval)
-    throw new Error('sendAlert: approval link settings are required for kind rollback-offer');
-  const key = await deps.approval.signingKey();
-  const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + request.windowSeconds;
-  const link = (decision: 'approve' | 'reject') =>
-    signApprovalLink({
-      baseUrl: deps.approval?.baseUrl ?? '',
-      taskToken: request.taskToken ?? '',
-      decision,
-      expiresAt,
-      key,
-      rollbackOf: request.eventId,
-    });
-  return {
-    approve: link('approve'),
-    reject: link('reject'),
-    expiresAt: new Date(expiresAt * 1000).toISOString(),
-  };
+  return signedLinkPair(deps, {
+    kind: request.kind,
+    taskToken: request.taskToken,
+    lifetimeSeconds: request.windowSeconds,
+    rollbackOf: request.eventId,
+  });
 }
 
 /** A rollback workflow alert: rendered from the stored events item the request carries, then published. */
