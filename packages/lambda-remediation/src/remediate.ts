@@ -1,4 +1,4 @@
-import { verifyRollbackApproval } from '@aisaws/core/approval';
+import { type RollbackApproval, verifyRollbackApproval } from '@aisaws/core/approval';
 import type { Clock } from '@aisaws/core/ports';
 import {
   type DecidedEvent,
@@ -68,7 +68,16 @@ const StoredItemSchema = z.looseObject({
   verification: z
     .looseObject({ status: z.string(), observed: z.union([z.string(), z.record(z.string(), z.unknown())]) })
     .optional(),
-  rollback: z.looseObject({ status: z.string() }).optional(),
+  /** What rollBack recorded: the claim, then the outcome, with the approval that asked for it. */
+  rollback: z
+    .looseObject({
+      status: z.string(),
+      approvedBy: z.string().optional(),
+      approvedAt: z.string().optional(),
+      changes: z.array(z.string()).optional(),
+      at: z.string().optional(),
+    })
+    .optional(),
 });
 type StoredItem = z.infer<typeof StoredItemSchema>;
 
@@ -317,6 +326,35 @@ const recordedObservation = (stored: StoredItem): Record<string, unknown> | unde
 };
 
 /**
+ * The result of a rollback this very approval (same signed approvedBy and approvedAt) already completed, or
+ * undefined. A Step Functions retry of `Roll Back` after a lost reply (Lambda.ServiceException, a timeout) replays the
+ * same approval: it gets the earlier result, so the workflow ends ROLLED_BACK, not refused. Another approval of an
+ * event already rolled back is still refused, and so is a rollback left in progress or failed (the resource may be
+ * partly changed: a person looks at it).
+ */
+function earlierRollbackOf(stored: StoredItem, approval: RollbackApproval): RemediationResult | undefined {
+  const { rollback, snapshot } = stored;
+  if (
+    rollback?.status !== 'rolled-back' ||
+    rollback.approvedBy !== approval.approvedBy ||
+    rollback.approvedAt !== approval.approvedAt ||
+    !snapshot ||
+    !rollback.at
+  )
+    return undefined;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: stored.eventId,
+    action: 'rollback',
+    playbook: snapshot.playbook,
+    status: 'rolled-back',
+    snapshot,
+    changes: rollback.changes ?? [],
+    at: rollback.at,
+  };
+}
+
+/**
  * Rolls back a verified fix, with everything taken from the stored events item: the approval must be signed for
  * this event; the item must be VERIFIED (a terminal status with a fix that read back compliant) and not rolled back
  * yet; the live state must still be what verify recorded (else the diff is shown and nothing is written, so a change
@@ -343,6 +381,8 @@ async function rollBack(request: RollbackRequest, deps: RemediationDeps): Promis
 
   const stored = await readItem(eventId, deps);
   if (!stored) throw new RollbackRefusedError(eventId, 'there is no events item for this event');
+  const earlier = earlierRollbackOf(stored, verdict.approval);
+  if (earlier) return earlier;
   if (stored.status !== 'VERIFIED')
     throw new RollbackRefusedError(
       eventId,

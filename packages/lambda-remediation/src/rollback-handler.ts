@@ -12,8 +12,9 @@ const rollback = createRemediationHandler(deps);
 
 /**
  * The rollback function (`rollback.handler` of the remediation bundle, the rollback role): accepts only
- * `{schemaVersion, action: 'rollback', eventId, approval}`. No idempotency layer: the events item is the record, and a
- * second rollback of the same event is refused (RollbackRefusedError) without touching anything.
+ * `{schemaVersion, action: 'rollback', eventId, approval}`. No idempotency layer: the events item is the record. A
+ * retry with the approval already applied gets the recorded result; another approval of a rolled-back event is
+ * refused (RollbackRefusedError) without touching anything.
  */
 const handler = createStageHandler({
   logger,

@@ -64,12 +64,15 @@ async function markVerified(eventId: string, observed: Record<string, unknown>) 
   );
 }
 
-function approvalFor(eventId: string, overrides: { expiresAt?: number; key?: string } = {}) {
+function approvalFor(
+  eventId: string,
+  overrides: { expiresAt?: number; key?: string; approvedAt?: string } = {},
+) {
   return signRollbackApproval(
     {
       eventId,
       approvedBy: 'secops@example.com',
-      approvedAt: NOW.toISOString(),
+      approvedAt: overrides.approvedAt ?? NOW.toISOString(),
       expiresAt: overrides.expiresAt ?? Math.floor(NOW.getTime() / 1000) + 3600,
     },
     overrides.key ?? KEY,
@@ -318,11 +321,12 @@ describe('rollback from stored state', () => {
       eventId: event.eventId,
       approval: approvalFor(event.eventId),
     });
+    // A second approval (a later click), not a retry of the first: refused
     const again = await rollback({
       schemaVersion: 1,
       action: 'rollback',
       eventId: event.eventId,
-      approval: approvalFor(event.eventId),
+      approval: approvalFor(event.eventId, { approvedAt: new Date(NOW.getTime() + 60_000).toISOString() }),
     }).catch((e: unknown) => e);
     // Assess
     expect(result).toMatchObject({

@@ -105,11 +105,11 @@ function rollbackFunction(fake: ReturnType<typeof fakeBucketPlaybook>) {
   return createRemediationHandler({ ...deps, playbookFor: () => fake.playbook });
 }
 
-const approval = (eventId: string, key = KEY) =>
+const approval = (eventId: string, key = KEY, approvedBy = 'secops@example.com') =>
   signRollbackApproval(
     {
       eventId,
-      approvedBy: 'secops@example.com',
+      approvedBy,
       approvedAt: new Date().toISOString(),
       expiresAt: Math.floor(Date.now() / 1000) + 900,
     },
@@ -191,6 +191,35 @@ describe('the deployed rollback function', () => {
     // Assess
     expect(result).toMatchObject({ status: 'rolled-back' });
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('a retry with the same approval after the rollback ran returns the earlier result; another approval is refused', async () => {
+    // Prepare: the rollback ran and recorded, but its reply was lost (Step Functions retries Roll Back)
+    const fake = fakeBucketPlaybook({ public: true });
+    const event = await verifiedFix(fake);
+    const rollback = rollbackFunction(fake);
+    const request = {
+      schemaVersion: 1 as const,
+      action: 'rollback' as const,
+      eventId: event.eventId,
+      approval: approval(event.eventId),
+    };
+    const first = await rollback(request);
+    const rollbacksBefore = fake.calls.filter((c) => c.operation === 'rollback').length;
+    // Act
+    const retried = await rollback(request);
+    const other = await rollback({
+      ...request,
+      approval: approval(event.eventId, KEY, 'someone-else@example.com'),
+    }).catch((e: unknown) => e);
+    // Assess: the same result, the playbook not called again; a different approval still refused
+    expect(first.changes.length).toBeGreaterThan(0);
+    expect(retried).toEqual(first);
+    expect(fake.calls.filter((c) => c.operation === 'rollback')).toHaveLength(rollbacksBefore);
+    expect(other).toMatchObject({
+      name: 'RollbackRefusedError',
+      message: expect.stringContaining('already rolled back'),
+    });
   });
 
   it('refuses snapshot and apply: it holds the rollback authority only', async () => {
