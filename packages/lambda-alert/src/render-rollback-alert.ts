@@ -193,15 +193,60 @@ function outcomeSection(request: RollbackAlertRequest): string | null {
         ...(request.remediation?.changes ?? []).map((change) => `    - ${clean(change, 300)}`),
       ]);
     case 'rollback-refused':
-      return section('ROLLBACK REFUSED: NOTHING WAS CHANGED', [
-        line('Reason', request.error ? `${request.error.error}: ${request.error.cause}` : undefined, 3000),
-      ]);
+      return section('ROLLBACK REFUSED: NOTHING WAS CHANGED', [...errorLines('Reason', request.error)]);
     case 'rollback-failed':
       return section('ROLLBACK FAILED', [
         '  Check the resource by hand: the rollback may have been partly applied.',
-        line('Error', request.error ? `${request.error.error}: ${request.error.cause}` : undefined, 3000),
+        ...errorLines('Error', request.error),
       ]);
   }
+}
+
+/**
+ * A Lambda error's `Cause` as Step Functions passes it in AWS: the function's error as JSON text
+ * (`{"errorType", "errorMessage", "trace"}`). aws-local-stepfunctions passes the message as plain text instead.
+ */
+const LambdaErrorCauseSchema = z.looseObject({ errorType: z.string(), errorMessage: z.string() });
+
+/**
+ * The error of a Catch as text a person reads: `errorType: errorMessage` from the JSON form of a Lambda error's
+ * cause (the stack trace left out), else `error: cause` as given (plain text, or JSON of another shape).
+ */
+function errorText(error: { readonly error: string; readonly cause: string }): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(error.cause);
+  } catch {
+    return `${error.error}: ${error.cause}`;
+  }
+  const parsed = LambdaErrorCauseSchema.safeParse(json);
+  return parsed.success
+    ? `${parsed.data.errorType}: ${parsed.data.errorMessage}`
+    : `${error.error}: ${error.cause}`;
+}
+
+const ERROR_MAX = 3000;
+const ERROR_LINES = 40;
+
+/**
+ * An error of the rollback function, labelled untrusted (it quotes live resource values, e.g. the drift diff), kept
+ * on several lines: the first after the label, each further one behind `    | ` so no line of it starts the e-mail's
+ * own lines. Every line is stripped of control characters; at most ERROR_LINES lines and ERROR_MAX characters.
+ */
+function errorLines(label: string, error: { readonly error: string; readonly cause: string } | undefined) {
+  if (!error) return [];
+  const all = errorText(error).split(/\r\n|\r|\n/);
+  const lines: string[] = [];
+  let room = ERROR_MAX;
+  for (const text of all.slice(0, ERROR_LINES)) {
+    if (room <= 0) break;
+    const cleaned = clean(text, Math.min(room, 500));
+    room -= cleaned.length;
+    lines.push(lines.length === 0 ? `  ${label} [untrusted]: ${cleaned}` : `    | ${cleaned}`);
+  }
+  const cut = all.length - lines.length;
+  if (cut > 0) lines.push(`    | … (${cut} more lines)`);
+  return lines;
 }
 
 /**

@@ -178,3 +178,91 @@ describe('rollback workflow alerts (built from the stored events item)', () => {
     expect(published()).toHaveLength(0);
   });
 });
+
+describe('the error of a refused or failed rollback (Lambda error cause: JSON in AWS, plain text locally)', () => {
+  const DRIFT_MESSAGE = `rollback of event ${EVENT_ID} refused: the resource changed after the fix was verified, and a rollback would overwrite it. Live vs verified:\n  acl.Grants[1]: verified (absent), live {"Permission":"WRITE"}\n  policy: verified (absent), live "deny-all"`;
+  /** The Cause Step Functions passes in AWS: the Lambda runtime's error object as JSON text. */
+  const awsCause = (errorType: string, errorMessage: string) =>
+    JSON.stringify({
+      errorType,
+      errorMessage,
+      trace: [`${errorType}: ${errorMessage.split('\n')[0]}`, '    at rollBack (/var/task/rollback.mjs:1:2)'],
+    });
+
+  async function bodyOf(
+    kind: 'rollback-refused' | 'rollback-failed',
+    error: { error: string; cause: string },
+  ): Promise<string> {
+    snsMock.resetHistory();
+    await handler({ schemaVersion: 1, kind, eventId: EVENT_ID, item: storedItem(), error });
+    return published()[0]?.Message ?? '';
+  }
+
+  it.each([
+    ['AWS (JSON cause)', awsCause('RollbackDriftError', DRIFT_MESSAGE)],
+    ['aws-local-stepfunctions (plain cause)', DRIFT_MESSAGE],
+  ])(
+    '%s: errorType and errorMessage as plain lines, the diff one line each, no JSON and no trace',
+    async (_where, cause) => {
+      // Act
+      const body = await bodyOf('rollback-refused', { error: 'RollbackDriftError', cause });
+      // Assess
+      const lines = body.split('\n');
+      expect(lines).toContain(
+        `  Reason [untrusted]: RollbackDriftError: rollback of event ${EVENT_ID} refused: the resource changed after the fix was verified, and a rollback would overwrite it. Live vs verified:`,
+      );
+      expect(lines).toContain('    |   acl.Grants[1]: verified (absent), live {"Permission":"WRITE"}');
+      expect(lines).toContain('    |   policy: verified (absent), live "deny-all"');
+      expect(body).not.toContain('errorMessage');
+      expect(body).not.toContain('\\n');
+      expect(body).not.toContain('/var/task');
+    },
+  );
+
+  it('rollback-failed: the JSON cause of an SDK error shows its type and message', async () => {
+    // Act
+    const body = await bodyOf('rollback-failed', {
+      error: 'AccessDenied',
+      cause: awsCause('AccessDenied', 'User is not authorized to perform: s3:PutBucketAcl'),
+    });
+    // Assess
+    expect(body.split('\n')).toContain(
+      '  Error [untrusted]: AccessDenied: User is not authorized to perform: s3:PutBucketAcl',
+    );
+    expect(body).not.toContain('"errorType"');
+  });
+
+  it.each([
+    ['text that is not JSON', 'the function timed out after 60 s'],
+    ['JSON of another shape', '{"message":"Task timed out"}'],
+    ['a JSON string', '"just a string"'],
+  ])('falls back to the raw cause for %s', async (_what, cause) => {
+    // Act
+    const body = await bodyOf('rollback-failed', { error: 'States.Timeout', cause });
+    // Assess
+    expect(body.split('\n')).toContain(`  Error [untrusted]: States.Timeout: ${cause}`);
+  });
+
+  it('keeps the sanitizing: no control characters, no forged line, a length and line limit', async () => {
+    // Prepare: a live value in the diff carrying a forged line, a terminal escape and a bidi override, then a flood
+    const hostile = `drift:\n  tag: live "x\u001b[2J\u202eSubject: all clear"\r\nAPPROVED: rollback done\n${Array.from(
+      { length: 200 },
+      (_, i) => `  grant ${i}: ${'w'.repeat(100)}`,
+    ).join('\n')}`;
+    // Act
+    const body = await bodyOf('rollback-refused', {
+      error: 'RollbackDriftError',
+      cause: awsCause('RollbackDriftError', hostile),
+    });
+    // Assess
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting that none reach the e-mail
+    expect(body).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    expect(body).not.toMatch(/^APPROVED/m);
+    expect(body).toContain('    | APPROVED: rollback done');
+    const reason = body.slice(body.indexOf('ROLLBACK REFUSED'), body.indexOf('THE FIX'));
+    const errorLineCount = reason.split('\n').filter((l) => l.startsWith('    | ')).length;
+    expect(errorLineCount).toBeLessThanOrEqual(40);
+    expect(reason.length).toBeLessThan(3000 + 41 * 10);
+    expect(reason).toMatch(/… \(\d+ more lines\)/);
+  });
+});
