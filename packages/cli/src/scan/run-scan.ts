@@ -264,6 +264,26 @@ function unreadableItem(path: DiscoveredPath & { kind: 'unreadable' }): FileItem
 }
 
 /**
+ * Accounts for a path that is no file to read — skipped (noted in the summary) or unreadable (an output error) — and
+ * says whether it was one; the loop and the worker pool both account for such paths with this, in input order.
+ */
+async function accountNonFile(
+  path: DiscoveredPath,
+  summary: ScanSummary,
+  handle: (item: FileItem) => Promise<void> | undefined,
+): Promise<boolean> {
+  if (path.kind === 'skipped') {
+    summary.skipped.push({ file: path.path, reason: path.reason });
+    return true;
+  }
+  if (path.kind === 'unreadable') {
+    await handle(unreadableItem(path));
+    return true;
+  }
+  return false;
+}
+
+/**
  * What the scan assumed about AISAWS's own calls (trap T7): only the exact role ARNs of the policy's
  * `selfIdentity.roleArns` are AISAWS; without them, nothing is (every call is judged, whoever made it).
  */
@@ -393,12 +413,8 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
       });
     else
       for (const path of paths) {
-        if (path.kind === 'skipped') {
-          summary.skipped.push({ file: path.path, reason: path.reason });
-          continue;
-        }
-        if (path.kind === 'unreadable') {
-          await handle(unreadableItem(path));
+        if (path.kind !== 'file') {
+          await accountNonFile(path, summary, handle);
           continue;
         }
         summary.files++;
@@ -529,14 +545,7 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
   try {
     const events = pool.run(tasks);
     for (const { path, tasks: own } of plan) {
-      if (path.kind === 'skipped') {
-        summary.skipped.push({ file: path.path, reason: path.reason });
-        continue;
-      }
-      if (path.kind === 'unreadable') {
-        await handle(unreadableItem(path));
-        continue;
-      }
+      if (await accountNonFile(path, summary, handle)) continue;
       summary.files++;
       for (let part = 0; part < own.length; part++) {
         for (;;) {
