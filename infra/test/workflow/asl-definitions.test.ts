@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { loadWorkflowDefinition, PLACEHOLDERS, workflowsDirectory } from '@aisaws/testing/workflow';
 import { describe, expect, it } from '@jest/globals';
+import { REPO_ROOT } from '../../src/app.js';
 
 // asl-validator is CommonJS: `module.exports = function validator(definition, options)`.
 const require = createRequire(import.meta.url);
@@ -34,6 +37,25 @@ type State = {
 
 const statesOf = (definition: Record<string, unknown>) =>
   Object.entries(definition.States as Record<string, State>);
+
+/** The source of each function a workflow invokes: where its handler is composed. */
+const HANDLER_SOURCES: Record<string, string> = {
+  [VALUES.IngestFunctionArn]: 'packages/lambda-ingest/src/handler.ts',
+  [VALUES.ScoringFunctionArn]: 'packages/lambda-scoring/src/handler.ts',
+  [VALUES.DecisionFunctionArn]: 'packages/lambda-decision/src/handler.ts',
+  [VALUES.RemediationFunctionArn]: 'packages/lambda-remediation/src/handler.ts',
+  [VALUES.VerificationFunctionArn]: 'packages/lambda-verification/src/handler.ts',
+  [VALUES.AlertFunctionArn]: 'packages/lambda-alert/src/stage-handler.ts',
+  [VALUES.FindingsFunctionArn]: 'packages/lambda-findings/src/handler.ts',
+  [VALUES.RollbackFunctionArn]: 'packages/lambda-remediation/src/rollback-handler.ts',
+};
+
+/** Whether the function's handler has the Powertools idempotency layer (read from its source, not listed by hand). */
+const hasIdempotencyLayer = (functionArn: string): boolean => {
+  const source = HANDLER_SOURCES[functionArn];
+  if (source === undefined) throw new Error(`no handler source known for ${functionArn}`);
+  return readFileSync(join(REPO_ROOT, source), 'utf8').includes('dynamoDbIdempotency');
+};
 
 describe.each(['triage', 'remediation', 'rollback'] as const)('infra/workflows/%s.asl.json', (name) => {
   const definition = loadWorkflowDefinition(name, VALUES);
@@ -70,6 +92,27 @@ describe.each(['triage', 'remediation', 'rollback'] as const)('infra/workflows/%
         ]),
       );
       expect(lambdaRetry?.BackoffRate).toBeGreaterThan(1);
+    }
+  });
+
+  // A redelivery that reaches an idempotent function while the first delivery is still running gets
+  // IdempotencyAlreadyInProgressError; retried, it gets the first one's stored result. Without the retry it failed
+  // the state (triage quarantined a valid event in the load rig).
+  it('retries IdempotencyAlreadyInProgressError with backoff on every Task of a function with the idempotency layer', () => {
+    const lambdaTasks = statesOf(definition).filter(([, s]) =>
+      s.Resource?.startsWith('arn:aws:states:::lambda:invoke'),
+    );
+    const idempotentTasks = lambdaTasks.filter(([, s]) => {
+      const functionArn = (s as State & { Parameters?: { FunctionName?: string } }).Parameters?.FunctionName;
+      return functionArn !== undefined && hasIdempotencyLayer(functionArn);
+    });
+    expect(idempotentTasks.length).toBeGreaterThan(0);
+    for (const [stateName, state] of idempotentTasks) {
+      const retry = state.Retry?.find((r) => r.ErrorEquals.includes('IdempotencyAlreadyInProgressError'));
+      expect({ stateName, retried: retry !== undefined && (retry.BackoffRate ?? 0) > 1 }).toEqual({
+        stateName,
+        retried: true,
+      });
     }
   });
 });

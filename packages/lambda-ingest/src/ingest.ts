@@ -254,7 +254,16 @@ function deliveredEventId(input: unknown): string | undefined {
 }
 
 /** Errors that already kept the input: an invalid input (in S3) or a failure already quarantined below. */
-const KEPT_ERRORS: ReadonlySet<string> = new Set(['InvalidEventError', 'IngestFailedError']);
+/**
+ * Errors passed through as they are: an invalid input (quarantined already), an event already kept, and a
+ * redelivery that met the first delivery still running (Powertools idempotency): that one is no failure, the workflow
+ * retries it and gets the first delivery's result.
+ */
+const KEPT_ERRORS: ReadonlySet<string> = new Set([
+  'InvalidEventError',
+  'IngestFailedError',
+  'IdempotencyAlreadyInProgressError',
+]);
 
 /**
  * Wraps an Ingest handler so that a failure on a valid-looking input (DynamoDB or S3 unreachable, the idempotency

@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createIngestHandler, type IngestDeps, InvalidEventError } from '../src/index.js';
+import { quarantineOnFailure } from '../src/ingest.js';
 
 const NOW = new Date('2026-11-25T08:00:00.000Z');
 const s3Mock = mockClient(S3Client);
@@ -315,6 +316,20 @@ describe('an Ingest failure that is not an invalid input', () => {
     sqsMock.on(SendMessageCommand).rejects(Object.assign(new Error('SQS down'), { name: 'InternalError' }));
     // Act & Assess
     await expect(createIngestHandler(deps)(withSecret())).rejects.toThrow('S3 down');
+  });
+
+  it('a redelivery meeting the first one in progress is passed through for the workflow to retry, not quarantined', async () => {
+    // Prepare: what the Powertools idempotency layer throws around the use case
+    const { deps } = makeDeps();
+    const inProgress = Object.assign(new Error('Execution already in progress'), {
+      name: 'IdempotencyAlreadyInProgressError',
+    });
+    const handler = quarantineOnFailure(deps, async () => {
+      throw inProgress;
+    });
+    // Act & Assess
+    await expect(handler(withSecret())).rejects.toBe(inProgress);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('no quarantine queue configured: the original error is thrown, nothing sent', async () => {
