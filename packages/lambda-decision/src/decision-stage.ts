@@ -223,7 +223,7 @@ async function decideEvent(
   metrics.addMetric(METRIC[decision.action], 'Count', 1);
   logger.info('event decided', {
     action: decision.action,
-    level: decision.level,
+    riskLevel: decision.level,
     detectionId: decision.detectionId,
     reason: decision.reason,
   });

@@ -23,13 +23,27 @@ function createDecisionDeps(env: DecisionEnv): DecisionDeps & PowertoolsObservab
     clock: systemClock,
     sessionName: 'aisaws-decision',
   });
+  const tagging = new ResourceGroupsTaggingAPIClient({});
+  // The security account's own resources: one client per region with the Lambda's role, kept for the container's
+  // life (a member's client is built per read, with credentials renewed by clientsFor).
+  const ownTagging = new Map<string, ResourceGroupsTaggingAPIClient>();
+  const ownTaggingIn = (region: string): ResourceGroupsTaggingAPIClient => {
+    let client = ownTagging.get(region);
+    if (client === undefined) {
+      client = new ResourceGroupsTaggingAPIClient({ region });
+      ownTagging.set(region, client);
+    }
+    return client;
+  };
   return {
     dynamo: new DynamoDBClient({}),
-    tagging: new ResourceGroupsTaggingAPIClient({}),
+    tagging,
     memberTagging: {
       ownAccountId: env.OWN_ACCOUNT_ID,
       clientFor: async (account, region) =>
-        (await clientsFor(account))(ResourceGroupsTaggingAPIClient, region),
+        account === env.OWN_ACCOUNT_ID
+          ? ownTaggingIn(region)
+          : (await clientsFor(account))(ResourceGroupsTaggingAPIClient, region),
     },
     eventsTable: env.EVENTS_TABLE,
     stateTable: env.STATE_TABLE,

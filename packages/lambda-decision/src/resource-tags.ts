@@ -9,13 +9,15 @@ import {
 type TaggingClient = Pick<ResourceGroupsTaggingAPIClient, 'send'>;
 
 /**
- * Tags of member-account resources: the Resource Groups Tagging API answers only about the caller's own account, so
- * a member resource's tags are read in its account, through that account's tag-reader role (AssumeRole with the
- * ExternalId; the role holds only `tag:GetResources`), in the resource's region.
+ * Tagging API clients by account and region. The Resource Groups Tagging API answers only about the caller's own
+ * account and only in the region it is called in, so a resource's tags are read in its account and its region: a
+ * member resource through that account's tag-reader role (AssumeRole with the ExternalId; the role holds only
+ * `tag:GetResources`), the security account's own resource with the Lambda's own role.
  */
 interface MemberTagging {
-  /** The account the Decision Lambda runs in: its resources are read with `tagging` (its own role). */
+  /** The account the Decision Lambda runs in: its resources are read with its own role (no AssumeRole). */
   readonly ownAccountId: string;
+  /** A client for `account` (own or member) in `region`. */
   clientFor(account: string, region: string): Promise<TaggingClient>;
 }
 
@@ -53,7 +55,7 @@ const describeError = (error: unknown): string =>
 
 /**
  * The tags of one resource through the Resource Groups Tagging API (GetResources with ResourceARNList), read in the
- * resource's account when `memberTagging` is given and the resource is not the security account's. Any failure
+ * resource's account and region when `memberTagging` is given (else with `tagging`, in its region). Any failure
  * (AssumeRole refused, no permission, unsupported type, throttled) gives no tags, a warning and `unavailable`: the
  * exemption tag then simply does not apply, the decision goes on and its reason says the tags were not read.
  */
@@ -63,13 +65,11 @@ async function readResourceTags(
   logger: StageLogger,
 ): Promise<ResourceTagRead> {
   const { arn, account, region } = resource;
-  const member =
-    deps.memberTagging !== undefined &&
-    /^\d{12}$/.test(account) &&
-    account !== deps.memberTagging.ownAccountId;
+  const located = /^\d{12}$/.test(account) && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region);
+  const member = deps.memberTagging !== undefined && located && account !== deps.memberTagging.ownAccountId;
   try {
     const client =
-      member && deps.memberTagging ? await deps.memberTagging.clientFor(account, region) : deps.tagging;
+      deps.memberTagging && located ? await deps.memberTagging.clientFor(account, region) : deps.tagging;
     const response = await client.send(new GetResourcesCommand({ ResourceARNList: [arn] }));
     const mapping =
       response.ResourceTagMappingList?.find((m) => m.ResourceARN === arn) ??

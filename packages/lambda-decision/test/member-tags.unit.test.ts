@@ -10,7 +10,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createDecisionHandler, type DecisionDeps } from '../src/index.js';
+import { createDecisionDeps } from '../src/deps.js';
+import { createDecisionHandler, type DecisionDeps, parseDecisionEnv } from '../src/index.js';
 import { scoredEvent } from './scored-events.js';
 
 /**
@@ -126,7 +127,7 @@ describe('Decide: tags of a member account resource', () => {
     expect(decided.decision.reason).toContain('bastion, ticket SEC-42');
   });
 
-  it("reads the security account's own resource with its own role (no AssumeRole)", async () => {
+  it("reads the security account's own resource with its own role (no AssumeRole), in the resource's region", async () => {
     // Prepare
     taggingMock.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
     // Act
@@ -135,8 +136,48 @@ describe('Decide: tags of a member account resource', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
     const client = taggingMock.commandCalls(GetResourcesCommand)[0]
       ?.thisValue as ResourceGroupsTaggingAPIClient;
-    expect(await client.config.region()).toBe('eu-west-1');
+    // The Tagging API answers only in the region it is called in: the group is in eu-west-3, the Lambda's
+    // default client in eu-west-1 would find no tags there.
+    expect(await client.config.region()).toBe('eu-west-3');
     expect(decided.decision.action).toBe('AUTO_REMEDIATE');
+  });
+
+  it('the deployed wiring honours an own-account tag in another region, with one client per region', async () => {
+    // Prepare: createDecisionDeps as the Lambda builds it, in eu-west-1; the group is in eu-west-3 and exempt
+    const previousRegion = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'eu-west-1';
+    try {
+      taggingMock.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ Tags: exemptTags }] });
+      const env = parseDecisionEnv({
+        EVENTS_TABLE: 'events-table',
+        STATE_TABLE: 'state-table',
+        POLICY_JSON: JSON.stringify({ exemptions: { tag: { trusted: true } } }),
+        OWN_ACCOUNT_ID: SECURITY,
+        TAG_READER_ROLE_NAME: TAG_READER,
+        MEMBER_ROLE_EXTERNAL_ID: EXTERNAL_ID,
+        IDEMPOTENCY_TABLE: 'idempotency-table',
+      });
+      const wired = createDecisionDeps(env);
+      const decideEvent = createDecisionHandler({ ...wired, clock: { now: () => NOW } });
+      // Act
+      const first = await decideEvent(openGroupIn(SECURITY));
+      const second = await decideEvent(openGroupIn(SECURITY));
+      // Assess
+      expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+      const clients = taggingMock
+        .commandCalls(GetResourcesCommand)
+        .map((call) => call.thisValue as ResourceGroupsTaggingAPIClient);
+      expect(clients).toHaveLength(2);
+      expect(clients[1]).toBe(clients[0]);
+      expect(await clients[0]?.config.region()).toBe('eu-west-3');
+      for (const decided of [first, second]) {
+        expect(decided.decision).toMatchObject({ exempt: true });
+        expect(decided.decision.action).not.toBe('AUTO_REMEDIATE');
+      }
+    } finally {
+      if (previousRegion === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previousRegion;
+    }
   });
 
   it('an untrusted tag on a member resource is read but exempts nothing, and the refusal is in the reason', async () => {
