@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_EMULATOR_REGION, localEmulatorCredentials } from './local-credentials.js';
-import { closeServer, loopbackEndpoint } from './servers.js';
+import { closeServer, keepIdleSocketsOpen, loopbackEndpoint } from './servers.js';
 
 interface DynaliteOptions {
   createTableMs?: number;
@@ -31,6 +31,7 @@ async function startDynalite(): Promise<RunningDynalite> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  keepIdleSocketsOpen(server);
   const endpoint = loopbackEndpoint(server);
   const client = new DynamoDBClient({
     endpoint,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_EMULATOR_REGION, localEmulatorCredentials } from './local-credentials.js';
-import { closeServer, loopbackEndpoint } from './servers.js';
+import { closeServer, keepIdleSocketsOpen, loopbackEndpoint } from './servers.js';
 
 interface S3rverOptions {
   address: string;
@@ -46,6 +46,7 @@ async function startS3rver(): Promise<RunningS3rver> {
   await server.run();
   const httpServer = server.httpServer;
   if (!httpServer) throw new Error('s3rver did not start its HTTP server');
+  keepIdleSocketsOpen(httpServer);
   const endpoint = loopbackEndpoint(httpServer);
   const client = new S3Client({
     endpoint,
