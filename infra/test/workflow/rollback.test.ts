@@ -97,7 +97,7 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
       'Rolled Back',
     ]);
     const item = await world.eventsItem(eventId);
-    expect(item?.status).toBe('VERIFIED');
+    expect(item?.status).toBe('ROLLED_BACK');
     expect(item?.rollback).toMatchObject({
       status: 'rolled-back',
       approvedBy: 'approval confirmed from 198.51.100.20',

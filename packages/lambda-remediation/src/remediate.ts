@@ -6,6 +6,7 @@ import {
   DecisionSchema,
   type DetectionHit,
   DetectionHitSchema,
+  type EventStatus,
   EventStatusSchema,
   type ForwardRemediationRequest,
   type RemediationRequest,
@@ -231,7 +232,10 @@ const WHILE_REMEDIATING: ItemCondition = {
   values: { ':remediating': 'REMEDIATING' },
 };
 
-/** Stores a stage's result on the events item with its timeline entry, under a condition on the item. */
+/**
+ * Stores a stage's result on the events item with its timeline entry, under a condition on the item; with
+ * `newStatus`, moves the item to that status in the same write.
+ */
 async function recordOnItem(
   eventId: string,
   attribute: string,
@@ -239,23 +243,26 @@ async function recordOnItem(
   value: unknown,
   condition: ItemCondition,
   deps: RemediationDeps,
+  newStatus?: EventStatus,
 ): Promise<void> {
   try {
     await deps.documents.send(
       new UpdateCommand({
         TableName: deps.eventsTable,
         Key: { eventId },
-        UpdateExpression: 'SET #attribute = :value, #timeline.#stage = :at',
+        UpdateExpression: `SET #attribute = :value, #timeline.#stage = :at${newStatus ? ', #status = :newStatus' : ''}`,
         ConditionExpression: condition.expression,
         ExpressionAttributeNames: {
           '#attribute': attribute,
           '#timeline': 'timeline',
           '#stage': stage,
+          ...(newStatus ? { '#status': 'status' } : {}),
           ...condition.names,
         },
         ExpressionAttributeValues: {
           ':value': value,
           ':at': deps.clock.now().toISOString(),
+          ...(newStatus ? { ':newStatus': newStatus } : {}),
           ...condition.values,
         },
       }),
@@ -383,15 +390,15 @@ async function rollBack(request: RollbackRequest, deps: RemediationDeps): Promis
   if (!stored) throw new RollbackRefusedError(eventId, 'there is no events item for this event');
   const earlier = earlierRollbackOf(stored, verdict.approval);
   if (earlier) return earlier;
-  if (stored.status !== 'VERIFIED')
-    throw new RollbackRefusedError(
-      eventId,
-      `its status is ${stored.status}; only a verified fix (status VERIFIED) is rolled back`,
-    );
   if (stored.rollback)
     throw new RollbackRefusedError(
       eventId,
       `it was already rolled back (rollback ${stored.rollback.status})`,
+    );
+  if (stored.status !== 'VERIFIED')
+    throw new RollbackRefusedError(
+      eventId,
+      `its status is ${stored.status}; only a verified fix (status VERIFIED) is rolled back`,
     );
   if (!stored.snapshot) throw new SnapshotNotFoundError(`event ${eventId}: no snapshot on the events item`);
   const recorded = recordedObservation(stored);
@@ -458,6 +465,7 @@ async function rollBack(request: RollbackRequest, deps: RemediationDeps): Promis
       values: { ':verified': 'VERIFIED' },
     },
     deps,
+    'ROLLED_BACK',
   );
   return {
     schemaVersion: SCHEMA_VERSION,

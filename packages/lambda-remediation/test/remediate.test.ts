@@ -336,7 +336,7 @@ describe('rollback from stored state', () => {
     });
     expect(fake.resource.public).toBe(true);
     expect(await item(event.eventId)).toMatchObject({
-      status: 'VERIFIED',
+      status: 'ROLLED_BACK',
       rollback: { status: 'rolled-back', approvedBy: 'secops@example.com', changes: result.changes },
     });
     expect(again).toMatchObject({

@@ -148,7 +148,10 @@ describe('the deployed rollback function', () => {
     const { Item } = await documents().send(
       new GetCommand({ TableName: TABLE, Key: { eventId: event.eventId } }),
     );
-    expect(Item).toMatchObject({ rollback: { status: 'rolled-back', approvedBy: 'secops@example.com' } });
+    expect(Item).toMatchObject({
+      status: 'ROLLED_BACK',
+      rollback: { status: 'rolled-back', approvedBy: 'secops@example.com' },
+    });
   });
 
   it('refuses an approval signed with another key before assuming any role', async () => {

@@ -1,6 +1,6 @@
 import { toIngestedEvent } from '@aisaws/core/events';
 import { InMemoryBaselineStore } from '@aisaws/core/ports';
-import { ScoredEventSchema } from '@aisaws/core/schemas';
+import { EventStatusSchema, ScoredEventSchema } from '@aisaws/core/schemas';
 import { bucketMadePublicByAcl } from '@aisaws/testing/fixtures';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -60,17 +60,23 @@ describe('createDefaultScoringHandler', () => {
     });
   });
 
-  it('leaves an event that is already DECIDED as it is and still returns the score', async () => {
-    // Prepare
-    const event = ingested();
-    documentsMock.on(UpdateCommand).rejects(conditionFailed());
-    documentsMock.on(GetCommand).resolves({ Item: { eventId: event.eventId, status: 'DECIDED' } });
-    // Act
-    const scored = await createDefaultScoringHandler(deps())(event);
-    // Assess
-    expect(scored.eventId).toBe(event.eventId);
-    expect(documentsMock.commandCalls(UpdateCommand)).toHaveLength(1);
-  });
+  // Every status after SCORED, from the schema: a status added later is covered (or this fails).
+  const pastScoring = EventStatusSchema.options.filter((s) => s !== 'RECEIVED' && s !== 'SCORED');
+
+  it.each(pastScoring)(
+    'leaves an event that is already %s as it is and still returns the score',
+    async (status) => {
+      // Prepare
+      const event = ingested();
+      documentsMock.on(UpdateCommand).rejects(conditionFailed());
+      documentsMock.on(GetCommand).resolves({ Item: { eventId: event.eventId, status } });
+      // Act
+      const scored = await createDefaultScoringHandler(deps())(event);
+      // Assess
+      expect(scored.eventId).toBe(event.eventId);
+      expect(documentsMock.commandCalls(UpdateCommand)).toHaveLength(1);
+    },
+  );
 
   it('throws EventNotFoundError when Ingest never recorded the event', async () => {
     // Prepare

@@ -18,9 +18,12 @@ interface EventStatusView {
   eventId: string;
   scenario: string | null;
   eventName: string | null;
-  /** The events item's status, or ROLLED_BACK once `aisaws rollback` restored the prior state. */
+  /**
+   * The events item's status (ROLLED_BACK once `aisaws rollback` restored the prior state); ROLLED_BACK too for an
+   * item an earlier version rolled back, which kept VERIFIED and only added timeline.rolledBack.
+   */
   status: string;
-  /** The status the events item records (VERIFIED after a rollback, which only adds timeline.rolledBack). */
+  /** The status exactly as the events item records it. */
   recordedStatus: string;
   decision: string | null;
   score: number | null;

@@ -276,7 +276,7 @@ describe('9. the demo follows the same rules as every command', () => {
       (await aisaws(['rollback', eventId, '--format', 'Json', '--state-dir', stateDir], workDir)).code,
     ).toBe(0);
     const status = await aisaws(['status', eventId, '--format', 'json', '--state-dir', stateDir], workDir);
-    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'ROLLED_BACK', recordedStatus: 'VERIFIED' });
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'ROLLED_BACK', recordedStatus: 'ROLLED_BACK' });
     const text = await aisaws(['status', eventId, '--state-dir', stateDir], workDir);
     expect(text.stdout).toContain('status ROLLED_BACK');
   }, 60_000);

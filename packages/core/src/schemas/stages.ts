@@ -322,6 +322,11 @@ const EventStatusSchema = z.enum([
   'REJECTED',
   /** Terminal for an ALERT decision: triage told a person; nothing was changed. */
   'ALERTED',
+  /**
+   * Terminal after VERIFIED: an approver rolled the fix back (the rollback function restored the snapshot and
+   * recorded `rollback`); the resource is in its state before the fix again, by a person's choice.
+   */
+  'ROLLED_BACK',
 ]);
 
 type DetectionCategory = z.infer<typeof DetectionCategorySchema>;
