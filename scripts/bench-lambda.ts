@@ -36,6 +36,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { init as initModuleLexer, parse as parseModule } from 'es-module-lexer';
 import { loadEnvironments, STAGES, type Stage } from '../infra/src/config/environment.js';
 import { namesFor } from '../infra/src/config/naming.js';
 import { backtestLambdaEnvironment, lambdaEnvironment } from '../infra/src/stacks/lambda-environment.js';
@@ -186,13 +187,24 @@ function stageBundle(lambda: LambdaPackage): string {
 
 const NODE_BUILTINS = new Set(builtinModules);
 
-/** The packages a bundle imports from outside itself (the ones the runtime must provide). */
+/**
+ * The packages a bundle imports from outside itself (the ones the runtime must provide): the specifiers of its
+ * static and dynamic `import`s, as es-module-lexer reads them (a text search also matched minified code, e.g. a
+ * string ending in "import"), in every JavaScript file of the bundle (a split bundle's chunks too).
+ */
 function externalImports(bundlePath: string): string[] {
-  const source = readFileSync(bundlePath, 'utf8');
-  const specifiers = [...source.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"./][^'"]*)['"]/g)].map(
-    (m) => m[1] as string,
-  );
-  return [...new Set(specifiers.filter((s) => !s.startsWith('node:') && !NODE_BUILTINS.has(s)))].sort();
+  const folder = dirname(bundlePath);
+  const specifiers = readdirSync(folder)
+    .filter((file) => file.endsWith('.js'))
+    .flatMap((file) => {
+      const [imports] = parseModule(readFileSync(join(folder, file), 'utf8'));
+      return imports.flatMap((entry) => (entry.n === undefined ? [] : [entry.n]));
+    });
+  return [
+    ...new Set(
+      specifiers.filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !NODE_BUILTINS.has(s)),
+    ),
+  ].sort();
 }
 
 /** One cold module init in a fresh Node process. */
@@ -227,6 +239,7 @@ if (!options['no-build']) {
   }
 }
 
+await initModuleLexer;
 const lambdas = lambdaPackages();
 const details = new Map<string, LambdaDetails>();
 const figures: LambdaFigures[] = lambdas.map((lambda) => {

@@ -1,4 +1,5 @@
 import { isBuiltin } from 'node:module';
+import { dirname } from 'node:path';
 import type { Options } from 'tsup';
 
 /**
@@ -48,6 +49,39 @@ const nodeBuiltinsByRequire: EsbuildPlugin = {
   },
 };
 
+/**
+ * The SDK clients' default credential chain (`@aws-sdk/credential-provider-node`: environment, SSO, shared ini
+ * files, credential process, web identity token file, ECS/EC2 metadata) is bundled as the environment provider
+ * alone (`fromEnv` of `@aws-sdk/credential-provider-env`, the chain's first link). Lambda always gives a function its
+ * role's credentials in `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`, so on Lambda the chain never
+ * gets past that link; the other links, and the STS/SSO/SSO-OIDC/Signin clients they carry
+ * (`@aws-sdk/nested-clients`), were ≈ 100 KB of every bundle that V8 parsed at init and no invocation ran. Only the
+ * bundle changes: tests and the CLI run the sources, with the full chain. A bundle run without those variables
+ * fails its first AWS call with the SDK's own error, "Unable to find environment variable credentials."
+ */
+const CREDENTIALS_NAMESPACE = 'lambda-credentials-from-environment';
+const credentialsFromEnvironment: EsbuildPlugin = {
+  name: 'lambda-credentials-from-environment',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, async (args) => {
+      if (args.pluginData === CREDENTIALS_NAMESPACE) return undefined;
+      // Resolved from the real chain's folder, whose dependencies include @aws-sdk/credential-provider-env.
+      const chain = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        pluginData: CREDENTIALS_NAMESPACE,
+      });
+      if (chain.errors.length > 0) return { errors: chain.errors };
+      return { path: chain.path, namespace: CREDENTIALS_NAMESPACE };
+    });
+    build.onLoad({ filter: /.*/, namespace: CREDENTIALS_NAMESPACE }, (args) => ({
+      contents: "export { fromEnv as defaultProvider } from '@aws-sdk/credential-provider-env';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 interface LambdaBundleChoices {
   readonly awsSdk?: AwsSdkSource;
   /** Chunks loaded on first use (`import()`), for Lambdas with parts that not every invocation needs. */
@@ -86,7 +120,7 @@ function lambdaBundle({
     ...(awsSdk === 'runtime' ? runtimeSdkExternals(bundledSdk) : { noExternal: [/.*/] }),
     // tsup's own node-protocol plugin would take every `node:` import first and leave it an ESM import.
     removeNodeProtocol: false,
-    esbuildPlugins: [nodeBuiltinsByRequire],
+    esbuildPlugins: [nodeBuiltinsByRequire, credentialsFromEnvironment],
     minify: true,
     sourcemap: true,
     clean: true,
