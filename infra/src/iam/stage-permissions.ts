@@ -237,6 +237,23 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
             },
           },
         },
+        {
+          // A rolled-back fix: its finding is reopened (NOTIFIED only) with a note on who rolled it back; still no
+          // severity, verification state, confidence or criticality.
+          sid: 'ReopenRolledBackFindingsWithNote',
+          actions: ['securityhub:BatchUpdateFindings'],
+          resources: [`arn:aws:securityhub:${region}:${account}:hub/default`],
+          conditions: {
+            StringEquals: { 'securityhub:ASFFSyntaxPath/Workflow.Status': 'NOTIFIED' },
+            Null: {
+              'securityhub:ASFFSyntaxPath/Note.Text': 'false',
+              'securityhub:ASFFSyntaxPath/Severity.Label': 'true',
+              'securityhub:ASFFSyntaxPath/VerificationState': 'true',
+              'securityhub:ASFFSyntaxPath/Confidence': 'true',
+              'securityhub:ASFFSyntaxPath/Criticality': 'true',
+            },
+          },
+        },
       ];
     }
     case 'approval':

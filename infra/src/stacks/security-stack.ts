@@ -342,7 +342,7 @@ class SecurityStack extends TerraformStack {
         loadWorkflowDefinition(`${props.workflowsDir}/rollback.asl.json`, placeholders),
         environment.rollbackWindowHours,
       ),
-      dependsOn: [this.functions.alert.alias, rollback.alias, tables.events],
+      dependsOn: [this.functions.alert.alias, this.functions.findings.alias, rollback.alias, tables.events],
     });
     const { machine: remediation, role: remediationWorkflowRole } = createStateMachine(this, 'remediation', {
       names,

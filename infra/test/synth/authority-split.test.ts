@@ -136,6 +136,7 @@ describe('Split authority in the synthesized Terraform', () => {
     expect(invokers.map((r) => `${r.stack} ${r.role}`)).toEqual(['split aisaws-split-rollback-workflow']);
     expect(invokeStatements(invokers[0] as RolePolicies).flatMap((st) => list(st.Resource))).toEqual([
       'arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-alert:live',
+      'arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-findings:live',
       'arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-rollback:live',
     ]);
     expect(permissions).toEqual([]);
@@ -166,7 +167,9 @@ describe('Split authority in the synthesized Terraform', () => {
       'dynamodb:UpdateItem arn:aws:dynamodb:eu-west-1:111111111111:table/aisaws-split-events',
       expect.stringMatching(/^kms:Decrypt \$\{aws_kms_key\./),
       expect.stringMatching(/^kms:GenerateDataKey \$\{aws_kms_key\./),
-      'lambda:InvokeFunction arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-alert:live,arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-rollback:live',
+      'lambda:InvokeFunction arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-alert:live,arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-findings:live,arn:aws:lambda:eu-west-1:111111111111:function:aisaws-split-rollback:live',
+      // A Security Hub refusal of the rolled-back finding is kept on the quarantine queue.
+      'sqs:SendMessage arn:aws:sqs:eu-west-1:111111111111:aisaws-split-quarantine',
     ]);
     expect(starters.map((r) => r.role)).toEqual(['aisaws-split-remediation-workflow']);
     expect(machine).toMatchObject({ type: 'STANDARD' });

@@ -483,8 +483,25 @@ describe('IAM matches the SDK calls of each Lambda package', () => {
         Resource: ['arn:aws:securityhub:eu-west-1:111111111111:hub/default'],
         Condition: expect.objectContaining({
           StringEquals: { 'securityhub:ASFFSyntaxPath/Workflow.Status': ['NEW', 'NOTIFIED', 'RESOLVED'] },
+          Null: expect.objectContaining({ 'securityhub:ASFFSyntaxPath/Note.Text': 'true' }),
         }),
       }),
+      {
+        Sid: 'ReopenRolledBackFindingsWithNote',
+        Effect: 'Allow',
+        Action: ['securityhub:BatchUpdateFindings'],
+        Resource: ['arn:aws:securityhub:eu-west-1:111111111111:hub/default'],
+        Condition: {
+          StringEquals: { 'securityhub:ASFFSyntaxPath/Workflow.Status': 'NOTIFIED' },
+          Null: {
+            'securityhub:ASFFSyntaxPath/Note.Text': 'false',
+            'securityhub:ASFFSyntaxPath/Severity.Label': 'true',
+            'securityhub:ASFFSyntaxPath/VerificationState': 'true',
+            'securityhub:ASFFSyntaxPath/Confidence': 'true',
+            'securityhub:ASFFSyntaxPath/Criticality': 'true',
+          },
+        },
+      },
     ]);
   });
 

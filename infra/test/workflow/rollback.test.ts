@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createFindingsHandler } from '@aisaws/lambda-findings';
+import { SimulatedSecurityHub } from '@aisaws/simulated-account';
 import type { ExecutionResult, ExecutionSummary } from '@aisaws/testing/workflow';
 import { publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
 import { PutBucketAclCommand } from '@aws-sdk/client-s3';
@@ -91,11 +93,18 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
       'Check Rollback Approval',
       'Roll Back',
       'Alert Rolled Back',
+      'Publish Rolled Back Finding',
       'Rolled Back Outcome',
       'Record Outcome',
       'Route Outcome',
       'Rolled Back',
     ]);
+    // Security Hub no longer says resolved: the same finding is reopened, with who rolled it back.
+    const [finding, ...otherFindings] = world.securityHub.findings();
+    expect(otherFindings).toEqual([]);
+    expect(finding).toMatchObject({ Id: `aisaws/${eventId}`, Workflow: { Status: 'NOTIFIED' } });
+    expect(finding?.Note?.Text).toContain('on the approval of approval confirmed from 198.51.100.20');
+    expect(finding?.Note?.Text).toContain('restored');
     const item = await world.eventsItem(eventId);
     expect(item?.status).toBe('ROLLED_BACK');
     expect(item?.rollback).toMatchObject({
@@ -112,6 +121,68 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
     const done = emailWithOutcome(world, 'rolled-back');
     expect(done?.MessageAttributes?.action).toEqual({ DataType: 'String', StringValue: 'ROLLBACK' });
     expect(done?.Message).toContain('ROLLED BACK');
+  });
+
+  it('Security Hub refusing to reopen the finding: retried, kept on the quarantine queue to replay, the rollback stands', async () => {
+    // Prepare: a simulated Security Hub that imports findings but refuses every update carrying a note
+    const securityHub = new SimulatedSecurityHub({ account: '999999999999', region: 'eu-west-1' });
+    const refusingNotes = {
+      batchImportFindings: securityHub.batchImportFindings.bind(securityHub),
+      batchUpdateFindings: async (input: Parameters<SimulatedSecurityHub['batchUpdateFindings']>[0]) =>
+        input.Note
+          ? {
+              ProcessedFindings: [],
+              UnprocessedFindings: (input.FindingIdentifiers ?? []).map((identifier) => ({
+                FindingIdentifier: identifier,
+                ErrorCode: 'AccessDenied',
+                ErrorMessage: 'simulated refusal of the note',
+              })),
+              $metadata: {},
+            }
+          : securityHub.batchUpdateFindings(input),
+    };
+    world = await startWorld({
+      rollbackWorkflow: true,
+      tasks: {
+        findings: createFindingsHandler({
+          securityHub: refusingNotes,
+          account: '999999999999',
+          region: 'eu-west-1',
+          clock: { now: () => new Date() },
+        }),
+      },
+    });
+    const { eventId, rollback } = await verifiedFixWithOffer(world);
+    await world.workflows.nextPendingTask();
+    // Act
+    await world.approve(linkClick(offerLinks(world).rollBack));
+    const result = await rollback.result;
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    expect(stateNames(result).slice(-6)).toEqual([
+      'Publish Rolled Back Finding',
+      'Keep Unpublished Rolled Back Finding',
+      'Rolled Back Outcome',
+      'Record Outcome',
+      'Route Outcome',
+      'Rolled Back',
+    ]);
+    const kept = world.workflows.quarantined.map((message) => message.body as Record<string, unknown>);
+    expect(kept).toEqual([
+      expect.objectContaining({
+        reason: 'finding-not-published',
+        error: 'FindingNotImportedError',
+        cause: expect.stringContaining('AccessDenied'),
+        request: expect.objectContaining({
+          outcome: 'ROLLED_BACK',
+          eventId,
+          approvedBy: 'approval confirmed from 198.51.100.20',
+        }),
+      }),
+    ]);
+    expect(securityHub.findings()[0]?.Workflow).toEqual({ Status: 'RESOLVED' });
+    expect((await world.eventsItem(eventId))?.status).toBe('ROLLED_BACK');
+    expect(grantTypes(world)).toEqual(['CanonicalUser', 'http://acs.amazonaws.com/groups/global/AllUsers']);
   });
 
   it('a forged link (edited event, bad signature) and a fix-approval link are refused: no rollback, the offer still waits', async () => {

@@ -295,8 +295,18 @@ function rollbackSection(request: AlertRequest): string | null {
   if (request.kind !== 'remediated' && request.kind !== 'remediation-failed') return null;
   const playbook = request.event.decision.playbook;
   const descriptor = playbook ? getPlaybook(playbook) : undefined;
+  const eventId = sanitizeUntrusted(request.event.eventId, 128);
+  if (request.kind === 'remediation-failed')
+    // The rollback function and `aisaws rollback` undo only a verified fix: a failed one may be partly applied.
+    return section('HOW TO ROLL BACK', [
+      '  AISAWS rolls back only a verified fix; this one failed and may be partly applied. The state before',
+      `  the fix is kept as the snapshot on the events item of event ${eventId}, for a person to restore:`,
+      descriptor ? `  ${descriptor.rollback}` : null,
+    ]);
   return section('HOW TO ROLL BACK', [
-    `  aisaws rollback ${sanitizeUntrusted(request.event.eventId, 128)}`,
+    '  Use the "Roll back" link of the AISAWS rollback e-mail for this event (it follows a verified fix and',
+    '  stands for the rollback window); in the local sandbox (`aisaws demo`):',
+    `  aisaws rollback ${eventId}`,
     descriptor ? `  ${descriptor.rollback}` : null,
   ]);
 }

@@ -105,6 +105,7 @@ describe('renderAlert', () => {
       'Risk: 0.82 (HIGH)',
       '- PutPublicAccessBlock demo-bucket: all four settings true',
       'Verification: converged: The ACL has no public grant',
+      'Use the "Roll back" link of the AISAWS rollback e-mail for this event',
       `aisaws rollback ${event.eventId}`,
       'Puts back the ACL and the Block Public Access configuration read before the fix.',
     ])
@@ -179,6 +180,11 @@ describe('renderAlert', () => {
     expect(subject).toContain('fix FAILED');
     expect(attributes.outcome).toBe('failed');
     expect(body).toContain('Error: AccessDenied: not authorized to perform s3:PutBucketAcl');
+    // No rollback command is offered for a fix that was not verified (rollback refuses it).
+    const rollback = body.slice(body.indexOf('HOW TO ROLL BACK'));
+    expect(rollback).toContain('AISAWS rolls back only a verified fix');
+    expect(rollback).toContain(`snapshot on the events item of event ${event.eventId}`);
+    expect(body).not.toContain('aisaws rollback');
   });
 
   it('tells about an alert-only detection: nothing was changed, why, and what a person should do', () => {

@@ -1,4 +1,4 @@
-import { PublishFindingRequestSchema } from '@aisaws/core/publish';
+import { eventIdOfFindingRequest, PublishFindingRequestSchema } from '@aisaws/core/publish';
 import { createStageHandler } from '@aisaws/lambda-runtime/powertools';
 import { createFindingsDeps } from './deps.js';
 import { parseFindingsEnv } from './env.js';
@@ -17,7 +17,7 @@ const handler = createStageHandler({
   logger,
   metrics,
   schema: PublishFindingRequestSchema,
-  eventIdOf: (request) => request.event.eventId,
+  eventIdOf: eventIdOfFindingRequest,
   handle: async (request) => {
     try {
       const result = await publishFinding(request, deps);

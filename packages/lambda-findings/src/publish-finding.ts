@@ -5,6 +5,8 @@ import {
   type PublishFindingRequest,
   type PublishFindingResult,
   productArnOf,
+  type RolledBackFindingRequest,
+  rolledBackNoteOf,
   toAsffFinding,
   workflowStatusOf,
 } from '@aisaws/core/publish';
@@ -23,6 +25,40 @@ interface PublishFindingDeps {
 }
 
 /**
+ * Reopens the finding of a rolled-back fix: Workflow NOTIFIED (it was RESOLVED) and a note saying who rolled back
+ * what and when, on the same finding (BatchUpdateFindings; idempotent: a retry sets the same status and note). A
+ * finding Security Hub does not hold (its VERIFIED upsert was refused and waits on the quarantine queue) is refused
+ * like an import, so the request is kept to replay.
+ */
+async function reopenRolledBackFinding(
+  request: RolledBackFindingRequest,
+  deps: PublishFindingDeps,
+): Promise<PublishFindingResult> {
+  const findingId = findingIdOf(request.eventId);
+  const updated = await classifyThrottling('securityhub:BatchUpdateFindings', () =>
+    deps.securityHub.batchUpdateFindings({
+      FindingIdentifiers: [{ Id: findingId, ProductArn: productArnOf(deps.region, deps.account) }],
+      Workflow: { Status: 'NOTIFIED' },
+      Note: rolledBackNoteOf(request),
+    }),
+  );
+  const unprocessed = updated.UnprocessedFindings?.[0];
+  if (unprocessed)
+    throw new FindingNotImportedError(
+      `Security Hub did not reopen finding ${findingId} after the rollback: ${unprocessed.ErrorCode ?? 'unknown'}: ${unprocessed.ErrorMessage ?? 'no message'}`,
+      unprocessed.ErrorCode ?? 'unknown',
+    );
+  return {
+    schemaVersion: 1,
+    eventId: request.eventId,
+    status: 'published',
+    findingId,
+    workflowStatus: 'NOTIFIED',
+    reason: `ROLLED_BACK: finding ${findingId} reopened (NOTIFIED) with a note on who rolled it back`,
+  };
+}
+
+/**
  * Upserts the event's ASFF finding, then sets its workflow status. BatchImportFindings sets `Workflow` only when it
  * creates a finding (Security Hub ignores it on an update), so the status a later stage reaches (NOTIFIED while
  * waiting for approval, RESOLVED once verified, NEW again after a rejection or a failure) is set with
@@ -33,6 +69,7 @@ async function publishFinding(
   request: PublishFindingRequest,
   deps: PublishFindingDeps,
 ): Promise<PublishFindingResult> {
+  if (request.outcome === 'ROLLED_BACK') return reopenRolledBackFinding(request, deps);
   const { event } = request;
   const base = { schemaVersion: 1 as const, eventId: event.eventId };
   if (!hasFindingToPublish(event))

@@ -131,6 +131,98 @@ describe('Findings Lambda: decisions upserted in Security Hub', () => {
     expect(securityHubMock.calls()).toHaveLength(0);
   });
 
+  it('a rolled-back fix reopens its finding: NOTIFIED with a note on who rolled back what, no import', async () => {
+    // Prepare
+    const eventId = publicBucketDecidedEvent().eventId;
+    const request = {
+      schemaVersion: 1,
+      outcome: 'ROLLED_BACK',
+      eventId,
+      playbook: 's3.make-bucket-private',
+      changes: ['PutBucketAcl demo-bucket: restored public=true'],
+      rolledBackAt: '2026-12-05T03:10:00.000Z',
+      approvedBy: 'approval confirmed from 198.51.100.20',
+    };
+    // Act
+    const result = await handler()(request);
+    // Assess
+    expect(securityHubMock.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
+    expect(
+      securityHubMock.commandCalls(BatchUpdateFindingsCommand).map((call) => call.args[0].input),
+    ).toEqual([
+      {
+        FindingIdentifiers: [{ Id: `aisaws/${eventId}`, ProductArn: PRODUCT_ARN }],
+        Workflow: { Status: 'NOTIFIED' },
+        Note: {
+          Text: "Rolled back 2026-12-05T03:10:00.000Z on the approval of approval confirmed from 198.51.100.20 (s3.make-bucket-private): PutBucketAcl demo-bucket: restored public=true. The resource is in its state before the fix again, by a person's choice; AISAWS does not fix this event again.",
+          UpdatedBy: 'aisaws-rollback',
+        },
+      },
+    ]);
+    expect(result).toMatchObject({
+      eventId,
+      status: 'published',
+      workflowStatus: 'NOTIFIED',
+      findingId: `aisaws/${eventId}`,
+    });
+  });
+
+  it('the rollback note stays within the 512 characters Security Hub allows', async () => {
+    await handler()({
+      schemaVersion: 1,
+      outcome: 'ROLLED_BACK',
+      eventId: 'e-1',
+      playbook: 'ec2.revoke-world-open-ingress',
+      changes: Array.from(
+        { length: 40 },
+        (_, i) => `AuthorizeSecurityGroupIngress sg-${i}: restored tcp 22 from 0.0.0.0/0`,
+      ),
+      rolledBackAt: '2026-12-05T03:10:00.000Z',
+      approvedBy: 'approval confirmed from 198.51.100.20',
+    });
+    const note = securityHubMock.commandCalls(BatchUpdateFindingsCommand)[0]?.args[0].input.Note;
+    expect(note?.Text?.length).toBeLessThanOrEqual(512);
+    expect(note?.Text).toMatch(/^Rolled back 2026-12-05T03:10:00.000Z on the approval of /);
+  });
+
+  it('a rolled-back finding Security Hub does not hold is refused, so the workflow keeps the request to replay', async () => {
+    securityHubMock.on(BatchUpdateFindingsCommand).resolves({
+      ProcessedFindings: [],
+      UnprocessedFindings: [
+        {
+          FindingIdentifier: { Id: 'aisaws/e-2', ProductArn: PRODUCT_ARN },
+          ErrorCode: 'FindingNotFound',
+          ErrorMessage: 'no such finding',
+        },
+      ],
+    });
+    await expect(
+      handler()({
+        schemaVersion: 1,
+        outcome: 'ROLLED_BACK',
+        eventId: 'e-2',
+        playbook: 's3.make-bucket-private',
+        changes: [],
+        rolledBackAt: '2026-12-05T03:10:00.000Z',
+        approvedBy: 'secops@example.com',
+      }),
+    ).rejects.toMatchObject({ name: 'FindingNotImportedError', errorCode: 'FindingNotFound' });
+  });
+
+  it('refuses a ROLLED_BACK request that does not say who approved it, before any call', async () => {
+    await expect(
+      handler()({
+        schemaVersion: 1,
+        outcome: 'ROLLED_BACK',
+        eventId: 'e-3',
+        playbook: 's3.make-bucket-private',
+        changes: [],
+        rolledBackAt: '2026-12-05T03:10:00.000Z',
+      }),
+    ).rejects.toThrow(/approvedBy/);
+    expect(securityHubMock.calls()).toHaveLength(0);
+  });
+
   it('refuses a request that is not a PublishFindingRequest, before any call', async () => {
     await expect(handler()({ schemaVersion: 1, outcome: 'VERIFIED' })).rejects.toThrow(/event/);
     expect(securityHubMock.calls()).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '@aisaws/core/ports';
-import type { PublishFindingRequest } from '@aisaws/core/publish';
+import { eventIdOfFindingRequest, type PublishFindingRequest } from '@aisaws/core/publish';
 import type { AlertOutboxMessage, ReconcileRequest, ReconcileSourceKind } from '@aisaws/core/schemas';
 import { expiresAtSeconds, KEY_PREFIX } from '@aisaws/core/storage';
 import {
@@ -406,7 +406,7 @@ class Reconciler {
         source,
         message,
         received,
-        `finding of event ${request.event.eventId} not published to Security Hub (no Findings function configured to publish it again)`,
+        `finding of event ${eventIdOfFindingRequest(request)} not published to Security Hub (no Findings function configured to publish it again)`,
         true,
       );
       return 'parked';
@@ -414,7 +414,7 @@ class Reconciler {
     await this.deps.findings.publish(request);
     await this.delete(source, message);
     this.logger.info('finding published again', {
-      eventId: request.event.eventId,
+      eventId: eventIdOfFindingRequest(request),
       outcome: request.outcome,
       messageId: received.messageId,
     });

@@ -176,6 +176,20 @@ describe('planMessage', () => {
     };
 
     expect(planMessage(quarantine, message(unpublished))).toEqual({ action: 'publish-finding', request });
+    // The rollback workflow's reopening of a finding is replayed the same way.
+    const reopen = {
+      schemaVersion: 1,
+      outcome: 'ROLLED_BACK',
+      eventId: 'e-1',
+      playbook: 's3.make-bucket-private',
+      changes: ['PutBucketAcl demo-bucket: restored public=true'],
+      rolledBackAt: '2026-12-05T03:10:00.000Z',
+      approvedBy: 'secops@example.com',
+    };
+    expect(planMessage(quarantine, message({ ...unpublished, request: reopen }))).toEqual({
+      action: 'publish-finding',
+      request: reopen,
+    });
     expect(
       planMessage(quarantine, message({ ...unpublished, request: { ...request, outcome: 'SOMETHING' } })),
     ).toMatchObject({

@@ -16,8 +16,8 @@ import type {
  *   `InvalidInput`);
  * - a finding is keyed by (ProductArn, Id): importing it again updates it, but `Workflow` is kept (BatchImportFindings
  *   cannot change it after creation);
- * - BatchUpdateFindings sets `Workflow.Status` of existing findings (`FindingNotFound` in `UnprocessedFindings`
- *   otherwise).
+ * - BatchUpdateFindings sets `Workflow.Status` and `Note` (with the time of the update) of existing findings
+ *   (`FindingNotFound` in `UnprocessedFindings` otherwise).
  * Both answer HTTP 200 with the failures listed, as the real service does.
  */
 
@@ -100,6 +100,7 @@ class SimulatedSecurityHub {
         continue;
       }
       if (input.Workflow?.Status) finding.Workflow = { Status: input.Workflow.Status };
+      if (input.Note) finding.Note = { ...input.Note, UpdatedAt: new Date().toISOString() };
       processed.push(identifier);
     }
     return { ProcessedFindings: processed, UnprocessedFindings: unprocessed, $metadata: metadata };

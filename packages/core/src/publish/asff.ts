@@ -36,10 +36,10 @@ const PublishedOutcomeSchema = z.enum([
 ]);
 
 /**
- * The Findings Lambda's input: the decided event and where it stands. In the triage workflow the event arrives as the
- * state after `Alert Person`, so it may carry that alert's result (`alert`), which the finding does not use.
+ * An upsert of the event's finding: the decided event and where it stands. In the triage workflow the event arrives as
+ * the state after `Alert Person`, so it may carry that alert's result (`alert`), which the finding does not use.
  */
-const PublishFindingRequestSchema = z.strictObject({
+const FindingUpsertRequestSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   outcome: PublishedOutcomeSchema,
   event: DecidedEventSchema.extend({ alert: AlertResultSchema.optional() }),
@@ -47,6 +47,31 @@ const PublishFindingRequestSchema = z.strictObject({
   verification: VerificationResultSchema.optional(),
   error: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
 });
+
+/**
+ * After an approver rolled a verified fix back (the rollback workflow): the event's finding, RESOLVED since the fix,
+ * is reopened (Workflow NOTIFIED) with a note saying who rolled back what and when. Only BatchUpdateFindings: the
+ * rollback workflow holds the events item, not the decided event a re-import would need, and Compliance keeps the
+ * value of the verified fix (BatchUpdateFindings cannot change it; the note says why it no longer holds).
+ */
+const RolledBackFindingRequestSchema = z.strictObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  outcome: z.literal('ROLLED_BACK'),
+  eventId: z.string().min(1).max(256),
+  /** The playbook whose fix was undone. */
+  playbook: z.string().min(1).max(128),
+  /** What the rollback changed (the rollback function's result). */
+  changes: z.array(z.string().max(2000)).max(100),
+  rolledBackAt: z.iso.datetime({ offset: true }),
+  /** Who approved the rollback (the Approval Lambda's `by`). */
+  approvedBy: z.string().min(1).max(512),
+});
+
+/** The Findings Lambda's input: an upsert of the event's finding, or the reopening of a rolled-back one. */
+const PublishFindingRequestSchema = z.discriminatedUnion('outcome', [
+  FindingUpsertRequestSchema,
+  RolledBackFindingRequestSchema,
+]);
 
 const PublishFindingResultSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
@@ -59,6 +84,8 @@ const PublishFindingResultSchema = z.strictObject({
 });
 
 type PublishedOutcome = z.infer<typeof PublishedOutcomeSchema>;
+type FindingUpsertRequest = z.infer<typeof FindingUpsertRequestSchema>;
+type RolledBackFindingRequest = z.infer<typeof RolledBackFindingRequestSchema>;
 type PublishFindingRequest = z.infer<typeof PublishFindingRequestSchema>;
 type PublishFindingResult = z.infer<typeof PublishFindingResultSchema>;
 
@@ -234,11 +261,11 @@ const OUTCOME_TEXT: Readonly<Record<PublishedOutcome, string>> = {
   FAILED: 'the remediation failed; a person was alerted',
 };
 
-function recommendation(request: PublishFindingRequest): string {
+function recommendation(request: FindingUpsertRequest): string {
   const { decision } = request.event;
   const playbook = decision.playbook;
   if (request.outcome === 'VERIFIED')
-    return `AISAWS applied ${playbook ?? 'its fix'} and verified it; roll back with \`aisaws rollback ${request.event.eventId}\` if the change was intended.`;
+    return `AISAWS applied ${playbook ?? 'its fix'} and verified it; if the change was intended, roll it back with the "Roll back" link of the AISAWS rollback e-mail while the rollback window is open.`;
   if (request.outcome === 'AWAITING_APPROVAL')
     return `Approve or reject ${playbook ?? 'the fix'} from the link in the AISAWS approval e-mail.`;
   if (playbook) return `Review the change; AISAWS's fix for it is ${playbook} (${decision.action}).`;
@@ -249,7 +276,7 @@ function recommendation(request: PublishFindingRequest): string {
  * One decided event → the ASFF finding AISAWS upserts. Throws when the event has no detection (there is nothing to
  * report; callers check `hasFindingToPublish` first).
  */
-function toAsffFinding(request: PublishFindingRequest, context: AsffContext): AisawsAsffFinding {
+function toAsffFinding(request: FindingUpsertRequest, context: AsffContext): AisawsAsffFinding {
   const { event, outcome } = request;
   const detection = primaryDetection(event);
   if (!detection) throw new Error(`event ${event.eventId} has no detection: nothing to publish`);
@@ -318,6 +345,25 @@ function toAsffFinding(request: PublishFindingRequest, context: AsffContext): Ai
   };
 }
 
+/** The event a Findings request is about. */
+const eventIdOfFindingRequest = (request: PublishFindingRequest): string =>
+  request.outcome === 'ROLLED_BACK' ? request.eventId : request.event.eventId;
+
+/** ASFF Note limits (Text and UpdatedBy: at most 512 characters each). */
+const NOTE_TEXT_MAX = 512;
+
+/** The note a rolled-back finding is reopened with (BatchUpdateFindings `Note`). */
+function rolledBackNoteOf(request: RolledBackFindingRequest): { Text: string; UpdatedBy: string } {
+  const changes = request.changes.length > 0 ? request.changes.join('; ') : 'no change reported';
+  return {
+    Text: clip(
+      `Rolled back ${request.rolledBackAt} on the approval of ${request.approvedBy} (${request.playbook}): ${changes}. The resource is in its state before the fix again, by a person's choice; AISAWS does not fix this event again.`,
+      NOTE_TEXT_MAX,
+    ),
+    UpdatedBy: 'aisaws-rollback',
+  };
+}
+
 /** An event is reported to Security Hub when it has a detection (a benign change has nothing to say). */
 const hasFindingToPublish = (event: DecidedEvent): boolean => event.detections.length > 0;
 
@@ -326,18 +372,24 @@ export type {
   AsffContext,
   AsffSeverityLabel,
   AsffWorkflowStatus,
+  FindingUpsertRequest,
   PublishedOutcome,
   PublishFindingRequest,
   PublishFindingResult,
+  RolledBackFindingRequest,
 };
 export {
   ASFF_RESOURCE_TYPE,
+  eventIdOfFindingRequest,
+  FindingUpsertRequestSchema,
   findingIdOf,
   hasFindingToPublish,
   PublishedOutcomeSchema,
   PublishFindingRequestSchema,
   PublishFindingResultSchema,
   productArnOf,
+  RolledBackFindingRequestSchema,
+  rolledBackNoteOf,
   severityLabel,
   TYPE_OF_CATEGORY,
   toAsffFinding,
