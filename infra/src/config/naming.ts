@@ -2,16 +2,18 @@ import { type Environment, STAGES, type Stage } from './environment.js';
 
 /**
  * The roles each member stack creates: `remediation` (forward playbook actions), `rollback` (un-fix actions),
- * `verification` (the playbooks' reads) and `tag-reader` (only `tag:GetResources`, for the Decision Lambda's
- * exemption tags).
+ * `verification` (the playbooks' reads), `tag-reader` (only `tag:GetResources`, for the Decision Lambda's
+ * exemption tags) and `event-reader` (only `cloudtrail:LookupEvents`, for the reconcile job to recover an event
+ * Ingest failed on).
  */
-type MemberRoleKind = 'remediation' | 'rollback' | 'verification' | 'tag-reader';
+type MemberRoleKind = 'remediation' | 'rollback' | 'verification' | 'tag-reader' | 'event-reader';
 /** Each member role and the security-account function role that assumes it (its trust policy names that one). */
 const MEMBER_ROLE_CALLERS: Readonly<Record<MemberRoleKind, FunctionKind>> = {
   remediation: 'remediation',
   rollback: 'rollback',
   verification: 'verification',
   'tag-reader': 'decision',
+  'event-reader': 'reconcile',
 };
 /**
  * A Lambda of AISAWS: one per stage, plus the rollback function (the remediation package, the rollback role) and,
@@ -67,7 +69,8 @@ interface Names {
   /**
    * The roles the member stacks create in each member account: `remediation` holds the forward (fixing) actions,
    * `rollback` the un-fix actions (assumable only by the security account's rollback role), `verification` reads,
-   * `tag-reader` only `tag:GetResources` (assumed by the Decision Lambda to read a member resource's tags).
+   * `tag-reader` only `tag:GetResources` (assumed by the Decision Lambda to read a member resource's tags),
+   * `event-reader` only `cloudtrail:LookupEvents` (assumed by the reconcile job to recover an event from history).
    */
   memberRoleName(kind: MemberRoleKind): string;
   memberRoleArn(kind: MemberRoleKind, account: string): string;
@@ -76,7 +79,7 @@ interface Names {
   /**
    * AISAWS's self-identity: the exact ARNs of every role whose sessions make AISAWS's calls: the security account's
    * function roles (each stage, the rollback function, the backtest when deployed) and each member account's
-   * remediation, rollback, verification and tag-reader roles. Sorted, no duplicates.
+   * remediation, rollback, verification, tag-reader and event-reader roles. Sorted, no duplicates.
    */
   selfRoleArns(memberAccounts: readonly string[], options: { readonly backtest: boolean }): string[];
 }

@@ -201,6 +201,10 @@ function ownStatements(stage: Stage, inputs: StagePermissionInputs): PolicyState
           actions: ['lambda:InvokeFunction'],
           resources: [names.aliasArn('findings')],
         },
+        // An event Ingest failed on without keeping it is looked up in CloudTrail event history: its own account's with
+        // this role (LookupEvents has no resource-level permission: `*`), a member's through the event-reader role.
+        { sid: 'LookUpOwnEventHistory', actions: ['cloudtrail:LookupEvents'], resources: ['*'] },
+        ...assumeMemberRole('event-reader', names, memberAccounts),
         {
           // replay#<eventId> counters and alert-sent#<alertKey> markers only.
           sid: 'ReplayCountersAndSentMarkers',

@@ -92,6 +92,9 @@ function stageVariables(stage: Stage, inputs: LambdaEnvironmentInputs): Record<s
         QUARANTINE_QUEUE_URL: queueUrl,
         ALERT_OUTBOX_QUEUE_URL: names.queueUrl('alert-outbox'),
         FINDINGS_FUNCTION_ARN: names.aliasArn('findings'),
+        OWN_ACCOUNT_ID: names.account,
+        EVENT_READER_ROLE_NAME: names.memberRoleName('event-reader'),
+        MEMBER_ROLE_EXTERNAL_ID: inputs.externalId,
         MEMBER_FORWARD_DLQ_URLS: (inputs.memberAccounts ?? [])
           .map((member) => names.memberForwardDlqUrl(member))
           .join(','),

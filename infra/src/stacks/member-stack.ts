@@ -145,6 +145,23 @@ class MemberStack extends TerraformStack {
       policy: policyJson([{ sid: 'ReadResourceTags', actions: ['tag:GetResources'], resources: ['*'] }]),
     });
 
+    // The reconcile job recovers an event Ingest failed on (only a reference was kept) from this account's CloudTrail
+    // event history. One action, which has no resource-level permission (`*` is the only valid resource) and reads
+    // management events only.
+    const eventReaderRole = new IamRole(this, 'event-reader-role', {
+      name: names.memberRoleName('event-reader'),
+      description: `Assumed by ${names.functionName('reconcile')} in ${security}: cloudtrail:LookupEvents only (recovery of an event Ingest failed on)`,
+      assumeRolePolicy: trustFrom('event-reader'),
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicy(this, 'event-reader-policy', {
+      name: `${names.memberRoleName('event-reader')}-lookup-events`,
+      role: eventReaderRole.id,
+      policy: policyJson([
+        { sid: 'LookUpEventHistory', actions: ['cloudtrail:LookupEvents'], resources: ['*'] },
+      ]),
+    });
+
     // Forward the catalog's events to the security account, where the same patterns start triage.
     const securityBus = `arn:aws:events:${environment.region}:${security}:event-bus/default`;
     const forwarder = new IamRole(this, 'forwarder-role', {

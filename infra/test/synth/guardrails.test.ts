@@ -86,11 +86,12 @@ describe('guardrail SCP (environment with guardrails)', () => {
     const deny = statement('OnlyAisawsAndDeployRoleAssumeAisawsRoles');
     const allowed = deny.Condition.ArnNotLike?.['aws:PrincipalArn'] ?? [];
     expect(deny.Action).toEqual(['sts:AssumeRole']);
-    // Exactly the function roles that assume a member role: Decide (the member tag reader), remediation, rollback,
-    // verification; no other AISAWS function (ingest, alert, reconcile …) needs to assume one.
+    // Exactly the function roles that assume a member role: Decide (the member tag reader), reconcile (the member
+    // event reader), remediation, rollback, verification; no other AISAWS function (ingest, alert …) assumes one.
     expect(allowed).toEqual([
       ...GUARDRAILS.deployRoleArns,
       'arn:aws:iam::111111111111:role/aisaws-org-decision',
+      'arn:aws:iam::111111111111:role/aisaws-org-reconcile',
       'arn:aws:iam::111111111111:role/aisaws-org-remediation',
       'arn:aws:iam::111111111111:role/aisaws-org-rollback',
       'arn:aws:iam::111111111111:role/aisaws-org-verification',

@@ -227,32 +227,37 @@ describe('IAM least privilege', () => {
     expect(assumers).toEqual(['aisaws-iam-rollback']);
   });
 
-  it('gives the member tag-reader role only tag:GetResources, assumable only by the Decision role with the ExternalId', () => {
-    const role = resourcesOf(member, 'aws_iam_role').find((r) => r.name === 'aisaws-iam-member-tag-reader');
-    const [trust, ...otherTrust] = statementsOf(role?.assume_role_policy);
-    const statements = policiesByRole(member).get('aisaws-iam-member-tag-reader') ?? [];
-    const assumers = [...policiesByRole(security)]
-      .filter(([, roleStatements]) =>
-        roleStatements.some(
-          (s) =>
-            s.Effect === 'Allow' &&
-            (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).includes(
-              'arn:aws:iam::222222222222:role/aisaws-iam-member-tag-reader',
-            ),
-        ),
-      )
-      .map(([name]) => name);
+  it.each([
+    ['tag-reader', 'tag:GetResources', 'ReadResourceTags', 'decision'],
+    ['event-reader', 'cloudtrail:LookupEvents', 'LookUpEventHistory', 'reconcile'],
+  ])(
+    'gives the member %s role only %s, assumable only by its one function role with the ExternalId',
+    (kind, action, sid, caller) => {
+      const roleName = `aisaws-iam-member-${kind}`;
+      const role = resourcesOf(member, 'aws_iam_role').find((r) => r.name === roleName);
+      const [trust, ...otherTrust] = statementsOf(role?.assume_role_policy);
+      const statements = policiesByRole(member).get(roleName) ?? [];
+      const assumers = [...policiesByRole(security)]
+        .filter(([, roleStatements]) =>
+          roleStatements.some(
+            (s) =>
+              s.Effect === 'Allow' &&
+              (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).includes(
+                `arn:aws:iam::222222222222:role/${roleName}`,
+              ),
+          ),
+        )
+        .map(([name]) => name);
 
-    expect(statements).toEqual([
-      { Sid: 'ReadResourceTags', Effect: 'Allow', Action: ['tag:GetResources'], Resource: ['*'] },
-    ]);
-    expect(otherTrust).toEqual([]);
-    expect(trust?.Principal).toEqual({ AWS: 'arn:aws:iam::111111111111:role/aisaws-iam-decision' });
-    expect(trust?.Condition).toEqual({
-      StringEquals: { 'sts:ExternalId': environment.externalId, 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
-    });
-    expect(assumers).toEqual(['aisaws-iam-decision']);
-  });
+      expect(statements).toEqual([{ Sid: sid, Effect: 'Allow', Action: [action], Resource: ['*'] }]);
+      expect(otherTrust).toEqual([]);
+      expect(trust?.Principal).toEqual({ AWS: `arn:aws:iam::111111111111:role/aisaws-iam-${caller}` });
+      expect(trust?.Condition).toEqual({
+        StringEquals: { 'sts:ExternalId': environment.externalId, 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+      });
+      expect(assumers).toEqual([`aisaws-iam-${caller}`]);
+    },
+  );
 
   it('lets the Decision role assume only the member tag-reader roles, and tells it which and with what ExternalId', () => {
     const statements = policiesByRole(security).get('aisaws-iam-decision') ?? [];

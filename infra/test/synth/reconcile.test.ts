@@ -90,8 +90,19 @@ describe('Reconcile job in the synthesized Terraform', () => {
     expect(bySid.ReplayCountersAndSentMarkers?.Condition).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['replay#*', 'alert-sent#*'] },
     });
-    // No role to assume anywhere: the member queues are read through their own policies.
-    expect(statements.flatMap((s) => list(s.Action))).not.toContain('sts:AssumeRole');
+    // The member queues are read through their own policies; the only role it assumes is each member's event reader
+    // (an event Ingest failed on is looked up in that account's CloudTrail event history), and its own history is read
+    // with LookupEvents, which has no resource-level permission.
+    expect(
+      statements.filter((s) => list(s.Action).includes('sts:AssumeRole')).flatMap((s) => list(s.Resource)),
+    ).toEqual([
+      'arn:aws:iam::222222222222:role/aisaws-rec-member-event-reader',
+      'arn:aws:iam::333333333333:role/aisaws-rec-member-event-reader',
+    ]);
+    expect(bySid.LookUpOwnEventHistory).toMatchObject({
+      Action: ['cloudtrail:LookupEvents'],
+      Resource: ['*'],
+    });
   });
 
   it('lets only the security reconcile role drain a member forward DLQ, and only that queue', () => {

@@ -6,9 +6,8 @@ import { resourcesOf, type SynthesizedStack, synthStacks } from '../support/synt
 /**
  * Self-identity (trap T7, issue 15): AISAWS recognises its own calls only by the exact ARNs of the roles it deployed.
  * Read back from the synthesized Terraform: the Lambdas that detect are told exactly the roles the stacks create
- * (the security account's function roles, each member account's remediation, rollback, verification and tag-reader
- * roles), with
- * no wildcard and nothing else.
+ * (the security account's function roles, each member account's remediation, rollback, verification, tag-reader and
+ * event-reader roles), with no wildcard and nothing else.
  */
 describe('self-identity in the synthesized stacks of every environment', () => {
   let environments: Environment[];
@@ -56,9 +55,10 @@ describe('self-identity in the synthesized stacks of every environment', () => {
       const told = variablesOf(stack, `aisaws-${name}-ingest`).SELF_ROLE_ARNS?.split(',') ?? [];
 
       expect(told).toEqual(deployedCallerRoles(environment));
-      expect(told.length).toBeGreaterThanOrEqual(8 + 4 * environment.accounts.members.length);
+      expect(told.length).toBeGreaterThanOrEqual(8 + 5 * environment.accounts.members.length);
       for (const member of environment.accounts.members)
-        expect(told).toContain(`arn:aws:iam::${member}:role/aisaws-${name}-member-tag-reader`);
+        for (const kind of ['tag-reader', 'event-reader'])
+          expect(told).toContain(`arn:aws:iam::${member}:role/aisaws-${name}-member-${kind}`);
       for (const arn of told) expect(arn).toMatch(/^arn:aws:iam::\d{12}:role\/aisaws-[a-z0-9-]+$/);
       expect(told.join(',')).not.toContain('*');
     },

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import { eventBridgeEnvelopeOf } from '@aisaws/core/events';
 import { type PublishFindingRequest, PublishFindingRequestSchema } from '@aisaws/core/publish';
 import {
   type AlertOutboxMessage,
   AlertOutboxMessageSchema,
+  CloudTrailRecordSchema,
   type ReconcileSourceKind,
 } from '@aisaws/core/schemas';
 import * as z from 'zod';
@@ -47,6 +50,18 @@ type Plan =
    */
   | { readonly action: 'publish-finding'; readonly request: PublishFindingRequest }
   /**
+   * Ingest failed and the workflow kept only a reference: look the event up in CloudTrail event history (its account
+   * and region) and replay what is found; `unrecovered` is why a person must recover it when that is not possible.
+   */
+  | {
+      readonly action: 'recover';
+      readonly eventId: string;
+      readonly account: string;
+      readonly region: string;
+      readonly eventTime?: string;
+      readonly unrecovered: string;
+    }
+  /**
    * Move to the parked queue (kept for a person). `notify`: tell the alert topic (a poison message, something that
    * should not be there); not for an input that was invalid from the start and is already kept in S3.
    */
@@ -84,6 +99,13 @@ const UnkeptFailureSchema = z.looseObject({
   execution: z.string().optional(),
   eventId: z.string().optional(),
   reference: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A reference that says where to look the event up: its account and region (and time, when known). */
+const LocatedReferenceSchema = z.looseObject({
+  account: z.string().regex(/^\d{12}$/),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/),
+  eventTime: z.string().max(64).optional(),
 });
 
 /**
@@ -158,6 +180,49 @@ function replayOf(candidate: unknown, source: ReconcileSource): Plan {
   return { action: 'replay', eventId, event: candidate as Record<string, unknown> };
 }
 
+/** A UUID-formatted id derived from a seed: the same recovered event gets the same envelope id. */
+function uuidFrom(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The replay of a record found in CloudTrail event history for a `recover` plan: it must be a CloudTrail record
+ * with the event id and account looked up; it is put in the envelope EventBridge would have delivered and replayed
+ * like a dead letter. Anything else is parked with the person's recovery note.
+ */
+function planRecovered(
+  record: unknown,
+  recover: Extract<Plan, { action: 'recover' }>,
+  source: ReconcileSource,
+): Plan {
+  const parsed = CloudTrailRecordSchema.safeParse(record);
+  const mismatch = !parsed.success
+    ? `not a CloudTrail record (${issuesOf(parsed.error)})`
+    : parsed.data.eventID !== recover.eventId
+      ? `event history answered event ${parsed.data.eventID}, not ${recover.eventId}`
+      : parsed.data.recipientAccountId !== undefined && parsed.data.recipientAccountId !== recover.account
+        ? `the record is of account ${parsed.data.recipientAccountId}, not ${recover.account}`
+        : undefined;
+  if (!parsed.success || mismatch !== undefined)
+    return {
+      action: 'park',
+      reason:
+        `the event found in CloudTrail event history is unusable: ${mismatch}; ${recover.unrecovered}`.slice(
+          0,
+          600,
+        ),
+      notify: true,
+    };
+  const envelope = eventBridgeEnvelopeOf(parsed.data, {
+    id: uuidFrom(`recovered:${recover.eventId}`),
+    account: recover.account,
+    region: recover.region,
+    time: recover.eventTime ?? new Date(0).toISOString(),
+  });
+  return replayOf(envelope, source);
+}
+
 /**
  * What to do with one message. In order: a message received more than `maxReceives` times is parked (poison);
  * then by queue kind: an EventBridge dead letter (or a triage failure) is replayed when it holds an AWS event with an
@@ -207,15 +272,22 @@ function planMessage(source: ReconcileSource, message: ReceivedMessage): Plan {
         const where = reference
           ? ` (${[reference.eventSource, reference.eventName, reference.account, reference.region, reference.eventTime].filter((v) => typeof v === 'string').join(', ')})`
           : '';
-        return {
-          action: 'park',
-          reason:
-            `Ingest failed (${error ?? 'unknown error'}) and the event was not kept (its credentials are never copied): ${eventId ? `recover event ${eventId}${where} from CloudTrail event history and replay it` : `only execution ${execution ?? '?'} is known`}`.slice(
-              0,
-              600,
-            ),
-          notify: true,
-        };
+        const unrecovered =
+          `Ingest failed (${error ?? 'unknown error'}) and the event was not kept (its credentials are never copied): ${eventId ? `recover event ${eventId}${where} from CloudTrail event history and replay it` : `only execution ${execution ?? '?'} is known`}`.slice(
+            0,
+            600,
+          );
+        const located = LocatedReferenceSchema.safeParse(reference);
+        if (eventId && located.success)
+          return {
+            action: 'recover',
+            eventId,
+            account: located.data.account,
+            region: located.data.region,
+            ...(located.data.eventTime !== undefined ? { eventTime: located.data.eventTime } : {}),
+            unrecovered,
+          };
+        return { action: 'park', reason: unrecovered, notify: true };
       }
       const refused = IngestQuarantineSchema.safeParse(json.value);
       if (refused.success)
@@ -242,4 +314,4 @@ function accountOfQueueUrl(queueUrl: string): string | undefined {
 }
 
 export type { Plan, ReceivedMessage, ReconcileSource };
-export { accountOfQueueUrl, eventIdOf, planMessage };
+export { accountOfQueueUrl, eventIdOf, planMessage, planRecovered };

@@ -26,7 +26,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type Plan, planMessage, type ReceivedMessage, type ReconcileSource } from './plan.js';
+import { type Plan, planMessage, planRecovered, type ReceivedMessage, type ReconcileSource } from './plan.js';
 
 /** Starts the triage workflow on an event (StartExecution in AWS; the local workflow runner in tests). */
 interface TriageStarter {
@@ -41,6 +41,23 @@ interface FindingsPublisher {
   publish(request: PublishFindingRequest): Promise<void>;
 }
 
+/** Where to look an event up: its id, and the account and region it happened in. */
+interface EventLookup {
+  readonly eventId: string;
+  readonly account: string;
+  readonly region: string;
+  /** When it happened, if known (narrows the lookup). */
+  readonly eventTime?: string;
+}
+
+/**
+ * CloudTrail event history (LookupEvents by EventId, in the event's account and region): the record as CloudTrail
+ * stored it, or undefined when it is not there (yet: events appear within about 15 minutes; data events never).
+ */
+interface EventHistory {
+  find(lookup: EventLookup): Promise<unknown>;
+}
+
 interface ReconcileDeps {
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
@@ -48,6 +65,11 @@ interface ReconcileDeps {
   readonly triage: TriageStarter;
   /** Unpublished findings of the quarantine queue are published again through it; absent: they are parked. */
   readonly findings?: FindingsPublisher;
+  /**
+   * Events whose Ingest failed without keeping them (a reference only) are looked up there and replayed; absent: they
+   * are parked for a person to recover.
+   */
+  readonly eventHistory?: EventHistory;
   readonly sources: readonly ReconcileSource[];
   readonly parkedQueueUrl: string;
   /** The alert topic: outbox alerts must name it, and parked messages are reported there. */
@@ -111,6 +133,12 @@ const METRIC = Object.freeze({
   parked: 'ReconcileParked',
   left: 'ReconcileLeft',
 });
+
+/**
+ * Runs (receives) an event is looked up in CloudTrail event history before it is parked for a person: the reference
+ * reaches the queue seconds after the call, event history may take up to 15 minutes, the job runs every 15.
+ */
+const RECOVERY_LOOKUPS = 3;
 
 /** Days a replay counter / sent marker is kept: longer than any queue's retention (14 days). */
 const MARKER_DAYS = 30;
@@ -232,6 +260,8 @@ class Reconciler {
           return await this.publish(source, message, plan.alert);
         case 'publish-finding':
           return await this.publishFinding(source, message, received, plan.request);
+        case 'recover':
+          return await this.recover(source, message, received, plan);
         case 'park':
           await this.park(source, message, received, plan.reason, plan.notify);
           return 'parked';
@@ -246,6 +276,61 @@ class Reconciler {
       });
       return 'left';
     }
+  }
+
+  /**
+   * An event Ingest failed on without keeping it: looked up in CloudTrail event history and replayed as EventBridge
+   * would have delivered it; left for a later run while event history does not show it yet, parked (with the note
+   * for a person) when it never does or when no event history is configured.
+   */
+  private async recover(
+    source: ReconcileSource,
+    message: Message,
+    received: ReceivedMessage,
+    plan: Extract<Plan, { action: 'recover' }>,
+  ): Promise<'replayed' | 'parked' | 'left'> {
+    const history = this.deps.eventHistory;
+    if (!history) {
+      await this.park(source, message, received, plan.unrecovered, true);
+      return 'parked';
+    }
+    const { eventId, account, region, eventTime } = plan;
+    const record = await history.find({ eventId, account, region, ...(eventTime ? { eventTime } : {}) });
+    if (record === undefined) {
+      if (received.receiveCount < RECOVERY_LOOKUPS) {
+        this.logger.info('event not in CloudTrail event history yet: left for a later run', {
+          eventId,
+          account,
+          region,
+          receiveCount: received.receiveCount,
+        });
+        return 'left';
+      }
+      await this.park(
+        source,
+        message,
+        received,
+        `not found in the CloudTrail event history of ${account} ${region} after ${received.receiveCount} lookups (data events are not kept there): ${plan.unrecovered}`.slice(
+          0,
+          600,
+        ),
+        true,
+      );
+      return 'parked';
+    }
+    const replay = planRecovered(record, plan, source);
+    if (replay.action !== 'replay') {
+      await this.park(
+        source,
+        message,
+        received,
+        replay.action === 'park' ? replay.reason : plan.unrecovered,
+        true,
+      );
+      return 'parked';
+    }
+    this.logger.info('event recovered from CloudTrail event history', { eventId, account, region });
+    return this.replay(source, message, received, replay);
   }
 
   private async replay(
@@ -508,5 +593,14 @@ async function reconcile(request: ReconcileRequest, deps: ReconcileDeps): Promis
   return new Reconciler(deps).run(request);
 }
 
-export type { FindingsPublisher, ParkedMessage, ReconcileDeps, ReconcileReport, SourceReport, TriageStarter };
+export type {
+  EventHistory,
+  EventLookup,
+  FindingsPublisher,
+  ParkedMessage,
+  ReconcileDeps,
+  ReconcileReport,
+  SourceReport,
+  TriageStarter,
+};
 export { executionNameFor, METRIC, reconcile };

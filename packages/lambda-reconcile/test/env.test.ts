@@ -66,4 +66,19 @@ describe('Reconcile Lambda environment', () => {
       /FINDINGS_FUNCTION_ARN: must be a Lambda function ARN/,
     );
   });
+
+  it('reads the event-reader role (optional), which needs the own account and the ExternalId', () => {
+    const recovery = {
+      EVENT_READER_ROLE_NAME: 'aisaws-dev-member-event-reader',
+      OWN_ACCOUNT_ID: '111111111111',
+      MEMBER_ROLE_EXTERNAL_ID: 'aisaws-dev-external-id',
+    };
+    expect(parseReconcileEnv(base).EVENT_READER_ROLE_NAME).toBeUndefined();
+    expect(parseReconcileEnv({ ...base, ...recovery })).toMatchObject(recovery);
+    expect(() =>
+      parseReconcileEnv({ ...base, EVENT_READER_ROLE_NAME: recovery.EVENT_READER_ROLE_NAME }),
+    ).toThrow(
+      /OWN_ACCOUNT_ID: is required when EVENT_READER_ROLE_NAME is set.*MEMBER_ROLE_EXTERNAL_ID: is required when EVENT_READER_ROLE_NAME is set/,
+    );
+  });
 });

@@ -1,8 +1,14 @@
-import { alertKeyOf } from '@aisaws/core/schemas';
+import { alertKeyOf, CloudTrailEventBridgeEventSchema } from '@aisaws/core/schemas';
 import { bucketMadePublicByAcl, eventBridgeEvent, instanceCryptoMining } from '@aisaws/testing/fixtures';
 import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
 import { describe, expect, it } from '@jest/globals';
-import { accountOfQueueUrl, planMessage, type ReceivedMessage, type ReconcileSource } from '../src/plan.js';
+import {
+  accountOfQueueUrl,
+  planMessage,
+  planRecovered,
+  type ReceivedMessage,
+  type ReconcileSource,
+} from '../src/plan.js';
 
 const TRIAGE = 'arn:aws:states:eu-west-1:111111111111:stateMachine:aisaws-dev-triage';
 const BUS = 'arn:aws:events:eu-west-1:111111111111:event-bus/default';
@@ -208,7 +214,7 @@ describe('planMessage', () => {
     });
   });
 
-  it('parks, with a notice, an Ingest failure the workflow kept only by reference (never the credentials)', () => {
+  it('plans to recover from event history an Ingest failure kept only by reference (never the credentials); parks one it cannot locate', () => {
     const reference = {
       reason: 'triage-failed-unkept',
       error: 'States.Timeout',
@@ -224,12 +230,26 @@ describe('planMessage', () => {
       },
     };
     const bare = { reason: 'triage-failed-unkept', error: 'States.Timeout', execution: 'arn:…:x:z' };
+    const unrecovered =
+      'Ingest failed (States.Timeout) and the event was not kept (its credentials are never copied): recover event 0b1c2d3e-0000-4000-8000-000000000001 (sts.amazonaws.com, AssumeRole, 222222222222, us-east-1, 2026-12-05T05:00:00Z) from CloudTrail event history and replay it';
     expect(planMessage(quarantine, message(reference))).toEqual({
+      action: 'recover',
+      eventId: '0b1c2d3e-0000-4000-8000-000000000001',
+      account: '222222222222',
+      region: 'us-east-1',
+      eventTime: '2026-12-05T05:00:00Z',
+      unrecovered,
+    });
+    // Without an account and a region there is nowhere to look: parked for a person, with the same note.
+    const { account: _account, ...unlocated } = reference.reference;
+    expect(planMessage(quarantine, message({ ...reference, reference: unlocated }))).toEqual({
       action: 'park',
       notify: true,
-      reason:
-        'Ingest failed (States.Timeout) and the event was not kept (its credentials are never copied): recover event 0b1c2d3e-0000-4000-8000-000000000001 (sts.amazonaws.com, AssumeRole, 222222222222, us-east-1, 2026-12-05T05:00:00Z) from CloudTrail event history and replay it',
+      reason: unrecovered.replace('222222222222, ', ''),
     });
+    expect(
+      planMessage(quarantine, message({ ...reference, reference: { ...reference.reference, region: '*' } })),
+    ).toMatchObject({ action: 'park' });
     expect(planMessage(quarantine, message(bare))).toMatchObject({
       action: 'park',
       notify: true,
@@ -256,6 +276,70 @@ describe('planMessage', () => {
     expect(planMessage(outbox, message({ ...alert, alertKey: 'short' }))).toMatchObject({
       action: 'park',
       reason: expect.stringContaining('alertKey'),
+    });
+  });
+});
+
+describe('planRecovered', () => {
+  const recover = {
+    action: 'recover',
+    eventId: '0b1c2d3e-0000-4000-8000-000000000001',
+    account: '222222222222',
+    region: 'us-east-1',
+    eventTime: '2026-12-05T05:00:00Z',
+    unrecovered: 'recover it by hand',
+  } as const;
+  const record = {
+    eventVersion: '1.08',
+    userIdentity: { type: 'IAMUser', accountId: '222222222222', arn: 'arn:aws:iam::222222222222:user/alice' },
+    eventTime: '2026-12-05T05:00:00Z',
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRole',
+    awsRegion: 'us-east-1',
+    eventID: recover.eventId,
+    eventType: 'AwsApiCall',
+    recipientAccountId: '222222222222',
+  };
+
+  it('replays the record found in event history in the envelope EventBridge delivers, with a stable id', () => {
+    const plan = planRecovered(record, recover, quarantine);
+    expect(plan).toEqual({
+      action: 'replay',
+      eventId: recover.eventId,
+      event: {
+        version: '0',
+        id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/),
+        'detail-type': 'AWS API Call via CloudTrail',
+        source: 'aws.sts',
+        account: '222222222222',
+        time: '2026-12-05T05:00:00Z',
+        region: 'us-east-1',
+        resources: [],
+        detail: record,
+      },
+    });
+    expect(planRecovered(record, recover, quarantine)).toEqual(plan);
+    // What Ingest accepts from EventBridge.
+    expect(CloudTrailEventBridgeEventSchema.safeParse((plan as { event: unknown }).event).success).toBe(true);
+    expect(planRecovered({ ...record, eventType: 'AwsConsoleSignIn' }, recover, quarantine)).toMatchObject({
+      event: { 'detail-type': 'AWS Console Sign In via CloudTrail' },
+    });
+  });
+
+  it('parks a record that is not the one looked up, of another account, or not a CloudTrail record', () => {
+    expect(planRecovered({ ...record, eventID: 'another' }, recover, quarantine)).toMatchObject({
+      action: 'park',
+      reason: expect.stringContaining(`event history answered event another, not ${recover.eventId}`),
+    });
+    expect(
+      planRecovered({ ...record, recipientAccountId: '333333333333' }, recover, quarantine),
+    ).toMatchObject({
+      action: 'park',
+      reason: expect.stringContaining('the record is of account 333333333333, not 222222222222'),
+    });
+    expect(planRecovered({ eventID: recover.eventId }, recover, quarantine)).toMatchObject({
+      action: 'park',
+      reason: expect.stringMatching(/not a CloudTrail record .*recover it by hand$/),
     });
   });
 });

@@ -2,6 +2,7 @@
 import { alertKeyOf } from '@aisaws/core/schemas';
 import { bucketMadePublicByAcl, eventBridgeEvent } from '@aisaws/testing/fixtures';
 import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -12,8 +13,10 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { cloudTrailEventHistory } from '../src/event-history.js';
 import { lambdaFindingsPublisher } from '../src/findings-publisher.js';
 import type { ReconcileSource } from '../src/plan.js';
 import { executionNameFor, type ReconcileDeps, reconcile } from '../src/reconcile.js';
@@ -30,6 +33,8 @@ const sfn = mockClient(SFNClient);
 const sns = mockClient(SNSClient);
 const dynamo = mockClient(DynamoDBClient);
 const lambda = mockClient(LambdaClient);
+const cloudtrail = mockClient(CloudTrailClient);
+const sts = mockClient(STSClient);
 const FINDINGS = 'arn:aws:lambda:eu-west-1:111111111111:function:aisaws-dev-findings:live';
 const QUARANTINE = 'https://sqs.eu-west-1.amazonaws.com/111111111111/aisaws-dev-quarantine';
 
@@ -60,7 +65,7 @@ const dlqSource: ReconcileSource = {
 const outboxSource: ReconcileSource = { kind: 'alert-outbox', queueUrl: OUTBOX, maxReceives: 96 };
 
 beforeEach(() => {
-  for (const mock of [sqs, sfn, sns, dynamo, lambda]) mock.reset();
+  for (const mock of [sqs, sfn, sns, dynamo, lambda, cloudtrail, sts]) mock.reset();
   dynamo.on(UpdateItemCommand).resolves({ Attributes: { replays: { N: '1' } } });
   dynamo.on(GetItemCommand).resolves({});
 });
@@ -177,6 +182,162 @@ describe('reconcile: SDK calls', () => {
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
     expect(report.sources[0]).toMatchObject({ received: 2, published: 0, left: 2 });
+  });
+
+  describe('an Ingest failure kept only by reference (quarantine, triage-failed-unkept)', () => {
+    const quarantineSource: ReconcileSource = { kind: 'quarantine', queueUrl: QUARANTINE, maxReceives: 5 };
+    const EVENT_ID = '0b1c2d3e-0000-4000-8000-000000000001';
+    const MEMBER = '222222222222';
+    const record = {
+      eventVersion: '1.08',
+      userIdentity: { type: 'IAMUser', accountId: MEMBER, arn: `arn:aws:iam::${MEMBER}:user/alice` },
+      eventTime: '2026-12-05T02:40:00Z',
+      eventSource: 'sts.amazonaws.com',
+      eventName: 'AssumeRole',
+      awsRegion: 'us-east-1',
+      eventID: EVENT_ID,
+      eventType: 'AwsApiCall',
+      recipientAccountId: MEMBER,
+    };
+    const referenceOnly = (receiveCount: number, account = MEMBER) => ({
+      MessageId: 'u-1',
+      ReceiptHandle: 'rh-u-1',
+      Body: JSON.stringify({
+        reason: 'triage-failed-unkept',
+        error: 'Lambda.ServiceException',
+        execution: 'arn:aws:states:eu-west-1:111111111111:express:aisaws-dev-triage:x:y',
+        eventId: EVENT_ID,
+        reference: {
+          eventName: 'AssumeRole',
+          eventSource: 'sts.amazonaws.com',
+          account,
+          region: 'us-east-1',
+          eventTime: '2026-12-05T02:40:00Z',
+        },
+      }),
+      Attributes: { ApproximateReceiveCount: String(receiveCount) },
+    });
+    const withHistory = (): ReconcileDeps => ({
+      ...deps([quarantineSource]),
+      eventHistory: cloudTrailEventHistory({
+        ownAccountId: '111111111111',
+        memberRoleName: 'aisaws-dev-member-event-reader',
+        externalId: 'aisaws-dev-external-id',
+        clock: { now: () => new Date('2026-12-05T03:00:00Z') },
+      }),
+    });
+    const memberCredentials = {
+      AccessKeyId: 'ASIAEVENTREADER00001',
+      SecretAccessKey: 'secret',
+      SessionToken: 'token',
+      Expiration: new Date('2026-12-05T04:00:00Z'),
+    };
+
+    it('looks the event up in the member account’s event history and replays it as EventBridge delivers it', async () => {
+      // Prepare
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [referenceOnly(1)] })
+        .resolves({});
+      sts.on(AssumeRoleCommand).resolves({ Credentials: memberCredentials });
+      cloudtrail
+        .on(LookupEventsCommand)
+        .resolves({ Events: [{ EventId: EVENT_ID, CloudTrailEvent: JSON.stringify(record) }] });
+      // Act
+      const report = await reconcile({}, withHistory());
+      // Assess
+      expect(sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)).toEqual([
+        {
+          RoleArn: `arn:aws:iam::${MEMBER}:role/aisaws-dev-member-event-reader`,
+          RoleSessionName: 'aisaws-reconcile',
+          ExternalId: 'aisaws-dev-external-id',
+          DurationSeconds: 3600,
+        },
+      ]);
+      const [lookup, ...otherLookups] = cloudtrail.commandCalls(LookupEventsCommand);
+      expect(otherLookups).toHaveLength(0);
+      expect(lookup?.args[0].input).toEqual({
+        LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: EVENT_ID }],
+        StartTime: new Date('2026-12-04T02:40:00Z'),
+        EndTime: new Date('2026-12-06T02:40:00Z'),
+        MaxResults: 1,
+      });
+      const client = lookup?.thisValue as CloudTrailClient;
+      expect(await client.config.region()).toBe('us-east-1');
+      expect(await client.config.credentials()).toMatchObject({ accessKeyId: 'ASIAEVENTREADER00001' });
+      const started = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+      expect(started).toHaveLength(1);
+      expect(JSON.parse(String(started[0]?.input))).toMatchObject({
+        'detail-type': 'AWS API Call via CloudTrail',
+        source: 'aws.sts',
+        account: MEMBER,
+        region: 'us-east-1',
+        detail: record,
+      });
+      expect(sqs.commandCalls(DeleteMessageCommand).map((call) => call.args[0].input)).toEqual([
+        { QueueUrl: QUARANTINE, ReceiptHandle: 'rh-u-1' },
+      ]);
+      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+      expect(report.sources[0]).toMatchObject({ received: 1, replayed: 1, parked: 0, left: 0 });
+    });
+
+    it("reads the security account's own event history with its own role", async () => {
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [referenceOnly(1, '111111111111')] })
+        .resolves({});
+      cloudtrail.on(LookupEventsCommand).resolves({
+        Events: [
+          {
+            EventId: EVENT_ID,
+            CloudTrailEvent: JSON.stringify({ ...record, recipientAccountId: '111111111111' }),
+          },
+        ],
+      });
+
+      const report = await reconcile({}, withHistory());
+
+      expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+      expect(report.sources[0]).toMatchObject({ replayed: 1 });
+    });
+
+    it('leaves it while event history does not show it yet; parks it, with the note, after 3 lookups', async () => {
+      sts.on(AssumeRoleCommand).resolves({ Credentials: memberCredentials });
+      cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [referenceOnly(1)] })
+        .resolvesOnce({})
+        .resolvesOnce({ Messages: [referenceOnly(3)] })
+        .resolves({});
+      const reconciler = withHistory();
+
+      const early = await reconcile({}, reconciler);
+      const late = await reconcile({}, reconciler);
+
+      expect(early.sources[0]).toMatchObject({ received: 1, left: 1, parked: 0 });
+      expect(late.sources[0]).toMatchObject({ received: 1, left: 0, parked: 1 });
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+      const parked = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+      expect(parked).toHaveLength(1);
+      expect(parked[0]?.QueueUrl).toBe(PARKED);
+      expect(late.parked[0]?.reason).toMatch(
+        /^not found in the CloudTrail event history of 222222222222 us-east-1 after 3 lookups \(data events are not kept there\): Ingest failed \(Lambda.ServiceException\)/,
+      );
+    });
+
+    it('parks it for a person when no event history is configured', async () => {
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [referenceOnly(1)] })
+        .resolves({});
+
+      const report = await reconcile({}, deps([quarantineSource]));
+
+      expect(cloudtrail.calls()).toHaveLength(0);
+      expect(report.sources[0]).toMatchObject({ parked: 1 });
+      expect(report.parked[0]?.reason).toContain(`recover event ${EVENT_ID}`);
+    });
   });
 
   describe('findings Security Hub refused (quarantine, finding-not-published)', () => {

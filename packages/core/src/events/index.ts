@@ -1,3 +1,5 @@
+export type { EnvelopeContext } from './eventbridge-envelope.js';
+export { eventBridgeEnvelopeOf } from './eventbridge-envelope.js';
 export type { ToIngestedEventOptions } from './ingest.js';
 export { toIngestedEvent } from './ingest.js';
 export {

@@ -85,7 +85,7 @@ const ExemptionsSchema = z.strictObject({
 const SelfIdentitySchema = z.strictObject({
   /**
    * The exact ARNs of the roles AISAWS deployed (the security account's function roles, each member account's
-   * remediation, rollback, verification and tag-reader roles): sessions of these roles are AISAWS's own calls and
+   * remediation, rollback, verification, tag-reader and event-reader roles): sessions of these roles are AISAWS's own calls and
    * are never detected (trap T7). No wildcard: a role merely named `aisaws-…` is someone else. Infra computes the list for the
    * Lambdas; `aisaws scan --policy` reads it from here (empty: no call is treated as AISAWS's own).
    */
