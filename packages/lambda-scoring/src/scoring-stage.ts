@@ -1,5 +1,5 @@
 import type { BaselineStore, Clock } from '@aisaws/core/ports';
-import type { EventStatus, ScoredEvent } from '@aisaws/core/schemas';
+import { PAST_SCORING_STATUSES, type ScoredEvent } from '@aisaws/core/schemas';
 import { createScoringHandler, defaultScorer, type Scorer } from '@aisaws/core/scoring';
 import { observabilityOf, type StageLogger, type StageMetrics } from '@aisaws/lambda-runtime';
 import { createDocumentClient, isConditionalCheckFailed } from '@aisaws/lambda-runtime/dynamodb';
@@ -25,16 +25,8 @@ interface ScoringDeps {
 
 const METRIC = Object.freeze({ scored: 'EventsScored', alreadyPastScoring: 'EventsAlreadyPastScoring' });
 
-/** Later statuses: the event was scored and moved on; a redelivery must not move it back. */
-const PAST_SCORING: ReadonlySet<string> = new Set<EventStatus>([
-  'DECIDED',
-  'REMEDIATING',
-  'VERIFIED',
-  'FAILED',
-  'REJECTED',
-  'ALERTED',
-  'ROLLED_BACK',
-]);
+/** Later statuses (core's, everything after SCORED): the event was scored and moved on; a redelivery must not move it back. */
+const PAST_SCORING: ReadonlySet<string> = new Set(PAST_SCORING_STATUSES);
 
 /**
  * Records the score on the events item: status SCORED, the risk and timeline.scored, only from RECEIVED or SCORED

@@ -311,8 +311,11 @@ const AlertResultSchema = z.strictObject({
   delivery: z.enum(['published', 'queued']).optional(),
 });
 
-/** Status of the DynamoDB `events` item; the order is enforced by conditional writes. */
-const EventStatusSchema = z.enum([
+/**
+ * Status of the DynamoDB `events` item; the stages move it forward by conditional writes. RECEIVED and SCORED come
+ * first: every status after SCORED in this list is one an event reaches only once scored (PAST_SCORING_STATUSES).
+ */
+const EVENT_STATUSES = [
   'RECEIVED',
   'SCORED',
   'DECIDED',
@@ -327,7 +330,14 @@ const EventStatusSchema = z.enum([
    * recorded `rollback`); the resource is in its state before the fix again, by a person's choice.
    */
   'ROLLED_BACK',
-]);
+] as const;
+
+const EventStatusSchema = z.enum(EVENT_STATUSES);
+
+/** The statuses an event has once it is scored and moved on: everything after SCORED. */
+const PAST_SCORING_STATUSES: readonly EventStatus[] = EVENT_STATUSES.slice(
+  EVENT_STATUSES.indexOf('SCORED') + 1,
+);
 
 type DetectionCategory = z.infer<typeof DetectionCategorySchema>;
 type ResourceRef = z.infer<typeof ResourceRefSchema>;
@@ -401,6 +411,7 @@ export {
   DecisionSchema,
   DetectionCategorySchema,
   DetectionHitSchema,
+  EVENT_STATUSES,
   EventAlertKindSchema,
   EventStatusSchema,
   EventSummarySchema,
@@ -408,6 +419,7 @@ export {
   FeatureContributionSchema,
   ForwardRemediationRequestSchema,
   IngestedEventSchema,
+  PAST_SCORING_STATUSES,
   RemediationActionSchema,
   RemediationRequestSchema,
   RemediationResultSchema,
