@@ -20,7 +20,7 @@ const ENTRY = [
   "await client.send(new GetItemCommand({ TableName: 'events', Key: { eventId: { S: 'e-1' } } }));",
 ].join('\n');
 
-describe('scripts/lambda-bundle.ts: SDK credentials in a Lambda bundle', () => {
+describe('scripts/lambda-bundle.ts: what a Lambda bundle keeps and leaves out', () => {
   const requests: IncomingHttpHeaders[] = [];
   const dynamodb = createServer((request, response) => {
     requests.push(request.headers);
@@ -101,6 +101,35 @@ describe('scripts/lambda-bundle.ts: SDK credentials in a Lambda bundle', () => {
     // Assess
     await expect(outcome).rejects.toThrow(/Unable to find environment variable credentials/);
     expect(requests).toHaveLength(0);
+  });
+
+  it('keeps the English zod messages @aisaws/core registers for its zod/mini schemas (a side effect)', async () => {
+    // Prepare: the Ingest Lambda's own schema, bundled the same way.
+    const entry = join(workDir, 'messages.mjs');
+    writeFileSync(
+      entry,
+      [
+        "import { CloudTrailRecordSchema } from '@aisaws/core/schemas';",
+        'const result = CloudTrailRecordSchema.safeParse({ eventSource: 1 });',
+        "process.stdout.write(result.error.issues.map((issue) => issue.message).join('\\n'));",
+      ].join('\n'),
+    );
+    await build({
+      ...lambdaBundle(),
+      entry: { messages: entry },
+      outDir: join(workDir, 'dist-messages'),
+      sourcemap: false,
+      silent: true,
+      esbuildOptions: (esbuild) => {
+        esbuild.nodePaths = [join(REPO_ROOT, 'packages', 'lambda-ingest', 'node_modules')];
+      },
+    });
+    // Act
+    const { stdout } = await run(process.execPath, [join(workDir, 'dist-messages', 'messages.js')], {
+      cwd: workDir,
+    });
+    // Assess: zod/mini with no locale would say "Invalid input" only.
+    expect(stdout).toContain('Invalid input: expected string, received number');
   });
 
   it('leaves the other credential providers and their STS/SSO clients out of the bundle', () => {

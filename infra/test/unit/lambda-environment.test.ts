@@ -6,7 +6,8 @@ import { namesFor } from '../../src/config/naming.js';
 import { lambdaEnvironment, rollbackEnvironment } from '../../src/stacks/lambda-environment.js';
 
 /**
- * The variables each Lambda package's src/env.ts declares as required (no `.optional()` / `.default(`), read from
+ * The variables each Lambda package's src/env.ts declares as required (no `z.optional(` / `z._default(` /
+ * `z.prefault(` of zod/mini, nor classic zod's `.optional()` / `.default(` / `.prefault(`), read from
  * the source text: the infra may not import a Lambda package, and the two must still agree.
  */
 function requiredVariables(
@@ -19,7 +20,12 @@ function requiredVariables(
     ...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):\s*([\s\S]*?)(?=^\s+[A-Z][A-Z0-9_]+:|^\s*\}\))/gm),
   ];
   return declarations
-    .filter(([, , definition]) => !/\.optional\(\)|\.default\(|\.prefault\(/.test(definition ?? ''))
+    .filter(
+      ([, , definition]) =>
+        !/\.optional\(\)|\.default\(|\.prefault\(|\bz\.optional\(|\bz\._default\(|\bz\.prefault\(/.test(
+          definition ?? '',
+        ),
+    )
     .map(([, name]) => name as string);
 }
 

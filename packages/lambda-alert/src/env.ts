@@ -1,10 +1,11 @@
 import { parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /** The Alert Lambda's environment, parsed once at cold start. */
 const AlertEnvSchema = z.object({
   /** The SNS topic alerts are published to. */
-  ALERT_TOPIC_ARN: RequiredEnvSchema.startsWith('arn:', 'must be an SNS topic ARN'),
+  ALERT_TOPIC_ARN: RequiredEnvSchema.check(z.startsWith('arn:', 'must be an SNS topic ARN')),
   /** The Approval Lambda's function URL, the base of the signed approve/reject links. */
   APPROVAL_BASE_URL: z.url({ message: 'must be the Approval function URL' }),
   /** Secrets Manager secret (name or ARN) holding the approval-link signing key. */
@@ -12,7 +13,7 @@ const AlertEnvSchema = z.object({
   /** DynamoDB table of the Powertools idempotency layer (one alert per eventId, kind and task token). */
   IDEMPOTENCY_TABLE_NAME: RequiredEnvSchema,
   /** SQS queue keeping the alerts SNS refused, for the reconcile job to publish later (optional). */
-  ALERT_OUTBOX_QUEUE_URL: z.url('must be a URL').optional(),
+  ALERT_OUTBOX_QUEUE_URL: z.optional(z.url('must be a URL')),
 });
 type AlertEnv = z.infer<typeof AlertEnvSchema>;
 

@@ -8,7 +8,8 @@ import {
   type RollbackAlertRequest,
 } from '@aisaws/core/schemas';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 import type { AlertAttributes, RenderedAlert } from './render-alert.js';
 
 const SUBJECT_MAX = 100;
@@ -21,33 +22,33 @@ const SUBJECT_MAX = 100;
 const StoredEventViewSchema = z.looseObject({
   eventId: z.string(),
   status: EventStatusSchema,
-  summary: z
-    .looseObject({
+  summary: z.optional(
+    z.looseObject({
       eventName: z.string(),
       eventSource: z.string(),
-      eventTime: z.string().optional(),
+      eventTime: z.optional(z.string()),
       account: z.string(),
       region: z.string(),
       actor: z.looseObject({
         type: z.string(),
-        arn: z.string().optional(),
-        userName: z.string().optional(),
-        principalId: z.string().optional(),
+        arn: z.optional(z.string()),
+        userName: z.optional(z.string()),
+        principalId: z.optional(z.string()),
       }),
-      sourceIp: z.string().optional(),
-    })
-    .optional(),
-  decision: DecisionSchema.optional(),
-  detections: z.array(DetectionHitSchema).optional(),
-  snapshot: z
-    .looseObject({
+      sourceIp: z.optional(z.string()),
+    }),
+  ),
+  decision: z.optional(DecisionSchema),
+  detections: z.optional(z.array(DetectionHitSchema)),
+  snapshot: z.optional(
+    z.looseObject({
       playbook: z.string(),
-      takenAt: z.string().optional(),
+      takenAt: z.optional(z.string()),
       resource: z.looseObject({ type: z.string(), id: z.string(), account: z.string(), region: z.string() }),
-    })
-    .optional(),
-  remediation: z.looseObject({ status: z.string(), changes: z.array(z.string()).optional() }).optional(),
-  verification: z.looseObject({ status: z.string(), checkedAt: z.string().optional() }).optional(),
+    }),
+  ),
+  remediation: z.optional(z.looseObject({ status: z.string(), changes: z.optional(z.array(z.string())) })),
+  verification: z.optional(z.looseObject({ status: z.string(), checkedAt: z.optional(z.string()) })),
 });
 type StoredEventView = z.infer<typeof StoredEventViewSchema>;
 

@@ -1,5 +1,6 @@
 import { parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /** The Approval Lambda's environment, parsed once at cold start. */
 const ApprovalEnvSchema = z.object({

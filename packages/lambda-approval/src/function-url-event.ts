@@ -1,17 +1,18 @@
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /** The part of a Lambda function URL (payload 2.0) event the Approval Lambda reads; other fields are kept. */
 const FunctionUrlEventSchema = z.looseObject({
-  rawQueryString: z.string().optional(),
-  queryStringParameters: z.record(z.string(), z.string()).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().optional(),
+  rawQueryString: z.optional(z.string()),
+  queryStringParameters: z.optional(z.record(z.string(), z.string())),
+  headers: z.optional(z.record(z.string(), z.string())),
+  body: z.optional(z.string()),
+  isBase64Encoded: z.optional(z.boolean()),
   requestContext: z.looseObject({
     http: z.looseObject({
       method: z.string(),
-      sourceIp: z.string().optional(),
-      userAgent: z.string().optional(),
+      sourceIp: z.optional(z.string()),
+      userAgent: z.optional(z.string()),
     }),
   }),
 });

@@ -1,12 +1,13 @@
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /**
  * One item the Distributed Map's S3 ItemReader (`arn:aws:states:::s3:listObjectsV2`) gives: the fields of a
  * ListObjectsV2 entry, as Step Functions writes them (`Etag`, `Key`, `LastModified`, `Size`, `StorageClass`).
  */
 const ListedObjectItemSchema = z.looseObject({
-  Key: z.string().min(1, 'Key is empty'),
-  Size: z.number().int().nonnegative().optional(),
+  Key: z.string().check(z.minLength(1, 'Key is empty')),
+  Size: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 /**
@@ -14,14 +15,19 @@ const ListedObjectItemSchema = z.looseObject({
  * machine adds to every batch (the bucket the items were listed from, and the run they belong to).
  */
 const BacktestBatchSchema = z.strictObject({
-  Items: z.array(ListedObjectItemSchema).min(1, 'a batch has at least one item'),
+  Items: z.array(ListedObjectItemSchema).check(z.minLength(1, 'a batch has at least one item')),
   BatchInput: z.strictObject({
     /** The CloudTrail bucket the ItemReader listed. */
-    bucket: z.string().min(3),
+    bucket: z.string().check(z.minLength(3)),
     /** Names the run's findings folder: the state machine's execution name. */
     runId: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,80}$/, 'runId must be 1–80 letters, digits, "-" or "_" (an execution name)'),
+      .check(
+        z.regex(
+          /^[A-Za-z0-9_-]{1,80}$/,
+          'runId must be 1–80 letters, digits, "-" or "_" (an execution name)',
+        ),
+      ),
   }),
 });
 
@@ -34,19 +40,19 @@ const DECISION_ACTIONS = ['LOG_ONLY', 'ALERT', 'AUTO_REMEDIATE', 'HUMAN_APPROVAL
  * ResultWriter). The findings themselves are in `findingsKey`.
  */
 const BacktestBatchResultSchema = z.strictObject({
-  objects: z.number().int().nonnegative(),
+  objects: z.number().check(z.int(), z.nonnegative()),
   /** Objects not read: CloudTrail digest files, folder markers, empty objects. */
-  skippedObjects: z.number().int().nonnegative(),
+  skippedObjects: z.number().check(z.int(), z.nonnegative()),
   /** Objects that could not be read (corrupt gzip, not JSON, too large, gone): one error row each. */
-  unreadableObjects: z.number().int().nonnegative(),
-  events: z.number().int().nonnegative(),
+  unreadableObjects: z.number().check(z.int(), z.nonnegative()),
+  events: z.number().check(z.int(), z.nonnegative()),
   /** Events with at least one detection (each is a line in the findings object). */
-  findings: z.number().int().nonnegative(),
+  findings: z.number().check(z.int(), z.nonnegative()),
   /** Error rows (unreadable objects and invalid records), also lines in the findings object. */
-  errors: z.number().int().nonnegative(),
-  decisions: z.record(z.enum(DECISION_ACTIONS), z.number().int().nonnegative()),
+  errors: z.number().check(z.int(), z.nonnegative()),
+  decisions: z.record(z.enum(DECISION_ACTIONS), z.number().check(z.int(), z.nonnegative())),
   /** `s3://bucket/key` of the JSON Lines written, or null when the batch had nothing to write. */
-  findingsObject: z.string().nullable(),
+  findingsObject: z.nullable(z.string()),
 });
 
 type BacktestBatchResult = z.infer<typeof BacktestBatchResultSchema>;

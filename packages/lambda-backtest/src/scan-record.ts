@@ -3,7 +3,7 @@ import { decide, levelFor, type Policy, selfRoleArnsOf } from '@aisaws/core/poli
 import { InMemoryBaselineStore } from '@aisaws/core/ports';
 import { CloudTrailRecordSchema } from '@aisaws/core/schemas';
 import { DEFAULT_WEIGHTS, observationOf, scoreSync } from '@aisaws/core/scoring';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /** Where a row came from: the object (`s3://bucket/key`) and the record's index in it, or the line. */
 interface RowSource {
@@ -55,7 +55,7 @@ const stringField = (value: unknown, field: string): string | undefined => {
   return typeof v === 'string' && v !== '' ? v : undefined;
 };
 
-const describeIssues = (error: z.ZodError): string =>
+const describeIssues = (error: z.core.$ZodError): string =>
   error.issues
     .slice(0, 3)
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))

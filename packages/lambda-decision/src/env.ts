@@ -1,5 +1,6 @@
 import { IdempotencyEnvSchema, PolicyEnvSchema, parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /** The Decision Lambda's environment, parsed once at cold start. */
 const DecisionEnvSchema = z.object({
@@ -10,14 +11,15 @@ const DecisionEnvSchema = z.object({
   /** POLICY_JSON: the policy as inline JSON; absent → core's DEFAULT_POLICY. */
   ...PolicyEnvSchema.shape,
   /** The account this Lambda runs in: its resources' tags are read with its own role. */
-  OWN_ACCOUNT_ID: RequiredEnvSchema.regex(
-    /^\d{12}$/,
-    'must be the 12-digit id of the account this Lambda runs in',
+  OWN_ACCOUNT_ID: RequiredEnvSchema.check(
+    z.regex(/^\d{12}$/, 'must be the 12-digit id of the account this Lambda runs in'),
   ),
   /** The member role read a member resource's tags with (`aisaws-<env>-member-tag-reader`: tag:GetResources only). */
   TAG_READER_ROLE_NAME: RequiredEnvSchema,
   /** The ExternalId the member roles require. */
-  MEMBER_ROLE_EXTERNAL_ID: RequiredEnvSchema.min(2, 'must be the ExternalId the member role requires'),
+  MEMBER_ROLE_EXTERNAL_ID: RequiredEnvSchema.check(
+    z.minLength(2, 'must be the ExternalId the member role requires'),
+  ),
   /** IDEMPOTENCY_TABLE and IDEMPOTENCY_TTL_SECONDS. */
   ...IdempotencyEnvSchema.shape,
 });

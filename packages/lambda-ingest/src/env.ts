@@ -1,6 +1,7 @@
 import { ROLE_ARN_PATTERN } from '@aisaws/core/detections';
 import { IdempotencyEnvSchema, parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /** The Ingest Lambda's environment, parsed once at cold start. */
 const IngestEnvSchema = z.object({
@@ -9,30 +10,37 @@ const IngestEnvSchema = z.object({
   /** DynamoDB `events` table. */
   EVENTS_TABLE: RequiredEnvSchema,
   /** SQS queue that also receives a message for each quarantined input (optional). */
-  QUARANTINE_QUEUE_URL: z.url('must be a URL').optional(),
+  QUARANTINE_QUEUE_URL: z.optional(z.url('must be a URL')),
   /** Days an events item is kept before DynamoDB TTL deletes it. */
-  TTL_DAYS: z.coerce.number('must be a number').int('must be a whole number of days').positive().default(90),
+  TTL_DAYS: z._default(
+    z.coerce.number('must be a number').check(z.int('must be a whole number of days'), z.positive()),
+    90,
+  ),
   /**
    * AISAWS's self-identity: the exact ARNs of the roles it deployed, comma-separated (infra computes them). Sessions of
    * these roles are AISAWS's own calls and are never detected; no other role is, whatever its name. Unset or empty:
    * no call is AISAWS's own.
    */
   SELF_ROLE_ARNS: z
-    .string()
-    .default('')
-    .transform((text, ctx) => {
-      const arns = text
-        .split(',')
-        .map((arn) => arn.trim())
-        .filter((arn) => arn !== '');
-      for (const arn of arns)
-        if (!ROLE_ARN_PATTERN.test(arn))
-          ctx.addIssue({
-            code: 'custom',
-            message: `${arn.slice(0, 120)} is not an exact IAM role ARN (arn:aws:iam::<account>:role/<name>, no wildcard)`,
-          });
-      return arns;
-    }),
+    .pipe(
+      z._default(z.string(), ''),
+      z.transform((text: string) =>
+        text
+          .split(',')
+          .map((arn) => arn.trim())
+          .filter((arn) => arn !== ''),
+      ),
+    )
+    .check(
+      z.superRefine((arns, ctx) => {
+        for (const arn of arns)
+          if (!ROLE_ARN_PATTERN.test(arn))
+            ctx.addIssue({
+              code: 'custom',
+              message: `${arn.slice(0, 120)} is not an exact IAM role ARN (arn:aws:iam::<account>:role/<name>, no wildcard)`,
+            });
+      }),
+    ),
   /** IDEMPOTENCY_TABLE and IDEMPOTENCY_TTL_SECONDS. */
   ...IdempotencyEnvSchema.shape,
 });

@@ -7,7 +7,7 @@ import { createDocumentClient, isConditionalCheckFailed } from '@aisaws/lambda-r
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { quarantineKey, rawArchiveKey, serialise } from './archive-keys.js';
 import type { IngestDeps } from './deps.js';
 import { IngestFailedError, type InputIssue, InvalidEventError } from './errors.js';
@@ -20,7 +20,7 @@ const METRIC = Object.freeze({
   detections: 'Detections',
 });
 
-const issuesOf = (error: z.ZodError): InputIssue[] =>
+const issuesOf = (error: z.core.$ZodError): InputIssue[] =>
   error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(root)',
     message: issue.message,

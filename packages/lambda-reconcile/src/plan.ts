@@ -7,7 +7,8 @@ import {
   CloudTrailRecordSchema,
   type ReconcileSourceKind,
 } from '@aisaws/core/schemas';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /**
  * The reconcile job's decisions, pure: given where a message was read and what it holds, what to do with it. No SDK,
@@ -71,9 +72,9 @@ type Plan =
 const ReplayableEventSchema = z.looseObject({
   source: z
     .string()
-    .startsWith('aws.', 'must be an AWS source (aws.*): only AWS-emitted events start triage'),
-  'detail-type': z.string().min(1),
-  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+    .check(z.startsWith('aws.', 'must be an AWS source (aws.*): only AWS-emitted events start triage')),
+  'detail-type': z.string().check(z.minLength(1)),
+  account: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id')),
   detail: z.looseObject({}),
 });
 
@@ -84,8 +85,8 @@ const ReplayableEventSchema = z.looseObject({
 const TriageFailureSchema = z.looseObject({
   reason: z.literal('triage-failed'),
   input: z.unknown(),
-  error: z.string().optional(),
-  cause: z.string().optional(),
+  error: z.optional(z.string()),
+  cause: z.optional(z.string()),
 });
 
 /**
@@ -95,17 +96,17 @@ const TriageFailureSchema = z.looseObject({
  */
 const UnkeptFailureSchema = z.looseObject({
   reason: z.literal('triage-failed-unkept'),
-  error: z.string().optional(),
-  execution: z.string().optional(),
-  eventId: z.string().optional(),
-  reference: z.record(z.string(), z.unknown()).optional(),
+  error: z.optional(z.string()),
+  execution: z.optional(z.string()),
+  eventId: z.optional(z.string()),
+  reference: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /** A reference that says where to look the event up: its account and region (and time, when known). */
 const LocatedReferenceSchema = z.looseObject({
-  account: z.string().regex(/^\d{12}$/),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/),
-  eventTime: z.string().max(64).optional(),
+  account: z.string().check(z.regex(/^\d{12}$/)),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/)),
+  eventTime: z.optional(z.string().check(z.maxLength(64))),
 });
 
 /**
@@ -115,15 +116,15 @@ const LocatedReferenceSchema = z.looseObject({
 const UnpublishedFindingSchema = z.looseObject({
   reason: z.literal('finding-not-published'),
   request: z.unknown(),
-  error: z.string().optional(),
-  cause: z.string().optional(),
+  error: z.optional(z.string()),
+  cause: z.optional(z.string()),
 });
 
 /** What Ingest sends for an input it refused (the input itself is in S3). */
 const IngestQuarantineSchema = z.looseObject({
   stage: z.literal('ingest'),
   reason: z.string(),
-  quarantinedAt: z.string().optional(),
+  quarantinedAt: z.optional(z.string()),
 });
 
 const text = (value: unknown): string | undefined =>
@@ -145,7 +146,7 @@ function eventIdOf(event: { detail: Record<string, unknown> }): string | undefin
   return id && updatedAt ? `finding:${id}@${updatedAt}` : undefined;
 }
 
-const issuesOf = (error: z.ZodError): string =>
+const issuesOf = (error: z.core.$ZodError): string =>
   error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 
 function parseJson(body: string): { ok: true; value: unknown } | { ok: false; error: string } {

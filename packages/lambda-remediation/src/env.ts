@@ -1,5 +1,6 @@
 import { parseEnv, RequiredEnvSchema } from '@aisaws/lambda-runtime';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /** The Remediation Lambda's environment, parsed once at cold start. */
 const RemediationEnvSchema = z.object({
@@ -8,14 +9,15 @@ const RemediationEnvSchema = z.object({
   /** DynamoDB table of the Powertools idempotency layer (one result per eventId and action). */
   IDEMPOTENCY_TABLE_NAME: RequiredEnvSchema,
   /** The account this Lambda runs in: its resources are reached without AssumeRole. */
-  OWN_ACCOUNT_ID: RequiredEnvSchema.regex(
-    /^\d{12}$/,
-    'must be the 12-digit id of the account this Lambda runs in',
+  OWN_ACCOUNT_ID: RequiredEnvSchema.check(
+    z.regex(/^\d{12}$/, 'must be the 12-digit id of the account this Lambda runs in'),
   ),
   /** The role to assume in member accounts. */
   MEMBER_ROLE_NAME: RequiredEnvSchema,
   /** The ExternalId that role requires. */
-  MEMBER_ROLE_EXTERNAL_ID: RequiredEnvSchema.min(2, 'must be the ExternalId the member role requires'),
+  MEMBER_ROLE_EXTERNAL_ID: RequiredEnvSchema.check(
+    z.minLength(2, 'must be the ExternalId the member role requires'),
+  ),
 });
 type RemediationEnv = z.infer<typeof RemediationEnvSchema>;
 

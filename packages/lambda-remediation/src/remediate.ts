@@ -61,9 +61,9 @@ interface RemediationDeps {
 const StoredItemSchema = z.looseObject({
   eventId: z.string(),
   status: EventStatusSchema,
-  decision: DecisionSchema.optional(),
+  decision: z.optional(DecisionSchema),
   detections: z.array(DetectionHitSchema).optional(),
-  snapshot: SnapshotSchema.optional(),
+  snapshot: z.optional(SnapshotSchema),
   remediation: z.looseObject({ status: z.string() }).optional(),
   /** Record Verified stores `observed` as JSON text (States.JsonToString). */
   verification: z

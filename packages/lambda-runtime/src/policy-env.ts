@@ -1,5 +1,6 @@
 import { DEFAULT_POLICY, type Policy, parsePolicy } from '@aisaws/core/policy';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 import { ConfigurationError } from './errors.js';
 
 /**
@@ -7,7 +8,7 @@ import { ConfigurationError } from './errors.js';
  * infra writes the environment's policy file there); absent → core's DEFAULT_POLICY. Spread `.shape` into yours.
  */
 const PolicyEnvSchema = z.object({
-  POLICY_JSON: z.string().trim().min(1, 'must not be empty when set').optional(),
+  POLICY_JSON: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty when set'))),
 });
 
 type PolicyEnv = z.infer<typeof PolicyEnvSchema>;

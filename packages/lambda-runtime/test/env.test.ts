@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   ConfigurationError,
   IdempotencyEnvSchema,
@@ -10,7 +10,7 @@ import {
 
 const ExampleEnvSchema = z.object({
   TABLE: RequiredEnvSchema,
-  WINDOW_MINUTES: PositiveIntEnvSchema.default(5),
+  WINDOW_MINUTES: z._default(PositiveIntEnvSchema, 5),
   ...IdempotencyEnvSchema.shape,
 });
 

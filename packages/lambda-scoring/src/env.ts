@@ -4,7 +4,8 @@ import {
   parseEnv,
   RequiredEnvSchema,
 } from '@aisaws/lambda-runtime';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /** The Scoring Lambda's environment, parsed once at cold start. */
 const ScoringEnvSchema = z.object({
@@ -13,9 +14,9 @@ const ScoringEnvSchema = z.object({
   /** DynamoDB `baseline` table (behaviour per principal). */
   BASELINE_TABLE: RequiredEnvSchema,
   /** Sliding window of the recent-calls counters, in minutes. */
-  BASELINE_WINDOW_MINUTES: PositiveIntEnvSchema.default(5),
+  BASELINE_WINDOW_MINUTES: z._default(PositiveIntEnvSchema, 5),
   /** Days a first-seen API/IP/region is remembered without being seen again. */
-  BASELINE_TTL_DAYS: PositiveIntEnvSchema.default(90),
+  BASELINE_TTL_DAYS: z._default(PositiveIntEnvSchema, 90),
   /** IDEMPOTENCY_TABLE and IDEMPOTENCY_TTL_SECONDS. */
   ...IdempotencyEnvSchema.shape,
 });

@@ -160,7 +160,7 @@ function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
     return known;
   };
 
-  const invalid = (item: CandidateItem, error: z.ZodError): ErrorEvaluation => {
+  const invalid = (item: CandidateItem, error: z.core.$ZodError): ErrorEvaluation => {
     const eventId = stringField(item.value, 'eventID');
     const eventName = stringField(item.value, 'eventName');
     const errorItem: InputErrorItem = {

@@ -35,7 +35,7 @@ interface InputErrorItem {
 type InputItem = CandidateItem | InputErrorItem;
 
 /** The envelope without its detail: the detail is parsed as a record by the scan, once. */
-const EnvelopeSchema = CloudTrailEventBridgeEventSchema.extend({ detail: z.unknown() });
+const EnvelopeSchema = z.looseObject({ ...CloudTrailEventBridgeEventSchema.shape, detail: z.unknown() });
 
 const describeType = (value: unknown): string =>
   value === null
@@ -64,7 +64,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * `field: problem` for each zod issue, joined: the error names the field at fault. Parse with
  * `{ reportInput: true }` so that a missing field reads as such.
  */
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.map(String).join('.');

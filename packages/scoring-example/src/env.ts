@@ -1,9 +1,10 @@
 import { PositiveIntEnvSchema, parseEnv } from '@aisaws/lambda-runtime';
-import * as z from 'zod';
+import '@aisaws/core/zod-english';
+import * as z from 'zod/mini';
 
 /** The example scorer's environment: only the window of its in-memory baseline. */
 const ExampleScoringEnvSchema = z.object({
-  BASELINE_WINDOW_MINUTES: PositiveIntEnvSchema.default(5),
+  BASELINE_WINDOW_MINUTES: z._default(PositiveIntEnvSchema, 5),
 });
 
 type ExampleScoringEnv = z.infer<typeof ExampleScoringEnvSchema>;

@@ -23,7 +23,7 @@ const EventItemSchema = z.looseObject({
   timeline: z.record(z.string(), z.string()).default({}),
   risk: z.looseObject({ score: z.number() }).optional(),
   decision: z.looseObject({ action: z.string(), reason: z.string().optional() }).optional(),
-  snapshot: SnapshotSchema.optional(),
+  snapshot: z.optional(SnapshotSchema),
   alert: z.looseObject({ subject: z.string().optional(), kind: z.string().optional() }).optional(),
 });
 

@@ -24,7 +24,7 @@ const RunRecordSchema = z.strictObject({
   resource: z.strictObject({ type: z.string(), id: z.string() }),
   startedAt: z.string(),
   /** What the Decide stage produced: the input a rollback hands to the remediation handler. */
-  decidedEvent: DecidedEventSchema.nullable(),
+  decidedEvent: z.nullable(DecidedEventSchema),
 });
 
 const PendingApprovalSchema = z.strictObject({

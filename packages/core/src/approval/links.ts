@@ -8,7 +8,8 @@
  * clock, no randomness, no network), so it is acceptable here; the key and the current time are arguments.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { KEY_PREFIX } from '../storage/tables.js';
 
 const ApprovalDecisionSchema = z.enum(['approve', 'reject']);
@@ -16,16 +17,16 @@ type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
 /** The query string of a link, as the function URL delivers it (every value a string, or missing). */
 const ApprovalLinkQuerySchema = z.object({
-  token: z.string().regex(/^[A-Za-z0-9_-]+$/, 'token: expected URL-safe base64'),
+  token: z.string().check(z.regex(/^[A-Za-z0-9_-]+$/, 'token: expected URL-safe base64')),
   decision: ApprovalDecisionSchema,
-  expires: z.string().regex(/^\d{1,12}$/, 'expires: expected epoch seconds'),
-  kid: z.string().regex(/^[0-9a-f]{16}$/, 'kid: expected 16 lowercase hex characters'),
-  sig: z.string().regex(/^[0-9a-f]{64}$/, 'sig: expected 64 lowercase hex characters'),
+  expires: z.string().check(z.regex(/^\d{1,12}$/, 'expires: expected epoch seconds')),
+  kid: z.string().check(z.regex(/^[0-9a-f]{16}$/, 'kid: expected 16 lowercase hex characters')),
+  sig: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sig: expected 64 lowercase hex characters')),
   /**
    * Present on a rollback approval link: the event whose verified fix the approver lets AISAWS roll back. Signed
    * with the rest, so the Approval Lambda can issue the RollbackApproval for this event and no other.
    */
-  rollback: z.string().min(1).max(256).optional(),
+  rollback: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
 });
 type ApprovalLinkQuery = z.infer<typeof ApprovalLinkQuerySchema>;
 

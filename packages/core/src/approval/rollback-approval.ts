@@ -8,17 +8,18 @@
  * Purity note: as for the approval links, HMAC-SHA256 is a deterministic computation; key and time are arguments.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 
 const RollbackApprovalSchema = z.strictObject({
   /** The CloudTrail eventID whose fix may be rolled back: the approval is good for this event only. */
-  eventId: z.string().min(1).max(256),
-  approvedBy: z.string().min(1).max(256),
+  eventId: z.string().check(z.minLength(1), z.maxLength(256)),
+  approvedBy: z.string().check(z.minLength(1), z.maxLength(256)),
   /** ISO-8601 time of the approval. */
   approvedAt: z.iso.datetime(),
   /** Epoch seconds after which the approval is refused. */
-  expiresAt: z.number().int().positive(),
-  signature: z.string().regex(/^[0-9a-f]{64}$/, 'signature: expected 64 lowercase hex characters'),
+  expiresAt: z.number().check(z.int(), z.positive()),
+  signature: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'signature: expected 64 lowercase hex characters')),
 });
 type RollbackApproval = z.infer<typeof RollbackApprovalSchema>;
 
@@ -45,7 +46,7 @@ function rollbackSignature(approval: Omit<RollbackApproval, 'signature'>, key: s
 /** Signs an approval of the rollback of one event. */
 function signRollbackApproval(input: Omit<RollbackApproval, 'signature'>, key: string): RollbackApproval {
   if (key.length === 0) throw new Error('signRollbackApproval: key is empty');
-  const unsigned = RollbackApprovalSchema.omit({ signature: true }).parse(input);
+  const unsigned = z.omit(RollbackApprovalSchema, { signature: true }).parse(input);
   return { ...unsigned, signature: rollbackSignature(unsigned, key) };
 }
 

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { AccountIdSchema, LIMITS, TimestampSchema } from './common.js';
 
 /**
@@ -17,126 +18,132 @@ const ASFF_TYPE_NAMESPACES = [
   'Sensitive Data Identifications',
 ] as const;
 
-const AsffTypeSchema = z
-  .string()
-  .max(512)
-  .refine((type) => ASFF_TYPE_NAMESPACES.some((ns) => type === ns || type.startsWith(`${ns}/`)), {
+const AsffTypeSchema = z.string().check(
+  z.maxLength(512),
+  z.refine((type) => ASFF_TYPE_NAMESPACES.some((ns) => type === ns || type.startsWith(`${ns}/`)), {
     error: (issue) =>
       `finding type ${JSON.stringify(issue.input)} is not in an ASFF namespace (${ASFF_TYPE_NAMESPACES.join(', ')})`,
-  });
+  }),
+);
 
 const SEVERITY_LABELS = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
 const AsffSeveritySchema = z
   .looseObject({
-    Label: z.enum(SEVERITY_LABELS).optional(),
-    Normalized: z.number().int().min(0).max(100).optional(),
-    Original: z.string().optional(),
-    Product: z.number().optional(),
+    Label: z.optional(z.enum(SEVERITY_LABELS)),
+    Normalized: z.optional(z.number().check(z.int(), z.gte(0), z.lte(100))),
+    Original: z.optional(z.string()),
+    Product: z.optional(z.number()),
   })
-  .refine((severity) => severity.Label !== undefined || severity.Normalized !== undefined, {
-    error: 'Severity needs Label or Normalized',
-  });
+  .check(
+    z.refine((severity) => severity.Label !== undefined || severity.Normalized !== undefined, {
+      error: 'Severity needs Label or Normalized',
+    }),
+  );
 
-const IpRangeSchema = z.looseObject({ CidrIp: z.string().optional() });
-const Ipv6RangeSchema = z.looseObject({ CidrIpv6: z.string().optional() });
+const IpRangeSchema = z.looseObject({ CidrIp: z.optional(z.string()) });
+const Ipv6RangeSchema = z.looseObject({ CidrIpv6: z.optional(z.string()) });
 
 /** `AwsEc2SecurityGroupIpPermission` (EC2.18 / EC2.19 / EC2.13 / EC2.14 findings carry them). */
 const AsffIpPermissionSchema = z.looseObject({
-  IpProtocol: z.string().optional(),
-  FromPort: z.number().int().optional(),
-  ToPort: z.number().int().optional(),
-  IpRanges: z.array(IpRangeSchema).max(LIMITS.ipRanges).optional(),
-  Ipv6Ranges: z.array(Ipv6RangeSchema).max(LIMITS.ipRanges).optional(),
+  IpProtocol: z.optional(z.string()),
+  FromPort: z.optional(z.number().check(z.int())),
+  ToPort: z.optional(z.number().check(z.int())),
+  IpRanges: z.optional(z.array(IpRangeSchema).check(z.maxLength(LIMITS.ipRanges))),
+  Ipv6Ranges: z.optional(z.array(Ipv6RangeSchema).check(z.maxLength(LIMITS.ipRanges))),
 });
 
 const AsffResourceSchema = z.looseObject({
-  Type: z.string().min(1, 'Resources[].Type is empty').max(256),
-  Id: z.string().min(1, 'Resources[].Id is empty').max(512),
-  Partition: z.string().optional(),
-  Region: z.string().optional(),
-  Details: z
-    .looseObject({
-      AwsEc2SecurityGroup: z
-        .looseObject({
-          GroupId: z.string().optional(),
-          IpPermissions: z.array(AsffIpPermissionSchema).max(LIMITS.ipPermissions).optional(),
-        })
-        .optional(),
-      AwsIamAccessKey: z
-        .looseObject({
-          AccessKeyId: z.string().optional(),
-          PrincipalName: z.string().optional(),
-          PrincipalType: z.string().optional(),
-          UserName: z.string().optional(),
-        })
-        .optional(),
-      AwsCloudTrailTrail: z
-        .looseObject({ Name: z.string().optional(), HomeRegion: z.string().optional() })
-        .optional(),
-    })
-    .optional(),
+  Type: z.string().check(z.minLength(1, 'Resources[].Type is empty'), z.maxLength(256)),
+  Id: z.string().check(z.minLength(1, 'Resources[].Id is empty'), z.maxLength(512)),
+  Partition: z.optional(z.string()),
+  Region: z.optional(z.string()),
+  Details: z.optional(
+    z.looseObject({
+      AwsEc2SecurityGroup: z.optional(
+        z.looseObject({
+          GroupId: z.optional(z.string()),
+          IpPermissions: z.optional(z.array(AsffIpPermissionSchema).check(z.maxLength(LIMITS.ipPermissions))),
+        }),
+      ),
+      AwsIamAccessKey: z.optional(
+        z.looseObject({
+          AccessKeyId: z.optional(z.string()),
+          PrincipalName: z.optional(z.string()),
+          PrincipalType: z.optional(z.string()),
+          UserName: z.optional(z.string()),
+        }),
+      ),
+      AwsCloudTrailTrail: z.optional(
+        z.looseObject({ Name: z.optional(z.string()), HomeRegion: z.optional(z.string()) }),
+      ),
+    }),
+  ),
 });
 
 const AsffFindingSchema = z.looseObject({
-  SchemaVersion: z.string().min(1),
-  Id: z.string().min(1).max(512),
-  ProductArn: z.string().min(1).max(2048),
-  ProductName: z.string().optional(),
-  CompanyName: z.string().optional(),
-  GeneratorId: z.string().min(1).max(512),
+  SchemaVersion: z.string().check(z.minLength(1)),
+  Id: z.string().check(z.minLength(1), z.maxLength(512)),
+  ProductArn: z.string().check(z.minLength(1), z.maxLength(2048)),
+  ProductName: z.optional(z.string()),
+  CompanyName: z.optional(z.string()),
+  GeneratorId: z.string().check(z.minLength(1), z.maxLength(512)),
   AwsAccountId: AccountIdSchema,
-  Region: z.string().optional(),
-  Types: z.array(AsffTypeSchema).max(LIMITS.asffTypes).optional(),
+  Region: z.optional(z.string()),
+  Types: z.optional(z.array(AsffTypeSchema).check(z.maxLength(LIMITS.asffTypes))),
   CreatedAt: TimestampSchema,
   UpdatedAt: TimestampSchema,
   Severity: AsffSeveritySchema,
-  Title: z.string().min(1).max(256),
-  Description: z.string().min(1).max(1024),
+  Title: z.string().check(z.minLength(1), z.maxLength(256)),
+  Description: z.string().check(z.minLength(1), z.maxLength(1024)),
   Resources: z
     .array(AsffResourceSchema)
-    .min(1, 'Resources is empty: the finding names no resource')
-    .max(LIMITS.asffResources),
-  RecordState: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
-  Sample: z.boolean().optional(),
-  Workflow: z.looseObject({ Status: z.string().optional() }).optional(),
-  Compliance: z
-    .looseObject({ Status: z.string().optional(), SecurityControlId: z.string().optional() })
-    .optional(),
-  Remediation: z
-    .looseObject({
-      Recommendation: z.looseObject({ Text: z.string().optional(), Url: z.string().optional() }).optional(),
-    })
-    .optional(),
-  ProductFields: z.record(z.string(), z.string()).optional(),
-  Action: z
-    .looseObject({
-      ActionType: z.string().optional(),
-      AwsApiCallAction: z
-        .looseObject({
-          Api: z.string().optional(),
-          ServiceName: z.string().optional(),
-          RemoteIpDetails: z.looseObject({ IpAddressV4: z.string().optional() }).optional(),
-        })
-        .optional(),
-    })
-    .optional(),
+    .check(
+      z.minLength(1, 'Resources is empty: the finding names no resource'),
+      z.maxLength(LIMITS.asffResources),
+    ),
+  RecordState: z.optional(z.enum(['ACTIVE', 'ARCHIVED'])),
+  Sample: z.optional(z.boolean()),
+  Workflow: z.optional(z.looseObject({ Status: z.optional(z.string()) })),
+  Compliance: z.optional(
+    z.looseObject({ Status: z.optional(z.string()), SecurityControlId: z.optional(z.string()) }),
+  ),
+  Remediation: z.optional(
+    z.looseObject({
+      Recommendation: z.optional(
+        z.looseObject({ Text: z.optional(z.string()), Url: z.optional(z.string()) }),
+      ),
+    }),
+  ),
+  ProductFields: z.optional(z.record(z.string(), z.string())),
+  Action: z.optional(
+    z.looseObject({
+      ActionType: z.optional(z.string()),
+      AwsApiCallAction: z.optional(
+        z.looseObject({
+          Api: z.optional(z.string()),
+          ServiceName: z.optional(z.string()),
+          RemoteIpDetails: z.optional(z.looseObject({ IpAddressV4: z.optional(z.string()) })),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** The EventBridge event Security Hub sends when a finding is imported or updated: exactly one finding. */
 const SecurityHubFindingsImportedEventSchema = z.looseObject({
   version: z.string(),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.literal('Security Hub Findings - Imported'),
   source: z.literal('aws.securityhub'),
   account: z.string(),
   time: z.string(),
   region: z.string(),
-  resources: z.array(z.string()).default([]),
+  resources: z._default(z.array(z.string()), []),
   detail: z.looseObject({
     findings: z
       .array(AsffFindingSchema)
-      .length(LIMITS.findingsPerEvent, 'Security Hub sends exactly one finding per event'),
+      .check(z.length(LIMITS.findingsPerEvent, 'Security Hub sends exactly one finding per event')),
   }),
 });
 

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 
 /**
  * Limits that keep a hostile finding from costing more than a real one. Each is at or above what the service
@@ -17,12 +18,12 @@ const LIMITS = Object.freeze({
 });
 
 /** An ISO-8601 timestamp that parses (GuardDuty writes `2026-11-24T11:45:12.345Z`, ASFF the same or without ms). */
-const TimestampSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((value) => !Number.isNaN(Date.parse(value)), { error: 'must be an ISO-8601 timestamp' });
+const TimestampSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(64),
+  z.refine((value) => !Number.isNaN(Date.parse(value)), { error: 'must be an ISO-8601 timestamp' }),
+);
 
-const AccountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const AccountIdSchema = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
 
 export { AccountIdSchema, LIMITS, TimestampSchema };

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { AccountIdSchema, LIMITS, TimestampSchema } from './common.js';
 
 /**
@@ -13,121 +14,132 @@ const GUARDDUTY_FINDING_TYPE = /^[A-Za-z]+:[A-Za-z0-9]+\/[A-Za-z0-9.!&_-]+$/;
 
 const GuardDutyFindingTypeSchema = z
   .string()
-  .max(256)
-  .regex(
-    GUARDDUTY_FINDING_TYPE,
-    'is not a GuardDuty finding type (ThreatPurpose:ResourceType/ThreatFamily.Mechanism!Artifact)',
+  .check(
+    z.maxLength(256),
+    z.regex(
+      GUARDDUTY_FINDING_TYPE,
+      'is not a GuardDuty finding type (ThreatPurpose:ResourceType/ThreatFamily.Mechanism!Artifact)',
+    ),
   );
 
 const AccessKeyDetailsSchema = z.looseObject({
-  accessKeyId: z.string().optional(),
-  principalId: z.string().optional(),
-  userName: z.string().optional(),
-  userType: z.string().optional(),
+  accessKeyId: z.optional(z.string()),
+  principalId: z.optional(z.string()),
+  userName: z.optional(z.string()),
+  userType: z.optional(z.string()),
 });
 
 const SecurityGroupRefSchema = z.looseObject({
-  groupId: z.string().optional(),
-  groupName: z.string().optional(),
+  groupId: z.optional(z.string()),
+  groupName: z.optional(z.string()),
 });
 
 const NetworkInterfaceSchema = z.looseObject({
-  networkInterfaceId: z.string().optional(),
-  vpcId: z.string().optional(),
-  subnetId: z.string().optional(),
-  securityGroups: z.array(SecurityGroupRefSchema).max(LIMITS.securityGroupsPerInterface).optional(),
+  networkInterfaceId: z.optional(z.string()),
+  vpcId: z.optional(z.string()),
+  subnetId: z.optional(z.string()),
+  securityGroups: z.optional(
+    z.array(SecurityGroupRefSchema).check(z.maxLength(LIMITS.securityGroupsPerInterface)),
+  ),
 });
 
 const InstanceDetailsSchema = z.looseObject({
-  instanceId: z.string().regex(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id (i-…)'),
-  instanceType: z.string().optional(),
-  iamInstanceProfile: z.looseObject({ arn: z.string().optional(), id: z.string().optional() }).optional(),
-  networkInterfaces: z.array(NetworkInterfaceSchema).max(LIMITS.networkInterfaces).optional(),
+  instanceId: z.string().check(z.regex(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id (i-…)')),
+  instanceType: z.optional(z.string()),
+  iamInstanceProfile: z.optional(z.looseObject({ arn: z.optional(z.string()), id: z.optional(z.string()) })),
+  networkInterfaces: z.optional(z.array(NetworkInterfaceSchema).check(z.maxLength(LIMITS.networkInterfaces))),
 });
 
 const S3BucketDetailSchema = z.looseObject({
-  name: z.string().min(1),
-  arn: z.string().optional(),
-  type: z.string().optional(),
+  name: z.string().check(z.minLength(1)),
+  arn: z.optional(z.string()),
+  type: z.optional(z.string()),
 });
 
 const GuardDutyResourceSchema = z.looseObject({
-  resourceType: z.string().min(1, 'resource.resourceType is empty'),
-  accessKeyDetails: AccessKeyDetailsSchema.optional(),
-  instanceDetails: InstanceDetailsSchema.optional(),
-  s3BucketDetails: z.array(S3BucketDetailSchema).max(LIMITS.s3Buckets).optional(),
-  eksClusterDetails: z.looseObject({ name: z.string().min(1), arn: z.string().optional() }).optional(),
-  lambdaDetails: z
-    .looseObject({ functionName: z.string().min(1), functionArn: z.string().optional() })
-    .optional(),
-  rdsDbInstanceDetails: z
-    .looseObject({ dbInstanceIdentifier: z.string().min(1), dbInstanceArn: z.string().optional() })
-    .optional(),
-  ecsClusterDetails: z.looseObject({ name: z.string().min(1), arn: z.string().optional() }).optional(),
+  resourceType: z.string().check(z.minLength(1, 'resource.resourceType is empty')),
+  accessKeyDetails: z.optional(AccessKeyDetailsSchema),
+  instanceDetails: z.optional(InstanceDetailsSchema),
+  s3BucketDetails: z.optional(z.array(S3BucketDetailSchema).check(z.maxLength(LIMITS.s3Buckets))),
+  eksClusterDetails: z.optional(
+    z.looseObject({ name: z.string().check(z.minLength(1)), arn: z.optional(z.string()) }),
+  ),
+  lambdaDetails: z.optional(
+    z.looseObject({ functionName: z.string().check(z.minLength(1)), functionArn: z.optional(z.string()) }),
+  ),
+  rdsDbInstanceDetails: z.optional(
+    z.looseObject({
+      dbInstanceIdentifier: z.string().check(z.minLength(1)),
+      dbInstanceArn: z.optional(z.string()),
+    }),
+  ),
+  ecsClusterDetails: z.optional(
+    z.looseObject({ name: z.string().check(z.minLength(1)), arn: z.optional(z.string()) }),
+  ),
 });
 
 const RemoteIpDetailsSchema = z.looseObject({
-  ipAddressV4: z.string().optional(),
-  ipAddressV6: z.string().optional(),
+  ipAddressV4: z.optional(z.string()),
+  ipAddressV6: z.optional(z.string()),
 });
 
 const GuardDutyServiceSchema = z.looseObject({
-  serviceName: z.string().optional(),
-  detectorId: z.string().optional(),
-  archived: z.boolean().optional(),
-  count: z.number().optional(),
-  resourceRole: z.string().optional(),
-  additionalInfo: z
-    .looseObject({ sample: z.union([z.boolean(), z.string()]).optional(), type: z.string().optional() })
-    .optional(),
-  action: z
-    .looseObject({
-      actionType: z.string().optional(),
-      awsApiCallAction: z
-        .looseObject({
-          api: z.string().optional(),
-          serviceName: z.string().optional(),
-          callerType: z.string().optional(),
-          remoteIpDetails: RemoteIpDetailsSchema.optional(),
+  serviceName: z.optional(z.string()),
+  detectorId: z.optional(z.string()),
+  archived: z.optional(z.boolean()),
+  count: z.optional(z.number()),
+  resourceRole: z.optional(z.string()),
+  additionalInfo: z.optional(
+    z.looseObject({ sample: z.optional(z.union([z.boolean(), z.string()])), type: z.optional(z.string()) }),
+  ),
+  action: z.optional(
+    z.looseObject({
+      actionType: z.optional(z.string()),
+      awsApiCallAction: z.optional(
+        z.looseObject({
+          api: z.optional(z.string()),
+          serviceName: z.optional(z.string()),
+          callerType: z.optional(z.string()),
+          remoteIpDetails: z.optional(RemoteIpDetailsSchema),
           /** e.g. `{"AWS::CloudTrail::Trail": "arn:aws:cloudtrail:…:trail/main"}` */
-          affectedResources: z.record(z.string(), z.string()).optional(),
-        })
-        .optional(),
-      networkConnectionAction: z
-        .looseObject({ remoteIpDetails: RemoteIpDetailsSchema.optional() })
-        .optional(),
-    })
-    .optional(),
+          affectedResources: z.optional(z.record(z.string(), z.string())),
+        }),
+      ),
+      networkConnectionAction: z.optional(
+        z.looseObject({ remoteIpDetails: z.optional(RemoteIpDetailsSchema) }),
+      ),
+    }),
+  ),
 });
 
 const GuardDutyFindingSchema = z.looseObject({
-  schemaVersion: z.string().optional(),
+  schemaVersion: z.optional(z.string()),
   accountId: AccountIdSchema,
-  region: z.string().min(1),
-  partition: z.string().optional(),
-  id: z.string().min(1).max(512),
-  arn: z.string().optional(),
+  region: z.string().check(z.minLength(1)),
+  partition: z.optional(z.string()),
+  id: z.string().check(z.minLength(1), z.maxLength(512)),
+  arn: z.optional(z.string()),
   type: GuardDutyFindingTypeSchema,
-  title: z.string().max(1024).optional(),
-  description: z.string().max(8192).optional(),
+  title: z.optional(z.string().check(z.maxLength(1024))),
+  description: z.optional(z.string().check(z.maxLength(8192))),
   /** 1.0–8.9 (LOW < 4, MEDIUM < 7, HIGH < 9), CRITICAL 9–10. */
-  severity: z.number().min(0).max(10),
+  severity: z.number().check(z.gte(0), z.lte(10)),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
   resource: GuardDutyResourceSchema,
-  service: GuardDutyServiceSchema.optional(),
+  service: z.optional(GuardDutyServiceSchema),
 });
 
 /** The EventBridge event GuardDuty sends for a new or updated finding. */
 const GuardDutyFindingEventSchema = z.looseObject({
   version: z.string(),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.literal('GuardDuty Finding'),
   source: z.literal('aws.guardduty'),
   account: z.string(),
   time: z.string(),
   region: z.string(),
-  resources: z.array(z.string()).default([]),
+  resources: z._default(z.array(z.string()), []),
   detail: GuardDutyFindingSchema,
 });
 

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { catalog } from '../detections/catalog.js';
 import { ROLE_ARN_PATTERN } from '../detections/guards.js';
 import type { DetectionRegistry } from '../detections/registry.js';
@@ -12,14 +13,16 @@ import { getPlaybook } from '../playbooks/index.js';
 const ThresholdsSchema = z
   .strictObject({
     /** Scores at or above are MEDIUM (acted on). */
-    medium: z.number().min(0).max(1).default(0.4),
+    medium: z._default(z.number().check(z.gte(0), z.lte(1)), 0.4),
     /** Scores at or above are HIGH. */
-    high: z.number().min(0).max(1).default(0.7),
+    high: z._default(z.number().check(z.gte(0), z.lte(1)), 0.7),
   })
-  .superRefine((t, ctx) => {
-    if (!(t.medium < t.high))
-      ctx.addIssue({ code: 'custom', path: ['high'], message: 'must be greater than thresholds.medium' });
-  });
+  .check(
+    z.superRefine((t, ctx) => {
+      if (!(t.medium < t.high))
+        ctx.addIssue({ code: 'custom', path: ['high'], message: 'must be greater than thresholds.medium' });
+    }),
+  );
 
 const DetectionModeSchema = z.enum(['auto', 'approve', 'alert', 'log']);
 
@@ -40,20 +43,22 @@ const ExpirySchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
  * One exemption of a list: what it matches, why it exists and until when. Without a reason and an expiry an
  * exemption is refused (it would outlive the reason nobody wrote down).
  */
-function exemptionEntry<T extends z.ZodType<string>>(match: T) {
+function exemptionEntry<T extends z.ZodMiniType<string>>(match: T) {
   return z.strictObject(
     {
       match,
       /** Why the exemption exists (a ticket, an owner, a use): shown in the decision and the alert. */
-      reason: z.string().trim().min(1, 'must say why the exemption exists'),
+      reason: z.string().check(z.trim(), z.minLength(1, 'must say why the exemption exists')),
       expires: ExpirySchema,
     },
     { error: 'must be { "match", "reason", "expires" }: every exemption carries a reason and an expiry' },
   );
 }
 
-const GlobEntrySchema = exemptionEntry(z.string().min(1));
-const AccountEntrySchema = exemptionEntry(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'));
+const GlobEntrySchema = exemptionEntry(z.string().check(z.minLength(1)));
+const AccountEntrySchema = exemptionEntry(
+  z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id')),
+);
 
 const ExemptionsSchema = z.strictObject({
   /**
@@ -62,24 +67,25 @@ const ExemptionsSchema = z.strictObject({
    * `trusted` says that only an allowed principal can set these keys (the organisation guardrail SCP that infra
    * ships denies everyone else tagging with them).
    */
-  tag: z
-    .strictObject({
-      key: z.string().min(1).default('aisaws:exempt'),
-      reasonKey: z.string().min(1).default('aisaws:exempt-reason'),
-      trusted: z.boolean().default(false),
-    })
-    .prefault({}),
+  tag: z.prefault(
+    z.strictObject({
+      key: z._default(z.string().check(z.minLength(1)), 'aisaws:exempt'),
+      reasonKey: z._default(z.string().check(z.minLength(1)), 'aisaws:exempt-reason'),
+      trusted: z._default(z.boolean(), false),
+    }),
+    {},
+  ),
   /** Bucket names (globs). */
-  buckets: z.array(GlobEntrySchema).default([]),
+  buckets: z._default(z.array(GlobEntrySchema), []),
   /**
    * Principal ARNs (globs, `*` and `?`), matched against the caller's ARN and its role's ARN; only for resources in
    * the principal's own account.
    */
-  principals: z.array(GlobEntrySchema).default([]),
+  principals: z._default(z.array(GlobEntrySchema), []),
   /** Account ids: resources owned by these accounts (never: anything an actor of the account does elsewhere). */
-  accounts: z.array(AccountEntrySchema).default([]),
+  accounts: z._default(z.array(AccountEntrySchema), []),
   /** Resource ids or ARNs (globs). */
-  resources: z.array(GlobEntrySchema).default([]),
+  resources: z._default(z.array(GlobEntrySchema), []),
 });
 
 const SelfIdentitySchema = z.strictObject({
@@ -89,16 +95,19 @@ const SelfIdentitySchema = z.strictObject({
    * are never detected (trap T7). No wildcard: a role merely named `aisaws-…` is someone else. Infra computes the list for the
    * Lambdas; `aisaws scan --policy` reads it from here (empty: no call is treated as AISAWS's own).
    */
-  roleArns: z
-    .array(
+  roleArns: z._default(
+    z.array(
       z
         .string()
-        .regex(
-          ROLE_ARN_PATTERN,
-          'must be an exact IAM role ARN (arn:aws:iam::<account>:role/<name>), no wildcard',
+        .check(
+          z.regex(
+            ROLE_ARN_PATTERN,
+            'must be an exact IAM role ARN (arn:aws:iam::<account>:role/<name>), no wildcard',
+          ),
         ),
-    )
-    .default([]),
+    ),
+    [],
+  ),
 });
 
 const PerResourceRateLimitSchema = z.strictObject({
@@ -106,8 +115,8 @@ const PerResourceRateLimitSchema = z.strictObject({
    * Loop breaker: the same resource fixed automatically this many times in the window means something keeps undoing
    * the fix (a pipeline, a person, another tool): the next AUTO decision on it becomes ALERT and AISAWS stops.
    */
-  maxAutoRemediations: z.number().int().nonnegative().default(3),
-  windowMinutes: z.number().int().positive().default(60),
+  maxAutoRemediations: z._default(z.number().check(z.int(), z.nonnegative()), 3),
+  windowMinutes: z._default(z.number().check(z.int(), z.positive()), 60),
 });
 
 const RateLimitSchema = z.strictObject({
@@ -115,9 +124,9 @@ const RateLimitSchema = z.strictObject({
    * Global circuit breaker, the last resort: beyond this many automatic fixes in the window across all resources,
    * AUTO becomes HUMAN_APPROVAL. Higher than the per-resource limit: a burst of ordinary fixes must not stop AISAWS.
    */
-  maxAutoRemediations: z.number().int().nonnegative().default(50),
-  windowMinutes: z.number().int().positive().default(60),
-  perResource: PerResourceRateLimitSchema.prefault({}),
+  maxAutoRemediations: z._default(z.number().check(z.int(), z.nonnegative()), 50),
+  windowMinutes: z._default(z.number().check(z.int(), z.positive()), 60),
+  perResource: z.prefault(PerResourceRateLimitSchema, {}),
 });
 
 const CentralizedRootAccessSchema = z.strictObject({
@@ -125,12 +134,9 @@ const CentralizedRootAccessSchema = z.strictObject({
    * The accounts are members of an AWS Organization with centralized root access enabled, and AISAWS runs in its
    * management or delegated-administrator account, so it can open a root session (sts:AssumeRoot) in a member.
    */
-  enabled: z.boolean().default(false),
+  enabled: z._default(z.boolean(), false),
   /** The management account: AssumeRoot cannot reach its own root, so its root activity stays ALERT. */
-  managementAccount: z
-    .string()
-    .regex(/^\d{12}$/, 'must be a 12-digit account id')
-    .optional(),
+  managementAccount: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'))),
 });
 
 const DeduplicationSchema = z.strictObject({
@@ -138,33 +144,23 @@ const DeduplicationSchema = z.strictObject({
    * One fix per resource + playbook in this window: a GuardDuty or Security Hub finding and the CloudTrail call
    * behind the same change (or two findings about it) lead to one remediation; the later ones are logged only.
    */
-  windowMinutes: z
-    .number()
-    .int()
-    .positive()
-    .max(7 * 24 * 60)
-    .default(60),
+  windowMinutes: z._default(z.number().check(z.int(), z.positive(), z.lte(7 * 24 * 60)), 60),
 });
 
 const PolicyShape = z.strictObject({
-  thresholds: ThresholdsSchema.prefault({}),
+  thresholds: z.prefault(ThresholdsSchema, {}),
   /** A safe, reversible playbook is applied automatically at HIGH risk too (DESIGN §1). */
-  autoAtHighForSafePlaybooks: z.boolean().default(true),
-  detections: z.record(z.string(), DetectionOverrideSchema).default({}),
-  exemptions: ExemptionsSchema.prefault({}),
-  selfIdentity: SelfIdentitySchema.prefault({}),
+  autoAtHighForSafePlaybooks: z._default(z.boolean(), true),
+  detections: z._default(z.record(z.string(), DetectionOverrideSchema), {}),
+  exemptions: z.prefault(ExemptionsSchema, {}),
+  selfIdentity: z.prefault(SelfIdentitySchema, {}),
   /** Decide as usual but mark every decision dry-run: playbooks report what they would change. */
-  dryRun: z.boolean().default(false),
-  rateLimit: RateLimitSchema.prefault({}),
+  dryRun: z._default(z.boolean(), false),
+  rateLimit: z.prefault(RateLimitSchema, {}),
   /** Fixes that need a root session (deleting a root access key); off by default: those detections are ALERT. */
-  centralizedRootAccess: CentralizedRootAccessSchema.prefault({}),
-  deduplication: DeduplicationSchema.prefault({}),
-  approvalTimeoutMinutes: z
-    .number()
-    .int()
-    .positive()
-    .max(7 * 24 * 60)
-    .default(60),
+  centralizedRootAccess: z.prefault(CentralizedRootAccessSchema, {}),
+  deduplication: z.prefault(DeduplicationSchema, {}),
+  approvalTimeoutMinutes: z._default(z.number().check(z.int(), z.positive(), z.lte(7 * 24 * 60)), 60),
 });
 
 /**
@@ -172,31 +168,33 @@ const PolicyShape = z.strictObject({
  * detection whose playbook is missing or disruptive. `PolicySchema` is this over the built-in catalog.
  */
 function createPolicySchema(registry: DetectionRegistry) {
-  return PolicyShape.superRefine((policy, ctx) => {
-    for (const [id, override] of Object.entries(policy.detections)) {
-      const detection = registry.get(id);
-      if (!detection) {
-        ctx.addIssue({ code: 'custom', path: ['detections', id], message: `unknown detection id ${id}` });
-        continue;
+  return PolicyShape.check(
+    z.superRefine((policy, ctx) => {
+      for (const [id, override] of Object.entries(policy.detections)) {
+        const detection = registry.get(id);
+        if (!detection) {
+          ctx.addIssue({ code: 'custom', path: ['detections', id], message: `unknown detection id ${id}` });
+          continue;
+        }
+        if (override.mode !== 'auto') continue;
+        if (detection.playbook === null) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['detections', id, 'mode'],
+            message: `cannot be auto: detection ${id} has no playbook (alert only)`,
+          });
+          continue;
+        }
+        const playbook = getPlaybook(detection.playbook);
+        if (playbook?.safety !== 'safe')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['detections', id, 'mode'],
+            message: `cannot be auto: playbook ${detection.playbook} is ${playbook ? 'disruptive' : 'unknown'} and always needs approval`,
+          });
       }
-      if (override.mode !== 'auto') continue;
-      if (detection.playbook === null) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['detections', id, 'mode'],
-          message: `cannot be auto: detection ${id} has no playbook (alert only)`,
-        });
-        continue;
-      }
-      const playbook = getPlaybook(detection.playbook);
-      if (playbook?.safety !== 'safe')
-        ctx.addIssue({
-          code: 'custom',
-          path: ['detections', id, 'mode'],
-          message: `cannot be auto: playbook ${detection.playbook} is ${playbook ? 'disruptive' : 'unknown'} and always needs approval`,
-        });
-    }
-  });
+    }),
+  );
 }
 
 const PolicySchema = createPolicySchema(catalog);
@@ -224,7 +222,7 @@ class PolicyError extends Error {
   }
 }
 
-function issuesOf(error: z.ZodError): PolicyIssue[] {
+function issuesOf(error: z.core.$ZodError): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import {
   AlertResultSchema,
   type DecidedEvent,
@@ -42,10 +43,10 @@ const PublishedOutcomeSchema = z.enum([
 const FindingUpsertRequestSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   outcome: PublishedOutcomeSchema,
-  event: DecidedEventSchema.extend({ alert: AlertResultSchema.optional() }),
-  remediation: RemediationResultSchema.optional(),
-  verification: VerificationResultSchema.optional(),
-  error: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
+  event: z.extend(DecidedEventSchema, { alert: z.optional(AlertResultSchema) }),
+  remediation: z.optional(RemediationResultSchema),
+  verification: z.optional(VerificationResultSchema),
+  error: z.optional(z.strictObject({ error: z.string(), cause: z.string() })),
 });
 
 /**
@@ -57,14 +58,14 @@ const FindingUpsertRequestSchema = z.strictObject({
 const RolledBackFindingRequestSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   outcome: z.literal('ROLLED_BACK'),
-  eventId: z.string().min(1).max(256),
+  eventId: z.string().check(z.minLength(1), z.maxLength(256)),
   /** The playbook whose fix was undone. */
-  playbook: z.string().min(1).max(128),
+  playbook: z.string().check(z.minLength(1), z.maxLength(128)),
   /** What the rollback changed (the rollback function's result). */
-  changes: z.array(z.string().max(2000)).max(100),
+  changes: z.array(z.string().check(z.maxLength(2000))).check(z.maxLength(100)),
   rolledBackAt: z.iso.datetime({ offset: true }),
   /** Who approved the rollback (the Approval Lambda's `by`). */
-  approvedBy: z.string().min(1).max(512),
+  approvedBy: z.string().check(z.minLength(1), z.maxLength(512)),
 });
 
 /** The Findings Lambda's input: an upsert of the event's finding, or the reopening of a rolled-back one. */
@@ -78,8 +79,8 @@ const PublishFindingResultSchema = z.strictObject({
   eventId: z.string(),
   /** `published`: imported (and its workflow status set); `skipped`: nothing to report (no detection). */
   status: z.enum(['published', 'skipped']),
-  findingId: z.string().optional(),
-  workflowStatus: z.enum(['NEW', 'NOTIFIED', 'RESOLVED']).optional(),
+  findingId: z.optional(z.string()),
+  workflowStatus: z.optional(z.enum(['NEW', 'NOTIFIED', 'RESOLVED'])),
   reason: z.string(),
 });
 

@@ -1,42 +1,43 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 
 /**
  * CloudTrail schemas. Parsed leniently (DESIGN §3): unknown fields are kept, because CloudTrail adds fields over
  * time and `requestParameters` has a different shape for every API. Only what AISAWS relies on is required.
  */
 
-const SessionIssuerSchema = z
-  .looseObject({
-    type: z.string().optional(),
-    principalId: z.string().optional(),
-    arn: z.string().optional(),
-    accountId: z.string().optional(),
-    userName: z.string().optional(),
-  })
-  .optional();
+const SessionIssuerSchema = z.optional(
+  z.looseObject({
+    type: z.optional(z.string()),
+    principalId: z.optional(z.string()),
+    arn: z.optional(z.string()),
+    accountId: z.optional(z.string()),
+    userName: z.optional(z.string()),
+  }),
+);
 
-const SessionContextSchema = z
-  .looseObject({
+const SessionContextSchema = z.optional(
+  z.looseObject({
     sessionIssuer: SessionIssuerSchema,
-    attributes: z
-      .looseObject({
-        creationDate: z.string().optional(),
-        mfaAuthenticated: z.union([z.string(), z.boolean()]).optional(),
-      })
-      .optional(),
-    ec2RoleDelivery: z.string().optional(),
-    sourceIdentity: z.string().optional(),
-  })
-  .optional();
+    attributes: z.optional(
+      z.looseObject({
+        creationDate: z.optional(z.string()),
+        mfaAuthenticated: z.optional(z.union([z.string(), z.boolean()])),
+      }),
+    ),
+    ec2RoleDelivery: z.optional(z.string()),
+    sourceIdentity: z.optional(z.string()),
+  }),
+);
 
 const UserIdentitySchema = z.looseObject({
-  type: z.string().optional(),
-  principalId: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
-  accessKeyId: z.string().optional(),
-  userName: z.string().optional(),
-  invokedBy: z.string().optional(),
+  type: z.optional(z.string()),
+  principalId: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  accessKeyId: z.optional(z.string()),
+  userName: z.optional(z.string()),
+  invokedBy: z.optional(z.string()),
   sessionContext: SessionContextSchema,
 });
 
@@ -119,37 +120,41 @@ function isDateTime(value: string): boolean {
 
 /** One CloudTrail record, as delivered in log files and in EventBridge `detail`. */
 const CloudTrailRecordSchema = z.looseObject({
-  eventVersion: z.string().optional(),
-  userIdentity: UserIdentitySchema.optional(),
+  eventVersion: z.optional(z.string()),
+  userIdentity: z.optional(UserIdentitySchema),
   /**
    * A date-time: CloudTrail writes `2026-11-24T09:00:00Z`; re-shipped logs may use a space, fractions or an offset
    * (`2022-09-15 13:45:24.000`). A value that is not a date (`not-a-date`, month 13) is refused: features and the
    * baseline reason on it. Absent in some re-shipped logs (e.g. Logstash keeps `@timestamp` instead).
    */
-  eventTime: z.string().refine(isDateTime, 'must be a date-time such as 2026-11-24T09:00:00Z').optional(),
-  eventSource: z.string().min(1, 'eventSource is empty'),
-  eventName: z.string().min(1, 'eventName is empty'),
-  awsRegion: z.string().optional(),
-  sourceIPAddress: z.string().optional(),
-  userAgent: z.string().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  requestParameters: JsonObjectSchema.nullish(),
-  responseElements: z.union([JsonObjectSchema, z.boolean(), z.string()]).nullish(),
-  additionalEventData: JsonObjectSchema.nullish(),
-  requestID: z.string().optional(),
-  eventID: z.string().min(1, 'eventID is empty'),
-  readOnly: z.boolean().optional(),
-  eventType: z.string().optional(),
-  managementEvent: z.boolean().optional(),
-  recipientAccountId: z.string().optional(),
-  eventCategory: z.string().optional(),
-  resources: z.array(z.looseObject({ ARN: z.string().optional(), type: z.string().optional() })).optional(),
-  sharedEventID: z.string().optional(),
-  vpcEndpointId: z.string().optional(),
-  tlsDetails: JsonObjectSchema.optional(),
+  eventTime: z.optional(
+    z.string().check(z.refine(isDateTime, 'must be a date-time such as 2026-11-24T09:00:00Z')),
+  ),
+  eventSource: z.string().check(z.minLength(1, 'eventSource is empty')),
+  eventName: z.string().check(z.minLength(1, 'eventName is empty')),
+  awsRegion: z.optional(z.string()),
+  sourceIPAddress: z.optional(z.string()),
+  userAgent: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  errorMessage: z.optional(z.string()),
+  requestParameters: z.nullish(JsonObjectSchema),
+  responseElements: z.nullish(z.union([JsonObjectSchema, z.boolean(), z.string()])),
+  additionalEventData: z.nullish(JsonObjectSchema),
+  requestID: z.optional(z.string()),
+  eventID: z.string().check(z.minLength(1, 'eventID is empty')),
+  readOnly: z.optional(z.boolean()),
+  eventType: z.optional(z.string()),
+  managementEvent: z.optional(z.boolean()),
+  recipientAccountId: z.optional(z.string()),
+  eventCategory: z.optional(z.string()),
+  resources: z.optional(
+    z.array(z.looseObject({ ARN: z.optional(z.string()), type: z.optional(z.string()) })),
+  ),
+  sharedEventID: z.optional(z.string()),
+  vpcEndpointId: z.optional(z.string()),
+  tlsDetails: z.optional(JsonObjectSchema),
   // CloudTrail writes "true"; some re-shipped logs carry a boolean.
-  sessionCredentialFromConsole: z.union([z.string(), z.boolean()]).optional(),
+  sessionCredentialFromConsole: z.optional(z.union([z.string(), z.boolean()])),
 });
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

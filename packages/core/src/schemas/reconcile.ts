@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { AlertKindSchema, SCHEMA_VERSION } from './stages.js';
 
 /**
@@ -18,12 +19,12 @@ const OUTBOX_MESSAGE_ID_PREFIX = 'outbox:';
 const AlertOutboxMessageSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   type: z.literal('alert-outbox'),
-  alertKey: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha-256 hex digest'),
-  eventId: z.string().min(1),
+  alertKey: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be a sha-256 hex digest')),
+  eventId: z.string().check(z.minLength(1)),
   kind: AlertKindSchema,
-  topicArn: z.string().startsWith('arn:', 'must be an SNS topic ARN'),
-  subject: z.string().min(1).max(100),
-  message: z.string().min(1),
+  topicArn: z.string().check(z.startsWith('arn:', 'must be an SNS topic ARN')),
+  subject: z.string().check(z.minLength(1), z.maxLength(100)),
+  message: z.string().check(z.minLength(1)),
   attributes: z.record(z.string(), z.string()),
   /** When the Alert Lambda gave up publishing, and why (the SDK error name and message). */
   queuedAt: z.iso.datetime(),
@@ -43,10 +44,10 @@ const ReconcileSourceKindSchema = z.enum(['events-dlq', 'member-forward-dlq', 'q
 
 /** A manual or scheduled run: everything when empty; `sources` limits the kinds, `maxMessages` each queue's share. */
 const ReconcileRequestSchema = z.looseObject({
-  sources: z.array(ReconcileSourceKindSchema).min(1).optional(),
-  maxMessages: z.number().int().min(1).max(10_000).optional(),
+  sources: z.optional(z.array(ReconcileSourceKindSchema).check(z.minLength(1))),
+  maxMessages: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
   /** Plan only: read and classify, change nothing (messages become visible again after the visibility timeout). */
-  dryRun: z.boolean().optional(),
+  dryRun: z.optional(z.boolean()),
 });
 
 /**

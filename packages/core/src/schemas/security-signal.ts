@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 
 /**
  * A GuardDuty or Security Hub finding, normalised: what every stage after Ingest reads of a finding. Built by
@@ -14,25 +15,25 @@ const SecuritySignalSchema = z.strictObject({
   /** The product that generated it: `GuardDuty`, `Security Hub`, `Inspector`, … */
   productName: z.string(),
   /** GuardDuty's finding id (also for a GuardDuty finding imported into Security Hub), else the ASFF `Id`. */
-  findingId: z.string().min(1),
+  findingId: z.string().check(z.minLength(1)),
   /** ISO-8601, normalised (`toISOString`), so the same update read from two sources has one key. */
   updatedAt: z.string(),
   createdAt: z.string(),
   /** `finding:<findingId>@<updatedAt>`: the eventId of a finding in every stage, the DynamoDB key, the execution name. */
-  idempotencyKey: z.string().min(1),
+  idempotencyKey: z.string().check(z.minLength(1)),
   /** GuardDuty type (`CryptoCurrency:EC2/BitcoinTool.B!DNS`), else the first ASFF type. */
   type: z.string(),
   generatorId: z.string(),
   /** Security Hub control id (`S3.8`) when the finding is a failed control check. */
-  controlId: z.string().optional(),
+  controlId: z.optional(z.string()),
   /** ASFF Compliance.Status of a control finding (`FAILED`, `PASSED`, `WARNING`, `NOT_AVAILABLE`). */
-  compliance: z.string().optional(),
+  compliance: z.optional(z.string()),
   title: z.string(),
   description: z.string(),
   severity: z.strictObject({
     label: FindingSeverityLabelSchema,
     /** In [0, 1]: GuardDuty's 0–10 / 10, ASFF Normalized / 100 (else the label's floor). */
-    normalized: z.number().min(0).max(1),
+    normalized: z.number().check(z.gte(0), z.lte(1)),
     /** As the product wrote it. */
     original: z.string(),
   }),
@@ -40,28 +41,28 @@ const SecuritySignalSchema = z.strictObject({
   region: z.string(),
   /** The affected resource (same shape as a detection's ResourceRef). */
   resource: z.strictObject({
-    type: z.string().min(1),
-    id: z.string().min(1),
-    arn: z.string().optional(),
+    type: z.string().check(z.minLength(1)),
+    id: z.string().check(z.minLength(1)),
+    arn: z.optional(z.string()),
     account: z.string(),
     region: z.string(),
     details: z.record(z.string(), z.unknown()),
   }),
   /** The principal the finding is about, when it names one (access-key findings). */
-  actor: z
-    .strictObject({
+  actor: z.optional(
+    z.strictObject({
       type: z.string(),
-      userName: z.string().optional(),
-      principalId: z.string().optional(),
-      accessKeyId: z.string().optional(),
-    })
-    .optional(),
-  remoteIp: z.string().optional(),
-  api: z.string().optional(),
+      userName: z.optional(z.string()),
+      principalId: z.optional(z.string()),
+      accessKeyId: z.optional(z.string()),
+    }),
+  ),
+  remoteIp: z.optional(z.string()),
+  api: z.optional(z.string()),
   /** The product's own remediation advice, quoted in alerts. */
-  remediation: z.strictObject({ text: z.string().optional(), url: z.string().optional() }).optional(),
+  remediation: z.optional(z.strictObject({ text: z.optional(z.string()), url: z.optional(z.string()) })),
   /** Why AISAWS never acts on this finding (archived, sample, published by AISAWS), or null. */
-  ignoredBecause: z.string().nullable(),
+  ignoredBecause: z.nullable(z.string()),
 });
 
 type FindingSource = z.infer<typeof FindingSourceSchema>;

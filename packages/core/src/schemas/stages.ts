@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { RollbackApprovalSchema } from '../approval/rollback-approval.js';
 import { CloudTrailRecordSchema } from './cloudtrail.js';
 import { SecuritySignalSchema } from './security-signal.js';
@@ -10,7 +11,7 @@ import { SecuritySignalSchema } from './security-signal.js';
 
 const SCHEMA_VERSION = 1 as const;
 const SchemaVersionSchema = z.literal(SCHEMA_VERSION);
-const UnitIntervalSchema = z.number().min(0).max(1);
+const UnitIntervalSchema = z.number().check(z.gte(0), z.lte(1));
 
 const DetectionCategorySchema = z.enum([
   'LOG', // logging tampering
@@ -32,14 +33,14 @@ const DetectionCategorySchema = z.enum([
 /** The AWS resource a detection is about, as far as the event tells. */
 const ResourceRefSchema = z.strictObject({
   /** CloudFormation-style type, e.g. `AWS::S3::Bucket`, `AWS::EC2::SecurityGroup`, `AWS::::Account`. */
-  type: z.string().min(1),
+  type: z.string().check(z.minLength(1)),
   /** The identifier the remediation API takes (bucket name, group id, trail name or ARN, key id …). */
-  id: z.string().min(1),
-  arn: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  arn: z.optional(z.string()),
   account: z.string(),
   region: z.string(),
   /** Exact targets taken from the event (rule ids, statement ids, account ids …) that a playbook needs. */
-  details: z.record(z.string(), z.unknown()).default({}),
+  details: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
 const DetectionHitSchema = z.strictObject({
@@ -50,20 +51,20 @@ const DetectionHitSchema = z.strictObject({
   severity: UnitIntervalSchema,
   /** One sentence a person reads: what happened to what. */
   summary: z.string(),
-  resource: ResourceRefSchema.nullable(),
-  playbook: z.string().nullable(),
+  resource: z.nullable(ResourceRefSchema),
+  playbook: z.nullable(z.string()),
   /** false for a failed attempt (errorCode set): scored as a signal, never acted on. */
   actionable: z.boolean(),
-  evidence: z.record(z.string(), z.unknown()).default({}),
+  evidence: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
 const ActorSchema = z.strictObject({
   type: z.string(),
-  arn: z.string().optional(),
-  principalId: z.string().optional(),
-  userName: z.string().optional(),
-  accountId: z.string().optional(),
-  mfa: z.boolean().optional(),
+  arn: z.optional(z.string()),
+  principalId: z.optional(z.string()),
+  userName: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  mfa: z.optional(z.boolean()),
 });
 
 /** What a person needs to know about the event at a glance; derived from the record. */
@@ -71,14 +72,14 @@ const EventSummarySchema = z.strictObject({
   eventId: z.string(),
   eventName: z.string(),
   eventSource: z.string(),
-  eventTime: z.string().optional(),
+  eventTime: z.optional(z.string()),
   account: z.string(),
   region: z.string(),
   actor: ActorSchema,
-  sourceIp: z.string().optional(),
-  userAgent: z.string().optional(),
-  errorCode: z.string().optional(),
-  readOnly: z.boolean().optional(),
+  sourceIp: z.optional(z.string()),
+  userAgent: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  readOnly: z.optional(z.boolean()),
 });
 
 const ArchiveRefSchema = z.strictObject({ bucket: z.string(), key: z.string() });
@@ -86,7 +87,7 @@ const ArchiveRefSchema = z.strictObject({ bucket: z.string(), key: z.string() })
 /** Output of Ingest, input of Score. */
 const IngestedEventSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
-  eventId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
   receivedAt: z.string(),
   summary: EventSummarySchema,
   /** The CloudTrail record; for a finding, its CloudTrail-shaped view (see `finding`). */
@@ -96,9 +97,9 @@ const IngestedEventSchema = z.strictObject({
    * view built from it (eventSource `guardduty.amazonaws.com` / `securityhub.amazonaws.com`, eventName the finding
    * type, eventID the finding's idempotency key), so every stage reads one shape.
    */
-  finding: SecuritySignalSchema.optional(),
+  finding: z.optional(SecuritySignalSchema),
   detections: z.array(DetectionHitSchema),
-  archive: ArchiveRefSchema.nullable(),
+  archive: z.nullable(ArchiveRefSchema),
 });
 
 const FeatureContributionSchema = z.strictObject({
@@ -107,7 +108,7 @@ const FeatureContributionSchema = z.strictObject({
   value: z.number(),
   /** Its additive contribution to the logit (or the model's own unit); the explanation sorts by |contribution|. */
   contribution: z.number(),
-  description: z.string().optional(),
+  description: z.optional(z.string()),
 });
 
 const RiskAssessmentSchema = z.strictObject({
@@ -117,7 +118,7 @@ const RiskAssessmentSchema = z.strictObject({
 });
 
 /** Output of Score, input of Decide. */
-const ScoredEventSchema = IngestedEventSchema.extend({ risk: RiskAssessmentSchema });
+const ScoredEventSchema = z.extend(IngestedEventSchema, { risk: RiskAssessmentSchema });
 
 const RiskLevelSchema = z.enum(['LOW', 'MEDIUM', 'HIGH']);
 /**
@@ -144,20 +145,20 @@ const DecisionSchema = z.strictObject({
   action: DecisionActionSchema,
   level: RiskLevelSchema,
   /** Why, in one or two sentences; every decision has one. */
-  reason: z.string().min(1),
+  reason: z.string().check(z.minLength(1)),
   /** The detection the remediation is for (the most severe actionable one with a playbook), if any. */
-  detectionId: z.string().nullable(),
-  playbook: z.string().nullable(),
+  detectionId: z.nullable(z.string()),
+  playbook: z.nullable(z.string()),
   dryRun: z.boolean(),
   exempt: z.boolean(),
   /** Present when an exemption stopped the fix (`exempt` is then true). */
-  exemption: ExemptionUseSchema.optional(),
-  approvalTimeoutSeconds: z.number().int().positive(),
+  exemption: z.optional(ExemptionUseSchema),
+  approvalTimeoutSeconds: z.number().check(z.int(), z.positive()),
   decidedAt: z.string(),
 });
 
 /** Output of Decide, input of the remediation workflow. */
-const DecidedEventSchema = ScoredEventSchema.extend({ decision: DecisionSchema });
+const DecidedEventSchema = z.extend(ScoredEventSchema, { decision: DecisionSchema });
 
 /** The state a playbook read before changing anything: what rollback restores. */
 const SnapshotSchema = z.strictObject({
@@ -187,7 +188,7 @@ const ForwardRemediationRequestSchema = z.strictObject({
 const RollbackRequestSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
   action: z.literal('rollback'),
-  eventId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
   approval: RollbackApprovalSchema,
 });
 
@@ -202,7 +203,7 @@ const RemediationResultSchema = z.strictObject({
   action: RemediationActionSchema,
   playbook: z.string(),
   status: z.enum(['snapshot-taken', 'applied', 'already-compliant', 'rolled-back', 'dry-run']),
-  snapshot: SnapshotSchema.optional(),
+  snapshot: z.optional(SnapshotSchema),
   /** Human-readable list of what was changed, e.g. "PutPublicAccessBlock my-bucket: all four settings true". */
   changes: z.array(z.string()),
   at: z.string(),
@@ -226,53 +227,47 @@ const VerificationResultSchema = z.strictObject({
 });
 
 /**
- * `alert`: triage tells a person about an ALERT decision (nothing was changed). `logged`: a dry run reported what it
- * would have changed. The others are the remediation workflow's outcomes.
+ * The kinds about a decided event (AlertRequest). `alert`: triage tells a person about an ALERT decision (nothing was
+ * changed). `logged`: a dry run reported what it would have changed. The others are the remediation workflow's
+ * outcomes.
  */
-const AlertKindSchema = z.enum([
+const EVENT_ALERT_KINDS = [
   'remediated',
   'remediation-failed',
   'approval-request',
   'rejected',
   'logged',
   'alert',
-  // The rollback workflow's kinds (RollbackAlertRequest): built from the stored events item, not from a record.
-  'rollback-offer',
-  'rolled-back',
-  'rollback-refused',
-  'rollback-failed',
-]);
-
+] as const;
 /**
- * The rollback workflow's kinds. `rollback-offer`: e-mails the signed rollback links of a verified fix (the workflow
- * waits on its task token). `rolled-back`: the rollback ran. `rollback-refused`: the rollback function refused it (the
- * live state drifted since verify — with the diff — or the item no longer allows it). `rollback-failed`: an error.
- * The window closing, or a person declining, sends nothing more.
+ * The rollback workflow's kinds (RollbackAlertRequest), built from the stored events item, not from a record.
+ * `rollback-offer`: e-mails the signed rollback links of a verified fix (the workflow waits on its task token).
+ * `rolled-back`: the rollback ran. `rollback-refused`: the rollback function refused it (the live state drifted since
+ * verify — with the diff — or the item no longer allows it). `rollback-failed`: an error. The window closing, or a
+ * person declining, sends nothing more.
  */
-const RollbackAlertKindSchema = AlertKindSchema.extract([
+const ROLLBACK_ALERT_KINDS = [
   'rollback-offer',
   'rolled-back',
   'rollback-refused',
   'rollback-failed',
-]);
+] as const;
+
+const AlertKindSchema = z.enum([...EVENT_ALERT_KINDS, ...ROLLBACK_ALERT_KINDS]);
+const RollbackAlertKindSchema = z.enum(ROLLBACK_ALERT_KINDS);
 /** The kinds an AlertRequest (about a decided event) may have. */
-const EventAlertKindSchema = AlertKindSchema.exclude([
-  'rollback-offer',
-  'rolled-back',
-  'rollback-refused',
-  'rollback-failed',
-]);
+const EventAlertKindSchema = z.enum(EVENT_ALERT_KINDS);
 
 const AlertRequestSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
   kind: EventAlertKindSchema,
   event: DecidedEventSchema,
-  remediation: RemediationResultSchema.optional(),
-  verification: VerificationResultSchema.optional(),
+  remediation: z.optional(RemediationResultSchema),
+  verification: z.optional(VerificationResultSchema),
   /** For remediation-failed: the error name and message the workflow caught. */
-  error: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
+  error: z.optional(z.strictObject({ error: z.string(), cause: z.string() })),
   /** For approval-request: the Step Functions task token to sign into the links. */
-  taskToken: z.string().optional(),
+  taskToken: z.optional(z.string()),
 });
 
 /**
@@ -285,16 +280,16 @@ const AlertRequestSchema = z.strictObject({
 const RollbackAlertRequestSchema = z.strictObject({
   schemaVersion: SchemaVersionSchema,
   kind: RollbackAlertKindSchema,
-  eventId: z.string().min(1).max(256),
+  eventId: z.string().check(z.minLength(1), z.maxLength(256)),
   item: z.record(z.string(), z.unknown()),
   /** For rollback-offer: the task token to sign into the links. */
-  taskToken: z.string().optional(),
+  taskToken: z.optional(z.string()),
   /** For rollback-offer: how long the offer stands (the Offer Rollback task's TimeoutSeconds); the links expire then. */
-  windowSeconds: z.number().int().positive().optional(),
+  windowSeconds: z.optional(z.number().check(z.int(), z.positive())),
   /** For rolled-back: what the rollback function changed. */
-  remediation: RemediationResultSchema.optional(),
+  remediation: z.optional(RemediationResultSchema),
   /** For rollback-refused / rollback-failed: the error name and message the workflow caught. */
-  error: z.strictObject({ error: z.string(), cause: z.string() }).optional(),
+  error: z.optional(z.strictObject({ error: z.string(), cause: z.string() })),
 });
 
 /** What the Alert Lambda accepts: an alert about a decided event, or one of the rollback workflow. */
@@ -306,9 +301,9 @@ const AlertResultSchema = z.strictObject({
   kind: AlertKindSchema,
   /** The SNS MessageId, or `outbox:<alertKey>` when SNS refused and the alert waits in the outbox. */
   messageId: z.string(),
-  subject: z.string().max(100),
+  subject: z.string().check(z.maxLength(100)),
   /** `queued`: SNS could not take it; the reconcile job publishes it later (absent means published). */
-  delivery: z.enum(['published', 'queued']).optional(),
+  delivery: z.optional(z.enum(['published', 'queued'])),
 });
 
 /**

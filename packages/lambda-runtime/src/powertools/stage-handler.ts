@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { PowertoolsObservability } from './observability.js';
 
 interface StageHandlerOptions<Event, Result> extends PowertoolsObservability {
@@ -11,7 +11,7 @@ interface StageHandlerOptions<Event, Result> extends PowertoolsObservability {
    * Powertools Parser runs this schema before the use case: anything else is rejected (ParseError) before our code
    * runs. Leave it out when bad input must reach the use case (Ingest quarantines it).
    */
-  readonly schema?: z.ZodType<Event>;
+  readonly schema?: z.core.$ZodType<Event>;
   /**
    * The CloudTrail eventID of the (parsed) event, appended as `eventId` to every log line (undefined when the event
    * has none). Leave it out only for a stage whose input carries no eventID (e.g. an HTTP request).
