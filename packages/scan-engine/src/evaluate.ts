@@ -109,6 +109,13 @@ interface QuietDecision {
   readonly output: ScanResult['decision'];
 }
 
+/** What is remembered per risk assessment: its output object, and the decisions of events without detections. */
+interface RiskEntry {
+  readonly output: ScanResult['risk'];
+  quietWithoutError: QuietDecision | undefined;
+  quietByError: Map<string, QuietDecision> | undefined;
+}
+
 /**
  * The scan pipeline for one event, in the order of DESIGN.md §1: parse the record leniently, detect
  * (`toIngestedEvent`), score against the shared baseline, decide with the policy. The stage outputs are built by
@@ -128,34 +135,38 @@ function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
   const decideContext = { now };
   const scoringContext = { baseline };
   const ingestOptions = { receivedAt, registry, detect: { selfRoleArns: selfRoleArnsOf(policy) } };
-  const riskOutputs = new WeakMap<RiskAssessment, ScanResult['risk']>();
-  const quietDecisions = new WeakMap<RiskAssessment, Map<string | undefined, QuietDecision>>();
+  // Per risk assessment, one entry: its output object and the decisions of events without detections (one look-up
+  // per event; the decision without an error code, the usual one, in a field).
+  const riskEntries = new WeakMap<RiskAssessment, RiskEntry>();
 
-  const riskOutput = (risk: RiskAssessment): ScanResult['risk'] => {
-    let output = riskOutputs.get(risk);
-    if (output === undefined) {
-      output = {
-        score: risk.score,
-        level: levelFor(risk.score, policy),
-        explanation: risk.explanation.map((c) => ({ feature: c.feature, contribution: c.contribution })),
+  const riskEntry = (risk: RiskAssessment): RiskEntry => {
+    let entry = riskEntries.get(risk);
+    if (entry === undefined) {
+      entry = {
+        output: {
+          score: risk.score,
+          level: levelFor(risk.score, policy),
+          explanation: risk.explanation.map((c) => ({ feature: c.feature, contribution: c.contribution })),
+        },
+        quietWithoutError: undefined,
+        quietByError: undefined,
       };
-      riskOutputs.set(risk, output);
+      riskEntries.set(risk, entry);
     }
-    return output;
+    return entry;
   };
 
-  const quietDecision = (ingested: IngestedEvent, risk: RiskAssessment): QuietDecision => {
-    let byError = quietDecisions.get(risk);
-    if (byError === undefined) {
-      byError = new Map();
-      quietDecisions.set(risk, byError);
-    }
+  const quietDecision = (ingested: IngestedEvent, risk: RiskAssessment, entry: RiskEntry): QuietDecision => {
     const errorCode = ingested.summary.errorCode;
-    let known = byError.get(errorCode);
+    let known = errorCode === undefined ? entry.quietWithoutError : entry.quietByError?.get(errorCode);
     if (known === undefined) {
       const decision = decide({ ...ingested, risk }, policy, decideContext);
       known = { decision, output: { action: decision.action, reason: decision.reason } };
-      byError.set(errorCode, known);
+      if (errorCode === undefined) entry.quietWithoutError = known;
+      else {
+        entry.quietByError ??= new Map();
+        entry.quietByError.set(errorCode, known);
+      }
     }
     return known;
   };
@@ -179,13 +190,14 @@ function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
     location: InputLocation,
   ): EventEvaluation => {
     const hits = ingested.detections;
+    const entry = riskEntry(risk);
     if (hits.length === 0 && ingested.finding === undefined) {
-      const quiet = quietDecision(ingested, risk);
+      const quiet = quietDecision(ingested, risk, entry);
       const result: ScanResult = {
         eventId: ingested.eventId,
         eventName: ingested.summary.eventName,
         detections: NO_DETECTIONS,
-        risk: riskOutput(risk),
+        risk: entry.output,
         decision: quiet.output,
         source: location,
       };
@@ -201,7 +213,7 @@ function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
         title: hit.title,
         summary: hit.summary,
       })),
-      risk: riskOutput(risk),
+      risk: entry.output,
       decision: { action: decision.action, reason: decision.reason },
       source: location,
     };

@@ -9,5 +9,5 @@ export {
   REDACTED,
   redactCredentials,
 } from './redact.js';
-export { actorOf, eventTimeMs, principalKey, summarize, yesNo } from './summarize.js';
+export { actorOf, cloudTrailTimeMs, eventTimeMs, principalKey, summarize, yesNo } from './summarize.js';
 export { sanitizeUntrusted, UNTRUSTED_MAX } from './untrusted.js';

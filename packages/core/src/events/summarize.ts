@@ -41,12 +41,67 @@ function principalKey(record: CloudTrailRecord): string {
   );
 }
 
+/** The two digits at `i` as a number, or -1. */
+function twoDigits(text: string, i: number): number {
+  const tens = text.charCodeAt(i) - 48;
+  const ones = text.charCodeAt(i + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+/** Days from 1970-01-01 to the proleptic Gregorian date (year, month 1–12, day), any year (H. Hinnant's method). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/**
+ * Epoch milliseconds of CloudTrail's own form, `YYYY-MM-DDThh:mm:ssZ` or `…ss.fffZ`, by arithmetic; undefined for
+ * any other text or a value out of the plain ranges (a day after the 28th, hour 24, second 60), which Date.parse
+ * then reads. Exactly Date.parse's answer where it answers (a property test holds the two equal): every scanned
+ * event's time is read, and Date.parse was a tenth of the baseline's cost.
+ */
+function cloudTrailTimeMs(text: string): number | undefined {
+  const length = text.length;
+  if (length !== 20 && length !== 24) return undefined;
+  if (
+    text.charCodeAt(4) !== 0x2d ||
+    text.charCodeAt(7) !== 0x2d ||
+    text.charCodeAt(10) !== 0x54 ||
+    text.charCodeAt(13) !== 0x3a ||
+    text.charCodeAt(16) !== 0x3a ||
+    text.charCodeAt(length - 1) !== 0x5a
+  )
+    return undefined;
+  const high = twoDigits(text, 0);
+  const low = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  let ms = 0;
+  if (length === 24) {
+    const hundreds = text.charCodeAt(20) - 48;
+    const rest = twoDigits(text, 21);
+    if (text.charCodeAt(19) !== 0x2e || hundreds < 0 || hundreds > 9 || rest < 0) return undefined;
+    ms = hundreds * 100 + rest;
+  }
+  if (high < 0 || low < 0 || month < 1 || month > 12 || day < 1 || day > 28) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const days = daysFromCivil(high * 100 + low, month, day);
+  return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;
+}
+
 /** Epoch milliseconds of the record (eventTime, else Logstash's `@timestamp`), or undefined. */
 function eventTimeMs(record: CloudTrailRecord): number | undefined {
   const raw =
     record.eventTime ?? (typeof record['@timestamp'] === 'string' ? record['@timestamp'] : undefined);
   if (raw === undefined) return undefined;
-  const ms = Date.parse(raw);
+  const ms = cloudTrailTimeMs(raw) ?? Date.parse(raw);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -69,4 +124,4 @@ function summarize(record: CloudTrailRecord): EventSummary {
   return summary;
 }
 
-export { actorOf, eventTimeMs, principalKey, summarize, yesNo };
+export { actorOf, cloudTrailTimeMs, eventTimeMs, principalKey, summarize, yesNo };
