@@ -82,6 +82,32 @@ const credentialsFromEnvironment: EsbuildPlugin = {
   },
 };
 
+/**
+ * The SDK's protocols load their event-stream support with a dynamic `import('@smithy/core/event-streams')`, on the
+ * first operation with an event stream (S3 SelectObjectContent, Lambda InvokeWithResponseStream, Bedrock streams …).
+ * Bundled without code splitting, that one dynamic import made esbuild wrap every `@smithy/core` module it reaches
+ * (≈ 190 modules) in a lazy-init function, each compiled and called at init: ≈ 6 ms of module init CPU (ingest,
+ * decision; interleaved). No AISAWS Lambda calls an event-stream operation, so that import resolves to a module whose
+ * exports throw a clear error instead; the SDK's other code is unchanged.
+ */
+const EVENT_STREAMS_NAMESPACE = 'lambda-no-event-streams';
+const EVENT_STREAMS_LEFT_OUT =
+  'event streams are left out of AISAWS Lambda bundles (scripts/lambda-bundle.ts): no AISAWS Lambda calls an event-stream operation';
+const noEventStreamsInLambdas: EsbuildPlugin = {
+  name: 'lambda-no-event-streams',
+  setup(build) {
+    build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, namespace: EVENT_STREAMS_NAMESPACE } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: EVENT_STREAMS_NAMESPACE }, () => ({
+      contents:
+        `const unsupported = () => { throw new Error(${JSON.stringify(EVENT_STREAMS_LEFT_OUT)}); };\n` +
+        'export { unsupported as EventStreamSerde, unsupported as eventStreamSerdeProvider };',
+      loader: 'js',
+    }));
+  },
+};
+
 interface LambdaBundleChoices {
   readonly awsSdk?: AwsSdkSource;
   /** Chunks loaded on first use (`import()`), for Lambdas with parts that not every invocation needs. */
@@ -120,7 +146,7 @@ function lambdaBundle({
     ...(awsSdk === 'runtime' ? runtimeSdkExternals(bundledSdk) : { noExternal: [/.*/] }),
     // tsup's own node-protocol plugin would take every `node:` import first and leave it an ESM import.
     removeNodeProtocol: false,
-    esbuildPlugins: [nodeBuiltinsByRequire, credentialsFromEnvironment],
+    esbuildPlugins: [nodeBuiltinsByRequire, credentialsFromEnvironment, noEventStreamsInLambdas],
     minify: true,
     sourcemap: true,
     clean: true,
@@ -131,4 +157,4 @@ function lambdaBundle({
 }
 
 export type { AwsSdkSource, LambdaBundleChoices };
-export { lambdaBundle, RUNTIME_PROVIDED_SDK };
+export { EVENT_STREAMS_LEFT_OUT, lambdaBundle, RUNTIME_PROVIDED_SDK };

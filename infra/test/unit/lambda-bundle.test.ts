@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { build } from 'tsup';
-import { lambdaBundle } from '../../../scripts/lambda-bundle.js';
+import { EVENT_STREAMS_LEFT_OUT, lambdaBundle } from '../../../scripts/lambda-bundle.js';
 import { REPO_ROOT } from '../../src/app.js';
 
 const run = promisify(execFile);
@@ -136,5 +136,12 @@ describe('scripts/lambda-bundle.ts: what a Lambda bundle keeps and leaves out', 
     const bundle = readFileSync(bundlePath, 'utf8');
     for (const left of ['defaultProvider::fromSSO', 'defaultProvider::fromIni', 'AssumeRoleWithWebIdentity'])
       expect(bundle).not.toContain(left);
+  });
+
+  it("leaves the SDK's event-stream support out: its dynamic import is the module that says so", () => {
+    const bundle = readFileSync(bundlePath, 'utf8');
+    expect(bundle).toContain(EVENT_STREAMS_LEFT_OUT);
+    // The event-stream codec (message prelude, CRC32 checks) is not bundled.
+    expect(bundle).not.toContain('Provided message too short to accommodate event stream message overhead');
   });
 });
