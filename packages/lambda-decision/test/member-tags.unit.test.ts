@@ -158,7 +158,12 @@ describe('Decide: tags of a member account resource', () => {
         IDEMPOTENCY_TABLE: 'idempotency-table',
       });
       const wired = createDecisionDeps(env);
-      const decideEvent = createDecisionHandler({ ...wired, clock: { now: () => NOW } });
+      // Its clients and tag readers as deployed; a quiet logger (the deployed one writes to stdout).
+      const decideEvent = createDecisionHandler({
+        ...wired,
+        clock: { now: () => NOW },
+        logger: { info() {}, warn() {}, error() {} },
+      });
       // Act
       const first = await decideEvent(openGroupIn(SECURITY));
       const second = await decideEvent(openGroupIn(SECURITY));
