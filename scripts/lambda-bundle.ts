@@ -1,4 +1,4 @@
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname } from 'node:path';
 import type { Options } from 'tsup';
 
@@ -43,11 +43,37 @@ const nodeBuiltinsByRequire: EsbuildPlugin = {
       return { path: specifier, namespace: NODE_BUILTIN_NAMESPACE };
     });
     build.onLoad({ filter: /.*/, namespace: NODE_BUILTIN_NAMESPACE }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      contents: LOADED_ON_FIRST_USE.has(args.path)
+        ? builtinLoadedOnFirstUse(args.path)
+        : `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
   },
 };
+
+/**
+ * Built-ins that a bundled dependency imports at module level for a path no AISAWS Lambda takes, so they are loaded
+ * when one of their exports is first read instead of at init: `node:stream/web`, imported by `@middy/core` for
+ * `streamifyResponse` (response streaming, which no AISAWS Lambda uses).
+ */
+const LOADED_ON_FIRST_USE: ReadonlySet<string> = new Set(['node:stream/web']);
+
+/**
+ * A CommonJS module with one getter per export of the built-in (names read here, at build time, from the Node.js
+ * that builds: the runtime's major version); the first read of any of them loads the built-in. esbuild's import
+ * interop copies these getters without calling them.
+ */
+function builtinLoadedOnFirstUse(specifier: string): string {
+  const names = Object.getOwnPropertyNames(createRequire(import.meta.url)(specifier)).filter(
+    (name) => name !== 'default' && name !== '__esModule',
+  );
+  return [
+    'let loaded;',
+    `const load = () => (loaded ??= require(${JSON.stringify(specifier)}));`,
+    `for (const name of ${JSON.stringify(names)})`,
+    '  Object.defineProperty(module.exports, name, { enumerable: true, get: () => load()[name] });',
+  ].join('\n');
+}
 
 /**
  * The SDK clients' default credential chain (`@aws-sdk/credential-provider-node`: environment, SSO, shared ini

@@ -132,6 +132,34 @@ describe('scripts/lambda-bundle.ts: what a Lambda bundle keeps and leaves out', 
     expect(stdout).toContain('Invalid input: expected string, received number');
   });
 
+  it('loads node:stream/web (imported by @middy/core for response streaming) on first use, not at init', async () => {
+    // Prepare
+    const entry = join(workDir, 'streams.mjs');
+    writeFileSync(
+      entry,
+      [
+        "import { ReadableStream } from 'node:stream/web';",
+        "const loaded = () => process.moduleLoadList.includes('NativeModule stream/web');",
+        'const atInit = loaded();',
+        'const Stream = ReadableStream;',
+        'process.stdout.write(JSON.stringify({ atInit, afterUse: loaded(), same: Stream === globalThis.ReadableStream }));',
+      ].join('\n'),
+    );
+    await build({
+      ...lambdaBundle(),
+      entry: { streams: entry },
+      outDir: join(workDir, 'dist-streams'),
+      sourcemap: false,
+      silent: true,
+    });
+    // Act
+    const { stdout } = await run(process.execPath, [join(workDir, 'dist-streams', 'streams.js')], {
+      cwd: workDir,
+    });
+    // Assess: not loaded by the import, loaded by the first read, and the real class.
+    expect(JSON.parse(stdout)).toEqual({ atInit: false, afterUse: true, same: true });
+  });
+
   it('leaves the other credential providers and their STS/SSO clients out of the bundle', () => {
     const bundle = readFileSync(bundlePath, 'utf8');
     for (const left of ['defaultProvider::fromSSO', 'defaultProvider::fromIni', 'AssumeRoleWithWebIdentity'])
