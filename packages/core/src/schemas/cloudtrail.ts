@@ -1,13 +1,15 @@
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import { looseObject } from '../zod-objects.js';
 
 /**
  * CloudTrail schemas. Parsed leniently (DESIGN §3): unknown fields are kept, because CloudTrail adds fields over
  * time and `requestParameters` has a different shape for every API. Only what AISAWS relies on is required.
+ * `aisaws scan` parses records with them by the hundred thousand: compiled object parsers (zod-objects.ts).
  */
 
 const SessionIssuerSchema = z.optional(
-  z.looseObject({
+  looseObject({
     type: z.optional(z.string()),
     principalId: z.optional(z.string()),
     arn: z.optional(z.string()),
@@ -17,10 +19,10 @@ const SessionIssuerSchema = z.optional(
 );
 
 const SessionContextSchema = z.optional(
-  z.looseObject({
+  looseObject({
     sessionIssuer: SessionIssuerSchema,
     attributes: z.optional(
-      z.looseObject({
+      looseObject({
         creationDate: z.optional(z.string()),
         mfaAuthenticated: z.optional(z.union([z.string(), z.boolean()])),
       }),
@@ -30,7 +32,7 @@ const SessionContextSchema = z.optional(
   }),
 );
 
-const UserIdentitySchema = z.looseObject({
+const UserIdentitySchema = looseObject({
   type: z.optional(z.string()),
   principalId: z.optional(z.string()),
   arn: z.optional(z.string()),
@@ -119,7 +121,7 @@ function isDateTime(value: string): boolean {
 }
 
 /** One CloudTrail record, as delivered in log files and in EventBridge `detail`. */
-const CloudTrailRecordSchema = z.looseObject({
+const CloudTrailRecordSchema = looseObject({
   eventVersion: z.optional(z.string()),
   userIdentity: z.optional(UserIdentitySchema),
   /**
@@ -147,9 +149,7 @@ const CloudTrailRecordSchema = z.looseObject({
   managementEvent: z.optional(z.boolean()),
   recipientAccountId: z.optional(z.string()),
   eventCategory: z.optional(z.string()),
-  resources: z.optional(
-    z.array(z.looseObject({ ARN: z.optional(z.string()), type: z.optional(z.string()) })),
-  ),
+  resources: z.optional(z.array(looseObject({ ARN: z.optional(z.string()), type: z.optional(z.string()) }))),
   sharedEventID: z.optional(z.string()),
   vpcEndpointId: z.optional(z.string()),
   tlsDetails: z.optional(JsonObjectSchema),
@@ -259,7 +259,7 @@ function isCloudTrailRecord(value: unknown): value is CloudTrailRecord {
 }
 
 /** The S3 delivery format of CloudTrail: `{"Records": [...]}`. Records are parsed one by one by the reader. */
-const CloudTrailLogFileSchema = z.looseObject({ Records: z.array(z.unknown()) });
+const CloudTrailLogFileSchema = looseObject({ Records: z.array(z.unknown()) });
 
 type UserIdentity = z.infer<typeof UserIdentitySchema>;
 type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;

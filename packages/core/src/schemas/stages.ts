@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../zod-english.js';
 import { RollbackApprovalSchema } from '../approval/rollback-approval.js';
+import { strictObject } from '../zod-objects.js';
 import { CloudTrailRecordSchema } from './cloudtrail.js';
 import { SecuritySignalSchema } from './security-signal.js';
 
@@ -102,7 +103,8 @@ const IngestedEventSchema = z.strictObject({
   archive: z.nullable(ArchiveRefSchema),
 });
 
-const FeatureContributionSchema = z.strictObject({
+// The risk assessment is parsed once per scanned event (`aisaws scan`): compiled object parsers (zod-objects.ts).
+const FeatureContributionSchema = strictObject({
   feature: z.string(),
   /** The feature's value for this event (1/0 for flags). */
   value: z.number(),
@@ -111,9 +113,9 @@ const FeatureContributionSchema = z.strictObject({
   description: z.optional(z.string()),
 });
 
-const RiskAssessmentSchema = z.strictObject({
+const RiskAssessmentSchema = strictObject({
   score: UnitIntervalSchema,
-  model: z.strictObject({ id: z.string(), version: z.string() }),
+  model: strictObject({ id: z.string(), version: z.string() }),
   explanation: z.array(FeatureContributionSchema),
 });
 
