@@ -1,3 +1,4 @@
+import { twoDigits } from '../digits.js';
 import type { CloudTrailRecord } from '../schemas/cloudtrail.js';
 import type { Actor, EventSummary } from '../schemas/stages.js';
 
@@ -39,13 +40,6 @@ function principalKey(record: CloudTrailRecord): string {
     identity.principalId ??
     `${identity.type ?? 'Unknown'}:${identity.accountId ?? record.recipientAccountId ?? 'unknown'}`
   );
-}
-
-/** The two digits at `i` as a number, or -1. */
-function twoDigits(text: string, i: number): number {
-  const tens = text.charCodeAt(i) - 48;
-  const ones = text.charCodeAt(i + 1) - 48;
-  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
 
 /** Days from 1970-01-01 to the proleptic Gregorian date (year, month 1–12, day), any year (H. Hinnant's method). */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import { digitAt, twoDigits } from '../digits.js';
 import { looseObject } from '../zod-objects.js';
 
 /**
@@ -51,19 +52,6 @@ const JsonObjectSchema = z.custom<Record<string, unknown>>(
   (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
   { error: 'must be a JSON object' },
 );
-
-/** The digit at `i` as a number, or -1. */
-function digitAt(text: string, i: number): number {
-  const code = text.charCodeAt(i) - 48;
-  return code >= 0 && code <= 9 ? code : -1;
-}
-
-/** The two-digit number at `i`, or -1. */
-function twoDigits(text: string, i: number): number {
-  const tens = digitAt(text, i);
-  const ones = digitAt(text, i + 1);
-  return tens < 0 || ones < 0 ? -1 : tens * 10 + ones;
-}
 
 /**
  * `YYYY-MM-DD[T ]hh:mm:ss[.fraction][Z|±hh:mm]` with a real calendar day and time, read character by character
