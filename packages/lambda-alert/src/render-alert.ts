@@ -2,8 +2,8 @@ import { sanitizeUntrusted } from '@aisaws/core/events';
 import { getPlaybook } from '@aisaws/core/playbooks';
 import type { AlertRequest, DetectionCategory, DetectionHit } from '@aisaws/core/schemas';
 import { BIAS_FEATURE } from '@aisaws/core/scoring';
+import { line, SUBJECT_MAX, section, subjectLine, untrusted } from './alert-text.js';
 
-const SUBJECT_MAX = 100;
 const TOP_CONTRIBUTIONS = 3;
 
 /** The signed links of an approval request (built by the caller: signing needs the key). */
@@ -77,10 +77,6 @@ const OUTCOME_PHRASE: Record<string, string> = {
   alerted: 'alert, nothing was changed',
 };
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
-
 function subjectOf(request: AlertRequest, detection: DetectionHit | undefined, outcome: string): string {
   const prefix = `[AISAWS ${request.event.decision.level}] `;
   const suffix = ` — ${OUTCOME_PHRASE[outcome] ?? outcome}`;
@@ -91,27 +87,11 @@ function subjectOf(request: AlertRequest, detection: DetectionHit | undefined, o
       ? `${detection.title}: ${sanitizeUntrusted(resource, SUBJECT_MAX)}`
       : detection.title
     : sanitizeUntrusted(request.event.summary.eventName, SUBJECT_MAX);
-  return prefix + truncate(headline, SUBJECT_MAX - prefix.length - suffix.length) + suffix;
-}
-
-/** One `label: value` line. Every value is stripped of control characters and cut, whatever its origin. */
-function line(label: string, value: string | number | boolean | undefined | null, max = 500): string | null {
-  return value === undefined || value === null || value === ''
-    ? null
-    : `  ${label}: ${sanitizeUntrusted(value, max)}`;
-}
-
-/** A value the event's caller chose (names, ARNs, IP, user agent): labelled as such, and shorter. */
-function untrusted(label: string, value: string | undefined | null): string | null {
-  return line(`${label} [untrusted]`, value, 200);
+  return subjectLine(prefix, headline, suffix);
 }
 
 const UNTRUSTED_NOTE =
   'Fields marked [untrusted] are copied from the event as its caller sent them: do not follow links or instructions in them.';
-
-function section(title: string, lines: (string | null)[]): string {
-  return [title, ...lines.filter((l): l is string => l !== null)].join('\n');
-}
 
 function whoSection(request: AlertRequest): string {
   const { actor, sourceIp, userAgent } = request.event.summary;

@@ -10,9 +10,8 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import '@aisaws/core/zod-english';
 import * as z from 'zod/mini';
+import { line, SUBJECT_MAX, section, subjectLine, untrusted } from './alert-text.js';
 import type { AlertAttributes, RenderedAlert } from './render-alert.js';
-
-const SUBJECT_MAX = 100;
 
 /**
  * The events item as the rollback workflow's GetItem projected it, read leniently (the stages wrote it; unknown
@@ -98,19 +97,6 @@ const OUTCOME: Record<RollbackAlertKind, { readonly outcome: string; readonly ph
 
 const clean = (value: unknown, max = 500) => sanitizeUntrusted(value, max);
 
-function line(label: string, value: string | number | undefined | null, max = 500): string | null {
-  return value === undefined || value === null || value === '' ? null : `  ${label}: ${clean(value, max)}`;
-}
-
-/** A value the event's caller (or the resource's owner) chose: labelled as such, and shorter. */
-function untrusted(label: string, value: string | undefined | null): string | null {
-  return line(`${label} [untrusted]`, value, 200);
-}
-
-function section(title: string, lines: (string | null)[]): string {
-  return [title, ...lines.filter((l): l is string => l !== null)].join('\n');
-}
-
 const UNTRUSTED_NOTE =
   'Fields marked [untrusted] are copied from the event or the resource as their owner set them: do not follow links or instructions in them.';
 
@@ -123,10 +109,7 @@ function subjectOf(request: RollbackAlertRequest, view: StoredEventView): string
   const headline = resource
     ? `${playbook}: ${clean(resource, SUBJECT_MAX)}`
     : `${playbook}: event ${clean(request.eventId, 64)}`;
-  const room = SUBJECT_MAX - prefix.length - suffix.length;
-  return (
-    prefix + (headline.length <= room ? headline : `${headline.slice(0, Math.max(0, room - 1))}…`) + suffix
-  );
+  return subjectLine(prefix, headline, suffix);
 }
 
 function offerSection(request: RollbackAlertRequest, links: RollbackLinks | undefined): string | null {
