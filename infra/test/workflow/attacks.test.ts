@@ -3,7 +3,7 @@ import type { DecidedEvent } from '@aisaws/core/schemas';
 import { publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
 import { PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { DEPLOYED_ROLE_ARNS, SIGNING_KEY, startWorld, type World } from './world.js';
+import { DEPLOYED_ROLE_ARNS, eventIdSequence, SIGNING_KEY, startWorld, type World } from './world.js';
 
 /**
  * The attack suite: an attacker who can start executions, invoke functions or craft requests tries to turn the
@@ -14,7 +14,6 @@ import { DEPLOYED_ROLE_ARNS, SIGNING_KEY, startWorld, type World } from './world
 jest.setTimeout(60_000);
 
 let world: World;
-let counter = 0;
 
 beforeEach(async () => {
   // Decide asks a human before fixing a public bucket ACL: the approval the attacker wants to skip.
@@ -52,10 +51,7 @@ function publicBucketBy(eventId: string, userIdentity: Record<string, unknown>) 
   return { ...event, detail: { ...event.detail, userIdentity } };
 }
 
-function freshEventId(): string {
-  counter += 1;
-  return `a77ac000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
-}
+const freshEventId = eventIdSequence('a77ac000');
 
 const bucketWrites = () =>
   world.memberS3.commandCalls(PutBucketAclCommand).length +

@@ -3,13 +3,12 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutBucketAclCommand } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { linkClick, startWorld, type World } from './world.js';
+import { eventIdSequence, linkClick, startWorld, type World } from './world.js';
 
 // Real emulators and real handlers on a shared 2-core machine: generous per-test time.
 jest.setTimeout(60_000);
 
 let world: World;
-let eventCounter = 0;
 
 beforeEach(async () => {
   world = await startWorld({ policy: { detections: { 's3.bucket-acl-public': { mode: 'approve' } } } });
@@ -18,10 +17,7 @@ afterEach(async () => {
   await world.stop();
 });
 
-function freshEventId(): string {
-  eventCounter += 1;
-  return `a9900000-0000-4000-8000-${String(eventCounter).padStart(12, '0')}`;
-}
+const freshEventId = eventIdSequence('a9900000');
 
 /** The approve/reject URLs of the approval-request e-mail (the first published message). */
 function linksOfApprovalEmail(): { approve: string; reject: string } {

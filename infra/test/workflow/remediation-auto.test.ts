@@ -3,13 +3,13 @@ import { publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutBucketAclCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { SIGNING_KEY, startWorld, type World } from './world.js';
+import { eventIdSequence, SIGNING_KEY, startWorld, type World } from './world.js';
 
 // Real emulators and real handlers on a shared 2-core machine: generous per-test time.
 jest.setTimeout(60_000);
 
 let world: World;
-let eventCounter = 0;
+const freshEventId = eventIdSequence('7d3c9a10');
 
 beforeEach(async () => {
   world = await startWorld();
@@ -20,8 +20,7 @@ afterEach(async () => {
 
 /** A fresh CloudTrail eventID per test. */
 function freshEvent(overrides: { bucket?: string } = {}) {
-  eventCounter += 1;
-  const eventId = `7d3c9a10-0000-4000-8000-${String(eventCounter).padStart(12, '0')}`;
+  const eventId = freshEventId();
   return {
     eventId,
     event: publicBucketEventBridgeEvent({ eventId, bucket: overrides.bucket ?? 'demo-bucket' }),

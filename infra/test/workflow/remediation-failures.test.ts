@@ -2,23 +2,18 @@ import { REDACTED } from '@aisaws/core/events';
 import { CloudTrailEventBridgeEventSchema } from '@aisaws/core/schemas';
 import { publicBucketEventBridgeEvent, type StateVisit } from '@aisaws/testing/workflow';
 import { PutBucketAclCommand } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { s3Error, s3Throttling, startWorld, type World } from './world.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import { eventIdSequence, s3Error, s3Throttling, startWorldPerTest, type World } from './world.js';
 
 // Real emulators and real handlers on a shared 2-core machine: generous per-test time.
 jest.setTimeout(60_000);
 
+const startTestWorld = startWorldPerTest();
+const freshEventId = eventIdSequence('5b2e7f00');
 let world: World | undefined;
-let eventCounter = 0;
-
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
 
 function freshEvent() {
-  eventCounter += 1;
-  const eventId = `5b2e7f00-0000-4000-8000-${String(eventCounter).padStart(12, '0')}`;
+  const eventId = freshEventId();
   return { eventId, event: publicBucketEventBridgeEvent({ eventId }) };
 }
 
@@ -28,7 +23,7 @@ const visit = (states: readonly StateVisit[] | undefined, name: string) =>
 describe('failure paths on the real ASL files (S3 control plane by aws-sdk-client-mock, tables in dynalite)', () => {
   it('a throttled SDK call (aws-sdk-client-mock: S3 SlowDown once) is retried by the workflow, then succeeds', async () => {
     // Prepare
-    world = await startWorld();
+    world = await startTestWorld();
     world.failNext('PutBucketAcl', s3Throttling(), 1);
     const { eventId, event } = freshEvent();
     // Act
@@ -45,7 +40,7 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
 
   it('an SDK call that keeps failing (aws-sdk-client-mock: S3 SlowDown every time) → retries exhausted → failure alert + Record FAILED', async () => {
     // Prepare
-    world = await startWorld();
+    world = await startTestWorld();
     world.failNext('PutBucketAcl', s3Throttling(), 100);
     const { eventId, event } = freshEvent();
     // Act
@@ -77,7 +72,7 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
   });
 
   it('an access-denied SDK call (aws-sdk-client-mock) is not retried: failure alert + Record FAILED at once', async () => {
-    world = await startWorld();
+    world = await startTestWorld();
     world.failNext(
       'PutBucketAcl',
       s3Error('AccessDenied', 'not authorized to perform s3:PutBucketAcl', 403),
@@ -97,7 +92,7 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
 
   it('a fix that never reads back compliant → Verify retried (NotConvergedError) until the bound → FAILED + alert', async () => {
     // Prepare
-    world = await startWorld();
+    world = await startTestWorld();
     world.ignorePublicAccessBlockWrites();
     const { eventId, event } = freshEvent();
     // Act
@@ -121,7 +116,7 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
   });
 
   it('a verification past its deadline fails at once with VerificationFailedError (no more retries)', async () => {
-    world = await startWorld({ verificationDeadlineSeconds: 0 });
+    world = await startTestWorld({ verificationDeadlineSeconds: 0 });
     world.ignorePublicAccessBlockWrites();
     const { eventId, event } = freshEvent();
     const result = await (await world.workflows.runTriage(event)).remediation;
@@ -132,7 +127,7 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
 
   it('malformed input → Ingest quarantines it in the archive bucket with its reason; the triage fails "Input Quarantined"', async () => {
     // Prepare
-    world = await startWorld();
+    world = await startTestWorld();
     const malformed = {
       version: '0',
       id: 'not-cloudtrail',
@@ -160,7 +155,7 @@ describe('failure paths on the real ASL files (S3 control plane by aws-sdk-clien
 
   it('any other stage failure (not retryable, or after its retries) → a replayable event without its credentials and the error go to the quarantine queue', async () => {
     // Prepare: the event carries a session token (as AssumeRole-style responses do)
-    world = await startWorld({
+    world = await startTestWorld({
       tasks: {
         scoring: async () => {
           throw Object.assign(new Error('model artefact unreadable'), { name: 'ModelLoadError' });

@@ -4,24 +4,15 @@ import { SimulatedSecurityHub } from '@aisaws/simulated-account';
 import type { ExecutionResult, ExecutionSummary } from '@aisaws/testing/workflow';
 import { publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
 import { PutBucketAclCommand } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { linkClick, startWorld, type World } from './world.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import { eventIdSequence, linkClick, startWorldPerTest, type World } from './world.js';
 
 // Real emulators and real handlers on a shared 2-core machine: generous per-test time.
 jest.setTimeout(60_000);
 
+const startTestWorld = startWorldPerTest();
+const freshEventId = eventIdSequence('b7700000');
 let world: World | undefined;
-let eventCounter = 0;
-
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
-
-function freshEventId(): string {
-  eventCounter += 1;
-  return `b7700000-0000-4000-8000-${String(eventCounter).padStart(12, '0')}`;
-}
 
 const executionName = (eventId: string) => createHash('sha256').update(eventId).digest('hex');
 
@@ -57,7 +48,7 @@ const stateNames = (result: ExecutionResult) => result.states.map((state) => sta
 describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Approval handler, real rollback function', () => {
   it('VERIFIED → offer with signed links → click → rollback function restores the bucket → ROLLED_BACK recorded and alerted', async () => {
     // Prepare
-    world = await startWorld({ rollbackWorkflow: true });
+    world = await startTestWorld({ rollbackWorkflow: true });
     const { eventId, rollback } = await verifiedFixWithOffer(world);
     const pending = await world.workflows.nextPendingTask();
     const fixedGrants = grantTypes(world);
@@ -141,7 +132,7 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
             }
           : securityHub.batchUpdateFindings(input),
     };
-    world = await startWorld({
+    world = await startTestWorld({
       rollbackWorkflow: true,
       tasks: {
         findings: createFindingsHandler({
@@ -187,7 +178,7 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
 
   it('a forged link (edited event, bad signature) and a fix-approval link are refused: no rollback, the offer still waits', async () => {
     // Prepare
-    world = await startWorld({ rollbackWorkflow: true });
+    world = await startTestWorld({ rollbackWorkflow: true });
     const { rollback } = await verifiedFixWithOffer(world);
     await world.workflows.nextPendingTask();
     const { rollBack } = offerLinks(world);
@@ -212,7 +203,7 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
 
   it('the window closes with no click → Rollback Window Closed (not a failure), nothing changed; the late link is expired', async () => {
     // Prepare
-    world = await startWorld({ rollbackWorkflow: true, rollbackWindowSeconds: 1 });
+    world = await startTestWorld({ rollbackWorkflow: true, rollbackWindowSeconds: 1 });
     const { eventId, rollback } = await verifiedFixWithOffer(world);
     await world.workflows.nextPendingTask();
     const writes = aclWrites(world);
@@ -243,7 +234,7 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
 
   it('the bucket changed after verify → the click is refused with the diff, alerted, nothing written', async () => {
     // Prepare: after the fix the owner adds a log-delivery grant; a rollback would erase it
-    world = await startWorld({ rollbackWorkflow: true });
+    world = await startTestWorld({ rollbackWorkflow: true });
     const { eventId, rollback } = await verifiedFixWithOffer(world);
     await world.workflows.nextPendingTask();
     world.bucket.grants.push({
@@ -281,7 +272,7 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
 
   it('keep-the-fix link → Fix Kept: no rollback, and the rollback workflow cannot be started again for the event', async () => {
     // Prepare
-    world = await startWorld({ rollbackWorkflow: true });
+    world = await startTestWorld({ rollbackWorkflow: true });
     const { eventId, rollback } = await verifiedFixWithOffer(world);
     await world.workflows.nextPendingTask();
     const writes = aclWrites(world);
@@ -309,7 +300,7 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
 
   it('started twice for one event (same name, same input) → one execution, one offer e-mail', async () => {
     // Prepare
-    world = await startWorld({ rollbackWorkflow: true });
+    world = await startTestWorld({ rollbackWorkflow: true });
     const { eventId, rollback } = await verifiedFixWithOffer(world);
     await world.workflows.nextPendingTask();
     // Act
@@ -329,7 +320,7 @@ describe('rollback workflow on the real rollback.asl.json: offer e-mail, real Ap
 
   it('an event that is not VERIFIED (or unknown) gets no offer: Not Rollbackable, nothing sent', async () => {
     // Prepare
-    world = await startWorld({ rollbackWorkflow: true });
+    world = await startTestWorld({ rollbackWorkflow: true });
     // Act
     const result = await world.workflows.startRollback({ eventId: 'no-such-event' }).result;
     // Assess

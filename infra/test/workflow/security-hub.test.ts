@@ -2,27 +2,18 @@ import { createFindingsHandler } from '@aisaws/lambda-findings';
 import { SimulatedSecurityHub } from '@aisaws/simulated-account';
 import { asffSchemaErrors } from '@aisaws/testing/schemas';
 import { publicBucketEventBridgeEvent } from '@aisaws/testing/workflow';
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { buildFindingRules } from '../../src/events/finding-rules.js';
 import { type Json, matchesPattern } from '../support/event-pattern-matcher.js';
-import { linkClick, startWorld, type World } from './world.js';
+import { eventIdSequence, linkClick, startWorldPerTest, type World } from './world.js';
 
 // Real emulators and real handlers on a shared 2-core machine: generous per-test time.
 jest.setTimeout(60_000);
 
 const SECURITY_ACCOUNT = '999999999999';
+const startTestWorld = startWorldPerTest();
+const freshEventId = eventIdSequence('5ec00000');
 let world: World | undefined;
-let eventCounter = 0;
-
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
-
-function freshEventId(): string {
-  eventCounter += 1;
-  return `5ec00000-0000-4000-8000-${String(eventCounter).padStart(12, '0')}`;
-}
 
 function approveLink(started: World): string {
   const message = started.publishedInputs()[0]?.Message ?? '';
@@ -34,7 +25,7 @@ function approveLink(started: World): string {
 describe('Security Hub output on the real ASL files (the Findings Lambda over the simulated Security Hub)', () => {
   it('HUMAN_APPROVAL: one finding per event, NOTIFIED while waiting, RESOLVED once verified', async () => {
     // Prepare
-    world = await startWorld({ policy: { detections: { 's3.bucket-acl-public': { mode: 'approve' } } } });
+    world = await startTestWorld({ policy: { detections: { 's3.bucket-acl-public': { mode: 'approve' } } } });
     const eventId = freshEventId();
     // Act
     const { remediation } = await world.workflows.runTriage(publicBucketEventBridgeEvent({ eventId }));
@@ -63,7 +54,7 @@ describe('Security Hub output on the real ASL files (the Findings Lambda over th
 
   it("AISAWS's own finding, imported back, is dropped by the EventBridge rule and never acted on by triage", async () => {
     // Prepare: the finding of an approved fix, as Security Hub sends it back to EventBridge
-    world = await startWorld({});
+    world = await startTestWorld({});
     const { remediation } = await world.workflows.runTriage(
       publicBucketEventBridgeEvent({ eventId: freshEventId() }),
     );
@@ -99,7 +90,7 @@ describe('Security Hub output on the real ASL files (the Findings Lambda over th
   it('Security Hub refusing the finding: retried, kept on the quarantine queue, and the fix still ends VERIFIED', async () => {
     // Prepare: a Security Hub of another account answers InvalidAccess in FailedFindings (HTTP 200)
     const elsewhere = new SimulatedSecurityHub({ account: '123456789012', region: 'eu-west-1' });
-    world = await startWorld({
+    world = await startTestWorld({
       tasks: {
         findings: createFindingsHandler({
           securityHub: elsewhere,

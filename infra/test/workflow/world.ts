@@ -4,6 +4,7 @@
  * exists: the member account's S3 control plane (ACL, Block Public Access, ownership controls — s3rver has none of
  * them), SNS and the tagging API.
  */
+
 import { type Policy, parsePolicy } from '@aisaws/core/policy';
 import { type RemediationResult, RollbackRequestSchema } from '@aisaws/core/schemas';
 import { createAlertHandler } from '@aisaws/lambda-alert';
@@ -47,6 +48,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterEach } from '@jest/globals';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
@@ -364,4 +366,42 @@ function linkClick(url: string) {
 }
 
 export type { BucketState, World };
-export { DEPLOYED_ROLE_ARNS, linkClick, SIGNING_KEY, s3Error, s3Throttling, startWorld };
+
+/**
+ * CloudTrail-shaped event ids for one test file: `<prefix>-0000-4000-8000-<n>`, n counting up from 1. The prefix (8
+ * hex digits) keeps each file's ids apart in the shared emulators.
+ */
+function eventIdSequence(prefix: string): () => string {
+  let counter = 0;
+  return () => {
+    counter += 1;
+    return `${prefix}-0000-4000-8000-${String(counter).padStart(12, '0')}`;
+  };
+}
+
+/**
+ * For files that start a world per test: registers an afterEach that stops the world the test started, and returns
+ * the function that starts one.
+ */
+function startWorldPerTest(): (options?: WorldOptions) => Promise<World> {
+  let current: World | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return async (options) => {
+    current = await startWorld(options);
+    return current;
+  };
+}
+
+export {
+  DEPLOYED_ROLE_ARNS,
+  eventIdSequence,
+  linkClick,
+  SIGNING_KEY,
+  s3Error,
+  s3Throttling,
+  startWorld,
+  startWorldPerTest,
+};
