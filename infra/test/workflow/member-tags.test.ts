@@ -1,11 +1,5 @@
 import { parsePolicy } from '@aisaws/core/policy';
-import { createAlertHandler } from '@aisaws/lambda-alert';
-import { createDecisionHandler, type DecisionDeps } from '@aisaws/lambda-decision';
-import { createFindingsHandler } from '@aisaws/lambda-findings';
-import { createIngestHandler } from '@aisaws/lambda-ingest';
-import { createRemediationHandler } from '@aisaws/lambda-remediation';
-import { createDefaultScoringHandler } from '@aisaws/lambda-scoring';
-import { createVerificationHandler } from '@aisaws/lambda-verification';
+import type { DecisionDeps } from '@aisaws/lambda-decision';
 import { SimulatedAccount, SimulatedSecurityHub, simulatedClient } from '@aisaws/simulated-account';
 import {
   createTables,
@@ -21,6 +15,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { realStageTasks } from './stage-tasks.js';
 
 /**
  * Exemption tags of a member account's resource, end to end on the real triage and remediation ASL with the real
@@ -86,58 +81,31 @@ async function openTaggedGroup(options: { trusted: boolean; readInMember: boolea
   const workflows = createLocalWorkflows({
     dynamo: dynalite.client,
     eventsTable: tables.events,
-    tasks: {
-      ingest: createIngestHandler({
-        s3: s3rver.client,
-        dynamo: dynalite.client,
-        archiveBucket,
-        eventsTable: tables.events,
-        ttlDays: 30,
-        clock,
-      }),
-      scoring: createDefaultScoringHandler({
-        dynamo: dynalite.client,
-        eventsTable: tables.events,
-        baselineTable: tables.baseline,
-        clock,
-      }),
-      decision: createDecisionHandler({
-        dynamo: dynalite.client,
-        // The security account's own Tagging API: it does not know the member's security group.
-        tagging: tagging(security, REGION),
-        ...(options.readInMember
-          ? {
-              memberTagging: {
-                ownAccountId: SECURITY,
-                clientFor: async (account: string, region: string) => tagging(accountOf(account), region),
-              },
-            }
-          : {}),
-        eventsTable: tables.events,
-        stateTable: tables.state,
-        policy: parsePolicy({ exemptions: { tag: { trusted: options.trusted } } }),
-        clock,
-      }),
-      remediation: createRemediationHandler({
-        dynamo: dynalite.client,
-        eventsTable: tables.events,
-        clientsFor,
-        clock,
-      }),
-      verification: createVerificationHandler({ clientsFor, clock }),
-      alert: createAlertHandler({
-        sns,
-        topicArn: `arn:aws:sns:${REGION}:${SECURITY}:aisaws-test-alerts`,
-        clock,
-        approval: { baseUrl: 'https://approval.example/', signingKey: async () => 'member-tags-key' },
-      }),
-      findings: createFindingsHandler({
-        securityHub: new SimulatedSecurityHub({ account: SECURITY, region: REGION }),
-        account: SECURITY,
-        region: REGION,
-        clock,
-      }),
-    },
+    tasks: realStageTasks({
+      dynamo: dynalite.client,
+      s3: s3rver.client,
+      tables,
+      archiveBucket,
+      clock,
+      policy: parsePolicy({ exemptions: { tag: { trusted: options.trusted } } }),
+      // The security account's own Tagging API: it does not know the member's security group.
+      tagging: tagging(security, REGION),
+      ...(options.readInMember
+        ? {
+            memberTagging: {
+              ownAccountId: SECURITY,
+              clientFor: async (account: string, region: string) => tagging(accountOf(account), region),
+            },
+          }
+        : {}),
+      clientsFor,
+      sns,
+      topicArn: `arn:aws:sns:${REGION}:${SECURITY}:aisaws-test-alerts`,
+      signingKey: async () => 'member-tags-key',
+      securityHub: new SimulatedSecurityHub({ account: SECURITY, region: REGION }),
+      securityAccount: SECURITY,
+      region: REGION,
+    }),
   });
 
   const { groupId } = member.createSecurityGroup('bastion', 'bastion hosts', EXEMPT_TAGS);

@@ -7,14 +7,8 @@
 
 import { type Policy, parsePolicy } from '@aisaws/core/policy';
 import { type RemediationResult, RollbackRequestSchema } from '@aisaws/core/schemas';
-import { createAlertHandler } from '@aisaws/lambda-alert';
 import { createApprovalHandler } from '@aisaws/lambda-approval';
-import { createDecisionHandler } from '@aisaws/lambda-decision';
-import { createFindingsHandler } from '@aisaws/lambda-findings';
-import { createIngestHandler } from '@aisaws/lambda-ingest';
 import { createRemediationHandler, sameClientsForEveryAccount } from '@aisaws/lambda-remediation';
-import { createDefaultScoringHandler } from '@aisaws/lambda-scoring';
-import { createVerificationHandler } from '@aisaws/lambda-verification';
 import type { ClientFactory } from '@aisaws/playbooks';
 import { SimulatedSecurityHub } from '@aisaws/simulated-account';
 import {
@@ -50,6 +44,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach } from '@jest/globals';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { realStageTasks } from './stage-tasks.js';
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const OWNER = { ID: 'owner-canonical-id', DisplayName: 'owner' };
@@ -243,47 +238,24 @@ async function startWorld(options: WorldOptions = {}): Promise<World> {
   const rollbackFunction = async (event: unknown) => rollback(RollbackRequestSchema.parse(event));
 
   const tasks: WorkflowTasks = {
-    ingest: createIngestHandler({
+    ...realStageTasks({
+      dynamo: dynalite.client,
       s3: s3rver.client,
-      dynamo: dynalite.client,
+      tables,
       archiveBucket,
-      eventsTable: tables.events,
-      ttlDays: 30,
+      clock,
       selfRoleArns: new Set(DEPLOYED_ROLE_ARNS),
-      clock,
-    }),
-    scoring: createDefaultScoringHandler({
-      dynamo: dynalite.client,
-      eventsTable: tables.events,
-      baselineTable: tables.baseline,
-      clock,
-    }),
-    decision: createDecisionHandler({
-      dynamo: dynalite.client,
-      tagging: taggingClient,
-      eventsTable: tables.events,
-      stateTable: tables.state,
       policy,
-      clock,
-    }),
-    remediation: createRemediationHandler({
-      dynamo: dynalite.client,
-      eventsTable: tables.events,
+      tagging: taggingClient,
       clientsFor: sameClientsForEveryAccount(memberClients),
-      clock,
-    }),
-    verification: createVerificationHandler({
-      clientsFor: sameClientsForEveryAccount(memberClients),
-      clock,
-      deadlineSeconds: options.verificationDeadlineSeconds ?? 300,
-    }),
-    alert: createAlertHandler({
+      verificationDeadlineSeconds: options.verificationDeadlineSeconds ?? 300,
       sns: snsClient,
       topicArn: 'arn:aws:sns:eu-west-1:999999999999:aisaws-test-alerts',
-      clock,
-      approval: { baseUrl: 'https://approval.example/', signingKey },
+      signingKey,
+      securityHub,
+      securityAccount: '999999999999',
+      region: 'eu-west-1',
     }),
-    findings: createFindingsHandler({ securityHub, account: '999999999999', region: 'eu-west-1', clock }),
     ...(options.rollbackWorkflow ? { rollback: rollbackFunction } : {}),
     ...options.tasks,
   };
