@@ -1,4 +1,4 @@
-import { redactCredentials, toIngestedEvent } from '@aisaws/core/events';
+import { findingEventIdOf, redactCredentials, toIngestedEvent } from '@aisaws/core/events';
 import { isFindingEvent, parseFindingEvent, toIngestedEventFromFinding } from '@aisaws/core/findings';
 import { CloudTrailEventBridgeEventSchema, type IngestedEvent } from '@aisaws/core/schemas';
 import { expiresAtSeconds } from '@aisaws/core/storage';
@@ -250,10 +250,9 @@ function deliveredEventId(input: unknown): string | undefined {
   if (typeof detail !== 'object' || detail === null) return undefined;
   const fields = detail as { eventID?: unknown; id?: unknown; updatedAt?: unknown };
   const id = text(fields.id);
-  return text(fields.eventID) ?? (id ? `finding:${id}@${text(fields.updatedAt) ?? '?'}` : undefined);
+  return text(fields.eventID) ?? (id ? findingEventIdOf(id, text(fields.updatedAt) ?? '?') : undefined);
 }
 
-/** Errors that already kept the input: an invalid input (in S3) or a failure already quarantined below. */
 /**
  * Errors passed through as they are: an invalid input (quarantined already), an event already kept, and a
  * redelivery that met the first delivery still running (Powertools idempotency): that one is no failure, the workflow

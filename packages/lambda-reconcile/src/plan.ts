@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eventBridgeEnvelopeOf } from '@aisaws/core/events';
+import { eventBridgeEnvelopeOf, findingEventIdOf } from '@aisaws/core/events';
 import { type PublishFindingRequest, PublishFindingRequestSchema } from '@aisaws/core/publish';
 import {
   type AlertOutboxMessage,
@@ -143,7 +143,7 @@ function eventIdOf(event: { detail: Record<string, unknown> }): string | undefin
     : undefined;
   const id = text(detail.id) ?? text(finding?.Id);
   const updatedAt = text(detail.updatedAt) ?? text(finding?.UpdatedAt);
-  return id && updatedAt ? `finding:${id}@${updatedAt}` : undefined;
+  return id && updatedAt ? findingEventIdOf(id, updatedAt) : undefined;
 }
 
 const issuesOf = (error: z.core.$ZodError): string =>

@@ -1,3 +1,4 @@
+import { parseFindingEvent } from '@aisaws/core/findings';
 import { alertKeyOf, CloudTrailEventBridgeEventSchema } from '@aisaws/core/schemas';
 import { bucketMadePublicByAcl, eventBridgeEvent, instanceCryptoMining } from '@aisaws/testing/fixtures';
 import { publicBucketDecidedEvent } from '@aisaws/testing/workflow';
@@ -117,15 +118,18 @@ describe('planMessage', () => {
     });
   });
 
-  it('keys a GuardDuty finding by id and updatedAt, as Ingest does', () => {
-    const finding = instanceCryptoMining('i-0abc1234def567890', ['sg-0a1b2c3d']);
+  it('keys a GuardDuty finding by id and updatedAt, as Ingest does (the time normalised)', () => {
+    const finding = instanceCryptoMining('i-0abc1234def567890', ['sg-0a1b2c3d'], {
+      updatedAt: '2026-11-24T10:20:00Z',
+    });
 
     const plan = planMessage(eventsDlq, message(finding));
 
-    expect(plan).toMatchObject({
-      action: 'replay',
-      eventId: `finding:${finding.detail.id}@${finding.detail.updatedAt}`,
-    });
+    // The event id Ingest records for it: the normalised signal's idempotency key.
+    const parsed = parseFindingEvent(finding);
+    if (!parsed.success) throw new Error(parsed.reason);
+    expect(plan).toMatchObject({ action: 'replay', eventId: parsed.signal.idempotencyKey });
+    expect(plan).toMatchObject({ eventId: `finding:${finding.detail.id}@2026-11-24T10:20:00.000Z` });
   });
 
   it('parks a message received more times than the queue allows (poison), whatever it holds', () => {

@@ -1,5 +1,6 @@
 export type { EnvelopeContext } from './eventbridge-envelope.js';
 export { eventBridgeEnvelopeOf } from './eventbridge-envelope.js';
+export { findingEventIdOf } from './finding-event-id.js';
 export type { ToIngestedEventOptions } from './ingest.js';
 export { toIngestedEvent } from './ingest.js';
 export {

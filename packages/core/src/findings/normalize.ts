@@ -1,3 +1,4 @@
+import { findingEventIdOf } from '../events/finding-event-id.js';
 import type { FindingSeverityLabel, SecuritySignal } from '../schemas/security-signal.js';
 import type { AsffFinding, AsffResource } from './asff.js';
 import type { GuardDutyFinding } from './guardduty.js';
@@ -27,8 +28,8 @@ type SignalResource = SecuritySignal['resource'];
 /** `2026-11-24T11:45:12Z` and `2026-11-24T11:45:12.000Z` are one instant: one key. */
 const isoTime = (value: string): string => new Date(Date.parse(value)).toISOString();
 
-const idempotencyKeyOf = (findingId: string, updatedAt: string): string =>
-  `finding:${findingId}@${updatedAt}`;
+/** The finding's event id (`findingEventIdOf`: id and normalised updatedAt). */
+const idempotencyKeyOf = findingEventIdOf;
 
 /** GuardDuty severity (0–10) → label, by GuardDuty's documented bands. */
 function guardDutyLabel(severity: number): FindingSeverityLabel {
