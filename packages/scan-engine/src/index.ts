@@ -13,7 +13,13 @@ export { createDefaultSyncScorer, createEvaluator, createScanPipeline, toScanErr
 export { errorJson, resultJson, writeResultLine } from './json-line.js';
 export type { FullEntry, PoolTask, QuietEvent, WorkerInit } from './pool-protocol.js';
 export type { FileItem, ReadInputOptions, SkippedItem } from './read-input.js';
-export { DEFAULT_MAX_LINE_BYTES, hasCloudTrailShape, LineSplitter, readInputFile } from './read-input.js';
+export {
+  countLines,
+  DEFAULT_MAX_LINE_BYTES,
+  hasCloudTrailShape,
+  LineSplitter,
+  readInputFile,
+} from './read-input.js';
 export type { PoolEvent } from './scan-pool.js';
 export { ScanPool, splitPoints } from './scan-pool.js';
 export type { ScanDetection, ScanError, ScanLine, ScanResult, ScanSource } from './scan-result.js';

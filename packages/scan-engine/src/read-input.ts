@@ -637,5 +637,23 @@ async function* readItems(
   if (batch.length > 0) yield batch;
 }
 
+/** Newlines in `[start, end)` of the file: the number of lines of a part (it ends just past a newline). */
+async function countLines(path: string, start: number, end: number): Promise<number> {
+  const handle = await open(path, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let lines = 0;
+  try {
+    for (let position = start; position < end; ) {
+      const read = readSync(handle.fd, buffer, 0, Math.min(buffer.length, end - position), position);
+      if (read === 0) break;
+      position += read;
+      for (let i = buffer.indexOf(0x0a, 0); i !== -1 && i < read; i = buffer.indexOf(0x0a, i + 1)) lines++;
+    }
+  } finally {
+    await handle.close();
+  }
+  return lines;
+}
+
 export type { FileItem, ReadInputOptions, SkippedItem };
-export { DEFAULT_MAX_LINE_BYTES, hasCloudTrailShape, LineSplitter, readInputFile };
+export { countLines, DEFAULT_MAX_LINE_BYTES, hasCloudTrailShape, LineSplitter, readInputFile };

@@ -139,13 +139,24 @@ class ScanPool {
     }
   }
 
-  /** Runs the tasks (ids must be their positions); yields their events in task order. */
-  async *run(tasks: readonly PoolTask[]): AsyncGenerator<PoolEvent> {
+  /**
+   * Runs the tasks (ids must be their positions); yields their events in task order. The first `ownLines.length`
+   * tasks are the caller's own (it reads them on its thread, before it consumes these events): they are not given to
+   * a worker and yield nothing, and `ownLines` are their line counts, which number the lines of the parts after them.
+   */
+  run(tasks: readonly PoolTask[], ownLines: readonly number[] = []): AsyncGenerator<PoolEvent> {
     this.tasks = tasks;
-    this.nextTask = 0;
-    for (const task of tasks) this.queues.set(task.id, { events: [] });
+    this.nextTask = ownLines.length;
+    for (const [id, lines] of ownLines.entries()) this.counts.set(id, lines);
+    const pooled = tasks.slice(ownLines.length);
+    for (const task of pooled) this.queues.set(task.id, { events: [] });
+    // Now, not on the first read of the events: the workers start while the caller reads its own tasks.
     this.assign();
-    for (const task of tasks) {
+    return this.inOrder(pooled);
+  }
+
+  private async *inOrder(pooled: readonly PoolTask[]): AsyncGenerator<PoolEvent> {
+    for (const task of pooled) {
       const queue = this.queues.get(task.id) as { events: PoolEvent[]; wake?: () => void };
       for (;;) {
         let event = queue.events.shift();

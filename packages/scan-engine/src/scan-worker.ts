@@ -1,11 +1,9 @@
-import { readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { InMemoryBaselineStore } from '@aisaws/core/ports';
 import { defaultScorer, observationOf } from '@aisaws/core/scoring';
 import { createScanPipeline } from './evaluate.js';
 import { type MainMessage, type PoolTask, QuietEncoder, type WorkerInit } from './pool-protocol.js';
-import { readInputFile } from './read-input.js';
+import { countLines, readInputFile } from './read-input.js';
 
 /**
  * A scan worker thread: reads the files (or parts of a file) the pool gives it, one task at a time, and runs each
@@ -58,24 +56,6 @@ async function send(task: number, bytes: number, work: number): Promise<void> {
   unacked++;
   port?.postMessage(message, transfer);
   while (unacked >= MAX_UNACKED) await new Promise<void>((resolve) => (onAck = resolve));
-}
-
-/** Newlines in `[start, end)` of the file: the number of lines of a part (it ends just past a newline). */
-async function countLines(path: string, start: number, end: number): Promise<number> {
-  const handle = await open(path, 'r');
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  let lines = 0;
-  try {
-    for (let position = start; position < end; ) {
-      const read = readSync(handle.fd, buffer, 0, Math.min(buffer.length, end - position), position);
-      if (read === 0) break;
-      position += read;
-      for (let i = buffer.indexOf(0x0a, 0); i !== -1 && i < read; i = buffer.indexOf(0x0a, i + 1)) lines++;
-    }
-  } finally {
-    await handle.close();
-  }
-  return lines;
 }
 
 async function runTask(task: PoolTask): Promise<void> {
