@@ -1,6 +1,6 @@
 import { catalog, type DetectionRegistry } from '@aisaws/core/detections';
 import { toIngestedEvent } from '@aisaws/core/events';
-import { extractFeatures, quietFeatureKey } from '@aisaws/core/features';
+import { extractFeatures, quietEventKey, quietFeatureKeyOf } from '@aisaws/core/features';
 import { parseFinding, parseFindingEvent, toIngestedEventFromFinding } from '@aisaws/core/findings';
 import { decide, levelFor, type Policy, selfRoleArnsOf } from '@aisaws/core/policy';
 import type { BaselineObservation, BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
@@ -28,9 +28,14 @@ import {
 
 /**
  * Scores one event synchronously (the default model over an in-memory baseline): no promise per event. The
- * baseline observation is the event's own (`observationOf`) unless given (a worker computed it from the record).
+ * baseline observation is the event's own (`observationOf`) unless given (a worker computed it from the record), and
+ * so is its `quietEventKey` (a worker computed it; `event` may then be any event with that key and error code).
  */
-type SyncScorer = (event: IngestedEvent, observation?: BaselineObservation) => RiskAssessment;
+type SyncScorer = (
+  event: IngestedEvent,
+  observation?: BaselineObservation,
+  eventKey?: number,
+) => RiskAssessment;
 
 interface EvaluatorDeps {
   /** A custom scorer, called through the async Scorer contract. */
@@ -53,8 +58,11 @@ interface EventEvaluation {
   readonly result: ScanResult;
   readonly hits: readonly DetectionHit[];
   readonly decision: Decision;
-  /** Who did what, where and when (the OCSF writer reads it). */
-  readonly summary: EventSummary;
+  /**
+   * Who did what, where and when (the OCSF writer reads it for events with detections). Undefined only for an event
+   * without detections that a worker thread read (`completeQuiet`): no writer reads the summary of such an event.
+   */
+  readonly summary: EventSummary | undefined;
 }
 
 /** A bad input, as written to the output. */
@@ -73,8 +81,19 @@ interface PreparedEvent {
 }
 
 /**
+ * What decides the score and decision of an event without detections besides the baseline: an event with that
+ * `quietEventKey` and error code (the first such event a worker read), and the key.
+ */
+interface QuietShape {
+  readonly event: IngestedEvent;
+  readonly key: number;
+}
+
+/**
  * The scan pipeline in two parts: `prepare` (parse, detect: pure per record, so a worker thread can run it) and
- * `complete` (baseline, score, decide: in input order, on one thread); `evaluate` is both.
+ * `complete` (baseline, score, decide: in input order, on one thread); `evaluate` is both. `completeQuiet` is
+ * `complete` for an event without detections that a worker read, from its shape and what is its own (id, name,
+ * baseline observation, location): only with the default scorer (`scoreSync`).
  */
 interface ScanPipeline {
   readonly prepare: (item: CandidateItem) => PreparedEvent | ErrorEvaluation;
@@ -83,6 +102,13 @@ interface ScanPipeline {
     location: InputLocation,
     observation?: BaselineObservation,
   ) => Evaluation | Promise<Evaluation>;
+  readonly completeQuiet: (
+    shape: QuietShape,
+    eventId: string,
+    eventName: string,
+    observation: BaselineObservation,
+    location: InputLocation,
+  ) => EventEvaluation;
   readonly evaluate: (item: CandidateItem) => Evaluation | Promise<Evaluation>;
 }
 
@@ -125,7 +151,7 @@ interface RiskEntry {
  * - every record is checked in place by `isCloudTrailRecord` (exactly the schema's answer, without the copy); the
  *   schema parses only the records the check refuses, so a bad record gets the schema's own error;
  * - equal risk assessments (the default scorer remembers them per feature vector, and for events without detections
- *   per `quietFeatureKey`) share one output object, and an event without detections shares its decision with every
+ *   per quiet feature key) share one output object, and an event without detections shares its decision with every
  *   such event of the same assessment and error code (`decide` is pure: with no detection it reads only the score,
  *   the error code and the policy).
  */
@@ -184,25 +210,44 @@ function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
     return { kind: 'error', error: toScanError(errorItem) };
   };
 
+  /** An event without detections: `ingested` is it or an event of its shape (same risk, same error code). */
+  const finishQuiet = (
+    ingested: IngestedEvent,
+    risk: RiskAssessment,
+    eventId: string,
+    eventName: string,
+    location: InputLocation,
+    summary: EventSummary | undefined,
+  ): EventEvaluation => {
+    const entry = riskEntry(risk);
+    const quiet = quietDecision(ingested, risk, entry);
+    const result: ScanResult = {
+      eventId,
+      eventName,
+      detections: NO_DETECTIONS,
+      risk: entry.output,
+      decision: quiet.output,
+      source: location,
+    };
+    return { kind: 'result', result, hits: ingested.detections, decision: quiet.decision, summary };
+  };
+
   const finish = (
     ingested: IngestedEvent,
     risk: RiskAssessment,
     location: InputLocation,
   ): EventEvaluation => {
     const hits = ingested.detections;
+    if (hits.length === 0 && ingested.finding === undefined)
+      return finishQuiet(
+        ingested,
+        risk,
+        ingested.eventId,
+        ingested.summary.eventName,
+        location,
+        ingested.summary,
+      );
     const entry = riskEntry(risk);
-    if (hits.length === 0 && ingested.finding === undefined) {
-      const quiet = quietDecision(ingested, risk, entry);
-      const result: ScanResult = {
-        eventId: ingested.eventId,
-        eventName: ingested.summary.eventName,
-        detections: NO_DETECTIONS,
-        risk: entry.output,
-        decision: quiet.output,
-        source: location,
-      };
-      return { kind: 'result', result, hits, decision: quiet.decision, summary: ingested.summary };
-    }
     const decision = decide({ ...ingested, risk }, policy, decideContext);
     const result: ScanResult = {
       eventId: ingested.eventId,
@@ -254,6 +299,18 @@ function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
       .then((risk) => finish(ingested, RiskAssessmentSchema.parse(risk), location));
   };
 
+  const completeQuiet = (
+    shape: QuietShape,
+    eventId: string,
+    eventName: string,
+    observation: BaselineObservation,
+    location: InputLocation,
+  ): EventEvaluation => {
+    if (!scoreSync) throw new Error('completeQuiet needs the default scorer (scoreSync)');
+    const risk = scoreSync(shape.event, observation, shape.key);
+    return finishQuiet(shape.event, risk, eventId, eventName, location, undefined);
+  };
+
   const prepare = (item: CandidateItem): PreparedEvent | ErrorEvaluation => {
     if (item.finding) return prepareFinding(item);
     const value = item.value;
@@ -274,7 +331,7 @@ function createScanPipeline(deps: EvaluatorDeps): ScanPipeline {
     return complete(prepared.ingested, prepared.location);
   };
 
-  return { prepare, complete, evaluate };
+  return { prepare, complete, completeQuiet, evaluate };
 }
 
 /** The pipeline for one event: `createScanPipeline(deps).evaluate`. */
@@ -289,12 +346,12 @@ function createEvaluator(deps: EvaluatorDeps): (item: CandidateItem) => Evaluati
  */
 function createDefaultSyncScorer(baseline: InMemoryBaselineStore): SyncScorer {
   const assess = createRiskMemo(DEFAULT_WEIGHTS);
-  // An event without detections: its assessment remembered by `quietFeatureKey`, which determines its feature
+  // An event without detections: its assessment remembered by its quiet feature key, which determines its feature
   // vector, so the vector is built once per key instead of once per event.
   const quiet = new Map<number, RiskAssessment>();
-  return (event, observation = observationOf(event)) => {
+  return (event, observation = observationOf(event), eventKey = quietEventKey(event)) => {
     const snapshot = baseline.observeSync(observation);
-    const key = quietFeatureKey(event, snapshot);
+    const key = eventKey === undefined ? undefined : quietFeatureKeyOf(eventKey, snapshot);
     if (key === undefined) return assess(extractFeatures(event, snapshot));
     let risk = quiet.get(key);
     if (risk === undefined) {
@@ -314,6 +371,7 @@ export type {
   EvaluatorDeps,
   EventEvaluation,
   PreparedEvent,
+  QuietShape,
   ScanPipeline,
   SyncScorer,
 };

@@ -3,8 +3,9 @@ import type { ScanError, ScanResult } from './scan-result.js';
 /**
  * Serialises one output line by hand, with the key order of the schema: the strings that repeat across events
  * (reasons, feature names, file names, event names) are escaped once and cached, and their non-ASCII characters
- * (e.g. "≥" in reasons) are written as \uXXXX escapes. That keeps the output text one-byte in V8, which makes
- * encoding it for stdout several times faster; JSON.parse reads back exactly the same strings.
+ * (e.g. "≥" in reasons) are written as \uXXXX escapes. Every piece written is therefore ASCII, which the json
+ * reporter relies on (it copies one byte per character) and a property test holds; JSON.parse reads back exactly the
+ * same strings.
  */
 
 const MAX_CACHED = 50_000;

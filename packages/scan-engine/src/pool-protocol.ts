@@ -1,7 +1,8 @@
+import { quietEventKey } from '@aisaws/core/features';
 import type { Policy } from '@aisaws/core/policy';
 import type { BaselineObservation } from '@aisaws/core/ports';
-import { type Actor, type EventSummary, type IngestedEvent, SCHEMA_VERSION } from '@aisaws/core/schemas';
-import type { ErrorEvaluation } from './evaluate.js';
+import { type EventSummary, type IngestedEvent, SCHEMA_VERSION } from '@aisaws/core/schemas';
+import type { ErrorEvaluation, QuietShape } from './evaluate.js';
 import type { FileItem } from './read-input.js';
 import type { InputLocation } from './unwrap.js';
 
@@ -9,9 +10,9 @@ import type { InputLocation } from './unwrap.js';
  * What a scan worker sends the main thread, and how. A worker runs the stateless part of the pipeline (read, parse,
  * validate, detect); the main thread runs the rest in input order (baseline, score, decide, write), because every
  * event's features depend on the events before it. Most events have no detection: for those the worker sends only
- * what the main thread reads (the summary, the baseline observation, the location) as numbers in one transferred
- * Float64Array, the strings that repeat (names, principals, addresses, user agents) once each, by number. Any other
- * item (a detection hit, an input error, a skipped file) is sent whole and evaluated by the main thread as in a
+ * what the main thread reads (id, name, shape, baseline observation, location) as numbers in one transferred
+ * Float64Array, the strings that repeat (names, principals, APIs, addresses) once each, by number. Any other item (a
+ * detection hit, an input error, a skipped file) is sent whole and evaluated by the main thread as in a
  * single-threaded scan.
  */
 
@@ -52,6 +53,8 @@ type WorkerMessage =
       readonly quiet: Float64Array;
       readonly strings: readonly string[];
       readonly inline: readonly string[];
+      /** The shapes first met in this batch, numbered on from the previous batches'. */
+      readonly shapes: readonly ShapeEntry[];
       readonly full: readonly FullEntry[];
       readonly bytes: number;
       readonly work: number;
@@ -67,13 +70,26 @@ type MainMessage =
   | { readonly type: 'ack' };
 
 /** Numbers per quiet event in `quiet`. */
-const STRIDE = 22;
+const STRIDE = 11;
 const ABSENT = -1;
+/** Shapes a worker sends at most; an event of any further shape is sent whole (only hostile input has so many). */
+const MAX_SHAPES = 100_000;
+
+/** A shape as sent: its quiet event key and the summary of the first event of it. */
+interface ShapeEntry {
+  readonly key: number;
+  readonly summary: EventSummary;
+}
 
 /**
  * Worker side: strings to numbers. A string seen before is its dictionary number (≥ 0); a new one is added to the
  * batch's `strings` (the main thread appends them to its copy); past the dictionary's cap, or for strings that do not
- * repeat (event ids, times), it goes to `inline` as −2 − its position; absent is −1.
+ * repeat (event ids), it goes to `inline` as −2 − its position; absent is −1.
+ *
+ * An event without detections is sent as what is its own (id, name, baseline observation, location) and its shape:
+ * its `quietEventKey` and error code, which with the baseline decide its score and decision. A shape is numbered the
+ * first time the worker meets it and its summary sent once (`shapes`); the main thread scores every event of that
+ * shape from that summary (`ScanPipeline.completeQuiet`).
  */
 class QuietEncoder {
   private readonly dictionary = new Map<string, number>();
@@ -82,6 +98,11 @@ class QuietEncoder {
   private values: number[] = [];
   private order: number[] = [];
   private full: FullEntry[] = [];
+  private shapes: ShapeEntry[] = [];
+  /** Shape numbers by quiet event key: of events without an error code, and per error code. */
+  private readonly shapesWithoutError = new Map<number, number>();
+  private readonly shapesByError = new Map<string, Map<number, number>>();
+  private shapeCount = 0;
 
   constructor(private readonly maxStrings = 200_000) {}
 
@@ -102,10 +123,28 @@ class QuietEncoder {
     return this.once(text);
   }
 
-  private once(text: string | undefined): number {
-    if (text === undefined) return ABSENT;
+  private once(text: string): number {
     this.inline.push(text);
     return -2 - (this.inline.length - 1);
+  }
+
+  /** The number of the event's shape (sending its summary when new), or undefined past MAX_SHAPES. */
+  private shapeOf(ingested: IngestedEvent): number | undefined {
+    const key = quietEventKey(ingested);
+    if (key === undefined) return undefined;
+    const errorCode = ingested.summary.errorCode;
+    let byKey = errorCode === undefined ? this.shapesWithoutError : this.shapesByError.get(errorCode);
+    const known = byKey?.get(key);
+    if (known !== undefined) return known;
+    if (this.shapeCount >= MAX_SHAPES) return undefined;
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.shapesByError.set(errorCode as string, byKey);
+    }
+    const id = this.shapeCount++;
+    byKey.set(key, id);
+    this.shapes.push({ key, summary: ingested.summary });
+    return id;
   }
 
   addFull(entry: FullEntry): void {
@@ -113,35 +152,28 @@ class QuietEncoder {
     this.full.push(entry);
   }
 
-  /** An event without detections: its summary, its baseline observation and its location. */
-  addQuiet(ingested: IngestedEvent, observation: BaselineObservation, location: InputLocation): void {
-    const s = ingested.summary;
-    const a = s.actor;
+  /**
+   * An event without detections (nor finding): its id, name, shape, baseline observation and location. False when it
+   * has no shape number left (the caller then sends it whole).
+   */
+  addQuiet(ingested: IngestedEvent, observation: BaselineObservation, location: InputLocation): boolean {
+    const shape = this.shapeOf(ingested);
+    if (shape === undefined) return false;
     this.order.push(0);
     this.values.push(
-      this.once(s.eventId),
-      this.ref(s.eventName),
-      this.ref(s.eventSource),
-      this.once(s.eventTime),
-      this.ref(s.account),
-      this.ref(s.region),
-      this.ref(a.type),
-      this.ref(a.arn),
-      this.ref(a.principalId),
-      this.ref(a.userName),
-      this.ref(a.accountId),
-      a.mfa === undefined ? ABSENT : a.mfa ? 1 : 0,
-      this.ref(s.sourceIp),
-      this.ref(s.userAgent),
-      this.ref(s.errorCode),
-      s.readOnly === undefined ? ABSENT : s.readOnly ? 1 : 0,
+      this.once(ingested.eventId),
+      this.ref(ingested.summary.eventName),
+      shape,
       this.ref(observation.principal),
       this.ref(observation.api),
+      this.ref(observation.sourceIp),
+      this.ref(observation.region),
       observation.at,
       observation.denied ? 1 : 0,
       location.line ?? ABSENT,
       location.index ?? ABSENT,
     );
+    return true;
   }
 
   /** The batch so far, as a message (its numbers' buffer is transferred), and a fresh batch. */
@@ -155,12 +187,14 @@ class QuietEncoder {
       quiet,
       strings: this.strings,
       inline: this.inline,
+      shapes: this.shapes,
       full: this.full,
       bytes,
       work,
     };
     this.strings = [];
     this.inline = [];
+    this.shapes = [];
     this.values = [];
     this.order = [];
     this.full = [];
@@ -168,100 +202,73 @@ class QuietEncoder {
   }
 }
 
-/** A quiet event rebuilt on the main thread: what `complete` needs, with the summary exactly as the worker had it. */
+/** A quiet event as the main thread reads it: what `ScanPipeline.completeQuiet` takes. */
 interface QuietEvent {
-  readonly ingested: IngestedEvent;
+  readonly shape: QuietShape;
+  readonly eventId: string;
+  readonly eventName: string;
   readonly observation: BaselineObservation;
   readonly location: InputLocation;
 }
 
 /**
- * Main thread side, one per worker (its dictionary grows with the worker's). The rebuilt summary has the worker's
- * fields in `summarize`'s order; the record is reduced to its ids, which is all that scoring an event without
- * detections (the observation comes from the worker) and its decision read.
+ * Main thread side, one per worker (its dictionary and shapes grow with the worker's). A shape's event is the first
+ * event of that shape the worker read, its summary exactly as the worker had it and its record reduced to its ids:
+ * scoring and deciding an event without detections read nothing else of it.
  */
 class QuietDecoder {
   private readonly dictionary: string[] = [];
+  private readonly shapes: QuietShape[] = [];
 
-  /** Adds a batch's new strings; call once per batch, before decoding it. */
-  learn(strings: readonly string[]): void {
+  /** Adds a batch's new strings and shapes; call once per batch, before decoding it. */
+  learn(strings: readonly string[], shapes: readonly ShapeEntry[], receivedAt: string): void {
     for (const text of strings) this.dictionary.push(text);
+    for (const { key, summary } of shapes) {
+      const event: IngestedEvent = {
+        schemaVersion: SCHEMA_VERSION,
+        eventId: summary.eventId,
+        receivedAt,
+        summary,
+        record: { eventID: summary.eventId, eventSource: summary.eventSource, eventName: summary.eventName },
+        detections: [],
+        archive: null,
+      };
+      this.shapes.push({ event, key });
+    }
   }
 
-  decode(
-    quiet: Float64Array,
-    position: number,
-    inline: readonly string[],
-    file: string,
-    receivedAt: string,
-  ): QuietEvent {
-    const at = (offset: number): string | undefined => {
-      const code = quiet[position * STRIDE + offset] as number;
+  decode(quiet: Float64Array, position: number, inline: readonly string[], file: string): QuietEvent {
+    const base = position * STRIDE;
+    const text = (offset: number): string | undefined => {
+      const code = quiet[base + offset] as number;
       return code === ABSENT ? undefined : code >= 0 ? this.dictionary[code] : inline[-2 - code];
     };
-    const flag = (offset: number): boolean | undefined => {
-      const code = quiet[position * STRIDE + offset] as number;
-      return code === ABSENT ? undefined : code === 1;
-    };
-    const number = (offset: number): number => quiet[position * STRIDE + offset] as number;
-    const eventId = at(0) as string;
-    const eventName = at(1) as string;
-    const eventSource = at(2) as string;
-    const actor: Actor = { type: at(6) as string };
-    const arn = at(7);
-    if (arn !== undefined) actor.arn = arn;
-    const principalId = at(8);
-    if (principalId !== undefined) actor.principalId = principalId;
-    const userName = at(9);
-    if (userName !== undefined) actor.userName = userName;
-    const accountId = at(10);
-    if (accountId !== undefined) actor.accountId = accountId;
-    const mfa = flag(11);
-    if (mfa !== undefined) actor.mfa = mfa;
-    const summary: EventSummary = {
-      eventId,
-      eventName,
-      eventSource,
-      account: at(4) as string,
-      region: at(5) as string,
-      actor,
-    };
-    const eventTime = at(3);
-    if (eventTime !== undefined) summary.eventTime = eventTime;
-    const sourceIp = at(12);
-    if (sourceIp !== undefined) summary.sourceIp = sourceIp;
-    const userAgent = at(13);
-    if (userAgent !== undefined) summary.userAgent = userAgent;
-    const errorCode = at(14);
-    if (errorCode !== undefined) summary.errorCode = errorCode;
-    const readOnly = flag(15);
-    if (readOnly !== undefined) summary.readOnly = readOnly;
+    const eventId = text(0) as string;
     const observation: { -readonly [K in keyof BaselineObservation]: BaselineObservation[K] } = {
       eventId,
-      principal: at(16) as string,
-      api: at(17) as string,
-      at: number(18),
-      denied: number(19) === 1,
+      principal: text(3) as string,
+      api: text(4) as string,
+      at: quiet[base + 7] as number,
+      denied: quiet[base + 8] === 1,
     };
+    const sourceIp = text(5);
     if (sourceIp !== undefined) observation.sourceIp = sourceIp;
-    if (summary.region !== 'unknown') observation.region = summary.region;
-    const line = number(20);
-    const index = number(21);
+    const region = text(6);
+    if (region !== undefined) observation.region = region;
+    const line = quiet[base + 9] as number;
+    const index = quiet[base + 10] as number;
     const location: { file: string; line?: number; index?: number } = { file };
     if (line !== ABSENT) location.line = line;
     if (index !== ABSENT) location.index = index;
-    const ingested: IngestedEvent = {
-      schemaVersion: SCHEMA_VERSION,
+    return {
+      shape: this.shapes[quiet[base + 2] as number] as QuietShape,
       eventId,
-      receivedAt,
-      summary,
-      record: { eventID: eventId, eventSource, eventName },
-      detections: [],
-      archive: null,
+      eventName: text(1) as string,
+      observation,
+      location,
     };
-    return { ingested, observation, location };
   }
 }
 
-export type { FullEntry, MainMessage, PoolTask, QuietEvent, WorkerInit, WorkerMessage };
+export type { FullEntry, MainMessage, PoolTask, QuietEvent, ShapeEntry, WorkerInit, WorkerMessage };
 export { QuietDecoder, QuietEncoder };

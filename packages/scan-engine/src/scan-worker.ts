@@ -91,14 +91,17 @@ async function runTask(task: PoolTask): Promise<void> {
       else {
         const prepared = pipeline.prepare(item);
         if (prepared.kind === 'error') encoder.addFull({ kind: 'evaluated', evaluation: prepared });
-        else if (prepared.ingested.detections.length > 0 || prepared.ingested.finding !== undefined)
+        else if (
+          prepared.ingested.detections.length > 0 ||
+          prepared.ingested.finding !== undefined ||
+          !encoder.addQuiet(prepared.ingested, observationOf(prepared.ingested), prepared.location)
+        )
           encoder.addFull({
             kind: 'record',
             text: JSON.stringify(item.value),
             location: item.location,
             ...(item.finding !== undefined ? { finding: item.finding } : {}),
           });
-        else encoder.addQuiet(prepared.ingested, observationOf(prepared.ingested), prepared.location);
       }
       if (encoder.length >= BATCH_ITEMS) {
         await send(task.id, bytes, work);

@@ -37,6 +37,24 @@ class BufferedWriter {
     return undefined;
   }
 
+  /**
+   * Queues `text` that is ASCII only, as every piece of a `--format json` line is (json-line.ts escapes the rest):
+   * copied one byte per character, about a third faster than encoding it as UTF-8. Any other character would be
+   * written as its low byte: only for text known to be ASCII.
+   */
+  writeAscii(text: string): Promise<void> | undefined {
+    const length = text.length;
+    if (this.used + length > this.chunkBytes) {
+      const flushed = this.flush();
+      if (length > this.chunkBytes)
+        return Promise.all([flushed, this.send(Buffer.from(text, 'latin1'))]).then(() => undefined);
+      this.used += this.chunk.write(text, this.used, 'latin1');
+      return flushed;
+    }
+    this.used += this.chunk.write(text, this.used, 'latin1');
+    return undefined;
+  }
+
   /** Hands what is queued to the stream. */
   flush(): Promise<void> {
     if (this.used === 0) return Promise.resolve();

@@ -592,13 +592,15 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
             break;
           }
           const { message, decoder } = event;
-          decoder.learn(message.strings);
+          decoder.learn(message.strings, message.shapes, scan.receivedAt);
           let quiet = 0;
           let full = 0;
           for (const kind of message.order) {
             if (kind === 0) {
-              const q = decoder.decode(message.quiet, quiet++, message.inline, path.path, scan.receivedAt);
-              const wait = report(pipeline.complete(q.ingested, q.location, q.observation));
+              const q = decoder.decode(message.quiet, quiet++, message.inline, path.path);
+              const wait = report(
+                pipeline.completeQuiet(q.shape, q.eventId, q.eventName, q.observation, q.location),
+              );
               if (wait) await wait;
               continue;
             }

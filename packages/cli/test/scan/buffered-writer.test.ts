@@ -76,4 +76,19 @@ describe('BufferedWriter', () => {
     expect(waited).toBeGreaterThan(0);
     expect(out.text()).toBe(Array.from({ length: 50 }, (_, i) => `event-${i}\n`).join(''));
   });
+
+  it('writes ASCII text one byte per character, in order with the rest, a piece larger than a chunk included', async () => {
+    // Prepare: a slow stream and writes that do not wait, ASCII and UTF-8 pieces mixed.
+    const out = recorder(16);
+    const writer = new BufferedWriter(out.stream, 32);
+    const pieces = ['{"id":"', 'a'.repeat(40), '","x":"é ≥"', ',"n":12}', '\n'];
+    // Act
+    const waits = pieces.map((piece, i) => (i === 2 ? writer.write(piece) : writer.writeAscii(piece)));
+    await Promise.all(waits);
+    await writer.flush();
+    await out.finished();
+    // Assess
+    expect(out.text()).toBe(pieces.join(''));
+    expect(Buffer.concat(out.chunks).length).toBe(Buffer.byteLength(pieces.join(''), 'utf8'));
+  });
 });

@@ -204,9 +204,17 @@ const ERROR_CLASSES: readonly ErrorClass[] = ['none', 'denied', 'other'];
  * Change it with extractFeatures.
  */
 function quietFeatureKey(event: IngestedEvent, baseline: BaselineSnapshot): number | undefined {
+  const eventKey = quietEventKey(event);
+  return eventKey === undefined ? undefined : quietFeatureKeyOf(eventKey, baseline);
+}
+
+/**
+ * The part of `quietFeatureKey` that the event alone decides (identity, MFA, source IP, user agent, error and
+ * read-only classes), undefined for an event with detections. A worker thread computes it where the record is read;
+ * `quietFeatureKeyOf` completes it with the baseline snapshot.
+ */
+function quietEventKey(event: IngestedEvent): number | undefined {
   if (event.detections.length > 0) return undefined;
-  const { recentCalls, recentDenied } = baseline;
-  if (!Number.isInteger(recentCalls) || !Number.isInteger(recentDenied) || recentDenied < 0) return undefined;
   const { summary } = event;
   let key = IDENTITY_CLASSES.indexOf(classifyIdentity(summary.actor.type));
   key = key * 2 + (summary.actor.mfa === false ? 1 : 0);
@@ -214,9 +222,15 @@ function quietFeatureKey(event: IngestedEvent, baseline: BaselineSnapshot): numb
   key = key * 6 + USER_AGENT_FAMILIES.indexOf(classifyUserAgent(summary.userAgent));
   key = key * 2 + (isOffensiveUserAgent(summary.userAgent) ? 1 : 0);
   key = key * 3 + ERROR_CLASSES.indexOf(classifyError(summary.errorCode));
-  key = key * 2 + (isReadOnlyCall(summary.readOnly, summary.eventName) ? 1 : 0);
-  key =
-    key * 16 +
+  return key * 2 + (isReadOnlyCall(summary.readOnly, summary.eventName) ? 1 : 0);
+}
+
+/** `quietFeatureKey` from the event's `quietEventKey` and the baseline snapshot. */
+function quietFeatureKeyOf(eventKey: number, baseline: BaselineSnapshot): number | undefined {
+  const { recentCalls, recentDenied } = baseline;
+  if (!Number.isInteger(recentCalls) || !Number.isInteger(recentDenied) || recentDenied < 0) return undefined;
+  let key =
+    eventKey * 16 +
     (baseline.principalSeenBefore ? 8 : 0) +
     (baseline.apiSeenBefore ? 4 : 0) +
     (baseline.ipSeenBefore ? 2 : 0) +
@@ -226,4 +240,12 @@ function quietFeatureKey(event: IngestedEvent, baseline: BaselineSnapshot): numb
 }
 
 export type { FeatureName, FeatureVector };
-export { extractFeatures, FEATURE_DESCRIPTIONS, FEATURE_NAMES, FEATURES, quietFeatureKey };
+export {
+  extractFeatures,
+  FEATURE_DESCRIPTIONS,
+  FEATURE_NAMES,
+  FEATURES,
+  quietEventKey,
+  quietFeatureKey,
+  quietFeatureKeyOf,
+};

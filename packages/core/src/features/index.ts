@@ -15,5 +15,7 @@ export {
   FEATURE_DESCRIPTIONS,
   FEATURE_NAMES,
   FEATURES,
+  quietEventKey,
   quietFeatureKey,
+  quietFeatureKeyOf,
 } from './features.js';

@@ -7,15 +7,15 @@ import type { ScanReporter } from './reporter.js';
 function createJsonReporter(stdout: Writable): ScanReporter {
   const out = new BufferedWriter(stdout);
   // A result line is written in pieces (most of them cached strings), not built as one string first; the line waits
-  // for the stream when any of its pieces had to.
+  // for the stream when any of its pieces had to. Every piece is ASCII (json-line.ts escapes everything else).
   let wait: Promise<void> | undefined;
   const writePiece = (piece: string): void => {
-    const flushed = out.write(piece);
+    const flushed = out.writeAscii(piece);
     if (flushed) wait = wait === undefined ? flushed : Promise.all([wait, flushed]).then(() => undefined);
   };
   return {
     report(evaluation) {
-      if (evaluation.kind === 'error') return out.write(`${errorJson(evaluation.error)}\n`);
+      if (evaluation.kind === 'error') return out.writeAscii(`${errorJson(evaluation.error)}\n`);
       wait = undefined;
       writeResultLine(evaluation.result, writePiece);
       return wait;

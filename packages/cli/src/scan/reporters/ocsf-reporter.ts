@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { toOcsfDetectionFinding } from '@aisaws/core/publish';
+import type { EventSummary } from '@aisaws/core/schemas';
 import type { EventEvaluation } from '@aisaws/scan-engine';
 import { errorJson } from '@aisaws/scan-engine';
 import { BufferedWriter } from '../buffered-writer.js';
@@ -13,7 +14,10 @@ interface OcsfReporterOptions {
 }
 
 /** One event with a detection → its OCSF 1.8.0 Detection Finding (class 2004). */
-function ocsfLine(evaluation: EventEvaluation, options: Required<OcsfReporterOptions>): string {
+function ocsfLine(
+  evaluation: EventEvaluation & { readonly summary: EventSummary },
+  options: Required<OcsfReporterOptions>,
+): string {
   const { summary, result, decision } = evaluation;
   return JSON.stringify(
     toOcsfDetectionFinding(
@@ -47,8 +51,9 @@ function createOcsfReporter(stdout: Writable, options: OcsfReporterOptions): Sca
   return {
     report(evaluation) {
       if (evaluation.kind === 'error') return out.write(`${errorJson(evaluation.error)}\n`);
-      if (evaluation.hits.length === 0) return undefined;
-      return out.write(`${ocsfLine(evaluation, settings)}\n`);
+      // An event with detections always has its summary (only a quiet event read by a worker has none).
+      if (evaluation.hits.length === 0 || evaluation.summary === undefined) return undefined;
+      return out.write(`${ocsfLine({ ...evaluation, summary: evaluation.summary }, settings)}\n`);
     },
     finish: () => out.flush(),
   };
