@@ -59,15 +59,12 @@ type WorkerMessage =
       readonly bytes: number;
       readonly work: number;
     }
-  /** A part of a split file: how many lines it has (the main thread answers with the line it starts after). */
-  | { readonly type: 'count'; readonly task: number; readonly lines: number }
   | { readonly type: 'done'; readonly task: number; readonly bytes: number; readonly work: number }
   | { readonly type: 'failed'; readonly task: number; readonly message: string };
 
 type MainMessage =
-  | { readonly type: 'task'; readonly task: PoolTask }
-  | { readonly type: 'offset'; readonly task: number; readonly lineOffset: number }
-  | { readonly type: 'ack' };
+  /** A task, and for a part of a file the number of lines before it (its lines are numbered from there). */
+  { readonly type: 'task'; readonly task: PoolTask; readonly lineOffset: number } | { readonly type: 'ack' };
 
 /** Numbers per quiet event in `quiet`. */
 const STRIDE = 11;

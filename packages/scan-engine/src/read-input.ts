@@ -1,4 +1,4 @@
-import { createReadStream, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { constants, createGunzip, gunzipSync } from 'node:zlib';
@@ -638,19 +638,19 @@ async function* readItems(
 }
 
 /** Newlines in `[start, end)` of the file: the number of lines of a part (it ends just past a newline). */
-async function countLines(path: string, start: number, end: number): Promise<number> {
-  const handle = await open(path, 'r');
+function countLines(path: string, start: number, end: number): number {
+  const fd = openSync(path, 'r');
   const buffer = Buffer.allocUnsafe(1 << 20);
   let lines = 0;
   try {
     for (let position = start; position < end; ) {
-      const read = readSync(handle.fd, buffer, 0, Math.min(buffer.length, end - position), position);
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
       if (read === 0) break;
       position += read;
       for (let i = buffer.indexOf(0x0a, 0); i !== -1 && i < read; i = buffer.indexOf(0x0a, i + 1)) lines++;
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return lines;
 }

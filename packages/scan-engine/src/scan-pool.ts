@@ -7,7 +7,7 @@ import {
   type WorkerInit,
   type WorkerMessage,
 } from './pool-protocol.js';
-import { hasCloudTrailShape } from './read-input.js';
+import { countLines, hasCloudTrailShape } from './read-input.js';
 
 /** What the pool hands back, task after task in task order. */
 type PoolEvent =
@@ -38,15 +38,15 @@ function workerEntry(): { url: URL; execArgv: string[] } {
 /**
  * A pool of scan worker threads (scan-worker.ts). Tasks are given to idle workers in order and their results are
  * handed back strictly in task order, each batch acknowledged once the caller has consumed it (a worker waits after a
- * few unacknowledged batches), so output order is the input's and memory stays bounded. The parts of a split file
- * learn their first line number from the line counts of the parts before them. A worker that dies fails its task
+ * few unacknowledged batches), so output order is the input's and memory stays bounded. A part of a split file is
+ * handed out with the number of lines before it, counted here. A worker that dies fails its task
  * (the caller reports it like a file that cannot be scanned) and is replaced.
  */
 class ScanPool {
   private readonly slots: Slot[] = [];
   private readonly queues = new Map<number, { events: PoolEvent[]; wake?: () => void }>();
+  /** Lines per part of a split file, counted when a later part needs its line offset. */
   private readonly counts = new Map<number, number>();
-  private readonly offsetSent = new Set<number>();
   private tasks: readonly PoolTask[] = [];
   private nextTask = 0;
 
@@ -86,10 +86,6 @@ class ScanPool {
       case 'batch':
         this.push(task.id, { type: 'batch', task, message, decoder: slot.decoder });
         return;
-      case 'count':
-        this.counts.set(task.id, message.lines);
-        this.sendOffsets(task.path);
-        return;
       case 'done':
       case 'failed':
         slot.task = undefined;
@@ -103,22 +99,24 @@ class ScanPool {
     }
   }
 
-  /** Tells each waiting part of `path` the line it starts after, once every part before it has counted. */
-  private sendOffsets(path: string): void {
+  /**
+   * The lines before a part of a split file: those of the parts before it, counted here (a fast newline count of the
+   * file's bytes, once per part), so a worker starts reading at once instead of waiting for the parts before it.
+   */
+  private lineOffsetOf(task: PoolTask): number {
+    if (task.range === undefined || task.range.start === 0) return 0;
     let offset = 0;
-    for (const task of this.tasks) {
-      if (task.path !== path || task.range === undefined) continue;
-      const lines = this.counts.get(task.id);
-      if (task.range.start > 0 && lines !== undefined && !this.offsetSent.has(task.id)) {
-        const slot = this.slots.find((s) => s.task?.id === task.id);
-        if (slot) {
-          this.offsetSent.add(task.id);
-          this.post(slot, { type: 'offset', task: task.id, lineOffset: offset });
-        }
+    for (const part of this.tasks) {
+      if (part.id >= task.id) break;
+      if (part.path !== task.path || part.range === undefined) continue;
+      let lines = this.counts.get(part.id);
+      if (lines === undefined) {
+        lines = countLines(part.path, part.range.start, part.range.end);
+        this.counts.set(part.id, lines);
       }
-      if (lines === undefined) return;
       offset += lines;
     }
+    return offset;
   }
 
   private push(taskId: number, event: PoolEvent): void {
@@ -130,25 +128,34 @@ class ScanPool {
 
   private assign(): void {
     for (const slot of this.slots) {
-      if (slot.task !== undefined) continue;
-      const task = this.tasks[this.nextTask];
-      if (task === undefined) return;
-      this.nextTask++;
-      slot.task = task;
-      this.post(slot, { type: 'task', task });
+      while (slot.task === undefined) {
+        const task = this.tasks[this.nextTask];
+        if (task === undefined) return;
+        this.nextTask++;
+        let lineOffset: number;
+        try {
+          lineOffset = this.lineOffsetOf(task);
+        } catch (error) {
+          // The file could not be read to number the part: its task fails, as a worker's read would.
+          const message = error instanceof Error ? error.message : String(error);
+          this.push(task.id, { type: 'failed', task, message });
+          continue;
+        }
+        slot.task = task;
+        this.post(slot, { type: 'task', task, lineOffset });
+      }
     }
   }
 
   /**
-   * Runs the tasks (ids must be their positions); yields their events in task order. The first `ownLines.length`
-   * tasks are the caller's own (it reads them on its thread, before it consumes these events): they are not given to
-   * a worker and yield nothing, and `ownLines` are their line counts, which number the lines of the parts after them.
+   * Runs the tasks (ids must be their positions); yields their events in task order. The first `own` tasks are the
+   * caller's (it reads them on its thread, before it consumes these events): they are not given to a worker and
+   * yield nothing.
    */
-  run(tasks: readonly PoolTask[], ownLines: readonly number[] = []): AsyncGenerator<PoolEvent> {
+  run(tasks: readonly PoolTask[], own = 0): AsyncGenerator<PoolEvent> {
     this.tasks = tasks;
-    this.nextTask = ownLines.length;
-    for (const [id, lines] of ownLines.entries()) this.counts.set(id, lines);
-    const pooled = tasks.slice(ownLines.length);
+    this.nextTask = own;
+    const pooled = tasks.slice(own);
     for (const task of pooled) this.queues.set(task.id, { events: [] });
     // Now, not on the first read of the events: the workers start while the caller reads its own tasks.
     this.assign();

@@ -3,7 +3,7 @@ import { InMemoryBaselineStore } from '@aisaws/core/ports';
 import { defaultScorer, observationOf } from '@aisaws/core/scoring';
 import { createScanPipeline } from './evaluate.js';
 import { type MainMessage, type PoolTask, QuietEncoder, type WorkerInit } from './pool-protocol.js';
-import { countLines, readInputFile } from './read-input.js';
+import { readInputFile } from './read-input.js';
 
 /**
  * A scan worker thread: reads the files (or parts of a file) the pool gives it, one task at a time, and runs each
@@ -12,7 +12,8 @@ import { countLines, readInputFile } from './read-input.js';
  * file in the main thread's memory.
  */
 
-const MAX_UNACKED = 4;
+/** Batches sent and not yet consumed at most (16 × 2048 events: the main thread may fall behind for a while). */
+const MAX_UNACKED = 16;
 /** Items per batch: enough to make a message's cost per item small. */
 const BATCH_ITEMS = 2048;
 
@@ -31,17 +32,15 @@ const encoder = new QuietEncoder();
 
 let unacked = 0;
 let onAck: (() => void) | undefined;
-const offsets = new Map<number, (lineOffset: number) => void>();
-const tasks: PoolTask[] = [];
+const tasks: { task: PoolTask; lineOffset: number }[] = [];
 let wakeUp: (() => void) | undefined;
 
 port.on('message', (message: MainMessage) => {
   if (message.type === 'ack') {
     unacked--;
     onAck?.();
-  } else if (message.type === 'offset') offsets.get(message.task)?.(message.lineOffset);
-  else {
-    tasks.push(message.task);
+  } else {
+    tasks.push({ task: message.task, lineOffset: message.lineOffset });
     wakeUp?.();
   }
 });
@@ -58,21 +57,10 @@ async function send(task: number, bytes: number, work: number): Promise<void> {
   while (unacked >= MAX_UNACKED) await new Promise<void>((resolve) => (onAck = resolve));
 }
 
-async function runTask(task: PoolTask): Promise<void> {
+async function runTask(task: PoolTask, lineOffset: number): Promise<void> {
   let bytes = 0;
   let work = 0;
-  let range: { start: number; end: number; lineOffset: number } | undefined;
-  if (task.range) {
-    // Every part counts its lines first (the next parts' numbering needs them); a later part then waits to learn
-    // the line it starts after.
-    const lines = await countLines(task.path, task.range.start, task.range.end);
-    const answer =
-      task.range.start > 0 ? new Promise<number>((resolve) => offsets.set(task.id, resolve)) : undefined;
-    port?.postMessage({ type: 'count', task: task.id, lines });
-    const lineOffset = answer ? await answer : 0;
-    offsets.delete(task.id);
-    range = { ...task.range, lineOffset };
-  }
+  const range = task.range ? { ...task.range, lineOffset } : undefined;
   const size = task.range ? task.range.end - task.range.start : task.size;
   const options = {
     maxLineBytes: init.maxLineBytes,
@@ -115,13 +103,14 @@ async function runTask(task: PoolTask): Promise<void> {
 }
 
 for (;;) {
-  const task = tasks.shift();
-  if (task === undefined) {
+  const next = tasks.shift();
+  if (next === undefined) {
     await new Promise<void>((resolve) => (wakeUp = resolve));
     continue;
   }
+  const { task, lineOffset } = next;
   try {
-    await runTask(task);
+    await runTask(task, lineOffset);
   } catch (error) {
     // Whatever is left of the task's batch was not sent: the task's error takes its place.
     encoder.take(task.id, 0, 0);

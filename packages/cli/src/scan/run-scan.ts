@@ -8,7 +8,6 @@ import { type BaselineStore, InMemoryBaselineStore } from '@aisaws/core/ports';
 import { defaultScorer, type Scorer } from '@aisaws/core/scoring';
 import type { FullEntry, PoolTask, WorkerInit } from '@aisaws/scan-engine';
 import {
-  countLines,
   createDefaultSyncScorer,
   createScanPipeline,
   DEFAULT_MAX_LINE_BYTES,
@@ -555,21 +554,17 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
     plan.push({ path, tasks: own });
   }
   const threads = Math.min(scan.workers - 1, Math.max(1, tasks.length));
-  const first = tasks[0];
-  // The main thread's own task, and its line count (the parts after it are numbered from it).
-  const ownLines =
-    threads === 1 && first !== undefined && tasks.length > 1
-      ? [first.range ? await countLines(first.path, first.range.start, first.range.end).catch(() => 0) : 0]
-      : [];
+  // With one worker, the main thread reads the first task itself.
+  const mainTasks = threads === 1 && tasks.length > 1 ? 1 : 0;
   const pool = new ScanPool(threads, scan.init);
   try {
-    const events = pool.run(tasks, ownLines);
+    const events = pool.run(tasks, mainTasks);
     for (const { path, tasks: own } of plan) {
       if (await accountNonFile(path, summary, handle)) continue;
       summary.files++;
       for (let part = 0; part < own.length; part++) {
         const task = own[part] as PoolTask;
-        if (task.id < ownLines.length) {
+        if (task.id < mainTasks) {
           if (!(await scanOwnTask(task, scan, summary))) break;
           continue;
         }
