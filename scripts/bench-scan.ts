@@ -11,9 +11,9 @@
  *    (b) a reference: the floor plus core's CloudTrailRecordSchema.safeParse of each record (through tsx);
  *    (c) `aisaws scan --format json FILE > /dev/null`, with the bundle built by tsup (packages/cli/dist/bin.js)
  *        when it exists, else through tsx (slower start, same code).
- *    (d) the same scan with `--workers 1` (everything on the main thread; (c) uses the default: the CPUs from 3 on,
- *        else 1, so on a 2-CPU machine (c) and (d) are the same);
- *    (e) the same scan with `--workers 2` (the main thread and one worker thread).
+ *    (d) the same scan with `--workers 1` (everything on the main thread);
+ *    (e) the same scan with `--workers 2` (the main thread and one worker thread; (c) uses the default, the number
+ *        of CPUs, so on a 2-CPU machine (c) and (e) are the same).
  * 3. Prints records, seconds, records/s and CPU seconds for each, the ratios scan/floor (the goal is ≥ 0.5) and the
  *    load average (the machine may be shared: wall times then measure the load as much as the code).
  * All are whole processes, so all include Node's start-up.
@@ -359,7 +359,7 @@ async function main(): Promise<void> {
     const pairRatio = floor.seconds / pair.seconds;
     const cpus = availableParallelism();
     console.log(
-      `ratio scan/floor (throughput, wall): ${ratio.toFixed(2)} with the default --workers (${cpus >= 3 ? cpus : 1}), ` +
+      `ratio scan/floor (throughput, wall): ${ratio.toFixed(2)} with the default --workers (${Math.min(64, cpus)}), ` +
         `${singleRatio.toFixed(2)} with --workers 1, ${pairRatio.toFixed(2)} with --workers 2 ` +
         `(goal ≥ 0.50 with the default: ${ratio >= 0.5 ? 'met' : 'NOT met'}); ` +
         `on CPU time: ${(floor.cpuSeconds / scan.cpuSeconds).toFixed(2)}, ${(floor.cpuSeconds / single.cpuSeconds).toFixed(2)} and ${(floor.cpuSeconds / pair.cpuSeconds).toFixed(2)}; ` +

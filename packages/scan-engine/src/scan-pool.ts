@@ -23,8 +23,15 @@ type PoolEvent =
 interface Slot {
   worker: Worker;
   decoder: QuietDecoder;
-  task: PoolTask | undefined;
+  /** Its tasks in the order given: the first is the one it reads, the next waits in its queue. */
+  tasks: PoolTask[];
 }
+
+/**
+ * Tasks a worker holds at once: the one it reads and the next, so it goes on without waiting for the main thread,
+ * whose event loop turns only between batches, to hear that a task is done.
+ */
+const TASKS_PER_WORKER = 2;
 
 /** The worker's module: the built file beside the bundle, or the TypeScript source (through tsx) when run from src. */
 function workerEntry(): { url: URL; execArgv: string[] } {
@@ -36,11 +43,12 @@ function workerEntry(): { url: URL; execArgv: string[] } {
 }
 
 /**
- * A pool of scan worker threads (scan-worker.ts). Tasks are given to idle workers in order and their results are
- * handed back strictly in task order, each batch acknowledged once the caller has consumed it (a worker waits after a
- * few unacknowledged batches), so output order is the input's and memory stays bounded. A part of a split file is
- * handed out with the number of lines before it, counted here. A worker that dies fails its task
- * (the caller reports it like a file that cannot be scanned) and is replaced.
+ * A pool of scan worker threads (scan-worker.ts). Tasks are given out in order, two at a time per worker (the one it
+ * reads and the next), and their results are handed back strictly in task order, each batch acknowledged once the
+ * caller has consumed it (a worker waits after a number of unacknowledged batches), so output order is the input's
+ * and memory stays bounded. A part of a split file is handed out with the number of lines before it, counted here. A
+ * worker that dies fails the task it was reading (the caller reports it like a file that cannot be scanned) and is
+ * replaced; the task it had not started is given out again.
  */
 class ScanPool {
   private readonly slots: Slot[] = [];
@@ -49,25 +57,32 @@ class ScanPool {
   private readonly counts = new Map<number, number>();
   private tasks: readonly PoolTask[] = [];
   private nextTask = 0;
+  /** Tasks a stopped worker held but had not started, given out again before the next new one. */
+  private readonly returned: PoolTask[] = [];
 
+  /** `entry` is the worker's module (tests give one of their own). */
   constructor(
     size: number,
     private readonly init: WorkerInit,
+    private readonly entry: { readonly url: URL; readonly execArgv: string[] } = workerEntry(),
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const { url, execArgv } = workerEntry();
+    const { url, execArgv } = this.entry;
     const worker = new Worker(url, { workerData: this.init, execArgv });
-    const slot: Slot = { worker, decoder: new QuietDecoder(), task: undefined };
+    const slot: Slot = { worker, decoder: new QuietDecoder(), tasks: [] };
     worker.on('message', (message: WorkerMessage) => this.receive(slot, message));
     const fail = (reason: string) => {
-      const task = slot.task;
+      const [task, ...waiting] = slot.tasks;
       const index = this.slots.indexOf(slot);
       if (index === -1) return;
-      slot.task = undefined;
+      slot.tasks = [];
       this.slots[index] = this.spawn();
+      // The task it was reading fails (its file is reported as unreadable); the ones it had not started are given
+      // to a worker again.
+      this.returned.unshift(...waiting);
       if (task) this.push(task.id, { type: 'failed', task, message: `the scan worker stopped: ${reason}` });
       this.assign();
     };
@@ -88,7 +103,7 @@ class ScanPool {
         return;
       case 'done':
       case 'failed':
-        slot.task = undefined;
+        slot.tasks = slot.tasks.filter((held) => held.id !== task.id);
         this.push(
           task.id,
           message.type === 'done'
@@ -128,10 +143,9 @@ class ScanPool {
 
   private assign(): void {
     for (const slot of this.slots) {
-      while (slot.task === undefined) {
-        const task = this.tasks[this.nextTask];
+      while (slot.tasks.length < TASKS_PER_WORKER) {
+        const task = this.returned.shift() ?? this.tasks[this.nextTask++];
         if (task === undefined) return;
-        this.nextTask++;
         let lineOffset: number;
         try {
           lineOffset = this.lineOffsetOf(task);
@@ -141,29 +155,24 @@ class ScanPool {
           this.push(task.id, { type: 'failed', task, message });
           continue;
         }
-        slot.task = task;
+        slot.tasks.push(task);
         this.post(slot, { type: 'task', task, lineOffset });
       }
     }
   }
 
-  /**
-   * Runs the tasks (ids must be their positions); yields their events in task order. The first `own` tasks are the
-   * caller's (it reads them on its thread, before it consumes these events): they are not given to a worker and
-   * yield nothing.
-   */
-  run(tasks: readonly PoolTask[], own = 0): AsyncGenerator<PoolEvent> {
+  /** Runs the tasks (ids must be their positions); yields their events in task order. */
+  run(tasks: readonly PoolTask[]): AsyncGenerator<PoolEvent> {
     this.tasks = tasks;
-    this.nextTask = own;
-    const pooled = tasks.slice(own);
-    for (const task of pooled) this.queues.set(task.id, { events: [] });
-    // Now, not on the first read of the events: the workers start while the caller reads its own tasks.
+    this.nextTask = 0;
+    for (const task of tasks) this.queues.set(task.id, { events: [] });
+    // Now, not on the first read of the events: the workers start at once.
     this.assign();
-    return this.inOrder(pooled);
+    return this.inOrder(tasks);
   }
 
-  private async *inOrder(pooled: readonly PoolTask[]): AsyncGenerator<PoolEvent> {
-    for (const task of pooled) {
+  private async *inOrder(tasks: readonly PoolTask[]): AsyncGenerator<PoolEvent> {
+    for (const task of tasks) {
       const queue = this.queues.get(task.id) as { events: PoolEvent[]; wake?: () => void };
       for (;;) {
         let event = queue.events.shift();

@@ -51,7 +51,7 @@ function registerScanCommand(program: Command, context: CommandContext): void {
     )
     .option(
       '-w, --workers <n>',
-      'threads that read and check records, the main thread included, for inputs of 8 MiB or more (1: the main thread alone); default: the CPUs from 3 on, else 1',
+      'threads that read and check records, the main thread included, for inputs of 8 MiB or more (1: the main thread alone); default: the CPUs',
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       const exitCode = await runScan(

@@ -115,12 +115,9 @@ const ScanOptionsSchema = z.strictObject({
         .min(1, '--workers must be at least 1')
         .max(MAX_WORKERS, `--workers must be at most ${MAX_WORKERS}`),
     )
-    // One thread per CPU (the main thread and CPUs − 1 workers) from 3 CPUs on. On 2 CPUs, the main thread alone: there
-    // a worker beside it was measured 3 % faster in wall time for 40 % more CPU (the two threads slow each other down).
-    .default(() => {
-      const cpus = availableParallelism();
-      return cpus >= 3 ? Math.min(MAX_WORKERS, cpus) : 1;
-    }),
+    // One thread per CPU: the main thread and CPUs − 1 workers (on 2 CPUs one worker: measured 20 % faster in wall
+    // time than the main thread alone, for 30 % more CPU).
+    .default(() => Math.min(MAX_WORKERS, availableParallelism())),
   /** Longest line (and multi-line document) read, in MiB. */
   maxLineMb: z
     .union(
@@ -416,7 +413,6 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
         progress,
         receivedAt: scanStart.toISOString(),
         sizes: deps.pool ?? {},
-        read: readOptions,
       });
     else
       for (const path of paths) {
@@ -520,16 +516,13 @@ interface PooledScan {
   readonly progress: ReturnType<typeof createProgress>;
   readonly receivedAt: string;
   readonly sizes: { readonly splitMinBytes?: number; readonly partBytes?: number };
-  /** How the main thread reads a task of its own. */
-  readonly read: Parameters<typeof readInputFile>[1];
 }
 
 /**
  * The local paths through the worker pool: the same items, evaluations and order as the loop in `runScan` (a test
  * compares the two outputs byte for byte). Files are tasks; a large JSON Lines file is cut into parts at newlines.
- * `workers` counts the main thread: N − 1 worker threads. With a single worker the main thread reads the first task
- * itself while the worker starts and reads the next ones (the worker is then the slower side: parsing costs more than
- * scoring); with more, the main thread only scores and writes.
+ * `workers` counts the main thread: N − 1 worker threads read and prepare the records, the main thread scores,
+ * decides and writes.
  */
 async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan): Promise<void> {
   const { pipeline, handle, report, summary, progress } = scan;
@@ -553,21 +546,13 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
     tasks.push(...own);
     plan.push({ path, tasks: own });
   }
-  const threads = Math.min(scan.workers - 1, Math.max(1, tasks.length));
-  // With one worker, the main thread reads the first task itself.
-  const mainTasks = threads === 1 && tasks.length > 1 ? 1 : 0;
-  const pool = new ScanPool(threads, scan.init);
+  const pool = new ScanPool(Math.min(scan.workers - 1, Math.max(1, tasks.length)), scan.init);
   try {
-    const events = pool.run(tasks, mainTasks);
+    const events = pool.run(tasks);
     for (const { path, tasks: own } of plan) {
       if (await accountNonFile(path, summary, handle)) continue;
       summary.files++;
       for (let part = 0; part < own.length; part++) {
-        const task = own[part] as PoolTask;
-        if (task.id < mainTasks) {
-          if (!(await scanOwnTask(task, scan, summary))) break;
-          continue;
-        }
         for (;;) {
           const next = await events.next();
           if (next.done === true) throw new Error('the scan pool ended early');
@@ -619,37 +604,6 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
     await events.return(undefined);
   } finally {
     await pool.close();
-  }
-}
-
-/**
- * A task the main thread reads itself, as a single-threaded scan reads a file (a part of a file is numbered from
- * line 1: it is the first task). False when the file could not be read (its error is reported, as a worker's is).
- */
-async function scanOwnTask(task: PoolTask, scan: PooledScan, summary: ScanSummary): Promise<boolean> {
-  const options = task.range
-    ? { ...scan.read, range: { start: task.range.start, end: task.range.end, lineOffset: 0 } }
-    : scan.read;
-  try {
-    for await (const batch of readInputFile({ kind: 'file', path: task.path, size: task.size }, options)) {
-      for (const item of batch) {
-        const wait = scan.handle(item);
-        if (wait) await wait;
-      }
-      // Reading a plain file never waits on the event loop: let the workers' messages in (a part's line count asks
-      // for an answer; a finished task for the next one), else the workers would idle until this task ends.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    return true;
-  } catch (error) {
-    if (error instanceof OutputClosedError) throw error;
-    summary.unreadable++;
-    await scan.handle({
-      kind: 'error',
-      error: `cannot scan the file: ${oneLine(messageOf(error))}`,
-      location: { file: task.path, line: 1 },
-    });
-    return false;
   }
 }
 

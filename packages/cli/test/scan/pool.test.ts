@@ -112,7 +112,7 @@ describe('scan with worker threads', () => {
     ['table', 3],
     ['sarif', 3],
     ['ocsf', 3],
-    // One worker: the main thread reads the first part itself, the worker the rest.
+    // One worker beside the main thread.
     ['json', 2],
     ['ocsf', 2],
   ])(

@@ -1,0 +1,68 @@
+import { DEFAULT_POLICY } from '@aisaws/core/policy';
+import { describe, expect, it } from '@jest/globals';
+import type { PoolTask } from '../src/pool-protocol.js';
+import { type PoolEvent, ScanPool } from '../src/scan-pool.js';
+
+/**
+ * The pool gives each worker two tasks at a time (the one it reads and the next). When a worker stops, the task it
+ * was reading fails, and the one it held but had not started must still be read, by the worker that replaces it.
+ */
+
+const INIT = {
+  receivedAt: '2026-12-05T00:00:00.000Z',
+  policy: DEFAULT_POLICY,
+  maxLineBytes: 1024,
+  strict: false,
+};
+const DYING_WORKER = { url: new URL('./fixtures/dying-worker.mjs', import.meta.url), execArgv: [] };
+
+const task = (id: number, path: string): PoolTask => ({ id, path, size: 100 + id });
+
+async function runAll(pool: ScanPool, tasks: readonly PoolTask[]): Promise<string[]> {
+  const seen: string[] = [];
+  for await (const event of pool.run(tasks) as AsyncGenerator<PoolEvent>) {
+    if (event.type === 'done') seen.push(`${event.task.id} done ${event.bytes}`);
+    else if (event.type === 'failed') seen.push(`${event.task.id} failed: ${event.message}`);
+  }
+  return seen;
+}
+
+describe('ScanPool', () => {
+  it('fails only the task a stopped worker was reading and gives its next task to the new worker', async () => {
+    // Prepare: one worker; it holds task 0 (stops the worker) and task 1 at once.
+    const pool = new ScanPool(1, INIT, DYING_WORKER);
+    try {
+      // Act
+      const seen = await runAll(pool, [task(0, 'a-dies.jsonl'), task(1, 'b.jsonl'), task(2, 'c.jsonl')]);
+      // Assess: in task order, task 1 read after all.
+      expect(seen).toEqual(['0 failed: the scan worker stopped: exit code 3', '1 done 101', '2 done 102']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('goes on after several stopped workers, with two workers', async () => {
+    const pool = new ScanPool(2, INIT, DYING_WORKER);
+    try {
+      const tasks = [
+        task(0, 'a.jsonl'),
+        task(1, 'b-dies.jsonl'),
+        task(2, 'c.jsonl'),
+        task(3, 'd-dies.jsonl'),
+        task(4, 'e.jsonl'),
+        task(5, 'f.jsonl'),
+      ];
+      const seen = await runAll(pool, tasks);
+      expect(seen).toEqual([
+        '0 done 100',
+        '1 failed: the scan worker stopped: exit code 3',
+        '2 done 102',
+        '3 failed: the scan worker stopped: exit code 3',
+        '4 done 104',
+        '5 done 105',
+      ]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
