@@ -14,7 +14,6 @@ export { errorJson, resultJson, writeResultLine } from './json-line.js';
 export type { FullEntry, PoolTask, QuietEvent, WorkerInit } from './pool-protocol.js';
 export type { FileItem, ReadInputOptions, SkippedItem } from './read-input.js';
 export {
-  countLines,
   DEFAULT_MAX_LINE_BYTES,
   hasCloudTrailShape,
   LineSplitter,
