@@ -101,7 +101,11 @@ class QuietEncoder {
   private readonly shapesByError = new Map<string, Map<number, number>>();
   private shapeCount = 0;
 
-  constructor(private readonly maxStrings = 200_000) {}
+  /** `maxStrings` and `maxShapes` bound the dictionary and the shapes (tests use small ones). */
+  constructor(
+    private readonly maxStrings = 200_000,
+    private readonly maxShapes = MAX_SHAPES,
+  ) {}
 
   get length(): number {
     return this.order.length;
@@ -125,7 +129,7 @@ class QuietEncoder {
     return -2 - (this.inline.length - 1);
   }
 
-  /** The number of the event's shape (sending its summary when new), or undefined past MAX_SHAPES. */
+  /** The number of the event's shape (sending its summary when new), or undefined past `maxShapes`. */
   private shapeOf(ingested: IngestedEvent): number | undefined {
     const key = quietEventKey(ingested);
     if (key === undefined) return undefined;
@@ -133,7 +137,7 @@ class QuietEncoder {
     let byKey = errorCode === undefined ? this.shapesWithoutError : this.shapesByError.get(errorCode);
     const known = byKey?.get(key);
     if (known !== undefined) return known;
-    if (this.shapeCount >= MAX_SHAPES) return undefined;
+    if (this.shapeCount >= this.maxShapes) return undefined;
     if (byKey === undefined) {
       byKey = new Map();
       this.shapesByError.set(errorCode as string, byKey);
