@@ -65,13 +65,14 @@ class RecordsStreamer {
   push(chunk: Buffer, start: number): number {
     let elementStart = start;
     for (let i = start; i < chunk.length; i++) {
-      const byte = chunk[i] as number;
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) this.inString = false;
+        // Most of a record is inside strings: jump to the string's end with a native search.
+        const end = this.stringEnd(chunk, i);
+        if (end === -1) break;
+        i = end;
         continue;
       }
+      const byte = chunk[i] as number;
       if (this.phase === 'close') {
         if (byte === NEWLINE) this.newlines++;
         else if (byte === CLOSE_BRACE || !isSpace(byte)) {
@@ -124,6 +125,34 @@ class RecordsStreamer {
     this.workBytes += chunk.length - start;
     if (this.elementOpen) this.hold(chunk, elementStart);
     return -1;
+  }
+
+  /**
+   * Inside a string from `from`: the offset of its closing quote (the string is then closed), or -1 when it goes on
+   * past the chunk (`escaped` then says whether the chunk ends in the middle of an escape). A quote is the closing one
+   * when an even number of backslashes precedes it within the string.
+   */
+  private stringEnd(chunk: Buffer, from: number): number {
+    let at = from;
+    if (this.escaped) {
+      this.escaped = false;
+      at++;
+    }
+    for (;;) {
+      const quote = chunk.indexOf(QUOTE, at);
+      const stop = quote === -1 ? chunk.length : quote;
+      let backslashes = 0;
+      while (stop - backslashes - 1 >= at && chunk[stop - backslashes - 1] === BACKSLASH) backslashes++;
+      if (quote === -1) {
+        this.escaped = backslashes % 2 === 1;
+        return -1;
+      }
+      if (backslashes % 2 === 0) {
+        this.inString = false;
+        return quote;
+      }
+      at = quote + 1;
+    }
   }
 
   /** The input ended before the object did. */
