@@ -14,15 +14,20 @@
  *    (d) the same scan with `--workers 1` (everything on the main thread);
  *    (e) the same scan with `--workers 2` (the main thread and one worker thread; (c) uses the default, the number
  *        of CPUs, so on a 2-CPU machine (c) and (e) are the same).
- * 3. Prints records, seconds, records/s and CPU seconds for each, the ratios scan/floor (the goal is ≥ 0.5) and the
- *    load average (the machine may be shared: wall times then measure the load as much as the code).
+ *    Then the same records as CloudTrail writes them to S3 — gzip objects of `{"Records":[…]}`, 2,000 records each —
+ *    (f) their floor (gunzip and JSON.parse of each object, in one process) and (g, h) `aisaws scan` of the folder with
+ *    the default `--workers` and with `--workers 1`.
+ * 3. Prints records, seconds, records/s and CPU seconds for each, the ratios scan/floor (the goal, on the JSON Lines
+ *    file, is ≥ 0.5) and the load average (the machine may be shared: wall times then measure the load as much as the
+ *    code).
  * All are whole processes, so all include Node's start-up.
  */
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { parseBenchArgs } from './bench-args.js';
 import { createRandom } from './seeded-random.js';
 import { type RunResult, timeNodeRun } from './timed-node-run.js';
@@ -244,6 +249,41 @@ async function generate(path: string, count: number): Promise<GeneratedFile> {
   return { path, records: count, risky, failed, badLines, bytes: (await stat(path)).size };
 }
 
+const RECORDS_PER_OBJECT = 2000;
+
+/** The JSON Lines file's records as CloudTrail log objects (gzip `{"Records":[…]}`); returns how many. */
+async function writeObjects(jsonl: string, folder: string): Promise<{ objects: number; bytes: number }> {
+  await mkdir(folder);
+  const records: unknown[] = [];
+  for (const line of (await readFile(jsonl, 'utf8')).split('\n')) {
+    try {
+      const value: unknown = JSON.parse(line);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'eventID' in value)
+        records.push(value);
+    } catch {
+      // The bad lines stay in the JSON Lines file only.
+    }
+  }
+  let bytes = 0;
+  let objects = 0;
+  for (let start = 0; start < records.length; start += RECORDS_PER_OBJECT) {
+    const body = gzipSync(JSON.stringify({ Records: records.slice(start, start + RECORDS_PER_OBJECT) }));
+    await writeFile(join(folder, `${String(objects++).padStart(4, '0')}.json.gz`), body);
+    bytes += body.length;
+  }
+  return { objects, bytes };
+}
+
+const OBJECTS_FLOOR_SCRIPT = `
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+let records = 0;
+for (const name of readdirSync(process.argv[2]).sort())
+  records += JSON.parse(gunzipSync(readFileSync(join(process.argv[2], name))).toString('utf8')).Records.length;
+process.stderr.write(\`objects floor: \${records} records\\n\`);
+`;
+
 const FLOOR_SCRIPT = `
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -299,6 +339,14 @@ async function main(): Promise<void> {
     );
     const floorScript = join(dir, 'floor.mjs');
     await writeFile(floorScript, FLOOR_SCRIPT);
+    const objectsFolder = join(dir, 'objects');
+    const objects = await writeObjects(file.path, objectsFolder);
+    const objectsFloorScript = join(dir, 'objects-floor.mjs');
+    await writeFile(objectsFloorScript, OBJECTS_FLOOR_SCRIPT);
+    console.log(
+      `objects: the same records in ${objects.objects} gzip objects of ${RECORDS_PER_OBJECT} records, ` +
+        `${(objects.bytes / 1e6).toFixed(1)} MB`,
+    );
 
     const useBundle = existsSync(BUNDLE);
     const scanArgs = [
@@ -330,6 +378,21 @@ async function main(): Promise<void> {
         args: [...scanArgs.slice(0, -1), '--workers', '2', file.path],
         runs: [] as RunResult[],
       },
+      {
+        label: 'objects: floor (gunzip + JSON.parse)',
+        args: [objectsFloorScript, objectsFolder],
+        runs: [] as RunResult[],
+      },
+      {
+        label: 'objects: aisaws scan --format json',
+        args: [...scanArgs.slice(0, -1), objectsFolder],
+        runs: [] as RunResult[],
+      },
+      {
+        label: 'objects: aisaws scan … --workers 1',
+        args: [...scanArgs.slice(0, -1), '--workers', '1', objectsFolder],
+        runs: [] as RunResult[],
+      },
     ];
     for (let run = 0; run < args.runs; run++) {
       for (const contestant of contestants) contestant.runs.push(await timeRun(contestant.args));
@@ -352,8 +415,9 @@ async function main(): Promise<void> {
       rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
     for (const row of rows)
       console.log(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
-    const [floor, parse, scan, single, pair] = medians;
-    if (!floor || !parse || !scan || !single || !pair) throw new Error('missing measurements');
+    const [floor, parse, scan, single, pair, objectsFloor, objectsScan, objectsSingle] = medians;
+    if (!floor || !parse || !scan || !single || !pair || !objectsFloor || !objectsScan || !objectsSingle)
+      throw new Error('missing measurements');
     const ratio = floor.seconds / scan.seconds;
     const singleRatio = floor.seconds / single.seconds;
     const pairRatio = floor.seconds / pair.seconds;
@@ -367,6 +431,11 @@ async function main(): Promise<void> {
         `load average ${loadavg()
           .map((n) => n.toFixed(1))
           .join(' ')}`,
+    );
+    console.log(
+      `objects (CloudTrail's own gzip files): ratio scan/floor ${(objectsFloor.seconds / objectsScan.seconds).toFixed(2)} ` +
+        `with the default --workers, ${(objectsFloor.seconds / objectsSingle.seconds).toFixed(2)} with --workers 1 ` +
+        '(for information: the goal is set on the JSON Lines file)',
     );
     const scanRuns = contestants[2]?.runs ?? [];
     const lastScan = scanRuns.at(-1);

@@ -122,7 +122,8 @@ describe('issue 16: hostile input to aisaws scan', () => {
     });
 
     it('streams a long one-line {"Records":[…]} record by record, as S3 delivers it', async () => {
-      // Prepare: about 3 MB on one line (past the 1 MiB after which a Records line is streamed), then a second line.
+      // Prepare: about 3 MB on one line (past the line limit, 1 MiB here, after which a Records line is streamed), then
+      // a second line.
       const records = Array.from({ length: 3000 }, (_, i) =>
         record({ eventID: `r${i}`, pad: 'p'.repeat(900) }),
       );
@@ -137,6 +138,20 @@ describe('issue 16: hostile input to aisaws scan', () => {
       expect(run.lines[0]).toMatchObject({ eventId: 'r0', source: { file, line: 1, index: 0 } });
       expect(run.lines[2999]).toMatchObject({ eventId: 'r2999', source: { file, line: 1, index: 2999 } });
       expect(run.lines[3000]).toMatchObject({ eventId: 'next', source: { file, line: 2, index: 0 } });
+    });
+
+    it('reads a one-line log file streamed or whole to the same output', async () => {
+      // Prepare: about 2 MB on one line: streamed with a 1 MiB line limit, held and parsed whole with the default.
+      const records = Array.from({ length: 2000 }, (_, i) =>
+        record({ eventID: `w${i}`, pad: `"\\${'q'.repeat(900)}` }),
+      );
+      const file = await folder.write('whole-or-streamed.json', `${JSON.stringify({ Records: records })}\n`);
+      // Act
+      const streamed = await scan({ paths: [file], format: 'json', maxLineMb: 1 });
+      const whole = await scan({ paths: [file], format: 'json' });
+      // Assess
+      expect(streamed.lines).toHaveLength(2000);
+      expect(whole.lines).toEqual(streamed.lines);
     });
 
     it('keeps the records of a cut one-line log file and names where it ends', async () => {
