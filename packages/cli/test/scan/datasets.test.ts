@@ -3,8 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInformational } from '@aisaws/core/detections';
 import { describe, expect, it } from '@jest/globals';
-import { ScanLineSchema, ScanResultSchema } from '../../src/scan/index.js';
-import { scan } from './helpers.js';
+import { runScan, ScanLineSchema, ScanResultSchema } from '../../src/scan/index.js';
+import { MemoryStream, scan } from './helpers.js';
 
 /** The third-party CloudTrail data beside the repository (shared/datasets), read in place, never copied. */
 const DATASETS = join(
@@ -44,6 +44,40 @@ const DATASETS = join(
     );
     expect(stratusHits.length).toBeGreaterThan(5);
   }, 120_000);
+
+  it.each(['json', 'ocsf'])(
+    'writes the same %s with worker threads as with one thread, every file a task or cut into parts',
+    async (format) => {
+      // Prepare: pool sizes small enough that every file is read by a worker and the large ones in parts.
+      const run = async (workers: number) => {
+        const stdout = new MemoryStream();
+        const stderr = new MemoryStream();
+        const exitCode = await runScan(
+          { paths: [DATASETS], format, workers, progress: false },
+          { stdout, stderr, cwd: process.cwd() },
+          {
+            now: () => new Date('2026-11-25T00:00:00Z'),
+            pool: { minBytes: 1, splitMinBytes: 256 * 1024, partBytes: 128 * 1024 },
+          },
+        );
+        // The summary's elapsed time and rate are the only things allowed to differ.
+        return {
+          exitCode,
+          out: stdout.text(),
+          err: stderr.text().replace(/[\d.]+ s, [\d,]+ events\/s/, 'T'),
+        };
+      };
+      // Act
+      const single = await run(1);
+      const oneWorker = await run(2);
+      const twoWorkers = await run(3);
+      // Assess
+      expect(single.out.length).toBeGreaterThan(1_000_000);
+      expect(oneWorker).toEqual(single);
+      expect(twoWorkers).toEqual(single);
+    },
+    120_000,
+  );
 
   it('meets issue 10 on all Panther CloudTrail rule tests: recall ≥ 0.80, ≤ 5 % of negatives actioned', async () => {
     // Prepare: Panther's labelled rule tests, one label line per record, same order.
