@@ -77,7 +77,8 @@ describe('RecordsStreamer', () => {
           const { elements, errors, end, bytes } = streamed(text, cuts);
           expect(errors).toEqual([]);
           expect(elements.map((e) => e.index)).toEqual(records.map((_, index) => index));
-          expect(elements.map((e) => JSON.parse(e.text))).toEqual(records);
+          // JSON's own reading of the records (it writes -0 as 0).
+          expect(elements.map((e) => JSON.parse(e.text))).toEqual(JSON.parse(JSON.stringify(records)));
           // The object ends at its closing brace; the next line is the caller's again.
           expect(bytes.toString('utf8', end)).toBe('\n{"next":1}');
         },
