@@ -238,23 +238,24 @@ class QuietDecoder {
     }
   }
 
+  /** The string a number stands for (see QuietEncoder), undefined for ABSENT. */
+  private text(code: number, inline: readonly string[]): string | undefined {
+    return code === ABSENT ? undefined : code >= 0 ? this.dictionary[code] : inline[-2 - code];
+  }
+
   decode(quiet: Float64Array, position: number, inline: readonly string[], file: string): QuietEvent {
     const base = position * STRIDE;
-    const text = (offset: number): string | undefined => {
-      const code = quiet[base + offset] as number;
-      return code === ABSENT ? undefined : code >= 0 ? this.dictionary[code] : inline[-2 - code];
-    };
-    const eventId = text(0) as string;
+    const eventId = this.text(quiet[base + 0] as number, inline) as string;
     const observation: { -readonly [K in keyof BaselineObservation]: BaselineObservation[K] } = {
       eventId,
-      principal: text(3) as string,
-      api: text(4) as string,
+      principal: this.text(quiet[base + 3] as number, inline) as string,
+      api: this.text(quiet[base + 4] as number, inline) as string,
       at: quiet[base + 7] as number,
       denied: quiet[base + 8] === 1,
     };
-    const sourceIp = text(5);
+    const sourceIp = this.text(quiet[base + 5] as number, inline);
     if (sourceIp !== undefined) observation.sourceIp = sourceIp;
-    const region = text(6);
+    const region = this.text(quiet[base + 6] as number, inline);
     if (region !== undefined) observation.region = region;
     const line = quiet[base + 9] as number;
     const index = quiet[base + 10] as number;
@@ -264,7 +265,7 @@ class QuietDecoder {
     return {
       shape: this.shapes[quiet[base + 2] as number] as QuietShape,
       eventId,
-      eventName: text(1) as string,
+      eventName: this.text(quiet[base + 1] as number, inline) as string,
       observation,
       location,
     };

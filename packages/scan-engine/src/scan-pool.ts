@@ -121,9 +121,10 @@ class ScanPool {
   private lineOffsetOf(task: PoolTask): number {
     if (task.range === undefined || task.range.start === 0) return 0;
     let offset = 0;
-    for (const part of this.tasks) {
-      if (part.id >= task.id) break;
-      if (part.path !== task.path || part.range === undefined) continue;
+    // A file's parts are consecutive tasks: only those before this one are counted.
+    for (let id = task.id - 1; id >= 0; id--) {
+      const part = this.tasks[id];
+      if (part === undefined || part.path !== task.path || part.range === undefined) break;
       let lines = this.counts.get(part.id);
       if (lines === undefined) {
         lines = countLines(part.path, part.range.start, part.range.end);

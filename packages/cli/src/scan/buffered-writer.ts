@@ -24,17 +24,7 @@ class BufferedWriter {
 
   /** Queues `text`; returns a promise only when a flush had to wait for the stream to drain. */
   write(text: string): Promise<void> | undefined {
-    const worstCase = text.length * MAX_BYTES_PER_UNIT;
-    if (this.used + worstCase > this.chunkBytes) {
-      const flushed = this.flush();
-      // Handed to the stream now, after the flushed chunk and before anything written next: the order is kept even
-      // when the caller goes on writing without waiting.
-      if (worstCase > this.chunkBytes) return Promise.all([flushed, this.send(text)]).then(() => undefined);
-      this.used += this.chunk.write(text, this.used, 'utf8');
-      return flushed;
-    }
-    this.used += this.chunk.write(text, this.used, 'utf8');
-    return undefined;
+    return this.queue(text, 'utf8', MAX_BYTES_PER_UNIT);
   }
 
   /**
@@ -43,15 +33,21 @@ class BufferedWriter {
    * written as its low byte: only for text known to be ASCII.
    */
   writeAscii(text: string): Promise<void> | undefined {
-    const length = text.length;
-    if (this.used + length > this.chunkBytes) {
+    return this.queue(text, 'latin1', 1);
+  }
+
+  private queue(text: string, encoding: 'utf8' | 'latin1', bytesPerUnit: number): Promise<void> | undefined {
+    const worstCase = text.length * bytesPerUnit;
+    if (this.used + worstCase > this.chunkBytes) {
       const flushed = this.flush();
-      if (length > this.chunkBytes)
-        return Promise.all([flushed, this.send(Buffer.from(text, 'latin1'))]).then(() => undefined);
-      this.used += this.chunk.write(text, this.used, 'latin1');
+      // Handed to the stream now, after the flushed chunk and before anything written next: the order is kept even
+      // when the caller goes on writing without waiting.
+      if (worstCase > this.chunkBytes)
+        return Promise.all([flushed, this.send(Buffer.from(text, encoding))]).then(() => undefined);
+      this.used += this.chunk.write(text, this.used, encoding);
       return flushed;
     }
-    this.used += this.chunk.write(text, this.used, 'latin1');
+    this.used += this.chunk.write(text, this.used, encoding);
     return undefined;
   }
 
