@@ -15,11 +15,12 @@ import {
   type CandidateItem,
   createDefaultSyncScorer,
   createScanPipeline,
+  encodeResultLine,
   errorJson,
   type InputItem,
   LineSplitter,
+  type ScanResult,
   unwrapDocument,
-  writeResultLine,
 } from '../packages/scan-engine/src/index.js';
 
 const file = process.argv[2];
@@ -45,9 +46,9 @@ type Stage =
   | 'prepare'
   /** pipeline.complete: baseline, features, risk, decision, output objects. */
   | 'score'
-  /** the --format json text, in the reporter's pieces. */
+  /** the --format json lines, encoded as the reporter does into a 64 KiB buffer (reused when full). */
   | 'format'
-  /** copying the pieces into a 64 KiB buffer written to /dev/null. */
+  /** writing each full buffer to /dev/null. */
   | 'write';
 const STAGES: Stage[] = [
   'readline',
@@ -91,14 +92,22 @@ function run(stage: Stage): number {
   let candidates = 0;
   let outBytes = 0;
   const items: InputItem[] = [];
-  const writePiece = (piece: string): void => {
-    outBytes += piece.length;
-    if (!at('write')) return;
-    if (outUsed + piece.length * 3 > outChunk.length) {
-      writeSync(out, outChunk, 0, outUsed);
-      outUsed = 0;
+  const flushOut = (): void => {
+    outBytes += outUsed;
+    if (at('write')) writeSync(out, outChunk, 0, outUsed);
+    outUsed = 0;
+  };
+  const writeLine = (text: string): void => {
+    if (outUsed + text.length > outChunk.length) flushOut();
+    outUsed += outChunk.write(text, outUsed, 'latin1');
+  };
+  const writeResult = (result: ScanResult): void => {
+    let end = encodeResultLine(result, outChunk, outUsed);
+    if (end < 0) {
+      flushOut();
+      end = encodeResultLine(result, outChunk, 0);
     }
-    outUsed += outChunk.write(piece, outUsed, 'utf8');
+    outUsed = end;
   };
   const onLine = (line: string, lineNumber: number): boolean => {
     count++;
@@ -126,9 +135,9 @@ function run(stage: Stage): number {
         prepared.kind === 'error' ? prepared : pipeline.complete(prepared.ingested, prepared.location);
       if (evaluation instanceof Promise) throw new Error('the default scorer answers synchronously');
       if (!at('format')) continue;
-      // As the json reporter writes: a result line in pieces, an error line whole.
-      if (evaluation.kind === 'error') writePiece(`${errorJson(evaluation.error)}\n`);
-      else writeResultLine(evaluation.result, writePiece);
+      // As the json reporter writes: a result line encoded as bytes, an error line copied as ASCII.
+      if (evaluation.kind === 'error') writeLine(`${errorJson(evaluation.error)}\n`);
+      else writeResult(evaluation.result);
     }
     return true;
   };
@@ -142,13 +151,11 @@ function run(stage: Stage): number {
   }
   splitter.end(onLine, () => true);
   closeSync(fd);
-  if (out !== -1) {
-    writeSync(out, outChunk, 0, outUsed);
-    closeSync(out);
-  }
+  flushOut();
+  if (out !== -1) closeSync(out);
   if (stage === 'parse') console.log(`  (${count} lines)`);
   if (stage === 'unwrap') console.log(`  (${candidates} records have trigger candidates)`);
-  if (stage === 'format') console.log(`  (${outBytes} output characters)`);
+  if (stage === 'format') console.log(`  (${outBytes} output bytes)`);
   return count;
 }
 

@@ -10,7 +10,7 @@ export type {
   SyncScorer,
 } from './evaluate.js';
 export { createDefaultSyncScorer, createEvaluator, createScanPipeline, toScanError } from './evaluate.js';
-export { errorJson, resultJson, writeResultLine } from './json-line.js';
+export { encodeResultLine, errorJson, resultJson } from './json-line.js';
 export type { FullEntry, PoolTask, QuietEvent, WorkerInit } from './pool-protocol.js';
 export type { FileItem, ReadInputOptions, SkippedItem } from './read-input.js';
 export {

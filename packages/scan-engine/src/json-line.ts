@@ -3,9 +3,8 @@ import type { ScanError, ScanResult } from './scan-result.js';
 /**
  * Serialises one output line by hand, with the key order of the schema: the strings that repeat across events
  * (reasons, feature names, file names, event names) are escaped once and cached, and their non-ASCII characters
- * (e.g. "≥" in reasons) are written as \uXXXX escapes. Every piece written is therefore ASCII, which the json
- * reporter relies on (it copies one byte per character) and a property test holds; JSON.parse reads back exactly the
- * same strings.
+ * (e.g. "≥" in reasons) are written as \uXXXX escapes. Every piece is therefore ASCII, so a line is written as bytes,
+ * one per character, and JSON.parse reads back exactly the same strings (a property test holds both).
  */
 
 const MAX_CACHED = 50_000;
@@ -26,13 +25,52 @@ function quote(text: string): string {
 /** JSON number literal (`null` for a non-finite number, as JSON.stringify writes it). */
 const num = (value: number): string => (Number.isFinite(value) ? String(value) : 'null');
 
+/** ASCII text as bytes, one per character (every cached piece is ASCII: `quote` escapes the rest). */
+function asciiBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** Strings up to this length are copied by a loop; longer ones by Buffer's native copy (a call costs more). */
+const LOOP_COPY_MAX = 64;
+
+/** Copies ASCII `text` into `target` at `at`, one byte per character; returns the end. */
+function putAscii(target: Buffer, at: number, text: string): number {
+  if (text.length > LOOP_COPY_MAX) return at + target.write(text, at, 'latin1');
+  for (let i = 0; i < text.length; i++) target[at++] = text.charCodeAt(i);
+  return at;
+}
+
+/** Copies `bytes` into `target` at `at`; returns the end. */
+function putBytes(target: Buffer, at: number, bytes: Uint8Array): number {
+  target.set(bytes, at);
+  return at + bytes.length;
+}
+
+/** Room kept for a number: `String` of any double is at most 24 characters. */
+const NUMBER_ROOM = 24;
+
+/** Writes `num(value)`: the digits of a plain line or index directly, anything else through `String`. */
+function putNumber(target: Buffer, at: number, value: number): number {
+  if (!(value >= 0 && Number.isSafeInteger(value))) return putAscii(target, at, num(value));
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let rest = value;
+  for (let i = at + digits - 1; i >= at; i--) {
+    target[i] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return at + digits;
+}
+
 /**
- * The text between the event name and the source, `,"detections":[],"risk":{…},"decision":{…},"source":`, per risk
+ * The bytes between the event name and the source, `,"detections":[],"risk":{…},"decision":{…},"source":`, per risk
  * and decision object: the evaluator hands the same risk object to every event with the same assessment, and the
- * same decision object to every such event without detections, so most lines reuse one text. (With detections, the
+ * same decision object to every such event without detections, so most lines reuse one piece. (With detections, the
  * decision is the event's own: its text is built each time.)
  */
-const quietMiddles = new WeakMap<ScanResult['risk'], WeakMap<ScanResult['decision'], string>>();
+const quietMiddles = new WeakMap<ScanResult['risk'], WeakMap<ScanResult['decision'], Uint8Array>>();
 const riskTexts = new WeakMap<ScanResult['risk'], string>();
 
 function riskJson(risk: ScanResult['risk']): string {
@@ -51,7 +89,7 @@ function riskJson(risk: ScanResult['risk']): string {
 const decisionJson = (decision: ScanResult['decision']): string =>
   `{"action":${quote(decision.action)},"reason":${quote(decision.reason)}}`;
 
-function middleJson(result: ScanResult): string {
+function middle(result: ScanResult): Uint8Array | string {
   if (result.detections.length > 0)
     return (
       `,"detections":${JSON.stringify(result.detections).replace(NON_ASCII, escapeChar)}` +
@@ -62,72 +100,87 @@ function middleJson(result: ScanResult): string {
     byDecision = new WeakMap();
     quietMiddles.set(result.risk, byDecision);
   }
-  let text = byDecision.get(result.decision);
-  if (text === undefined) {
-    text = `,"detections":[],"risk":${riskJson(result.risk)},"decision":${decisionJson(result.decision)},"source":`;
-    byDecision.set(result.decision, text);
+  let bytes = byDecision.get(result.decision);
+  if (bytes === undefined) {
+    bytes = asciiBytes(
+      `,"detections":[],"risk":${riskJson(result.risk)},"decision":${decisionJson(result.decision)},"source":`,
+    );
+    byDecision.set(result.decision, bytes);
   }
-  return text;
+  return bytes;
 }
 
+/** Bytes cached per string (an event name, a file name), up to `MAX_CACHED` strings. */
+function bytesCache(make: (text: string) => string): (text: string) => Uint8Array {
+  const cache = new Map<string, Uint8Array>();
+  return (text) => {
+    let bytes = cache.get(text);
+    if (bytes === undefined) {
+      bytes = asciiBytes(make(text));
+      if (cache.size < MAX_CACHED) cache.set(text, bytes);
+    }
+    return bytes;
+  };
+}
+
+/** `,"eventName":"…"`, per event name. */
+const nameBytes = bytesCache((eventName) => `,"eventName":${quote(eventName)}`);
 /** `{"file":…` of a source, per file (the rest, line and index, is per event). */
-const fileTexts = new Map<string, string>();
+const sourceHeadBytes = bytesCache((file) => `{"file":${quote(file)}`);
 
-function sourceHead(file: string): string {
-  let text = fileTexts.get(file);
-  if (text === undefined) {
-    text = `{"file":${quote(file)}`;
-    if (fileTexts.size < MAX_CACHED) fileTexts.set(file, text);
-  }
-  return text;
-}
-
-/** `"eventName":"…"` with the comma and quotes around it, per event name. */
-const nameTexts = new Map<string, string>();
-
-function nameJson(eventName: string): string {
-  let text = nameTexts.get(eventName);
-  if (text === undefined) {
-    text = `,"eventName":${quote(eventName)}`;
-    if (nameTexts.size < MAX_CACHED) nameTexts.set(eventName, text);
-  }
-  return text;
-}
+const ID_OPEN = asciiBytes('{"eventId":"');
+const ID_KEY = asciiBytes('{"eventId":');
+const LINE_KEY = asciiBytes(',"line":');
+const INDEX_KEY = asciiBytes(',"index":');
+const LINE_END = asciiBytes('}}\n');
 
 /** An event id is usually plain ASCII: escaped only when it has something to escape. */
 const PLAIN_ID = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /**
- * Writes the output line of `result` (its JSON text and a newline) to `write` in pieces: the pieces that repeat
- * across lines are cached strings, so no line is built as one string (joining the pieces and encoding the joined
- * text cost more than the rest of the output). The pieces joined are exactly `resultJson(result) + "\n"`.
+ * Writes the output line of `result` (its JSON text, with the key order of the schema, and a newline) into `target`
+ * from `offset`, as bytes: the pieces that repeat across lines are cached as bytes and copied, so no line is built
+ * as a string and no string is encoded per piece (encoding the cached strings piece by piece was the largest cost
+ * of the output). Returns the end of the line; when the line may not fit in what `target` has left, writes nothing
+ * and returns minus the bytes it needs at most.
  */
-function writeResultLine(result: ScanResult, write: (piece: string) => unknown): void {
+function encodeResultLine(result: ScanResult, target: Buffer, offset: number): number {
   const id = result.eventId;
-  if (PLAIN_ID.test(id)) {
-    write('{"eventId":"');
-    write(id);
-    write('"');
-  } else write(`{"eventId":${JSON.stringify(id).replace(NON_ASCII, escapeChar)}`);
-  write(nameJson(result.eventName));
-  write(middleJson(result));
+  const idLiteral = PLAIN_ID.test(id) ? undefined : JSON.stringify(id).replace(NON_ASCII, escapeChar);
+  const name = nameBytes(result.eventName);
+  const between = middle(result);
   const source = result.source;
-  write(sourceHead(source.file));
-  if (source.line !== undefined) write(`,"line":${num(source.line)}`);
-  if (source.index !== undefined) write(`,"index":${num(source.index)}`);
-  write('}}\n');
+  const head = sourceHeadBytes(source.file);
+  const needed =
+    (idLiteral === undefined ? ID_OPEN.length + id.length + 1 : ID_KEY.length + idLiteral.length) +
+    name.length +
+    between.length +
+    head.length +
+    (source.line === undefined ? 0 : LINE_KEY.length + NUMBER_ROOM) +
+    (source.index === undefined ? 0 : INDEX_KEY.length + NUMBER_ROOM) +
+    LINE_END.length;
+  if (offset + needed > target.length) return -needed;
+  let at = offset;
+  if (idLiteral === undefined) {
+    at = putAscii(target, putBytes(target, at, ID_OPEN), id);
+    target[at++] = 0x22;
+  } else at = putAscii(target, putBytes(target, at, ID_KEY), idLiteral);
+  at = putBytes(target, at, name);
+  at = typeof between === 'string' ? putAscii(target, at, between) : putBytes(target, at, between);
+  at = putBytes(target, at, head);
+  if (source.line !== undefined) at = putNumber(target, putBytes(target, at, LINE_KEY), source.line);
+  if (source.index !== undefined) at = putNumber(target, putBytes(target, at, INDEX_KEY), source.index);
+  return putBytes(target, at, LINE_END);
 }
 
 /** The output line of `result`, without the newline. */
 function resultJson(result: ScanResult): string {
-  let text = '';
-  writeResultLine(result, (piece) => {
-    text += piece;
-  });
-  return text.slice(0, -1);
+  const bytes = Buffer.allocUnsafe(-encodeResultLine(result, Buffer.alloc(0), 0));
+  const end = encodeResultLine(result, bytes, 0);
+  return bytes.toString('latin1', 0, end - 1);
 }
 
 /** An error line: its fields in the order of ScanErrorSchema (errors are rare: no cache). */
 const errorJson = (error: ScanError): string => JSON.stringify(error).replace(NON_ASCII, escapeChar);
 
-export { errorJson, resultJson, writeResultLine };
+export { encodeResultLine, errorJson, resultJson };

@@ -11,8 +11,8 @@ import type { InputLocation } from './unwrap.js';
  * validate, detect); the main thread runs the rest in input order (baseline, score, decide, write), because every
  * event's features depend on the events before it. Most events have no detection: for those the worker sends only
  * what the main thread reads (id, name, shape, baseline observation, location) as numbers in one transferred
- * Float64Array, the strings that repeat (names, principals, APIs, addresses) once each, by number. Any other item (a
- * detection hit, an input error, a skipped file) is sent whole and evaluated by the main thread as in a
+ * Float64Array, the strings that repeat (names, principals, APIs, addresses) once each, by number. Any other item (an
+ * event with detections, an input error, a skipped file) is sent whole and completed by the main thread as in a
  * single-threaded scan.
  */
 
@@ -33,16 +33,15 @@ interface WorkerInit {
   readonly strict: boolean;
 }
 
-/** An item the main thread evaluates as usual: a reader item, a record with hits (as JSON text), an invalid record. */
+/**
+ * An item sent whole: a reader item (an input error, a skipped file), an invalid record, or an event with detections
+ * (or a finding) as `prepare` left it (structured-cloned: the main thread scores and decides it without reading the
+ * record again).
+ */
 type FullEntry =
   | { readonly kind: 'item'; readonly item: FileItem }
-  | {
-      readonly kind: 'record';
-      readonly text: string;
-      readonly location: InputLocation;
-      readonly finding?: 'export' | 'event';
-    }
-  | { readonly kind: 'evaluated'; readonly evaluation: ErrorEvaluation };
+  | { readonly kind: 'evaluated'; readonly evaluation: ErrorEvaluation }
+  | { readonly kind: 'prepared'; readonly ingested: IngestedEvent; readonly location: InputLocation };
 
 type WorkerMessage =
   | {

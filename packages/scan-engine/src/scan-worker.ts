@@ -84,12 +84,7 @@ async function runTask(task: PoolTask, lineOffset: number): Promise<void> {
           prepared.ingested.finding !== undefined ||
           !encoder.addQuiet(prepared.ingested, observationOf(prepared.ingested), prepared.location)
         )
-          encoder.addFull({
-            kind: 'record',
-            text: JSON.stringify(item.value),
-            location: item.location,
-            ...(item.finding !== undefined ? { finding: item.finding } : {}),
-          });
+          encoder.addFull({ kind: 'prepared', ingested: prepared.ingested, location: prepared.location });
       }
       if (encoder.length >= BATCH_ITEMS) {
         await send(task.id, bytes, work);

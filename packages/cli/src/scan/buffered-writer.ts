@@ -28,8 +28,8 @@ class BufferedWriter {
   }
 
   /**
-   * Queues `text` that is ASCII only, as every piece of a `--format json` line is (json-line.ts escapes the rest):
-   * copied one byte per character, about a third faster than encoding it as UTF-8. Any other character would be
+   * Queues `text` that is ASCII only, as a `--format json` error line is (json-line.ts escapes the rest): copied
+   * one byte per character, about a third faster than encoding it as UTF-8. Any other character would be
    * written as its low byte: only for text known to be ASCII.
    */
   writeAscii(text: string): Promise<void> | undefined {
@@ -49,6 +49,31 @@ class BufferedWriter {
     }
     this.used += this.chunk.write(text, this.used, encoding);
     return undefined;
+  }
+
+  /**
+   * Lets `encode` write `value` as bytes straight into the chunk. `encode(value, target, offset)` returns the end of
+   * what it wrote, or, when it may not fit in what is left, minus the bytes it needs at most, having written nothing:
+   * then the chunk is flushed and `value` encoded into the next one, or, larger than a chunk, into a buffer of its
+   * own sent after it.
+   */
+  writeEncoded<T>(
+    encode: (value: T, target: Buffer, offset: number) => number,
+    value: T,
+  ): Promise<void> | undefined {
+    const end = encode(value, this.chunk, this.used);
+    if (end >= 0) {
+      this.used = end;
+      return undefined;
+    }
+    const flushed = this.flush();
+    if (-end > this.chunkBytes) {
+      const own = Buffer.allocUnsafe(-end);
+      const ownEnd = encode(value, own, 0);
+      return Promise.all([flushed, this.send(own.subarray(0, ownEnd))]).then(() => undefined);
+    }
+    this.used = encode(value, this.chunk, 0);
+    return flushed;
   }
 
   /** Hands what is queued to the stream. */

@@ -587,13 +587,7 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
             const entry = message.full[full++] as FullEntry;
             if (entry.kind === 'item') await handle(entry.item);
             else if (entry.kind === 'evaluated') await report(entry.evaluation);
-            else
-              await handle({
-                kind: 'candidate',
-                value: JSON.parse(entry.text),
-                location: entry.location,
-                ...(entry.finding !== undefined ? { finding: entry.finding } : {}),
-              });
+            else await report(pipeline.complete(entry.ingested, entry.location));
           }
           progress.addBytes(message.bytes);
           summary.workBytes += message.work;

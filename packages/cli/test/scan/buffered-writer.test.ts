@@ -91,4 +91,23 @@ describe('BufferedWriter', () => {
     expect(out.text()).toBe(pieces.join(''));
     expect(Buffer.concat(out.chunks).length).toBe(Buffer.byteLength(pieces.join(''), 'utf8'));
   });
+
+  it('lets an encoder write into the chunk, on a fresh chunk when it does not fit, on its own when larger', async () => {
+    // Prepare: an encoder of ASCII text that, like encodeResultLine, asks for room (here its exact length) when short.
+    const encode = (text: string, target: Buffer, offset: number): number =>
+      offset + text.length > target.length ? -text.length : offset + target.write(text, offset, 'latin1');
+    const out = recorder(16);
+    const writer = new BufferedWriter(out.stream, 32);
+    const pieces = ['first line\n', 'a'.repeat(25), `${'b'.repeat(70)}\n`, 'tail\n', `${'c'.repeat(32)}`];
+    // Act: encoded pieces and text pieces mixed, without waiting (order must hold under back-pressure).
+    const waits = pieces.map((piece, i) =>
+      i === 3 ? writer.write(piece) : writer.writeEncoded(encode, piece),
+    );
+    await Promise.all(waits);
+    await writer.flush();
+    await out.finished();
+    // Assess: same bytes, in order; no chunk over 32 bytes except the piece larger than a chunk, sent alone.
+    expect(out.text()).toBe(pieces.join(''));
+    expect(out.chunks.map((chunk) => chunk.length)).toEqual([11, 25, 71, 5, 32]);
+  });
 });

@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { createJsonReporter } from '../../src/scan/reporters/json-reporter.js';
 
 /**
- * The json reporter copies every piece of a line one byte per character (BufferedWriter.writeAscii): that is exact
- * only because json-line.ts writes nothing but ASCII, escaping every other character. Any text in an event id, name,
+ * The json reporter writes every line one byte per character (encodeResultLine, BufferedWriter.writeAscii): that is
+ * exact only because json-line.ts writes nothing but ASCII, escaping every other character. Any text in an event id, name,
  * detection, reason, file name or error must therefore come out as ASCII bytes that read back as the same strings.
  */
 
