@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InMemoryBaselineStore } from '@aisaws/core/ports';
+import type { IngestedEvent } from '@aisaws/core/schemas';
 import { defaultScorer, observationOf } from '@aisaws/core/scoring';
 import { createScanPipeline } from './evaluate.js';
 import { type MainMessage, type PoolTask, QuietEncoder, type WorkerInit } from './pool-protocol.js';
@@ -45,6 +46,26 @@ port.on('message', (message: MainMessage) => {
   }
 });
 
+/**
+ * An event with detections as the main thread needs it: its record without the per-API payloads (request parameters,
+ * response elements, resources …), which were most of what a worker sent. After `prepare`, nothing reads them:
+ * scoring reads the summary, the record's time and principal (observationOf), deciding the hits, the summary and the
+ * principal; the writers the hits, the decision and the summary. (The pool test holds the output equal to a
+ * single-threaded scan's in every format, a principal exemption included.)
+ */
+function withoutPayloads(ingested: IngestedEvent): IngestedEvent {
+  const {
+    requestParameters: _request,
+    responseElements: _response,
+    additionalEventData: _additional,
+    serviceEventDetails: _service,
+    resources: _resources,
+    tlsDetails: _tls,
+    ...record
+  } = ingested.record;
+  return { ...ingested, record };
+}
+
 const messageOf = (error: unknown): string =>
   typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
     ? error.message
@@ -84,7 +105,11 @@ async function runTask(task: PoolTask, lineOffset: number): Promise<void> {
           prepared.ingested.finding !== undefined ||
           !encoder.addQuiet(prepared.ingested, observationOf(prepared.ingested), prepared.location)
         )
-          encoder.addFull({ kind: 'prepared', ingested: prepared.ingested, location: prepared.location });
+          encoder.addFull({
+            kind: 'prepared',
+            ingested: withoutPayloads(prepared.ingested),
+            location: prepared.location,
+          });
       }
       if (encoder.length >= BATCH_ITEMS) {
         await send(task.id, bytes, work);

@@ -16,6 +16,7 @@ let folder: Awaited<ReturnType<typeof tempFolder>>;
 let paths: string[];
 let policy: string;
 const SELF_ROLE = 'arn:aws:iam::111122223333:role/aisaws-remediation';
+const EXEMPT_ROLE = 'arn:aws:iam::111122223333:role/release-pipeline';
 
 /** Lines of a busy JSON Lines file: repeated principals (so the baseline matters), hits, bad lines, an overlong line. */
 function busyLines(count: number): string {
@@ -68,6 +69,21 @@ beforeAll(async () => {
     await folder.write('f-unreadable.jsonl', jsonLines([record({ eventID: 'never' })])),
     // GuardDuty findings (`aws guardduty get-findings`): evaluated by the main thread from what a worker read.
     fileURLToPath(new URL('../fixtures/findings/guardduty-get-findings.json', import.meta.url)),
+    // A role the policy exempts making a bucket public: detected, and exempt by its principal.
+    await folder.write(
+      'h-exempt.jsonl',
+      jsonLines([
+        {
+          ...publicAclRecord('exempt-1'),
+          userIdentity: {
+            type: 'AssumedRole',
+            arn: 'arn:aws:sts::111122223333:assumed-role/release-pipeline/run-7',
+            accountId: '111122223333',
+            sessionContext: { sessionIssuer: { type: 'Role', arn: EXEMPT_ROLE } },
+          },
+        },
+      ]),
+    ),
     // AISAWS's own role (the policy's selfIdentity) making a bucket public: never a detection, in the workers too.
     await folder.write(
       'g-self.jsonl',
@@ -83,7 +99,16 @@ beforeAll(async () => {
       ]),
     ),
   ];
-  policy = await folder.write('policy.json', JSON.stringify({ selfIdentity: { roleArns: [SELF_ROLE] } }));
+  policy = await folder.write(
+    'policy.json',
+    JSON.stringify({
+      selfIdentity: { roleArns: [SELF_ROLE] },
+      // Decided from the record's principal (its role's ARN), which a worker keeps for the main thread.
+      exemptions: {
+        principals: [{ match: EXEMPT_ROLE, reason: 'release pipeline', expires: '2099-01-01T00:00:00Z' }],
+      },
+    }),
+  );
   // A file the scan cannot open: its error has its place in the output, and the exit code says so.
   await chmod(paths[5] as string, 0o000);
 });
@@ -130,6 +155,7 @@ describe('scan with worker threads', () => {
         expect(single.out).toContain('s3.bucket-acl-public');
         expect(single.out).toContain('finding.role-credentials-compromised');
         expect(single.out).toMatch(/"eventId":"self-1","eventName":"PutBucketAcl","detections":\[\]/);
+        expect(single.out).toMatch(/"eventId":"exempt-1".*exempt by exemptions\.principals/);
       }
     },
     120_000,
