@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import type { EarlyWorker } from '@aisaws/scan-engine/worker-entry';
 import { Command, CommanderError } from 'commander';
 import {
   EXIT_CODES,
@@ -22,6 +23,8 @@ interface CliIo {
   readonly signal?: AbortSignal;
   /** Told the summary of a scan when it ends (tests check the readers' work is linear in the input). */
   readonly onScanSummary?: (summary: ScanSummary) => void;
+  /** A scan worker thread bin.ts started before the modules loaded: `scan`'s pool adopts it, or stops it. */
+  readonly scanWorker?: EarlyWorker;
 }
 
 /** What every command module gets when it registers. */

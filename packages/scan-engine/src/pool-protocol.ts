@@ -63,7 +63,10 @@ type WorkerMessage =
 
 type MainMessage =
   /** A task, and for a part of a file the number of lines before it (its lines are numbered from there). */
-  { readonly type: 'task'; readonly task: PoolTask; readonly lineOffset: number } | { readonly type: 'ack' };
+  | { readonly type: 'task'; readonly task: PoolTask; readonly lineOffset: number }
+  | { readonly type: 'ack' }
+  /** The options, to a worker started before its scan was known (EarlyWorker); the first message it gets. */
+  | { readonly type: 'init'; readonly init: WorkerInit };
 
 /** Numbers per quiet event in `quiet`. */
 const STRIDE = 11;

@@ -8,6 +8,7 @@ import {
   type WorkerMessage,
 } from './pool-protocol.js';
 import { countLines, hasCloudTrailShape } from './read-input.js';
+import { type EarlyWorker, type WorkerEntry, workerEntry } from './worker-entry.js';
 
 /** What the pool hands back, task after task in task order. */
 type PoolEvent =
@@ -33,15 +34,6 @@ interface Slot {
  */
 const TASKS_PER_WORKER = 2;
 
-/** The worker's module: the built file beside the bundle, or the TypeScript source (through tsx) when run from src. */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(fromSource ? './scan-worker.ts' : './scan-worker.js', import.meta.url),
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  };
-}
-
 /**
  * A pool of scan worker threads (scan-worker.ts). Tasks are given out in order, two at a time per worker (the one it
  * reads and the next), and their results are handed back strictly in task order, each batch acknowledged once the
@@ -60,18 +52,26 @@ class ScanPool {
   /** Tasks a stopped worker held but had not started, given out again before the next new one. */
   private readonly returned: PoolTask[] = [];
 
-  /** `entry` is the worker's module (tests give one of their own). */
+  /**
+   * `entry` is the worker's module (tests give one of their own); `early`, a worker started before the scan was known
+   * (bin.ts), becomes the first one when it still runs.
+   */
   constructor(
     size: number,
     private readonly init: WorkerInit,
-    private readonly entry: { readonly url: URL; readonly execArgv: string[] } = workerEntry(),
+    options: { readonly entry?: WorkerEntry; readonly early?: EarlyWorker } = {},
   ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    this.entry = options.entry ?? workerEntry();
+    const early = options.early?.adopt();
+    if (early) early.postMessage({ type: 'init', init } satisfies MainMessage);
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn(i === 0 ? early : undefined));
   }
 
-  private spawn(): Slot {
+  private readonly entry: WorkerEntry;
+
+  private spawn(started?: Worker): Slot {
     const { url, execArgv } = this.entry;
-    const worker = new Worker(url, { workerData: this.init, execArgv });
+    const worker = started ?? new Worker(url, { workerData: this.init, execArgv });
     const slot: Slot = { worker, decoder: new QuietDecoder(), tasks: [] };
     worker.on('message', (message: WorkerMessage) => this.receive(slot, message));
     const fail = (reason: string) => {

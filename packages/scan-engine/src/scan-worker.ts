@@ -20,7 +20,31 @@ const BATCH_ITEMS = 2048;
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker runs as a worker thread');
-const init = workerData as WorkerInit;
+
+let unacked = 0;
+let onAck: (() => void) | undefined;
+const tasks: { task: PoolTask; lineOffset: number }[] = [];
+let wakeUp: (() => void) | undefined;
+let onInit: ((init: WorkerInit) => void) | undefined;
+
+port.on('message', (message: MainMessage) => {
+  if (message.type === 'ack') {
+    unacked--;
+    onAck?.();
+  } else if (message.type === 'init') onInit?.(message.init);
+  else {
+    tasks.push({ task: message.task, lineOffset: message.lineOffset });
+    wakeUp?.();
+  }
+});
+
+// The options come with the thread, or, for a worker started before its scan was known (EarlyWorker), as the first
+// message (its tasks come after it).
+const init: WorkerInit =
+  (workerData as WorkerInit | undefined) ??
+  (await new Promise<WorkerInit>((resolve) => {
+    onInit = resolve;
+  }));
 // `prepare` reads the policy (detection options) and never touches the baseline or the scorer: any will do.
 const pipeline = createScanPipeline({
   scorer: defaultScorer,
@@ -30,21 +54,6 @@ const pipeline = createScanPipeline({
   now: new Date(init.receivedAt),
 });
 const encoder = new QuietEncoder();
-
-let unacked = 0;
-let onAck: (() => void) | undefined;
-const tasks: { task: PoolTask; lineOffset: number }[] = [];
-let wakeUp: (() => void) | undefined;
-
-port.on('message', (message: MainMessage) => {
-  if (message.type === 'ack') {
-    unacked--;
-    onAck?.();
-  } else {
-    tasks.push({ task: message.task, lineOffset: message.lineOffset });
-    wakeUp?.();
-  }
-});
 
 /**
  * An event with detections as the main thread needs it: its record without the per-API payloads (request parameters,

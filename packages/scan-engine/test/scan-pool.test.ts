@@ -1,7 +1,9 @@
+import { once } from 'node:events';
 import { DEFAULT_POLICY } from '@aisaws/core/policy';
 import { describe, expect, it } from '@jest/globals';
 import type { PoolTask } from '../src/pool-protocol.js';
 import { type PoolEvent, ScanPool } from '../src/scan-pool.js';
+import { EarlyWorker } from '../src/worker-entry.js';
 
 /**
  * The pool gives each worker two tasks at a time (the one it reads and the next). When a worker stops, the task it
@@ -30,7 +32,7 @@ async function runAll(pool: ScanPool, tasks: readonly PoolTask[]): Promise<strin
 describe('ScanPool', () => {
   it('fails only the task a stopped worker was reading and gives its next task to the new worker', async () => {
     // Prepare: one worker; it holds task 0 (stops the worker) and task 1 at once.
-    const pool = new ScanPool(1, INIT, DYING_WORKER);
+    const pool = new ScanPool(1, INIT, { entry: DYING_WORKER });
     try {
       // Act
       const seen = await runAll(pool, [task(0, 'a-dies.jsonl'), task(1, 'b.jsonl'), task(2, 'c.jsonl')]);
@@ -42,7 +44,7 @@ describe('ScanPool', () => {
   });
 
   it('goes on after several stopped workers, with two workers', async () => {
-    const pool = new ScanPool(2, INIT, DYING_WORKER);
+    const pool = new ScanPool(2, INIT, { entry: DYING_WORKER });
     try {
       const tasks = [
         task(0, 'a.jsonl'),
@@ -64,5 +66,43 @@ describe('ScanPool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('makes an early worker its first worker, giving it the options by message', async () => {
+    // Prepare: a worker started before the pool, as bin.ts starts one.
+    const early = new EarlyWorker(DYING_WORKER);
+    const pool = new ScanPool(1, INIT, { entry: DYING_WORKER, early });
+    try {
+      // Act
+      const seen = await runAll(pool, [task(0, 'a.jsonl'), task(1, 'b.jsonl')]);
+      // Assess: the tasks were read by the early worker, which had its options from the `init` message.
+      expect(seen).toEqual(['0 done 1000100', '1 done 1000101']);
+    } finally {
+      await pool.close();
+    }
+    // Stopping it again (runScan always does) is harmless.
+    await early.stop();
+  });
+
+  it('starts a worker of its own when the early worker has stopped', async () => {
+    const early = new EarlyWorker({
+      url: new URL('./fixtures/exits-at-once.mjs', import.meta.url),
+      execArgv: [],
+    });
+    await once(early.worker, 'exit');
+    const pool = new ScanPool(1, INIT, { entry: DYING_WORKER, early });
+    try {
+      expect(await runAll(pool, [task(0, 'a.jsonl')])).toEqual(['0 done 100']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stops an early worker that no pool adopted', async () => {
+    const early = new EarlyWorker(DYING_WORKER);
+    const exited = once(early.worker, 'exit');
+    await early.stop();
+    await exited;
+    expect(early.adopt()).toBeUndefined();
   });
 });

@@ -67,7 +67,10 @@ function registerScanCommand(program: Command, context: CommandContext): void {
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
         },
         context.io,
-        { toolVersion: context.version },
+        {
+          toolVersion: context.version,
+          ...(context.io.scanWorker !== undefined ? { earlyWorker: context.io.scanWorker } : {}),
+        },
       );
       context.setExitCode(exitCode);
     });

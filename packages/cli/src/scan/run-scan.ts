@@ -22,6 +22,7 @@ import {
   splitPoints,
   toScanError,
 } from '@aisaws/scan-engine';
+import { type EarlyWorker, POOL_MIN_BYTES } from '@aisaws/scan-engine/worker-entry';
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import { S3ListError, splitS3Paths } from '../s3/s3-paths.js';
@@ -180,6 +181,8 @@ interface ScanDeps {
   readonly now?: () => Date;
   /** Client for `s3://` paths; default one from the environment (credentials, region, AWS_ENDPOINT_URL_S3). */
   readonly s3?: S3Client;
+  /** A worker thread started before the scan was known (bin.ts): the pool's first worker, or stopped unused. */
+  readonly earlyWorker?: EarlyWorker;
   /** The worker pool's sizes (tests use small ones): input from which it runs, file size from which it is split, part size. */
   readonly pool?: {
     readonly minBytes?: number;
@@ -413,6 +416,7 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
         progress,
         receivedAt: scanStart.toISOString(),
         sizes: deps.pool ?? {},
+        ...(deps.earlyWorker !== undefined ? { earlyWorker: deps.earlyWorker } : {}),
       });
     else
       for (const path of paths) {
@@ -448,6 +452,8 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
     outputClosed = error;
   } finally {
     progress.stop();
+    // Not adopted by a pool (or adopted and already stopped with it): no thread outlives the scan.
+    await deps.earlyWorker?.stop();
   }
   summary.elapsedMs = performance.now() - startedAt;
   io.onScanSummary?.(summary);
@@ -503,9 +509,6 @@ async function scanFile(
   }
 }
 
-/** Local input at least this large is read by worker threads (below it, starting them costs more than it saves). */
-const POOL_MIN_BYTES = 8 * 1024 * 1024;
-
 interface PooledScan {
   readonly workers: number;
   readonly init: WorkerInit;
@@ -516,6 +519,7 @@ interface PooledScan {
   readonly progress: ReturnType<typeof createProgress>;
   readonly receivedAt: string;
   readonly sizes: { readonly splitMinBytes?: number; readonly partBytes?: number };
+  readonly earlyWorker?: EarlyWorker;
 }
 
 /**
@@ -546,7 +550,11 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
     tasks.push(...own);
     plan.push({ path, tasks: own });
   }
-  const pool = new ScanPool(Math.min(scan.workers - 1, Math.max(1, tasks.length)), scan.init);
+  const pool = new ScanPool(
+    Math.min(scan.workers - 1, Math.max(1, tasks.length)),
+    scan.init,
+    scan.earlyWorker !== undefined ? { early: scan.earlyWorker } : {},
+  );
   try {
     const events = pool.run(tasks);
     for (const { path, tasks: own } of plan) {

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
@@ -14,6 +16,7 @@ function aisaws(args: readonly string[]) {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -59,4 +62,46 @@ describe('aisaws scan (end to end)', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('path not found');
   }, 60_000);
+
+  it('reads a large file through worker threads (the first started before the modules load) as one thread does', async () => {
+    // Prepare: 9 MB of JSON Lines, enough for the pool (8 MiB), from one record with its id and caller varied.
+    const folder = await mkdtemp(join(tmpdir(), 'aisaws-e2e-'));
+    try {
+      const path = join(folder, 'large.jsonl');
+      const lines: string[] = [];
+      for (let n = 0, bytes = 0; bytes < 9_000_000; n++) {
+        const line = JSON.stringify({
+          eventVersion: '1.09',
+          eventID: `e2e-${n}`,
+          eventTime: '2026-11-24T09:00:00Z',
+          eventSource: n % 50 === 0 ? 's3.amazonaws.com' : 'ec2.amazonaws.com',
+          eventName: n % 50 === 0 ? 'PutBucketAcl' : 'DescribeInstances',
+          awsRegion: 'us-east-1',
+          sourceIPAddress: `198.51.100.${n % 200}`,
+          userIdentity: {
+            type: 'IAMUser',
+            arn: `arn:aws:iam::111122223333:user/u${n % 9}`,
+            accountId: '111122223333',
+          },
+          requestParameters:
+            n % 50 === 0 ? { bucketName: 'b', 'x-amz-acl': ['public-read'] } : { filterSet: {} },
+          recipientAccountId: '111122223333',
+          padding: 'x'.repeat(200),
+        });
+        lines.push(line);
+        bytes += line.length + 1;
+      }
+      await writeFile(path, `${lines.join('\n')}\n`);
+      // Act
+      const pooled = aisaws(['scan', '--format', 'json', '--workers', '2', path]);
+      const single = aisaws(['scan', '--format', 'json', '--workers', '1', path]);
+      // Assess
+      expect(pooled.status).toBe(0);
+      expect(pooled.stdout).toBe(single.stdout);
+      expect(pooled.stdout.split('\n')).toHaveLength(lines.length + 1);
+      expect(pooled.stdout).toContain('s3.bucket-acl-public');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

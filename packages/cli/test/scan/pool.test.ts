@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { chmod } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { EarlyWorker } from '@aisaws/scan-engine/worker-entry';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runScan, type ScanOptionsInput } from '../../src/scan/index.js';
 import { envelope, jsonLines, MemoryStream, publicAclRecord, record, tempFolder } from './helpers.js';
@@ -118,14 +120,18 @@ afterAll(async () => {
   await folder.remove();
 });
 
-async function run(workers: number, format: string): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  workers: number,
+  format: string,
+  earlyWorker?: EarlyWorker,
+): Promise<{ code: number; out: string; err: string }> {
   const stdout = new MemoryStream();
   const stderr = new MemoryStream();
   const options: ScanOptionsInput = { paths, format, workers, policy, maxLineMb: 0.01, progress: false };
   const code = await runScan(
     options,
     { stdout, stderr, cwd: folder.dir },
-    { now: () => new Date('2026-11-25T00:00:00Z'), pool: SIZES },
+    { now: () => new Date('2026-11-25T00:00:00Z'), pool: SIZES, ...(earlyWorker ? { earlyWorker } : {}) },
   );
   // The summary's elapsed time and rate are the only things allowed to differ.
   return { code, out: stdout.text(), err: stderr.text().replace(/[\d.]+ s, [\d,]+ events\/s/, 'T') };
@@ -160,4 +166,21 @@ describe('scan with worker threads', () => {
     },
     120_000,
   );
+
+  it('adopts a worker started early (as bin.ts starts one) and writes the same', async () => {
+    const single = await run(1, 'json');
+    const early = new EarlyWorker();
+    const pooled = await run(2, 'json', early);
+    expect(pooled).toEqual(single);
+    // The pool stopped it with the others.
+    expect(early.adopt()).toBeUndefined();
+  }, 120_000);
+
+  it('stops a worker started early when the scan runs without a pool', async () => {
+    const early = new EarlyWorker();
+    const exited = once(early.worker, 'exit');
+    await run(1, 'json', early);
+    await exited;
+    expect(early.adopt()).toBeUndefined();
+  }, 120_000);
 });

@@ -1,0 +1,58 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Where a scan worker thread comes from, and starting one early. Kept apart from the pool (this module loads nothing
+ * but `node:worker_threads`), so the CLI's entry can start the first worker before it loads its own modules.
+ */
+
+/** Local input from which `aisaws scan` reads through worker threads (below it, starting them costs more than it saves). */
+const POOL_MIN_BYTES = 8 * 1024 * 1024;
+
+/** The worker's module and the Node options it needs. */
+interface WorkerEntry {
+  readonly url: URL;
+  readonly execArgv: string[];
+}
+
+/** The worker's module: the built file beside the bundle, or the TypeScript source (through tsx) when run from src. */
+function workerEntry(): WorkerEntry {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return {
+    url: new URL(fromSource ? './scan-worker.ts' : './scan-worker.js', import.meta.url),
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+  };
+}
+
+/**
+ * A scan worker started before its scan is known: it loads its modules and waits for the pool's `init` message.
+ * Until a pool adopts it, it keeps nothing alive (unref) and its failure is only remembered.
+ */
+class EarlyWorker {
+  readonly worker: Worker;
+  private stopped = false;
+
+  constructor(entry: WorkerEntry = workerEntry()) {
+    this.worker = new Worker(entry.url, { execArgv: entry.execArgv });
+    this.worker.unref();
+    const stop = () => {
+      this.stopped = true;
+    };
+    this.worker.once('exit', stop);
+    this.worker.on('error', stop);
+  }
+
+  /** The worker, still running, for a pool to use (and keep the process alive for); undefined if it stopped. */
+  adopt(): Worker | undefined {
+    if (this.stopped) return undefined;
+    this.worker.ref();
+    return this.worker;
+  }
+
+  /** Stops it, unused. */
+  async stop(): Promise<void> {
+    if (!this.stopped) await this.worker.terminate();
+  }
+}
+
+export type { WorkerEntry };
+export { EarlyWorker, POOL_MIN_BYTES, workerEntry };
