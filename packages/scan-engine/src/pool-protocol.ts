@@ -35,13 +35,15 @@ interface WorkerInit {
 
 /**
  * An item sent whole: a reader item (an input error, a skipped file), an invalid record, or an event with detections
- * (or a finding) as `prepare` left it (structured-cloned: the main thread scores and decides it without reading the
- * record again).
+ * (or a finding). Such an event that was a whole line of JSON Lines is sent as the line's text (a string is cheap to
+ * send; the main thread parses and prepares it again, and has the time: the worker is the busier thread); any other as
+ * `prepare` left it (structured-cloned: the main thread scores and decides it without reading the record again).
  */
 type FullEntry =
   | { readonly kind: 'item'; readonly item: FileItem }
   | { readonly kind: 'evaluated'; readonly evaluation: ErrorEvaluation }
-  | { readonly kind: 'prepared'; readonly ingested: IngestedEvent; readonly location: InputLocation };
+  | { readonly kind: 'prepared'; readonly ingested: IngestedEvent; readonly location: InputLocation }
+  | { readonly kind: 'line'; readonly text: string; readonly location: InputLocation };
 
 type WorkerMessage =
   | {

@@ -39,6 +39,8 @@ interface ReadInputOptions {
    * part's first line was checked before the file was split).
    */
   readonly range?: { readonly start: number; readonly end: number; readonly lineOffset: number };
+  /** A record that is a whole line of JSON Lines keeps the line's text (`CandidateItem.text`). */
+  readonly keepLineText?: boolean;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -509,6 +511,7 @@ async function* readItems(
 ): AsyncGenerator<FileItem[]> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const range = options.range;
+  const keepText = options.keepLineText === true;
   // A later part of a split file: JSON Lines of CloudTrail, as its first part showed.
   const continuation = range !== undefined && range.start > 0;
   const strict = options.strict === true || continuation;
@@ -615,7 +618,12 @@ async function* readItems(
       if (parsed.ok) {
         probe(parsed.value);
         if (skipped) return false;
-        unwrapDocument(parsed.value, { file: file.path, line: lineNumber }, batch);
+        unwrapDocument(
+          parsed.value,
+          { file: file.path, line: lineNumber },
+          batch,
+          keepText ? line : undefined,
+        );
       } else if (!salvageRecords(line, lineNumber))
         batch.push(fileError(file.path, `invalid JSON: ${parsed.message}`, lineNumber));
       return true;
@@ -630,7 +638,7 @@ async function* readItems(
     jsonLines = true;
     probe(parsed.value);
     if (skipped) return false;
-    unwrapDocument(parsed.value, { file: file.path, line: lineNumber }, batch);
+    unwrapDocument(parsed.value, { file: file.path, line: lineNumber }, batch, keepText ? line : undefined);
     return true;
   };
 

@@ -56,7 +56,8 @@ const pipeline = createScanPipeline({
 const encoder = new QuietEncoder();
 
 /**
- * An event with detections as the main thread needs it: its record without the per-API payloads (request parameters,
+ * An event with detections that was not a whole line (a `Records` element, an EventBridge `detail`, a finding) as the
+ * main thread needs it: its record without the per-API payloads (request parameters,
  * response elements, resources …), which were most of what a worker sent. After `prepare`, nothing reads them:
  * scoring reads the summary, the record's time and principal (observationOf), deciding the hits, the summary and the
  * principal; the writers the hits, the decision and the summary. (The pool test holds the output equal to a
@@ -102,6 +103,7 @@ async function runTask(task: PoolTask, lineOffset: number): Promise<void> {
       work += n;
     },
     ...(range ? { range } : {}),
+    keepLineText: true,
   };
   for await (const batch of readInputFile({ kind: 'file', path: task.path, size }, options)) {
     for (const item of batch) {
@@ -114,11 +116,15 @@ async function runTask(task: PoolTask, lineOffset: number): Promise<void> {
           prepared.ingested.finding !== undefined ||
           !encoder.addQuiet(prepared.ingested, observationOf(prepared.ingested), prepared.location)
         )
-          encoder.addFull({
-            kind: 'prepared',
-            ingested: withoutPayloads(prepared.ingested),
-            location: prepared.location,
-          });
+          encoder.addFull(
+            item.text !== undefined
+              ? { kind: 'line', text: item.text, location: item.location }
+              : {
+                  kind: 'prepared',
+                  ingested: withoutPayloads(prepared.ingested),
+                  location: prepared.location,
+                },
+          );
       }
       if (encoder.length >= BATCH_ITEMS) {
         await send(task.id, bytes, work);

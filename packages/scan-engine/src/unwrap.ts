@@ -19,6 +19,8 @@ interface CandidateItem {
   readonly value: Record<string, unknown>;
   readonly location: InputLocation;
   readonly finding?: 'export' | 'event';
+  /** The record's own JSON text, when asked for and the record is a whole line of JSON Lines (a worker sends it on). */
+  readonly text?: string;
 }
 
 /** An input that cannot be an event; reported with its location, and the scan goes on. */
@@ -93,7 +95,7 @@ function unwrapEnvelope(value: Record<string, unknown>, location: InputLocation)
 }
 
 /** One element of an array or `Records`: an object is a candidate; an envelope is opened; anything else is an error. */
-function unwrapElement(value: unknown, location: InputLocation): InputItem {
+function unwrapElement(value: unknown, location: InputLocation, text?: string): InputItem {
   if (!isObject(value)) {
     return {
       kind: 'error',
@@ -105,7 +107,9 @@ function unwrapElement(value: unknown, location: InputLocation): InputItem {
     return isFindingEvent(value)
       ? { kind: 'candidate', value, location, finding: 'event' }
       : unwrapEnvelope(value, location);
-  return { kind: 'candidate', value, location };
+  return text === undefined
+    ? { kind: 'candidate', value, location }
+    : { kind: 'candidate', value, location, text };
 }
 
 /**
@@ -118,6 +122,7 @@ function unwrapDocument(
   document: unknown,
   location: InputLocation,
   into: { push(item: InputItem): unknown },
+  text?: string,
 ): void {
   if (Array.isArray(document)) {
     for (let index = 0; index < document.length; index++) {
@@ -170,7 +175,7 @@ function unwrapDocument(
     }
     return;
   }
-  into.push(unwrapElement(document, location));
+  into.push(unwrapElement(document, location, text));
 }
 
 export type { CandidateItem, InputErrorItem, InputItem, InputLocation };

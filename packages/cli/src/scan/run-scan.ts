@@ -595,7 +595,9 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
             const entry = message.full[full++] as FullEntry;
             if (entry.kind === 'item') await handle(entry.item);
             else if (entry.kind === 'evaluated') await report(entry.evaluation);
-            else await report(pipeline.complete(entry.ingested, entry.location));
+            else if (entry.kind === 'prepared')
+              await report(pipeline.complete(entry.ingested, entry.location));
+            else await handle({ kind: 'candidate', value: JSON.parse(entry.text), location: entry.location });
           }
           progress.addBytes(message.bytes);
           summary.workBytes += message.work;

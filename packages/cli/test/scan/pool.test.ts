@@ -71,18 +71,23 @@ beforeAll(async () => {
     await folder.write('f-unreadable.jsonl', jsonLines([record({ eventID: 'never' })])),
     // GuardDuty findings (`aws guardduty get-findings`): evaluated by the main thread from what a worker read.
     fileURLToPath(new URL('../fixtures/findings/guardduty-get-findings.json', import.meta.url)),
-    // A role the policy exempts making a bucket public: detected, and exempt by its principal.
+    // A role the policy exempts making a bucket public: detected, and exempt by its principal. In a Records object, so
+    // a worker sends it as prepared (its record without the payloads), not as its line.
     await folder.write(
-      'h-exempt.jsonl',
+      'h-exempt.json',
       jsonLines([
         {
-          ...publicAclRecord('exempt-1'),
-          userIdentity: {
-            type: 'AssumedRole',
-            arn: 'arn:aws:sts::111122223333:assumed-role/release-pipeline/run-7',
-            accountId: '111122223333',
-            sessionContext: { sessionIssuer: { type: 'Role', arn: EXEMPT_ROLE } },
-          },
+          Records: [
+            {
+              ...publicAclRecord('exempt-1'),
+              userIdentity: {
+                type: 'AssumedRole',
+                arn: 'arn:aws:sts::111122223333:assumed-role/release-pipeline/run-7',
+                accountId: '111122223333',
+                sessionContext: { sessionIssuer: { type: 'Role', arn: EXEMPT_ROLE } },
+              },
+            },
+          ],
         },
       ]),
     ),
