@@ -64,11 +64,20 @@ type WorkerMessage =
   | { readonly type: 'failed'; readonly task: number; readonly message: string };
 
 type MainMessage =
-  /** A task, and for a part of a file the number of lines before it (its lines are numbered from there). */
+  /**
+   * A task, and for a part of a file the number of lines before it (its lines are numbered from there), or
+   * `FOLLOW_PREVIOUS_PART` when the worker's previous task was the part just before it.
+   */
   | { readonly type: 'task'; readonly task: PoolTask; readonly lineOffset: number }
   | { readonly type: 'ack' }
   /** The options, to a worker started before its scan was known (EarlyWorker); the first message it gets. */
   | { readonly type: 'init'; readonly init: WorkerInit };
+
+/**
+ * A part's line offset when the worker read the part just before it: it goes on numbering from where that part ended,
+ * so nobody counts the lines of the parts before (they are counted only when another worker read them).
+ */
+const FOLLOW_PREVIOUS_PART = -1;
 
 /** Numbers per quiet event in `quiet`. */
 const STRIDE = 11;
@@ -277,4 +286,4 @@ class QuietDecoder {
 }
 
 export type { FullEntry, MainMessage, PoolTask, QuietEvent, ShapeEntry, WorkerInit, WorkerMessage };
-export { QuietDecoder, QuietEncoder };
+export { FOLLOW_PREVIOUS_PART, QuietDecoder, QuietEncoder };

@@ -41,6 +41,8 @@ interface ReadInputOptions {
   readonly range?: { readonly start: number; readonly end: number; readonly lineOffset: number };
   /** A record that is a whole line of JSON Lines keeps the line's text (`CandidateItem.text`). */
   readonly keepLineText?: boolean;
+  /** Told the number of the input's last line, once it was read whole (not after a read error). */
+  readonly onLastLine?: (line: number) => void;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -651,7 +653,10 @@ async function* readItems(
         batch = [];
       }
     }
-    if (!multiLineDocument && !skipped) splitter.end(onLine, onOverlong);
+    if (!multiLineDocument && !skipped) {
+      splitter.end(onLine, onOverlong);
+      options.onLastLine?.(splitter.lineNumber);
+    }
   } catch (error) {
     shapeKnown = true;
     const after = splitter.lineNumber > 0 ? ` after line ${splitter.lineNumber}` : '';

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import {
+  FOLLOW_PREVIOUS_PART,
   type MainMessage,
   type PoolTask,
   QuietDecoder,
@@ -26,6 +27,8 @@ interface Slot {
   decoder: QuietDecoder;
   /** Its tasks in the order given: the first is the one it reads, the next waits in its queue. */
   tasks: PoolTask[];
+  /** The task it was given last (it reads its tasks in the order given). */
+  last: PoolTask | undefined;
 }
 
 /**
@@ -72,7 +75,7 @@ class ScanPool {
   private spawn(started?: Worker): Slot {
     const { url, execArgv } = this.entry;
     const worker = started ?? new Worker(url, { workerData: this.init, execArgv });
-    const slot: Slot = { worker, decoder: new QuietDecoder(), tasks: [] };
+    const slot: Slot = { worker, decoder: new QuietDecoder(), tasks: [], last: undefined };
     worker.on('message', (message: WorkerMessage) => this.receive(slot, message));
     const fail = (reason: string) => {
       const [task, ...waiting] = slot.tasks;
@@ -149,7 +152,7 @@ class ScanPool {
         if (task === undefined) return;
         let lineOffset: number;
         try {
-          lineOffset = this.lineOffsetOf(task);
+          lineOffset = follows(slot.last, task) ? FOLLOW_PREVIOUS_PART : this.lineOffsetOf(task);
         } catch (error) {
           // The file could not be read to number the part: its task fails, as a worker's read would.
           const message = error instanceof Error ? error.message : String(error);
@@ -157,6 +160,7 @@ class ScanPool {
           continue;
         }
         slot.tasks.push(task);
+        slot.last = task;
         this.post(slot, { type: 'task', task, lineOffset });
       }
     }
@@ -198,6 +202,17 @@ class ScanPool {
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
+}
+
+/** `task` is the part of a file just after `previous` (a worker that read `previous` goes on numbering its lines). */
+function follows(previous: PoolTask | undefined, task: PoolTask): boolean {
+  return (
+    previous !== undefined &&
+    previous.path === task.path &&
+    previous.range !== undefined &&
+    task.range !== undefined &&
+    previous.range.end === task.range.start
+  );
 }
 
 /** A plain file at least this large is read in parts by several workers. */

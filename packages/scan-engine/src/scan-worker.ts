@@ -3,8 +3,14 @@ import { InMemoryBaselineStore } from '@aisaws/core/ports';
 import type { IngestedEvent } from '@aisaws/core/schemas';
 import { defaultScorer, observationOf } from '@aisaws/core/scoring';
 import { createScanPipeline } from './evaluate.js';
-import { type MainMessage, type PoolTask, QuietEncoder, type WorkerInit } from './pool-protocol.js';
-import { readInputFile } from './read-input.js';
+import {
+  FOLLOW_PREVIOUS_PART,
+  type MainMessage,
+  type PoolTask,
+  QuietEncoder,
+  type WorkerInit,
+} from './pool-protocol.js';
+import { countLines, readInputFile } from './read-input.js';
 
 /**
  * A scan worker thread: reads the files (or parts of a file) the pool gives it, one task at a time, and runs each
@@ -88,9 +94,33 @@ async function send(task: number, bytes: number, work: number): Promise<void> {
   while (unacked >= MAX_UNACKED) await new Promise<void>((resolve) => (onAck = resolve));
 }
 
-async function runTask(task: PoolTask, lineOffset: number): Promise<void> {
+/** The task this worker read last, the line its numbering started from, and its last line if it was read whole. */
+let previous: { task: PoolTask; lineOffset: number; lastLine: number | undefined } | undefined;
+
+/**
+ * The lines before a part whose previous part this worker read (`FOLLOW_PREVIOUS_PART`): where that part ended, or,
+ * when it could not be read whole, its start plus its lines counted from the file.
+ */
+function followingOffset(task: PoolTask): number {
+  const before = previous;
+  if (before?.task.range === undefined || task.range === undefined || before.task.path !== task.path)
+    throw new Error('a part to number on from a part this worker did not read');
+  return (
+    before.lastLine ??
+    before.lineOffset + countLines(task.path, before.task.range.start, before.task.range.end)
+  );
+}
+
+async function runTask(task: PoolTask, given: number): Promise<void> {
   let bytes = 0;
   let work = 0;
+  const lineOffset = given === FOLLOW_PREVIOUS_PART ? followingOffset(task) : given;
+  const read: { task: PoolTask; lineOffset: number; lastLine: number | undefined } = {
+    task,
+    lineOffset,
+    lastLine: undefined,
+  };
+  previous = read;
   const range = task.range ? { ...task.range, lineOffset } : undefined;
   const size = task.range ? task.range.end - task.range.start : task.size;
   const options = {
@@ -104,6 +134,9 @@ async function runTask(task: PoolTask, lineOffset: number): Promise<void> {
     },
     ...(range ? { range } : {}),
     keepLineText: true,
+    onLastLine: (line: number) => {
+      read.lastLine = line;
+    },
   };
   for await (const batch of readInputFile({ kind: 'file', path: task.path, size }, options)) {
     for (const item of batch) {

@@ -1,7 +1,10 @@
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_POLICY } from '@aisaws/core/policy';
 import { describe, expect, it } from '@jest/globals';
-import type { PoolTask } from '../src/pool-protocol.js';
+import { FOLLOW_PREVIOUS_PART, type PoolTask } from '../src/pool-protocol.js';
 import { type PoolEvent, ScanPool } from '../src/scan-pool.js';
 import { EarlyWorker } from '../src/worker-entry.js';
 
@@ -104,5 +107,42 @@ describe('ScanPool', () => {
     await early.stop();
     await exited;
     expect(early.adopt()).toBeUndefined();
+  });
+
+  it('lets a worker number on from the part before, which it read, and counts the lines otherwise', async () => {
+    // Prepare: a file of 30 lines cut in 3 parts of 10 lines (the stand-in worker reports each task's offset).
+    const folder = await mkdtemp(join(tmpdir(), 'aisaws-pool-'));
+    const path = join(folder, 'parts.jsonl');
+    await writeFile(path, Array.from({ length: 30 }, (_, i) => `{"n":${i}}\n`).join(''));
+    const ends = [0, 1, 2, 3].map((part) =>
+      Buffer.byteLength(Array.from({ length: part * 10 }, (_, i) => `{"n":${i}}\n`).join('')),
+    );
+    const parts = [0, 1, 2].map(
+      (part): PoolTask => ({
+        id: part,
+        path,
+        size: ends[3] as number,
+        range: { start: ends[part] as number, end: ends[part + 1] as number },
+      }),
+    );
+    const offsets = async (workers: number): Promise<number[]> => {
+      const pool = new ScanPool(workers, INIT, { entry: DYING_WORKER });
+      const seen: number[] = [];
+      try {
+        for await (const event of pool.run(parts) as AsyncGenerator<PoolEvent>)
+          if (event.type === 'done') seen.push(event.work);
+      } finally {
+        await pool.close();
+      }
+      return seen;
+    };
+    try {
+      // Act + Assess: one worker reads the parts in order and numbers on from each. With two, the first holds parts 0
+      // and 1 (two tasks each) and numbers on; the second gets part 2 with the lines before it counted.
+      expect(await offsets(1)).toEqual([0, FOLLOW_PREVIOUS_PART, FOLLOW_PREVIOUS_PART]);
+      expect(await offsets(2)).toEqual([0, FOLLOW_PREVIOUS_PART, 20]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -31,7 +31,7 @@ async function read(content: string, keepLineText: boolean): Promise<FileItem[]>
   }
 }
 
-describe('readInputFile keepLineText', () => {
+describe('readInputFile, as a pool worker reads', () => {
   const lines = [
     // A byte order mark and a CRLF on the first line: neither is part of the text kept.
     `\uFEFF${JSON.stringify(record('plain-1'))}\r`,
@@ -72,5 +72,27 @@ describe('readInputFile keepLineText', () => {
   it('keeps no text unless asked', async () => {
     const items = await read(`${lines.join('\n')}\n`, false);
     expect(items.some((item) => item.kind === 'candidate' && item.text !== undefined)).toBe(false);
+  });
+
+  it('tells the last line once the input was read whole, and not when it could not be read', async () => {
+    const lastLines: number[] = [];
+    const folder = await mkdtemp(join(tmpdir(), 'aisaws-last-line-'));
+    try {
+      const path = join(folder, 'events.jsonl');
+      await writeFile(path, `${lines.join('\n')}\n\n`);
+      const size = (await stat(path)).size;
+      const onLastLine = (line: number) => lastLines.push(line);
+      for await (const _ of readInputFile({ kind: 'file', path, size }, { onLastLine }));
+      // A part numbered from 100, as a worker reads one: its lines go on from there.
+      for await (const _ of readInputFile(
+        { kind: 'file', path, size },
+        { onLastLine, range: { start: 0, end: size, lineOffset: 100 } },
+      ));
+      // A folder where a file was expected: it cannot be read (an error item), so no last line is told.
+      for await (const _ of readInputFile({ kind: 'file', path: folder, size }, { onLastLine }));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+    expect(lastLines).toEqual([lines.length + 1, lines.length + 101]);
   });
 });
