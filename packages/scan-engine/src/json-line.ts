@@ -12,11 +12,14 @@ const NON_ASCII = /[\u007f-\uffff]/g;
 const escapeChar = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 const quoted = new Map<string, string>();
 
+/** JSON text of `value`, ASCII only (every other character escaped), not cached: for what is one event's own. */
+const asciiJson = (value: unknown): string => JSON.stringify(value).replace(NON_ASCII, escapeChar);
+
 /** JSON string literal of `text`, cached for the strings that repeat. */
 function quote(text: string): string {
   let literal = quoted.get(text);
   if (literal === undefined) {
-    literal = JSON.stringify(text).replace(NON_ASCII, escapeChar);
+    literal = asciiJson(text);
     if (quoted.size < MAX_CACHED) quoted.set(text, literal);
   }
   return literal;
@@ -65,13 +68,14 @@ function putNumber(target: Buffer, at: number, value: number): number {
 }
 
 /**
- * The bytes between the event name and the source, `,"detections":[],"risk":{…},"decision":{…},"source":`, per risk
- * and decision object: the evaluator hands the same risk object to every event with the same assessment, and the
- * same decision object to every such event without detections, so most lines reuse one piece. (With detections, the
- * decision is the event's own: its text is built each time.)
+ * The bytes between the event name and the source of an event without detections,
+ * `,"detections":[],"risk":{…},"decision":{…},"source":`, per risk and decision object: the evaluator hands the same
+ * risk object to every event with the same assessment, and the same decision object to every such event without
+ * detections, so most lines reuse one piece.
  */
 const quietMiddles = new WeakMap<ScanResult['risk'], WeakMap<ScanResult['decision'], Uint8Array>>();
 const riskTexts = new WeakMap<ScanResult['risk'], string>();
+const riskBytesCache = new WeakMap<ScanResult['risk'], Uint8Array>();
 
 function riskJson(risk: ScanResult['risk']): string {
   let text = riskTexts.get(risk);
@@ -86,15 +90,16 @@ function riskJson(risk: ScanResult['risk']): string {
   return text;
 }
 
-const decisionJson = (decision: ScanResult['decision']): string =>
-  `{"action":${quote(decision.action)},"reason":${quote(decision.reason)}}`;
+function riskBytes(risk: ScanResult['risk']): Uint8Array {
+  let bytes = riskBytesCache.get(risk);
+  if (bytes === undefined) {
+    bytes = asciiBytes(riskJson(risk));
+    riskBytesCache.set(risk, bytes);
+  }
+  return bytes;
+}
 
-function middle(result: ScanResult): Uint8Array | string {
-  if (result.detections.length > 0)
-    return (
-      `,"detections":${JSON.stringify(result.detections).replace(NON_ASCII, escapeChar)}` +
-      `,"risk":${riskJson(result.risk)},"decision":${decisionJson(result.decision)},"source":`
-    );
+function quietMiddle(result: ScanResult): Uint8Array {
   let byDecision = quietMiddles.get(result.risk);
   if (byDecision === undefined) {
     byDecision = new WeakMap();
@@ -102,15 +107,14 @@ function middle(result: ScanResult): Uint8Array | string {
   }
   let bytes = byDecision.get(result.decision);
   if (bytes === undefined) {
-    bytes = asciiBytes(
-      `,"detections":[],"risk":${riskJson(result.risk)},"decision":${decisionJson(result.decision)},"source":`,
-    );
+    const decision = `{"action":${quote(result.decision.action)},"reason":${quote(result.decision.reason)}}`;
+    bytes = asciiBytes(`,"detections":[],"risk":${riskJson(result.risk)},"decision":${decision},"source":`);
     byDecision.set(result.decision, bytes);
   }
   return bytes;
 }
 
-/** Bytes cached per string (an event name, a file name), up to `MAX_CACHED` strings. */
+/** Bytes cached per string (an event name, a file name, an action), up to `MAX_CACHED` strings. */
 function bytesCache(make: (text: string) => string): (text: string) => Uint8Array {
   const cache = new Map<string, Uint8Array>();
   return (text) => {
@@ -127,34 +131,59 @@ function bytesCache(make: (text: string) => string): (text: string) => Uint8Arra
 const nameBytes = bytesCache((eventName) => `,"eventName":${quote(eventName)}`);
 /** `{"file":…` of a source, per file (the rest, line and index, is per event). */
 const sourceHeadBytes = bytesCache((file) => `{"file":${quote(file)}`);
+/** `,"risk":…,"decision":{"action":…,"reason":` is built from these for an event with detections. */
+const actionBytes = bytesCache((action) => `,"decision":{"action":${quote(action)},"reason":`);
 
 const ID_OPEN = asciiBytes('{"eventId":"');
 const ID_KEY = asciiBytes('{"eventId":');
+const DETECTIONS_KEY = asciiBytes(',"detections":');
+const RISK_KEY = asciiBytes(',"risk":');
+const DECISION_END = asciiBytes('},"source":');
 const LINE_KEY = asciiBytes(',"line":');
 const INDEX_KEY = asciiBytes(',"index":');
 const LINE_END = asciiBytes('}}\n');
 
-/** An event id is usually plain ASCII: escaped only when it has something to escape. */
-const PLAIN_ID = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+/** True when the id can be written between quotes as it is (printable ASCII, no quote, no backslash): almost always. */
+function isPlainId(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
+  }
+  return true;
+}
 
 /**
  * Writes the output line of `result` (its JSON text, with the key order of the schema, and a newline) into `target`
  * from `offset`, as bytes: the pieces that repeat across lines are cached as bytes and copied, so no line is built
  * as a string and no string is encoded per piece (encoding the cached strings piece by piece was the largest cost
- * of the output). Returns the end of the line; when the line may not fit in what `target` has left, writes nothing
- * and returns minus the bytes it needs at most.
+ * of the output). An event with detections has its own detections and reason: they are written as literals, not
+ * cached. Returns the end of the line; when the line may not fit in what `target` has left, writes nothing and
+ * returns minus the bytes it needs at most.
  */
 function encodeResultLine(result: ScanResult, target: Buffer, offset: number): number {
   const id = result.eventId;
-  const idLiteral = PLAIN_ID.test(id) ? undefined : JSON.stringify(id).replace(NON_ASCII, escapeChar);
+  const idLiteral = isPlainId(id) ? undefined : asciiJson(id);
   const name = nameBytes(result.eventName);
-  const between = middle(result);
   const source = result.source;
   const head = sourceHeadBytes(source.file);
+  const detected = result.detections.length > 0;
+  const quiet = detected ? undefined : quietMiddle(result);
+  const detections = detected ? asciiJson(result.detections) : '';
+  const risk = detected ? riskBytes(result.risk) : undefined;
+  const action = detected ? actionBytes(result.decision.action) : undefined;
+  const reason = detected ? asciiJson(result.decision.reason) : '';
   const needed =
     (idLiteral === undefined ? ID_OPEN.length + id.length + 1 : ID_KEY.length + idLiteral.length) +
     name.length +
-    between.length +
+    (quiet !== undefined
+      ? quiet.length
+      : DETECTIONS_KEY.length +
+        detections.length +
+        RISK_KEY.length +
+        (risk as Uint8Array).length +
+        (action as Uint8Array).length +
+        reason.length +
+        DECISION_END.length) +
     head.length +
     (source.line === undefined ? 0 : LINE_KEY.length + NUMBER_ROOM) +
     (source.index === undefined ? 0 : INDEX_KEY.length + NUMBER_ROOM) +
@@ -166,7 +195,13 @@ function encodeResultLine(result: ScanResult, target: Buffer, offset: number): n
     target[at++] = 0x22;
   } else at = putAscii(target, putBytes(target, at, ID_KEY), idLiteral);
   at = putBytes(target, at, name);
-  at = typeof between === 'string' ? putAscii(target, at, between) : putBytes(target, at, between);
+  if (quiet !== undefined) at = putBytes(target, at, quiet);
+  else {
+    at = putAscii(target, putBytes(target, at, DETECTIONS_KEY), detections);
+    at = putBytes(target, putBytes(target, at, RISK_KEY), risk as Uint8Array);
+    at = putAscii(target, putBytes(target, at, action as Uint8Array), reason);
+    at = putBytes(target, at, DECISION_END);
+  }
   at = putBytes(target, at, head);
   if (source.line !== undefined) at = putNumber(target, putBytes(target, at, LINE_KEY), source.line);
   if (source.index !== undefined) at = putNumber(target, putBytes(target, at, INDEX_KEY), source.index);
@@ -181,6 +216,6 @@ function resultJson(result: ScanResult): string {
 }
 
 /** An error line: its fields in the order of ScanErrorSchema (errors are rare: no cache). */
-const errorJson = (error: ScanError): string => JSON.stringify(error).replace(NON_ASCII, escapeChar);
+const errorJson = (error: ScanError): string => asciiJson(error);
 
 export { encodeResultLine, errorJson, resultJson };
