@@ -9,7 +9,7 @@ import {
   type WorkerMessage,
 } from './pool-protocol.js';
 import { countLines, hasCloudTrailShape } from './read-input.js';
-import { type EarlyWorker, type WorkerEntry, workerEntry } from './worker-entry.js';
+import { type EarlyWorker, type WorkerEntry, workerEntry, workerOptions } from './worker-entry.js';
 
 /** What the pool hands back, task after task in task order. */
 type PoolEvent =
@@ -73,8 +73,8 @@ class ScanPool {
   private readonly entry: WorkerEntry;
 
   private spawn(started?: Worker): Slot {
-    const { url, execArgv } = this.entry;
-    const worker = started ?? new Worker(url, { workerData: this.init, execArgv });
+    const worker =
+      started ?? new Worker(this.entry.url, { ...workerOptions(this.entry), workerData: this.init });
     const slot: Slot = { worker, decoder: new QuietDecoder(), tasks: [], last: undefined };
     worker.on('message', (message: WorkerMessage) => this.receive(slot, message));
     const fail = (reason: string) => {

@@ -1,4 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import module from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * Where a scan worker thread comes from, and starting one early. Kept apart from the pool (this module loads nothing
@@ -24,6 +27,23 @@ function workerEntry(): WorkerEntry {
 }
 
 /**
+ * How a scan worker thread starts: with its module's Node options, and with this thread's compile cache (a worker does
+ * not inherit it; with it, the worker's modules load from the cache: measured ~10–15 ms sooner, and the first
+ * worker's load is on the critical path of a scan).
+ */
+function workerOptions(entry: WorkerEntry): WorkerOptions {
+  const enabled =
+    (module as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.() !== undefined;
+  // The folder as NODE_COMPILE_CACHE names it (Node adds its version's subfolder): the one this thread was given, or
+  // Node's default for `module.enableCompileCache()` without a folder.
+  const folder = process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'node-compile-cache');
+  return {
+    execArgv: entry.execArgv,
+    ...(enabled ? { env: { ...process.env, NODE_COMPILE_CACHE: folder } } : {}),
+  };
+}
+
+/**
  * A scan worker started before its scan is known: it loads its modules and waits for the pool's `init` message.
  * Until a pool adopts it, it keeps nothing alive (unref) and its failure is only remembered.
  */
@@ -32,7 +52,7 @@ class EarlyWorker {
   private stopped = false;
 
   constructor(entry: WorkerEntry = workerEntry()) {
-    this.worker = new Worker(entry.url, { execArgv: entry.execArgv });
+    this.worker = new Worker(entry.url, workerOptions(entry));
     this.worker.unref();
     const stop = () => {
       this.stopped = true;
@@ -55,4 +75,4 @@ class EarlyWorker {
 }
 
 export type { WorkerEntry };
-export { EarlyWorker, POOL_MIN_BYTES, workerEntry };
+export { EarlyWorker, POOL_MIN_BYTES, workerEntry, workerOptions };

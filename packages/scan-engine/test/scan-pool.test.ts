@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POLICY } from '@aisaws/core/policy';
 import { describe, expect, it } from '@jest/globals';
 import { FOLLOW_PREVIOUS_PART, type PoolTask } from '../src/pool-protocol.js';
 import { type PoolEvent, ScanPool } from '../src/scan-pool.js';
-import { EarlyWorker } from '../src/worker-entry.js';
+import { EarlyWorker, workerOptions } from '../src/worker-entry.js';
 
 /**
  * The pool gives each worker two tasks at a time (the one it reads and the next). When a worker stops, the task it
@@ -144,5 +145,17 @@ describe('ScanPool', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+
+  it("starts workers with this thread's compile cache when it has one", () => {
+    const entry = { url: new URL('./fixtures/dying-worker.mjs', import.meta.url), execArgv: [] };
+    const cacheDir = () =>
+      (module as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.();
+    if (cacheDir() === undefined) expect(workerOptions(entry).env).toBeUndefined();
+    module.enableCompileCache?.();
+    const folder = (workerOptions(entry).env as Record<string, string> | undefined)?.NODE_COMPILE_CACHE;
+    // The folder Node adds its version's subfolder to: the one this thread caches in.
+    expect(folder).toBeDefined();
+    expect(cacheDir()?.startsWith(`${folder}`)).toBe(true);
   });
 });
