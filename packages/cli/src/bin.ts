@@ -3,7 +3,6 @@ import { statSync } from 'node:fs';
 import module from 'node:module';
 import { availableParallelism } from 'node:os';
 import { EarlyWorker, POOL_MIN_BYTES } from '@aisaws/scan-engine/worker-entry';
-import { EXIT_INTERNAL, EXIT_INTERRUPTED, reportInternalError, runCli } from './program.js';
 
 // Node 22.1+ caches compiled code on disk between runs (a faster start); older versions have no such API.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -33,6 +32,9 @@ function earlyScanWorker(args: readonly string[]): EarlyWorker | undefined {
   return bytes >= POOL_MIN_BYTES ? new EarlyWorker() : undefined;
 }
 const scanWorker = earlyScanWorker(process.argv.slice(2));
+
+// The CLI's modules load after the worker started (imported statically, they would load before it).
+const { EXIT_INTERNAL, EXIT_INTERRUPTED, reportInternalError, runCli } = await import('./program.js');
 
 // Ctrl-C (or SIGTERM) aborts: a long command (demo) cleans up and ends with 130; a second one ends at once.
 const interrupt = new AbortController();
