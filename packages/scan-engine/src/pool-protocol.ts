@@ -35,9 +35,10 @@ interface WorkerInit {
 
 /**
  * An item sent whole: a reader item (an input error, a skipped file), an invalid record, or an event with detections
- * (or a finding). Such an event that was a whole line of JSON Lines is sent as the line's text (a string is cheap to
- * send; the main thread parses and prepares it again, and has the time: the worker is the busier thread); any other as
- * `prepare` left it (structured-cloned: the main thread scores and decides it without reading the record again).
+ * (or a finding). Such an event that was a whole line of JSON Lines is sent as the line's text: a string costs the
+ * worker nothing to send, and the main thread's parsing and preparing it again measured cheaper in all than the worker
+ * serialising it. Any other is sent as `prepare` left it (structured-cloned: the main thread scores and decides it
+ * without reading the record again).
  */
 type FullEntry =
   | { readonly kind: 'item'; readonly item: FileItem }

@@ -54,6 +54,8 @@ class ScanPool {
   private nextTask = 0;
   /** Tasks a stopped worker held but had not started, given out again before the next new one. */
   private readonly returned: PoolTask[] = [];
+  /** The workers' module. */
+  private readonly entry: WorkerEntry;
 
   /**
    * `entry` is the worker's module (tests give one of their own); `early`, a worker started before the scan was known
@@ -69,8 +71,6 @@ class ScanPool {
     if (early) early.postMessage({ type: 'init', init } satisfies MainMessage);
     for (let i = 0; i < size; i++) this.slots.push(this.spawn(i === 0 ? early : undefined));
   }
-
-  private readonly entry: WorkerEntry;
 
   private spawn(started?: Worker): Slot {
     const worker =

@@ -63,11 +63,11 @@ const encoder = new QuietEncoder();
 
 /**
  * An event with detections that was not a whole line (a `Records` element, an EventBridge `detail`, a finding) as the
- * main thread needs it: its record without the per-API payloads (request parameters,
- * response elements, resources …), which were most of what a worker sent. After `prepare`, nothing reads them:
- * scoring reads the summary, the record's time and principal (observationOf), deciding the hits, the summary and the
- * principal; the writers the hits, the decision and the summary. (The pool test holds the output equal to a
- * single-threaded scan's in every format, a principal exemption included.)
+ * main thread needs it: its record without the per-API payloads (request parameters, response elements, resources …),
+ * which were most of what a worker sent. After `prepare`, nothing reads them: scoring reads the summary, the record's
+ * time and principal (observationOf), deciding the hits, the summary and the principal; the writers the hits, the
+ * decision and the summary. (The pool test holds the output equal to a single-threaded scan's in every format, a
+ * principal exemption included.)
  */
 function withoutPayloads(ingested: IngestedEvent): IngestedEvent {
   const {
@@ -94,8 +94,15 @@ async function send(task: number, bytes: number, work: number): Promise<void> {
   while (unacked >= MAX_UNACKED) await new Promise<void>((resolve) => (onAck = resolve));
 }
 
-/** The task this worker read last, the line its numbering started from, and its last line if it was read whole. */
-let previous: { task: PoolTask; lineOffset: number; lastLine: number | undefined } | undefined;
+/** A task this worker read: the line its numbering started from, and its last line if it was read whole. */
+interface TaskRead {
+  readonly task: PoolTask;
+  readonly lineOffset: number;
+  lastLine: number | undefined;
+}
+
+/** The task this worker read last. */
+let previous: TaskRead | undefined;
 
 /**
  * The lines before a part whose previous part this worker read (`FOLLOW_PREVIOUS_PART`): where that part ended, or,
@@ -115,11 +122,7 @@ async function runTask(task: PoolTask, given: number): Promise<void> {
   let bytes = 0;
   let work = 0;
   const lineOffset = given === FOLLOW_PREVIOUS_PART ? followingOffset(task) : given;
-  const read: { task: PoolTask; lineOffset: number; lastLine: number | undefined } = {
-    task,
-    lineOffset,
-    lastLine: undefined,
-  };
+  const read: TaskRead = { task, lineOffset, lastLine: undefined };
   previous = read;
   const range = task.range ? { ...task.range, lineOffset } : undefined;
   const size = task.range ? task.range.end - task.range.start : task.size;

@@ -116,7 +116,8 @@ function unwrapElement(value: unknown, location: InputLocation, text?: string): 
  * One parsed JSON document (a whole file, or one line of JSON Lines) → its event candidates, appended to `into` in
  * order: `{"Records": [...]}` (CloudTrail log file), `{"Findings": [...]}` (a GuardDuty or Security Hub findings
  * export), a JSON array of records or envelopes, an EventBridge envelope (its `detail`; a finding event whole), or a
- * single record. (Appends rather than yields: this runs once per input line.)
+ * single record. (Appends rather than yields: this runs once per input line.) `text`, the document's own JSON text (a
+ * line), is kept on the record when the document is one (`CandidateItem.text`).
  */
 function unwrapDocument(
   document: unknown,

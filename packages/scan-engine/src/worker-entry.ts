@@ -5,7 +5,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * Where a scan worker thread comes from, and starting one early. Kept apart from the pool (this module loads nothing
- * but `node:worker_threads`), so the CLI's entry can start the first worker before it loads its own modules.
+ * but Node's built-ins), so the CLI's entry can start the first worker before it loads its own modules.
  */
 
 /** Local input from which `aisaws scan` reads through worker threads (below it, starting them costs more than it saves). */
