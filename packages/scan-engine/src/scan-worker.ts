@@ -110,7 +110,14 @@ let previous: TaskRead | undefined;
  */
 function followingOffset(task: PoolTask): number {
   const before = previous;
-  if (before?.task.range === undefined || task.range === undefined || before.task.path !== task.path)
+  // Only the part just before it will do: a task that failed before its reading began left `previous` on an older
+  // part, and numbering on from that would be silently wrong (this task fails instead, like an unreadable part).
+  if (
+    before?.task.range === undefined ||
+    task.range === undefined ||
+    before.task.path !== task.path ||
+    before.task.range.end !== task.range.start
+  )
     throw new Error('a part to number on from a part this worker did not read');
   return (
     before.lastLine ??
