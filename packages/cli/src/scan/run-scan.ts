@@ -329,6 +329,8 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
       s3Listing = await s3Inputs.listS3Inputs(s3, locations);
     }
   } catch (error) {
+    // No scan: a worker started early for it is not needed (no thread outlives runScan).
+    await deps.earlyWorker?.stop();
     if (
       error instanceof ScanUsageError ||
       error instanceof ScanPathError ||

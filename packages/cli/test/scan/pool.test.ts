@@ -188,4 +188,17 @@ describe('scan with worker threads', () => {
     await exited;
     expect(early.adopt()).toBeUndefined();
   }, 120_000);
+
+  it('stops a worker started early when the scan stops at a usage error', async () => {
+    const early = new EarlyWorker();
+    const exited = once(early.worker, 'exit');
+    const code = await runScan(
+      { paths, format: 'json', workers: 'many', progress: false },
+      { stdout: new MemoryStream(), stderr: new MemoryStream(), cwd: folder.dir },
+      { earlyWorker: early },
+    );
+    expect(code).toBe(2);
+    await exited;
+    expect(early.adopt()).toBeUndefined();
+  }, 60_000);
 });
