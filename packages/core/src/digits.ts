@@ -24,7 +24,8 @@ const T = 0x54;
 
 /**
  * The year, month, day, hour, minute and second of a text that starts `YYYY-MM-DDThh:mm:ss` (with a space for the
- * `T` when `spaceForT`), written into `fields` (6 numbers); false, with `fields` undefined, when it does not start so.
+ * `T` when `spaceForT`), written into `fields` (6 numbers); false when it does not start so (`fields` is then partly
+ * written, and means nothing).
  * One loop over the 19 characters: both date-time readers of the hot path use it, and reading each field with its
  * own calls made their optimised code large and slow to compile (a scan compiles them in every thread).
  */

@@ -29,11 +29,7 @@ function quote(text: string): string {
 const num = (value: number): string => (Number.isFinite(value) ? String(value) : 'null');
 
 /** ASCII text as bytes, one per character (every cached piece is ASCII: `quote` escapes the rest). */
-function asciiBytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
+const asciiBytes = (text: string): Uint8Array => Buffer.from(text, 'latin1');
 
 /** Strings up to this length are copied by a loop; longer ones by Buffer's native copy (a call costs more). */
 const LOOP_COPY_MAX = 64;

@@ -15,10 +15,11 @@ interface OcsfReporterOptions {
 
 /** One event with a detection → its OCSF 1.8.0 Detection Finding (class 2004). */
 function ocsfLine(
-  evaluation: EventEvaluation & { readonly summary: EventSummary },
+  evaluation: EventEvaluation,
+  summary: EventSummary,
   options: Required<OcsfReporterOptions>,
 ): string {
-  const { summary, result, decision } = evaluation;
+  const { result, decision } = evaluation;
   return JSON.stringify(
     toOcsfDetectionFinding(
       {
@@ -53,7 +54,7 @@ function createOcsfReporter(stdout: Writable, options: OcsfReporterOptions): Sca
       if (evaluation.kind === 'error') return out.write(`${errorJson(evaluation.error)}\n`);
       // An event with detections always has its summary (only a quiet event read by a worker has none).
       if (evaluation.hits.length === 0 || evaluation.summary === undefined) return undefined;
-      return out.write(`${ocsfLine({ ...evaluation, summary: evaluation.summary }, settings)}\n`);
+      return out.write(`${ocsfLine(evaluation, evaluation.summary, settings)}\n`);
     },
     finish: () => out.flush(),
   };
