@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { chmod } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { EarlyWorker } from '@aisaws/scan-engine/worker-entry';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { runScan, type ScanOptionsInput } from '../../src/scan/index.js';
 import { envelope, jsonLines, MemoryStream, publicAclRecord, record, tempFolder } from './helpers.js';
 
@@ -175,9 +175,14 @@ describe('scan with worker threads', () => {
   it('adopts a worker started early (as bin.ts starts one) and writes the same', async () => {
     const single = await run(1, 'json');
     const early = new EarlyWorker();
+    const adopt = jest.spyOn(early, 'adopt');
     const pooled = await run(2, 'json', early);
     expect(pooled).toEqual(single);
+    // The pool took it, running, as its worker.
+    expect(adopt).toHaveBeenCalledTimes(1);
+    expect(adopt.mock.results[0]?.value).toBe(early.worker);
     // The pool stopped it with the others.
+    adopt.mockRestore();
     expect(early.adopt()).toBeUndefined();
   }, 120_000);
 
