@@ -56,6 +56,7 @@ runCli(process.argv.slice(2), {
   stderr: process.stderr,
   cwd: process.cwd(),
   signal: interrupt.signal,
+  ownProcess: true,
   ...(scanWorker !== undefined ? { scanWorker } : {}),
 }).then(
   (code) => {

@@ -25,6 +25,11 @@ interface CliIo {
   readonly onScanSummary?: (summary: ScanSummary) => void;
   /** A scan worker thread bin.ts started before the modules loaded: `scan`'s pool adopts it, or stops it. */
   readonly scanWorker?: EarlyWorker;
+  /**
+   * The process is the CLI's own (bin.ts): a scan through worker threads may lower its main thread's priority so that
+   * the workers run first (scan/thread-priority.ts). Never set in-process (tests), where that would outlast the call.
+   */
+  readonly ownProcess?: boolean;
 }
 
 /** What every command module gets when it registers. */

@@ -70,6 +70,7 @@ function registerScanCommand(program: Command, context: CommandContext): void {
         {
           toolVersion: context.version,
           ...(context.io.scanWorker !== undefined ? { earlyWorker: context.io.scanWorker } : {}),
+          ...(context.io.ownProcess === true ? { yieldToWorkers: true } : {}),
         },
       );
       context.setExitCode(exitCode);

@@ -42,6 +42,7 @@ import {
   recordEvaluation,
   type ScanSummary,
 } from './summary.js';
+import { lowerMainThreadPriority } from './thread-priority.js';
 
 type S3Inputs = typeof import('../s3/s3-inputs.js');
 
@@ -183,6 +184,11 @@ interface ScanDeps {
   readonly s3?: S3Client;
   /** A worker thread started before the scan was known (bin.ts): the pool's first worker, or stopped unused. */
   readonly earlyWorker?: EarlyWorker;
+  /**
+   * Once the worker pool runs, lower the main thread's priority so that the workers run first
+   * (`lowerMainThreadPriority`): only in the CLI's own process (bin.ts), as it lasts until the process ends.
+   */
+  readonly yieldToWorkers?: boolean;
   /** The worker pool's sizes (tests use small ones): input from which it runs, file size from which it is split, part size. */
   readonly pool?: {
     readonly minBytes?: number;
@@ -419,6 +425,7 @@ async function runScan(input: ScanOptionsInput, io: ScanIo, deps: ScanDeps = {})
         receivedAt: scanStart.toISOString(),
         sizes: deps.pool ?? {},
         ...(deps.earlyWorker !== undefined ? { earlyWorker: deps.earlyWorker } : {}),
+        yieldToWorkers: deps.yieldToWorkers === true,
       });
     else
       for (const path of paths) {
@@ -522,6 +529,7 @@ interface PooledScan {
   readonly receivedAt: string;
   readonly sizes: { readonly splitMinBytes?: number; readonly partBytes?: number };
   readonly earlyWorker?: EarlyWorker;
+  readonly yieldToWorkers: boolean;
 }
 
 /**
@@ -557,6 +565,8 @@ async function scanWithPool(paths: readonly DiscoveredPath[], scan: PooledScan):
     scan.init,
     scan.earlyWorker !== undefined ? { early: scan.earlyWorker } : {},
   );
+  // After the pool started its workers: they keep the priority they were started with.
+  if (scan.yieldToWorkers) lowerMainThreadPriority();
   try {
     const events = pool.run(tasks);
     for (const { path, tasks: own } of plan) {
