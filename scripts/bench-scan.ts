@@ -1,8 +1,10 @@
 /**
  * Benchmark of `aisaws scan --format json` against the floor of reading the same JSON Lines.
  *
- *   pnpm exec tsx scripts/bench-scan.ts [--records N] [--runs R] [--keep]
+ *   pnpm exec tsx scripts/bench-scan.ts [--records N] [--runs R] [--keep] [--no-build]
  *
+ * 0. Builds the CLI's bundle (`pnpm --filter @aisaws/cli build`: what users run, never a stale one), unless
+ *    --no-build.
  * 1. Generates N (default 200,000) CloudTrail records as JSON Lines in a temp dir, deterministically (fixed seed):
  *    mostly benign Describe/List/Get calls from a few hundred principals, some failed calls, a small share of
  *    security-relevant changes of several detection families, and a few bad lines.
@@ -10,7 +12,7 @@
  *    (a) the floor: a Node process that only reads the file line by line (readline) and JSON.parses each line;
  *    (b) a reference: the floor plus core's CloudTrailRecordSchema.safeParse of each record (through tsx);
  *    (c) `aisaws scan --format json FILE > /dev/null`, with the bundle built by tsup (packages/cli/dist/bin.js)
- *        when it exists, else through tsx (slower start, same code).
+ *        when it exists (with --no-build, it may not), else through tsx (slower start, same code).
  *    (d) the same scan with `--workers 1` (everything on the main thread);
  *    (e) the same scan with `--workers 2` (the main thread and one worker thread; (c) uses the default, the number
  *        of CPUs, so on a 2-CPU machine (c) and (e) are the same).
@@ -22,6 +24,7 @@
  *    code).
  * All are whole processes, so all include Node's start-up.
  */
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -326,8 +329,19 @@ const median = (values: readonly number[]): number => {
 const rate = (records: number, seconds: number): string =>
   Math.round(records / seconds).toLocaleString('en-US');
 
+/** Builds the CLI's bundle, so that the scan measured is the code checked out (a clean clone has none). */
+function buildBundle(): void {
+  process.stderr.write('bench-scan: building the CLI bundle (pnpm --filter @aisaws/cli build)…\n');
+  const build = spawnSync('pnpm', ['--filter', '@aisaws/cli', 'build'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0) throw new Error(`pnpm --filter @aisaws/cli build failed (exit ${build.status})`);
+}
+
 async function main(): Promise<void> {
-  const args = parseBenchArgs(process.argv.slice(2), { records: 200_000, runs: 3 });
+  const args = parseBenchArgs(process.argv.slice(2), { records: 200_000, runs: 3 }, { builds: true });
+  if (args.build) buildBundle();
   const dir = await mkdtemp(join(tmpdir(), 'aisaws-bench-scan-'));
   try {
     const generatedAt = performance.now();
