@@ -12,7 +12,8 @@ const NICER_BY = 5;
  * Why: the workers read and parse, the main thread scores and writes what they send; it is the lighter stage and may
  * fall 16 batches behind, but on a busy machine the scheduler shares the CPUs evenly, so the main thread (and V8's
  * compiler and collector threads) took turns from the workers, the critical path. Measured on 2 CPUs: `aisaws scan` of
- * the bench file 1.36–1.38 s instead of 1.42–1.45 (median of 10 interleaved runs), the same CPU time.
+ * the bench file 1.35 s instead of 1.40, and 1.39 instead of 1.43 (medians of two sets of 12 interleaved runs), with
+ * the same CPU time.
  *
  * Linux only, where a nice value is each thread's own and `setpriority` given the process id sets the main thread's
  * alone (elsewhere it would lower the whole process, workers included). The CLI calls it only in its own process
