@@ -18,18 +18,19 @@ function earlyScanWorker(args: readonly string[]): EarlyWorker | undefined {
   if (words[0] !== 'scan' || args.includes('--help') || args.includes('-h')) return undefined;
   const at = args.findIndex((arg) => arg === '--workers' || arg === '-w');
   const workers = at === -1 ? args.find((arg) => arg.startsWith('--workers='))?.slice(10) : args[at + 1];
-  if ((workers === undefined ? availableParallelism() : Number(workers)) < 2) return undefined;
+  const threads = workers === undefined ? availableParallelism() : Number(workers);
+  if (!(threads >= 2)) return undefined;
   // Option values among the words do no harm: they name no file, or a small one (a policy).
   let bytes = 0;
   for (const word of words.slice(1)) {
     if (word.startsWith('s3://')) continue;
     try {
       const info = statSync(word);
-      if (info.isDirectory()) return new EarlyWorker();
+      if (info.isDirectory()) return new EarlyWorker(undefined, threads - 1);
       bytes += info.size;
     } catch {}
   }
-  return bytes >= POOL_MIN_BYTES ? new EarlyWorker() : undefined;
+  return bytes >= POOL_MIN_BYTES ? new EarlyWorker(undefined, threads - 1) : undefined;
 }
 const scanWorker = earlyScanWorker(process.argv.slice(2));
 

@@ -9,7 +9,13 @@ import {
   type WorkerMessage,
 } from './pool-protocol.js';
 import { countLines, hasCloudTrailShape } from './read-input.js';
-import { type EarlyWorker, type WorkerEntry, workerEntry, workerOptions } from './worker-entry.js';
+import {
+  type EarlyWorker,
+  sizeWorkerHeaps,
+  type WorkerEntry,
+  workerEntry,
+  workerOptions,
+} from './worker-entry.js';
 
 /** What the pool hands back, task after task in task order. */
 type PoolEvent =
@@ -67,6 +73,7 @@ class ScanPool {
     options: { readonly entry?: WorkerEntry; readonly early?: EarlyWorker } = {},
   ) {
     this.entry = options.entry ?? workerEntry();
+    sizeWorkerHeaps(size);
     const early = options.early?.adopt();
     if (early) early.postMessage({ type: 'init', init } satisfies MainMessage);
     for (let i = 0; i < size; i++) this.slots.push(this.spawn(i === 0 ? early : undefined));
