@@ -56,10 +56,10 @@ function workerOldSpaceMb(workers: number): number {
  * reading CloudTrail objects parses each one's ~2 MB line whole; the line's string goes to the old generation at
  * once, so with V8's starting limits (~15–20 MB) a full collection ran every few objects: 17–28 on the bench's 100
  * objects. With 128 MiB: 8, and the scan of them took 1.75 s instead of 2.01 and 2.87 s of CPU instead of 3.27
- * (medians of 10 interleaved runs); JSON Lines are unchanged. The room shrinks with the number of workers (512 MiB in all, at least 32 each), so many
- * workers cannot hold that much garbage between them. A V8 flag set by `v8.setFlagsFromString`, which Node documents
- * as unsafe once V8 runs: this one is only read when a heap is configured, so it reaches only the threads started
- * after it, which is what is wanted here.
+ * (medians of 10 interleaved runs); on JSON Lines it costs ~1 %, within the noise (1.38 s against 1.37, 20 runs). The
+ * room shrinks with the number of workers (512 MiB in all, at least 32 each), so many workers cannot hold that much
+ * garbage between them. A V8 flag set by `v8.setFlagsFromString`, which Node documents as unsafe once V8 runs: this
+ * one is only read when a heap is configured, so it reaches only the threads started after it, as wanted here.
  */
 function sizeWorkerHeaps(workers: number): void {
   v8.setFlagsFromString(`--initial-old-space-size=${workerOldSpaceMb(workers)}`);
