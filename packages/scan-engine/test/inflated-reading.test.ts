@@ -1,9 +1,7 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
-import { type FileItem, LineSplitter, readInputFile } from '../src/read-input.js';
+import { type FileItem, LineSplitter } from '../src/read-input.js';
+import { readItemsOf } from './read-file.js';
 
 /**
  * A small gzip file is inflated at once into a buffer sized from its trailer, and its lines are read from views of
@@ -25,19 +23,7 @@ const record = (n: number): Record<string, unknown> => ({
 const logFile = (from: number, count: number): string =>
   JSON.stringify({ Records: Array.from({ length: count }, (_, i) => record(from + i)) });
 
-async function readGzip(bytes: Buffer): Promise<FileItem[]> {
-  const folder = await mkdtemp(join(tmpdir(), 'aisaws-inflated-'));
-  try {
-    const path = join(folder, 'object.json.gz');
-    await writeFile(path, bytes);
-    const items: FileItem[] = [];
-    const file = { kind: 'file' as const, path, size: (await stat(path)).size };
-    for await (const batch of readInputFile(file)) items.push(...batch);
-    return items;
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
-}
+const readGzip = (bytes: Buffer): Promise<FileItem[]> => readItemsOf('object.json.gz', bytes);
 
 const eventIds = (items: readonly FileItem[]): unknown[] =>
   items.map((item) => (item.kind === 'candidate' ? (item.value as { eventID: unknown }).eventID : item.kind));

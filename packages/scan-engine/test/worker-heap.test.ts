@@ -1,14 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runScriptInOwnProcess } from '@aisaws/testing/process';
 import { describe, expect, it } from '@jest/globals';
 import { workerOldSpaceMb } from '../src/worker-entry.js';
 
-const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ROOT = resolve(PACKAGE, '../..');
-const MODULE = pathToFileURL(join(PACKAGE, 'src/worker-entry.ts')).href;
+const MODULE = new URL('../src/worker-entry.ts', import.meta.url).href;
 
 /**
  * Runs in a process of its own (the flag is the process's): a worker thread that makes ~100 MB of short-lived 1 MB
@@ -54,23 +48,12 @@ describe('scan workers’ heap room', () => {
   });
 
   it('spares a worker started after sizeWorkerHeaps the full collections of a small old generation', async () => {
-    // Arrange
-    const dir = await mkdtemp(join(tmpdir(), 'aisaws-worker-heap-'));
-    const probe = join(dir, 'probe.mts');
-    await writeFile(probe, PROBE);
-    try {
-      // Act
-      const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [probe], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      // Assess
-      expect(run.stderr).toBe('');
-      const { small, sized } = JSON.parse(run.stdout) as { small: number; sized: number };
-      expect(small).toBeGreaterThan(0);
-      expect(sized).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    // Act
+    const run = await runScriptInOwnProcess(PROBE);
+    // Assess
+    expect(run.stderr).toBe('');
+    const { small, sized } = JSON.parse(run.stdout) as { small: number; sized: number };
+    expect(small).toBeGreaterThan(0);
+    expect(sized).toBe(0);
   });
 });

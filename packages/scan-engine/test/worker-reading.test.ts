@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { type FileItem, readInputFile } from '../src/read-input.js';
+import { readItemsOf } from './read-file.js';
 
 /**
  * A pool worker sends an event with detections that was a whole line of JSON Lines as the line's text (the main
@@ -17,19 +18,8 @@ const record = (eventID: string): Record<string, unknown> => ({
   userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/a' },
 });
 
-async function read(content: string, keepLineText: boolean): Promise<FileItem[]> {
-  const folder = await mkdtemp(join(tmpdir(), 'aisaws-line-text-'));
-  try {
-    const path = join(folder, 'events.jsonl');
-    await writeFile(path, content);
-    const items: FileItem[] = [];
-    const file = { kind: 'file' as const, path, size: (await stat(path)).size };
-    for await (const batch of readInputFile(file, { keepLineText })) items.push(...batch);
-    return items;
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
-}
+const read = (content: string, keepLineText: boolean): Promise<FileItem[]> =>
+  readItemsOf('events.jsonl', content, { keepLineText });
 
 describe('readInputFile, as a pool worker reads', () => {
   const lines = [

@@ -1,13 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runScriptInOwnProcess } from '@aisaws/testing/process';
 import { describe, expect, it } from '@jest/globals';
 
-const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ROOT = resolve(PACKAGE, '../..');
-const MODULE = pathToFileURL(join(PACKAGE, 'src/scan/thread-priority.ts')).href;
+const MODULE = new URL('../../src/scan/thread-priority.ts', import.meta.url).href;
 
 /**
  * Runs in a process of its own (the change lasts until the process ends): starts a worker thread, lowers the main
@@ -33,29 +27,18 @@ console.log(JSON.stringify({ before, lowered, after }));
 
 describe.each(process.platform === 'linux' ? ['linux'] : [])('lowerMainThreadPriority (%s)', () => {
   it('makes the main thread nicer by 5 and leaves a thread started before it as it was', async () => {
-    // Arrange
-    const dir = await mkdtemp(join(tmpdir(), 'aisaws-priority-'));
-    const probe = join(dir, 'probe.mts');
-    await writeFile(probe, PROBE);
-    try {
-      // Act
-      const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [probe], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      // Assess
-      expect(run.stderr).toBe('');
-      const { before, lowered, after } = JSON.parse(run.stdout) as {
-        before: { main: number; worker: number };
-        lowered: boolean;
-        after: { main: number; worker: number };
-      };
-      expect(before.main).toBeLessThan(19);
-      expect(lowered).toBe(true);
-      expect(after.main).toBe(Math.min(19, before.main + 5));
-      expect(after.worker).toBe(before.worker);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    // Act
+    const run = await runScriptInOwnProcess(PROBE);
+    // Assess
+    expect(run.stderr).toBe('');
+    const { before, lowered, after } = JSON.parse(run.stdout) as {
+      before: { main: number; worker: number };
+      lowered: boolean;
+      after: { main: number; worker: number };
+    };
+    expect(before.main).toBeLessThan(19);
+    expect(lowered).toBe(true);
+    expect(after.main).toBe(Math.min(19, before.main + 5));
+    expect(after.worker).toBe(before.worker);
   });
 });
